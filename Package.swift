@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (a target only imports targets from lower layers):
+//   0 TandemCore
+//   1 TandemLanguage, TandemState, AWSClient
+//   2 TandemEngine
+//   3 AWSProvider
+//   4 TandemCLI
+//   5 tandem (executable, one file)
+let package = Package(
+    name: "Tandem",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tandem", targets: ["tandem"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    ],
+    targets: [
+        .target(name: "TandemCore"),
+        .target(name: "TandemLanguage", dependencies: [
+            "TandemCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "TandemState", dependencies: ["TandemCore"]),
+        .target(name: "AWSClient", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "TandemEngine", dependencies: [
+            "TandemCore", "TandemLanguage", "TandemState",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient"]),
+        .target(name: "TandemCLI", dependencies: [
+            "TandemEngine", "AWSProvider",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
+
+        .target(name: "TandemTesting", dependencies: ["TandemCore", "AWSClient"], path: "Tests/TandemTesting"),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
+        .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TandemTesting"]),
+        .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemTesting"]),
+        .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "TandemTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
+    ]
+)

@@ -1,0 +1,57 @@
+import Foundation
+import NIOHTTP1
+
+/// One service call before signing: where it goes and what it carries.
+struct AWSHTTPRequest: Sendable {
+    /// The service's display name for errors and logs (`S3`, `SQS`, `STS`).
+    var serviceName: String
+    /// The base URL: scheme, host, optional port, and an optional path prefix.
+    var endpoint: URL
+    var method: HTTPMethod
+    /// The path below the endpoint, each segment already percent-encoded; starts with `/`.
+    var path: String
+    /// Query parameters, not encoded.
+    var query: [(name: String, value: String)] = []
+    var headers: HTTPHeaders = HTTPHeaders()
+    var body: [UInt8] = []
+
+    /// `host[:port]` as it must appear in the `Host` header (default ports omitted).
+    var hostHeader: String {
+        let host = endpoint.host ?? ""
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        guard let port = endpoint.port else { return bracketed }
+        let scheme = endpoint.scheme?.lowercased()
+        if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) { return bracketed }
+        return "\(bracketed):\(port)"
+    }
+
+    /// The path on the wire: the endpoint's own path prefix followed by ``path``.
+    var wirePath: String {
+        var prefix = endpoint.path
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        return prefix + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// The query string on the wire, in the order given; a parameter with an empty value is sent
+    /// bare (`?versioning`), as the AWS SDKs do for S3 sub-resources.
+    var wireQuery: String {
+        query.map { item in
+            let name = PercentEncoding.encode(item.name)
+            return item.value.isEmpty ? name : "\(name)=\(PercentEncoding.encode(item.value))"
+        }.joined(separator: "&")
+    }
+
+    /// The full URL to send to.
+    var urlString: String {
+        let scheme = endpoint.scheme ?? "https"
+        let query = wireQuery
+        return "\(scheme)://\(hostHeader)\(wirePath)" + (query.isEmpty ? "" : "?\(query)")
+    }
+}
+
+/// A response whose body has been read completely.
+struct AWSHTTPResponse: Sendable {
+    var statusCode: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
+}

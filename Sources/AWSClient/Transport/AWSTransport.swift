@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP connection pool that every service client shares.
+///
+/// Owns one `HTTPClient`. Call ``shutdown()`` once when done; it must happen before the
+/// transport is released.
+public final class AWSTransport: Sendable {
+    let httpClient: HTTPClient
+    let logger: Logger
+    let requestTimeout: TimeAmount
+    let retryPolicy: RetryPolicy
+
+    /// The largest response body read into memory; larger answers fail rather than exhaust memory.
+    static let maximumResponseBytes = 64 * 1024 * 1024
+
+    /// Creates a transport.
+    ///
+    /// - Parameters:
+    ///   - requestTimeout: The deadline of one attempt of one request (connect, send and receive).
+    ///   - logger: Receives one debug line per attempt (service, method, path, status, request id);
+    ///     never headers or bodies.
+    public init(requestTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "tandem.aws")) {
+        let timeout = TimeAmount.nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000
+            + requestTimeout.components.attoseconds / 1_000_000_000)
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: timeout))
+        configuration.httpVersion = .http1Only
+        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.logger = logger
+        self.requestTimeout = timeout
+        self.retryPolicy = RetryPolicy()
+    }
+
+    /// Closes every connection. Call once, when no request is running.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    /// Sends an unsigned request and returns the status and body. For health checks and local
+    /// test servers (for example moto's `POST /moto-api/reset`), not for AWS APIs.
+    public func sendUnsigned(method: String, url: String, body: [UInt8] = []) async throws -> (statusCode: Int, body: [UInt8]) {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        if !body.isEmpty { request.body = .bytes(body) }
+        let response = try await httpClient.execute(request, timeout: requestTimeout, logger: logger)
+        let bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        return (Int(response.status.code), Array(buffer: bytes))
+    }
+
+    /// Signs and sends `request`, retrying per the retry policy. Returns a 2xx response;
+    /// throws ``AWSServiceError`` for any other status, ``AWSClientError`` when the endpoint
+    /// cannot be reached.
+    func send(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload? = nil) async throws -> AWSHTTPResponse {
+        var attempt = 1
+        while true {
+            do {
+                let response = try await sendOnce(request, signer: signer, payload: payload ?? .bytes(request.body), attempt: attempt)
+                if (200..<300).contains(response.statusCode) {
+                    return response
+                }
+                let error = AWSServiceError(
+                    service: request.serviceName, statusCode: response.statusCode, headers: response.headers, body: response.body)
+                guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
+            } catch let error where RetryPolicy.isRetryableTransportError(error) {
+                guard attempt < retryPolicy.maximumAttempts else {
+                    throw AWSClientError(
+                        .connectionFailed,
+                        "could not reach \(request.serviceName) at \(request.endpoint.absoluteString) after \(attempt) attempts: \(error)")
+                }
+                logger.debug("aws transport error, retrying", metadata: [
+                    "service": "\(request.serviceName)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+            }
+            try await Task.sleep(for: retryPolicy.delay(afterAttempt: attempt))
+            attempt += 1
+        }
+    }
+
+    private func sendOnce(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload, attempt: Int) async throws -> AWSHTTPResponse {
+        var headers = request.headers
+        headers.replaceOrAdd(name: "host", value: request.hostHeader)
+        let signed = signer.sign(
+            SigV4Request(method: request.method.rawValue, path: request.wirePath, query: request.query, headers: headers, payload: payload),
+            date: Date())
+
+        var httpRequest = HTTPClientRequest(url: request.urlString)
+        httpRequest.method = request.method
+        httpRequest.headers = signed.headers
+        httpRequest.headers.replaceOrAdd(name: "user-agent", value: "tandem-awsclient/0.1")
+        if !request.body.isEmpty || [.PUT, .POST].contains(request.method) {
+            httpRequest.body = .bytes(request.body)
+        }
+
+        let response = try await httpClient.execute(httpRequest, timeout: requestTimeout, logger: logger)
+        let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        let result = AWSHTTPResponse(statusCode: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
+        logger.debug("aws request", metadata: [
+            "service": "\(request.serviceName)",
+            "method": "\(request.method.rawValue)",
+            "path": "\(request.wirePath)",
+            "status": "\(result.statusCode)",
+            "attempt": "\(attempt)",
+            "request-id": "\(result.headers.first(name: "x-amz-request-id") ?? result.headers.first(name: "x-amzn-requestid") ?? "-")",
+        ])
+        return result
+    }
+}

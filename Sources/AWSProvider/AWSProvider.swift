@@ -1,0 +1,49 @@
+import AWSClient
+import TandemCore
+import TandemEngine
+
+/// The `aws` provider: S3 buckets and SQS queues on AWS or any S3/SQS-compatible endpoint.
+public struct AWSProvider: Provider {
+    /// Creates the provider.
+    public init() {}
+
+    public var name: String { "aws" }
+
+    public var configurationSchema: ResourceSchema {
+        ResourceSchema(attributes: [
+            "region": AttributeSchema(.string, .optional, description: "Region; defaults to AWS_REGION or AWS_DEFAULT_REGION."),
+            "endpoint": AttributeSchema(.string, .optional, description: "Endpoint URL for S3/SQS-compatible servers (path-style addressing)."),
+            "profile": AttributeSchema(.string, .optional, description: "Shared credentials/config profile; defaults to AWS_PROFILE."),
+            "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
+            "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "Secret access key; prefer the environment or a profile."),
+            "token": AttributeSchema(.string, .optional, sensitive: true, description: "Session token."),
+        ], description: "Amazon Web Services")
+    }
+
+    public var resourceSchemas: [String: ResourceSchema] {
+        [
+            S3BucketResource.typeName: S3BucketResource.schema,
+            SQSQueueResource.typeName: SQSQueueResource.schema,
+        ]
+    }
+
+    public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+        guard let region = configuration["region"].stringValue ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] else {
+            throw ProviderError("No AWS region: set region in the aws provider block, or AWS_REGION.", attributePath: "region")
+        }
+        let credentials: AWSCredentials
+        do {
+            credentials = try CredentialResolver.resolve(
+                accessKeyID: configuration["access_key"].stringValue,
+                secretAccessKey: configuration["secret_key"].stringValue,
+                sessionToken: configuration["token"].stringValue,
+                profile: configuration["profile"].stringValue,
+                environment: environment)
+        } catch {
+            throw ProviderError("No AWS credentials: \(error)")
+        }
+        return ConfiguredAWSProvider(
+            settings: AWSClientConfiguration(region: region, credentials: credentials,
+                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment))
+    }
+}

@@ -1,0 +1,157 @@
+import AWSClient
+import TandemCore
+import TandemEngine
+
+/// `aws_s3_bucket`: a bucket with versioning, default encryption, public access block and tags.
+struct S3BucketResource: AWSResource {
+    static let typeName = "aws_s3_bucket"
+
+    static let schema = ResourceSchema(attributes: [
+        "bucket": AttributeSchema(.string, .required, forcesReplacement: true, description: "Bucket name."),
+        "region": AttributeSchema(.string, .optionalComputed, forcesReplacement: true, description: "Region; defaults to the provider's."),
+        "versioning": AttributeSchema(.string, .optionalComputed, allowedValues: ["Enabled", "Suspended"],
+                                      description: "Versioning status; once enabled it can only be suspended."),
+        "encryption": AttributeSchema(.object([
+            "algorithm": AttributeSchema(.string, .required, allowedValues: ["AES256", "aws:kms", "aws:kms:dsse"]),
+            "kms_master_key_id": AttributeSchema(.string, .optional),
+            "bucket_key_enabled": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+        ]), .optionalComputed, description: "Default server-side encryption."),
+        "public_access_block": AttributeSchema(.object([
+            "block_public_acls": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+            "ignore_public_acls": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+            "block_public_policy": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+            "restrict_public_buckets": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+        ]), .optional, description: "Public access block; removing it from the configuration deletes it."),
+        "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
+        "arn": AttributeSchema(.string, .computed),
+    ], description: "An S3 bucket")
+
+    let provider: ConfiguredAWSProvider
+
+    func read(current: Value) async throws -> Value? {
+        guard let name = current["bucket"].stringValue else { return nil }
+        let probe = provider.s3(region: current["region"].stringValue)
+        guard try await probe.bucketExists(name) else { return nil }
+        let region = try await probe.getBucketLocation(name)
+        let s3 = provider.s3(region: region)
+        async let versioning = s3.getBucketVersioning(name)
+        async let encryption = s3.getBucketEncryption(name)
+        async let publicAccessBlock = s3.getPublicAccessBlock(name)
+        async let tags = s3.getBucketTagging(name)
+        return .map([
+            "bucket": .string(name),
+            "region": .string(region),
+            "versioning": try await versioning.map(Value.string) ?? .null,
+            "encryption": Self.value(of: try await encryption),
+            "public_access_block": Self.value(of: try await publicAccessBlock),
+            "tags": .map(try await tags.mapValues(Value.string)),
+            "arn": .string("arn:aws:s3:::\(name)"),
+        ])
+    }
+
+    func create(planned: Value, progress: ProgressReporter) async throws -> Value {
+        let name = planned["bucket"].stringValue ?? ""
+        let region = planned["region"].stringValue ?? provider.settings.region
+        let s3 = provider.s3(region: region)
+        try await s3.createBucket(name, locationConstraint: region)
+        var withRegion = planned
+        if case .map(var entries) = planned {
+            entries["region"] = .string(region)
+            withRegion = .map(entries)
+        }
+        try await configure(name: name, s3: s3, prior: nil, planned: withRegion)
+        return try await readBack(name: name, region: region, progress: progress)
+    }
+
+    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        let name = prior["bucket"].stringValue ?? ""
+        let region = prior["region"].stringValue ?? provider.settings.region
+        try await configure(name: name, s3: provider.s3(region: region), prior: prior, planned: planned)
+        return try await readBack(name: name, region: region, progress: progress)
+    }
+
+    func delete(prior: Value, progress: ProgressReporter) async throws {
+        let name = prior["bucket"].stringValue ?? ""
+        let s3 = provider.s3(region: prior["region"].stringValue)
+        do {
+            try await s3.deleteBucket(name)
+        } catch let error as AWSServiceError where error.code == "BucketNotEmpty" {
+            throw ProviderError("Bucket \(name) is not empty (\(error.code)); empty it first. Tandem does not delete objects it did not create.")
+        } catch let error as AWSServiceError where error.code == "NoSuchBucket" {
+            return
+        }
+    }
+
+    /// Applies each sub-configuration that differs from `prior` (all that are set, for a new bucket).
+    private func configure(name: String, s3: S3Client, prior: Value?, planned: Value) async throws {
+        func changed(_ key: String) -> Bool { prior?[key] != planned[key] }
+        if changed("versioning"), let status = planned["versioning"].stringValue {
+            try await s3.putBucketVersioning(name, status: status)
+        }
+        if changed("encryption") {
+            if let encryption = Self.encryption(from: planned["encryption"]) {
+                try await s3.putBucketEncryption(name, encryption)
+            } else if prior != nil, planned["encryption"] == .null {
+                try await s3.deleteBucketEncryption(name)
+            }
+        }
+        if changed("public_access_block") {
+            if let block = Self.publicAccessBlock(from: planned["public_access_block"]) {
+                try await s3.putPublicAccessBlock(name, block)
+            } else if prior != nil {
+                try await s3.deletePublicAccessBlock(name)
+            }
+        }
+        if changed("tags") {
+            let tags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+            if tags.isEmpty {
+                if prior != nil { try await s3.deleteBucketTagging(name) }
+            } else {
+                try await s3.putBucketTagging(name, tags)
+            }
+        }
+    }
+
+    /// Reads the bucket after a write, retrying briefly while a new bucket is not yet visible (eventual consistency).
+    private func readBack(name: String, region: String, progress: ProgressReporter) async throws -> Value {
+        for attempt in 1...5 {
+            if let value = try await read(current: .map(["bucket": .string(name), "region": .string(region)])) { return value }
+            progress("bucket \(name) not visible yet after create; retrying (\(attempt)/5)")
+            try await Task.sleep(for: .milliseconds(200 * attempt))
+        }
+        throw ProviderError("Bucket \(name) was created but cannot be read back")
+    }
+
+    private static func value(of encryption: BucketEncryption?) -> Value {
+        guard let encryption else { return .null }
+        return .map([
+            "algorithm": .string(encryption.algorithm),
+            "kms_master_key_id": encryption.kmsMasterKeyID.map(Value.string) ?? .null,
+            "bucket_key_enabled": .bool(encryption.bucketKeyEnabled ?? false),
+        ])
+    }
+
+    private static func value(of block: PublicAccessBlock?) -> Value {
+        guard let block else { return .null }
+        return .map([
+            "block_public_acls": .bool(block.blockPublicAcls),
+            "ignore_public_acls": .bool(block.ignorePublicAcls),
+            "block_public_policy": .bool(block.blockPublicPolicy),
+            "restrict_public_buckets": .bool(block.restrictPublicBuckets),
+        ])
+    }
+
+    private static func encryption(from value: Value) -> BucketEncryption? {
+        guard let algorithm = value["algorithm"].stringValue else { return nil }
+        return BucketEncryption(algorithm: algorithm, kmsMasterKeyID: value["kms_master_key_id"].stringValue,
+                                bucketKeyEnabled: value["bucket_key_enabled"].boolValue)
+    }
+
+    private static func publicAccessBlock(from value: Value) -> PublicAccessBlock? {
+        guard value.mapValue != nil else { return nil }
+        return PublicAccessBlock(blockPublicAcls: value["block_public_acls"].boolValue ?? false,
+                                 ignorePublicAcls: value["ignore_public_acls"].boolValue ?? false,
+                                 blockPublicPolicy: value["block_public_policy"].boolValue ?? false,
+                                 restrictPublicBuckets: value["restrict_public_buckets"].boolValue ?? false)
+    }
+}

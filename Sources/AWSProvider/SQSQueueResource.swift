@@ -1,0 +1,147 @@
+import AWSClient
+import Foundation
+import TandemCore
+import TandemEngine
+
+/// `aws_sqs_queue`: a queue with its attributes, redrive policy and tags; exposes `arn` and `url`.
+struct SQSQueueResource: AWSResource {
+    static let typeName = "aws_sqs_queue"
+
+    /// Configuration attribute name -> SQS attribute name, for the numeric settings.
+    static let numericAttributes: [String: String] = [
+        "visibility_timeout_seconds": "VisibilityTimeout",
+        "message_retention_seconds": "MessageRetentionPeriod",
+        "max_message_size": "MaximumMessageSize",
+        "delay_seconds": "DelaySeconds",
+        "receive_wait_time_seconds": "ReceiveMessageWaitTimeSeconds",
+    ]
+
+    static let schema = ResourceSchema(attributes: numericAttributes.mapValues { _ in
+        AttributeSchema(.number, .optionalComputed, description: "Left at the server's default when unset.")
+    }.merging([
+        "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Queue name (FIFO names end in .fifo)."),
+        "fifo_queue": AttributeSchema(.bool, .optional, forcesReplacement: true, defaultValue: .bool(false)),
+        "redrive_policy": AttributeSchema(.object([
+            "dead_letter_target_arn": AttributeSchema(.string, .required),
+            "max_receive_count": AttributeSchema(.number, .required),
+        ]), .optional, description: "Dead-letter queue and how many receives before a message moves there."),
+        "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
+        "arn": AttributeSchema(.string, .computed),
+        "url": AttributeSchema(.string, .computed),
+    ]) { $1 }, description: "An SQS queue")
+
+    /// How long SQS forbids re-creating a queue name after deleting it, plus a margin.
+    static let deletedRecentlyWait: Duration = .seconds(70)
+
+    let provider: ConfiguredAWSProvider
+
+    func read(current: Value) async throws -> Value? {
+        guard let name = current["name"].stringValue, let url = try await provider.sqs.queueURL(name: name) else { return nil }
+        let attributes: [String: String]
+        let tags: [String: String]
+        do {
+            attributes = try await provider.sqs.getQueueAttributes(queueURL: url)
+            tags = try await provider.sqs.listQueueTags(queueURL: url)
+        } catch let error as AWSServiceError where Self.isMissingQueue(error) {
+            return nil
+        }
+        var value: [String: Value] = [
+            "name": .string(name),
+            "url": .string(url),
+            "arn": attributes["QueueArn"].map(Value.string) ?? .null,
+            "fifo_queue": .bool(attributes["FifoQueue"] == "true"),
+            "tags": .map(tags.mapValues(Value.string)),
+            "redrive_policy": Self.redrivePolicy(from: attributes["RedrivePolicy"]),
+        ]
+        for (key, sqsName) in Self.numericAttributes {
+            value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
+        }
+        return .map(value)
+    }
+
+    func create(planned: Value, progress: ProgressReporter) async throws -> Value {
+        let name = planned["name"].stringValue ?? ""
+        var attributes = try Self.sqsAttributes(from: planned, comparedTo: nil)
+        if planned["fifo_queue"] == .bool(true) { attributes["FifoQueue"] = "true" }
+        let tags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+        let deadline = ContinuousClock.now + Self.deletedRecentlyWait
+        while true {
+            do {
+                _ = try await provider.sqs.createQueue(name: name, attributes: attributes, tags: tags)
+                break
+            } catch let error as AWSServiceError where error.code.contains("QueueDeletedRecently") && ContinuousClock.now < deadline {
+                progress("SQS forbids re-creating \(name) for 60 s after it was deleted; waiting")
+                try await Task.sleep(for: .seconds(5))
+            }
+        }
+        return try await readBack(name: name)
+    }
+
+    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        let name = prior["name"].stringValue ?? ""
+        guard let url = try await provider.sqs.queueURL(name: name) else {
+            throw ProviderError("Queue \(name) no longer exists")
+        }
+        let attributes = try Self.sqsAttributes(from: planned, comparedTo: prior)
+        if !attributes.isEmpty { try await provider.sqs.setQueueAttributes(queueURL: url, attributes: attributes) }
+        let oldTags = (prior["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+        let newTags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+        let removed = Set(oldTags.keys).subtracting(newTags.keys)
+        if !removed.isEmpty { try await provider.sqs.untagQueue(queueURL: url, keys: removed.sorted()) }
+        let changedTags = newTags.filter { oldTags[$0.key] != $0.value }
+        if !changedTags.isEmpty { try await provider.sqs.tagQueue(queueURL: url, tags: changedTags) }
+        return try await readBack(name: name)
+    }
+
+    func delete(prior: Value, progress: ProgressReporter) async throws {
+        let name = prior["name"].stringValue ?? ""
+        guard let url = try await provider.sqs.queueURL(name: name) else { return }
+        do {
+            try await provider.sqs.deleteQueue(queueURL: url)
+        } catch let error as AWSServiceError where Self.isMissingQueue(error) {
+            return
+        }
+    }
+
+    private func readBack(name: String) async throws -> Value {
+        guard let value = try await read(current: .map(["name": .string(name)])) else {
+            throw ProviderError("Queue \(name) was written but cannot be read back")
+        }
+        return value
+    }
+
+    /// The SQS attributes to send: every set attribute that differs from `prior` (all set ones when creating).
+    static func sqsAttributes(from planned: Value, comparedTo prior: Value?) throws -> [String: String] {
+        var attributes: [String: String] = [:]
+        for (key, sqsName) in numericAttributes {
+            guard let number = planned[key].numberValue, prior?[key] != planned[key] else { continue }
+            attributes[sqsName] = Value.format(number: number)
+        }
+        if prior?["redrive_policy"] != planned["redrive_policy"] {
+            let policy = planned["redrive_policy"]
+            if let arn = policy["dead_letter_target_arn"].stringValue, let count = policy["max_receive_count"].numberValue {
+                let json = try Value.map(["deadLetterTargetArn": .string(arn), "maxReceiveCount": .number(count)]).canonicalJSON()
+                attributes["RedrivePolicy"] = json
+            } else if prior != nil {
+                attributes["RedrivePolicy"] = ""
+            }
+        }
+        return attributes
+    }
+
+    /// Parses the server's RedrivePolicy JSON (whatever its spacing, and a count as number or string).
+    static func redrivePolicy(from json: String?) -> Value {
+        guard let json, !json.isEmpty, let parsed = try? Value(jsonString: json) else { return .null }
+        let count: Value
+        switch parsed["maxReceiveCount"] {
+        case .number(let n): count = .number(n)
+        case .string(let s): count = Double(s).map(Value.number) ?? .null
+        default: count = .null
+        }
+        return .map(["dead_letter_target_arn": parsed["deadLetterTargetArn"], "max_receive_count": count])
+    }
+
+    static func isMissingQueue(_ error: AWSServiceError) -> Bool {
+        error.code.contains("NonExistentQueue") || error.code.contains("QueueDoesNotExist")
+    }
+}

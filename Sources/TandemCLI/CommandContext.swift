@@ -1,0 +1,120 @@
+import AWSProvider
+import ArgumentParser
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemLanguage
+import TandemState
+
+/// What a command needs: the terminal, the configuration, variables, the state store and the providers.
+struct CommandContext {
+    let options: GlobalOptions
+    let terminal: Terminal
+    let environment: [String: String]
+    let registry = ProviderRegistry([AWSProvider()])
+    private(set) var sources: [String: String] = [:]
+
+    init(_ options: GlobalOptions) {
+        self.options = options
+        self.environment = ProcessInfo.processInfo.environment
+        self.terminal = Terminal(noColor: options.noColor, environment: environment)
+    }
+
+    /// The state store of the selected workspace.
+    var store: LocalStateStore {
+        if let path = options.statePath { return LocalStateStore(path: path) }
+        let directory = (options.directory as NSString).appendingPathComponent("state")
+        return LocalStateStore(path: (directory as NSString).appendingPathComponent("\(options.workspace).json"))
+    }
+
+    /// Loads the configuration; diagnostics (errors and warnings) are printed and errors end the command.
+    mutating func loadConfiguration() throws -> Configuration {
+        let (configuration, diagnostics) = ConfigurationLoader.load(directory: options.directory)
+        sources = configuration?.sources ?? [:]
+        try check(diagnostics)
+        guard let configuration else { throw ExitCode.failure }
+        return configuration
+    }
+
+    /// Resolves variable values from defaults, the environment, files and `--var`.
+    func variables(for configuration: Configuration, _ options: VariableOptions) throws -> [String: Value] {
+        var assignments: [(name: String, value: String)] = []
+        var diagnostics = Diagnostics()
+        for assignment in options.assignments {
+            guard let equals = assignment.firstIndex(of: "=") else {
+                diagnostics.append(.error("Invalid --var \"\(assignment)\"", detail: "Write --var NAME=VALUE."))
+                continue
+            }
+            assignments.append((String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...])))
+        }
+        let (values, resolveDiagnostics) = VariableInputs(assignments: assignments, files: options.files, environment: environment)
+            .resolve(configuration.variables)
+        diagnostics.append(contentsOf: resolveDiagnostics)
+        try check(diagnostics)
+        return values
+    }
+
+    /// Parses `--target` addresses.
+    func targets(_ texts: [String]) throws -> [ResourceAddress] {
+        var diagnostics = Diagnostics()
+        let addresses = texts.compactMap { text -> ResourceAddress? in
+            guard let address = ResourceAddress(parsing: text) else {
+                diagnostics.append(.error("Invalid resource address \"\(text)\"", detail: "Write TYPE.NAME, e.g. aws_s3_bucket.replica."))
+                return nil
+            }
+            return address
+        }
+        try check(diagnostics)
+        return addresses
+    }
+
+    /// Prints diagnostics; throws exit code 1 when there is an error among them.
+    func check(_ diagnostics: Diagnostics) throws {
+        guard !diagnostics.isEmpty else { return }
+        DiagnosticRenderer(sources: sources, terminal: terminal).emit(diagnostics)
+        if diagnostics.hasErrors { throw ExitCode.failure }
+    }
+
+    /// Runs `body`, turning any error into printed diagnostics and exit code 1 (the one place errors map to exit codes).
+    func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let diagnostics as Diagnostics {
+            try check(diagnostics)
+            throw ExitCode.failure
+        } catch let diagnostic as Diagnostic {
+            try check(Diagnostics([diagnostic]))
+            throw ExitCode.failure
+        } catch let error as StateError {
+            try check(Diagnostics([.error("State error", detail: error.description)]))
+            throw ExitCode.failure
+        } catch let error as ProviderError {
+            try check(Diagnostics([.error("Provider error", detail: error.message)]))
+            throw ExitCode.failure
+        } catch {
+            try check(Diagnostics([.error("\(error)")]))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Holds the state lock while `body` runs; a held lock fails at once with the holder's details.
+    func withLock<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let lock = LockInfo(operation: operation)
+        try store.lock(lock)
+        do {
+            let result = try await body()
+            try store.unlock(lock)
+            return result
+        } catch {
+            try? store.unlock(lock)
+            throw error
+        }
+    }
+
+    /// New provider sessions for a configuration and variables.
+    func sessions(_ configuration: Configuration, variables: [String: Value]) -> ProviderSessions {
+        ProviderSessions(registry: registry, configuration: configuration, variables: variables, environment: environment)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import TandemCore
+import TandemEngine
+
+/// `tandem apply [PLANFILE]`: apply a saved plan exactly, or plan, show and ask first.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Make the live objects match the configuration.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var variables: VariableOptions
+    @OptionGroup var planning: PlanningOptions
+
+    @Argument(help: "A plan saved with `tandem plan --out FILE`; applied exactly, once.")
+    var planFile: String?
+
+    @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
+    var autoApprove = false
+
+    @Flag(name: .customLong("refresh-only"), help: "Only accept changes made outside Tandem into the state.")
+    var refreshOnly = false
+
+    func run() async throws {
+        var context = CommandContext(global)
+        let configuration = try await context.reportingErrors { try context.loadConfiguration() }
+        try await context.reportingErrors {
+            try await context.withLock(refreshOnly ? "apply -refresh-only" : "apply") {
+                let workflow = PlanWorkflow(context: context)
+                let plan: Plan
+                if let planFile {
+                    plan = try PlanFile.read(planFile)
+                    try context.check(PlanFile.checkApplicable(plan, state: try context.store.read(),
+                                                               configurationDigest: Planner.digest(of: configuration)))
+                } else {
+                    let values = try context.variables(for: configuration, variables)
+                    plan = try await workflow.plan(configuration: configuration, variables: values,
+                                                   mode: refreshOnly ? .refreshOnly : .normal,
+                                                   targets: try context.targets(planning.targets), parallelism: planning.parallelism)
+                    context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
+                    guard plan.hasChanges else { return }
+                    try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("apply these changes")
+                }
+                try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism)
+            }
+        }
+    }
+}
+
+/// Asks the user to type `yes` before a change, unless approved in advance.
+struct Confirmation {
+    let terminal: Terminal
+    let autoApprove: Bool
+
+    func require(_ what: String) throws {
+        guard !autoApprove else { return }
+        terminal.line("")
+        let answer = terminal.ask("Do you want to \(what)? Only 'yes' is accepted: ")
+        guard answer == "yes" else {
+            terminal.line(answer == nil ? "\nNo answer (standard input closed); use --auto-approve in non-interactive runs." : "Cancelled; nothing was changed.")
+            throw ExitCode.failure
+        }
+        terminal.line("")
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemLanguage
+
+/// `tandem plan`: refresh, diff, print; optionally save the plan.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what apply would change.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var variables: VariableOptions
+    @OptionGroup var planning: PlanningOptions
+
+    @Option(name: .customLong("out"), help: "Save the plan to FILE for `tandem apply FILE` (mode 0600).")
+    var outputFile: String?
+
+    @Flag(help: "Print the plan as versioned JSON (sensitive values masked).")
+    var json = false
+
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 with no changes, 1 on error, 2 with changes.")
+    var detailedExitCode = false
+
+    @Flag(name: .customLong("refresh-only"), help: "Only show changes made outside Tandem.")
+    var refreshOnly = false
+
+    @Flag(help: "Plan to delete every managed resource.")
+    var destroy = false
+
+    func run() async throws {
+        var context = CommandContext(global)
+        let plan = try await context.reportingErrors {
+            let configuration = try context.loadConfiguration()
+            let values = try context.variables(for: configuration, variables)
+            let mode: PlanMode = destroy ? .destroy : (refreshOnly ? .refreshOnly : .normal)
+            let plan = try await PlanWorkflow(context: context).plan(
+                configuration: configuration, variables: values, mode: mode,
+                targets: try context.targets(planning.targets), parallelism: planning.parallelism)
+            if json {
+                context.terminal.line(try PlanJSON.encode(plan.redacted()))
+            } else {
+                context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
+            }
+            if let outputFile {
+                try PlanFile.write(plan, to: outputFile)
+                if !json { context.terminal.line("\nSaved the plan to \(outputFile). Apply it with: tandem apply \(outputFile)") }
+            }
+            return plan
+        }
+        if detailedExitCode && plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// JSON encoding of plans for `--json`.
+enum PlanJSON {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,93 @@
+import TandemCore
+import TandemEngine
+import TandemLanguage
+import TandemState
+
+/// Plans and applies with the context's providers and state store, shared by plan, apply, destroy and drift.
+struct PlanWorkflow {
+    let context: CommandContext
+
+    /// Reads the state and plans against it.
+    func plan(configuration: Configuration, variables: [String: Value], mode: PlanMode,
+              targets: [ResourceAddress], parallelism: Int) async throws -> Plan {
+        let state = try context.store.read()
+        let sessions = context.sessions(configuration, variables: variables)
+        let plan: Plan
+        do {
+            plan = try await Planner(registry: context.registry, sessions: sessions).plan(
+                PlanRequest(configuration: configuration, variables: variables, state: state, mode: mode,
+                            targets: targets, parallelism: parallelism))
+        } catch {
+            await sessions.shutdown()
+            throw error
+        }
+        await sessions.shutdown()
+        try context.check(Diagnostics(plan.warnings))
+        return plan
+    }
+
+    /// Applies a plan under the caller's lock, printing progress and a final table; throws exit 1 when something failed.
+    func apply(_ plan: Plan, configuration: Configuration, parallelism: Int) async throws {
+        let terminal = context.terminal
+        let sessions = context.sessions(configuration, variables: plan.variables)
+        let recorder = StateRecorder(state: try context.store.read(), store: context.store)
+        let hooks = ApplyHooks(
+            willApply: { address, action in
+                terminal.line("\(address): \(ApplyProgressText.starting(action))...")
+            },
+            progress: { address, message in
+                terminal.line("\(address): \(message)")
+            },
+            didApply: { address, action, seconds, error in
+                let elapsed = String(format: "%.1fs", seconds)
+                if error == nil {
+                    terminal.line("\(address): \(ApplyProgressText.finished(action)) after \(elapsed)")
+                } else {
+                    terminal.line(terminal.styled("\(address): \(ApplyProgressText.starting(action)) failed after \(elapsed)", .red))
+                }
+            })
+        let result = await Applier(registry: context.registry, sessions: sessions)
+            .apply(plan, configuration: configuration, recorder: recorder, parallelism: parallelism, hooks: hooks)
+        await sessions.shutdown()
+        terminal.line("")
+        if result.succeeded {
+            let counts = result.outcomes.reduce(into: [ChangeAction: Int]()) { $0[$1.action, default: 0] += 1 }
+            terminal.line(terminal.styled("Apply complete!", .green) + " Resources: \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, "
+                          + "\(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) deleted.")
+            OutputPrinter(terminal: terminal).printAll(result.state.outputs)
+        } else {
+            terminal.line(terminal.styled("Apply failed.", .red) + " The state records everything that was applied.")
+            terminal.line("")
+            let width = result.outcomes.map { $0.address.description.count }.max() ?? 0
+            for row in result.outcomes {
+                let style: Terminal.Style = row.outcome == .applied ? .green : (row.outcome == .failed ? .red : .yellow)
+                terminal.line("  \(row.address.description.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(terminal.styled(row.outcome.rawValue, style))")
+            }
+            terminal.line("")
+            try context.check(result.diagnostics)
+        }
+    }
+}
+
+/// Progress wording per action.
+enum ApplyProgressText {
+    static func starting(_ action: ChangeAction) -> String {
+        switch action {
+        case .create: return "Creating"
+        case .update: return "Updating"
+        case .replace: return "Replacing"
+        case .delete: return "Deleting"
+        case .noop: return "Checking"
+        }
+    }
+
+    static func finished(_ action: ChangeAction) -> String {
+        switch action {
+        case .create: return "Created"
+        case .update: return "Updated"
+        case .replace: return "Replaced"
+        case .delete: return "Deleted"
+        case .noop: return "Checked"
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import TandemCore
+import TandemEngine
+
+/// Renders the human plan from the (redacted) plan model, the same model `--json` prints.
+struct PlanRenderer {
+    let terminal: Terminal
+
+    private func color(for action: ChangeAction) -> Terminal.Style {
+        switch action {
+        case .create: return .green
+        case .update: return .yellow
+        case .replace, .delete: return .red
+        case .noop: return .dim
+        }
+    }
+
+    private func sentence(for action: ChangeAction) -> String {
+        switch action {
+        case .create: return "will be created"
+        case .update: return "will be updated in place"
+        case .replace: return "must be replaced"
+        case .delete: return "will be deleted"
+        case .noop: return "is unchanged"
+        }
+    }
+
+    /// The whole plan as text.
+    func render(_ plan: Plan) -> String {
+        var lines: [String] = []
+        if !plan.drift.isEmpty {
+            lines.append(terminal.styled("Objects changed outside Tandem:", .bold))
+            lines.append("")
+            lines.append(contentsOf: renderDrift(plan.drift))
+            lines.append("")
+        }
+        let changes = plan.resourceChanges.filter { $0.action != .noop }
+        let outputs = plan.outputChanges.filter { $0.action != .noop }
+        if plan.mode == .refreshOnly {
+            lines.append(plan.drift.isEmpty
+                ? "No changes. The state matches the live objects."
+                : "Applying this refresh-only plan will update the state to match the live objects; nothing else changes.")
+            return lines.joined(separator: "\n")
+        }
+        if changes.isEmpty && outputs.isEmpty {
+            lines.append(terminal.styled("No changes.", .bold) + " The live objects match the configuration.")
+            return lines.joined(separator: "\n")
+        }
+        if !changes.isEmpty {
+            lines.append("Tandem will perform the following actions:")
+            lines.append("")
+            for change in changes { lines.append(contentsOf: render(change)); lines.append("") }
+            let counts = plan.counts
+            lines.append(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
+                         + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete.")
+        }
+        if !outputs.isEmpty {
+            lines.append("")
+            lines.append("Changes to outputs:")
+            for output in outputs {
+                let glyph = terminal.styled(output.action.glyph, color(for: output.action))
+                switch output.action {
+                case .create: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.after?.value, unknown: output.after?.value.containsUnknown ?? false))")
+                case .delete: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before))")
+                default: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before)) -> \(ValueFormatter.format(output.after?.value, unknown: output.after?.value.containsUnknown ?? false))")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func render(_ change: ResourceChange) -> [String] {
+        let style = color(for: change.action)
+        var lines = ["  " + terminal.styled("# \(change.address) \(sentence(for: change.action))", .bold)]
+        lines.append("  \(terminal.styled(change.action.glyph, style)) \(change.address)")
+        for note in change.notes { lines.append("      " + terminal.styled("# \(note)", .dim)) }
+        lines.append(contentsOf: renderAttributes(change.attributeChanges, action: change.action))
+        return lines
+    }
+
+    private func renderAttributes(_ changes: [AttributeChange], action: ChangeAction) -> [String] {
+        let width = changes.map(\.path.count).max() ?? 0
+        return changes.compactMap { change in
+            let name = change.path.padding(toLength: width, withPad: " ", startingAt: 0)
+            let replacement = change.forcesReplacement ? terminal.styled("  # forces replacement", .red) : ""
+            switch (change.before, change.after) {
+            case (nil, let after):
+                if after == .null && !change.afterUnknown { return nil }
+                return "      \(terminal.styled("+", .green)) \(name) = \(ValueFormatter.format(after, unknown: change.afterUnknown))"
+            case (let before, nil):
+                if before == .null { return nil }
+                return "      \(terminal.styled("-", .red)) \(name) = \(ValueFormatter.format(before))"
+            case (let before, let after):
+                return "      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after, unknown: change.afterUnknown))\(replacement)"
+            }
+        }
+    }
+
+    /// Drift records as text (used by plan and drift).
+    func renderDrift(_ drift: [ResourceDrift]) -> [String] {
+        var lines: [String] = []
+        for record in drift {
+            switch record.kind {
+            case .deleted:
+                lines.append("  " + terminal.styled("# \(record.address) was deleted outside Tandem", .bold))
+            case .changed:
+                lines.append("  " + terminal.styled("# \(record.address) was changed outside Tandem", .bold))
+                lines.append(contentsOf: renderAttributes(record.attributeChanges, action: .update))
+            }
+        }
+        return lines
+    }
+}

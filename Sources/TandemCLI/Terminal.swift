@@ -1,0 +1,57 @@
+import Foundation
+
+/// Writes to the terminal with optional ANSI colours, serialising writes from concurrent tasks.
+///
+/// Colours are off when `NO_COLOR` is set, `--no-color` is given, or stdout is not a terminal.
+public final class Terminal: Sendable {
+    /// Whether ANSI colours are used.
+    public let colors: Bool
+    private let lock = NSLock()
+
+    /// Creates a terminal writer.
+    public init(noColor: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        colors = !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+    }
+
+    /// ANSI styles.
+    public enum Style: String, Sendable {
+        case bold = "1"
+        case dim = "2"
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case cyan = "36"
+    }
+
+    /// `text` in `style` when colours are on.
+    public func styled(_ text: String, _ style: Style) -> String {
+        colors ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    /// Writes a line to stdout.
+    public func line(_ text: String = "") {
+        write(text + "\n", to: FileHandle.standardOutput)
+    }
+
+    /// Writes a line to stderr.
+    public func errorLine(_ text: String) {
+        write(text + "\n", to: FileHandle.standardError)
+    }
+
+    /// Writes text to stdout without a newline.
+    public func text(_ text: String) {
+        write(text, to: FileHandle.standardOutput)
+    }
+
+    private func write(_ text: String, to handle: FileHandle) {
+        lock.lock()
+        defer { lock.unlock() }
+        handle.write(Data(text.utf8))
+    }
+
+    /// Asks a question and reads one line from stdin; nil at end of input.
+    public func ask(_ question: String) -> String? {
+        text(question)
+        return readLine()?.trimmingCharacters(in: .whitespaces)
+    }
+}

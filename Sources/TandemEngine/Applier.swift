@@ -1,0 +1,220 @@
+import Foundation
+import TandemCore
+import TandemLanguage
+import TandemState
+
+/// Carries out a plan: creates, updates and replaces in dependency order, then deletes in reverse order,
+/// writing the state after every single operation.
+public struct Applier: Sendable {
+    /// The available providers.
+    public let registry: ProviderRegistry
+    /// Configured provider instances for this run.
+    public let sessions: ProviderSessions
+
+    /// Creates an applier.
+    public init(registry: ProviderRegistry, sessions: ProviderSessions) {
+        self.registry = registry
+        self.sessions = sessions
+    }
+
+    /// Applies `plan`. Configuration expressions are evaluated again as dependencies complete, so values that were
+    /// unknown at plan time are filled in.
+    public func apply(_ plan: Plan, configuration: Configuration, recorder: StateRecorder,
+                      parallelism: Int, hooks: ApplyHooks) async -> ApplyResult {
+        let failures = FailureLog()
+        do {
+            try await acceptRefreshedState(plan, recorder: recorder)
+        } catch {
+            await failures.add(.error("Cannot write state", detail: "\(error)"))
+            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await recorder.state)
+        }
+        var outcomes: [ResourceAddress: WalkOutcome] = [:]
+        if plan.mode != .refreshOnly {
+            let forward = plan.resourceChanges.filter { $0.action != .delete }
+            outcomes.merge(await walkForward(forward, plan: plan, configuration: configuration, recorder: recorder,
+                                             parallelism: parallelism, hooks: hooks, failures: failures)) { $1 }
+            let deletes = plan.resourceChanges.filter { $0.action == .delete }
+            let forwardFailed = outcomes.values.contains { $0 != .succeeded }
+            if !deletes.isEmpty {
+                if forwardFailed && plan.mode == .normal {
+                    // Deleting objects the failed changes may still rely on could make things worse; leave them.
+                    for change in deletes { outcomes[change.address] = .skipped }
+                } else {
+                    outcomes.merge(await walkDeletes(deletes, recorder: recorder, parallelism: parallelism,
+                                                     hooks: hooks, failures: failures)) { $1 }
+                }
+            }
+            if plan.targets.isEmpty, !outcomes.values.contains(where: { $0 != .succeeded }) {
+                await writeOutputs(plan: plan, configuration: configuration, recorder: recorder, failures: failures)
+            }
+        }
+        do {
+            try await recorder.recordAppliedPlan(plan.id)
+        } catch {
+            await failures.add(.error("Cannot write state", detail: "\(error)"))
+        }
+        let rows = plan.resourceChanges.filter { $0.action != .noop }.map { change -> (ResourceAddress, ChangeAction, ApplyResult.Outcome) in
+            let outcome: ApplyResult.Outcome
+            switch outcomes[change.address] {
+            case .succeeded?: outcome = .applied
+            case .failed?: outcome = .failed
+            default: outcome = .notAttempted
+            }
+            return (change.address, change.action, outcome)
+        }
+        return ApplyResult(outcomes: rows.map { (address: $0.0, action: $0.1, outcome: $0.2) },
+                           diagnostics: await failures.diagnostics, state: await recorder.state)
+    }
+
+    /// Writes what refresh found (changes and deletions made outside Tandem) before changing anything.
+    private func acceptRefreshedState(_ plan: Plan, recorder: StateRecorder) async throws {
+        for drift in plan.drift {
+            switch drift.kind {
+            case .deleted:
+                try await recorder.remove(drift.address)
+            case .changed:
+                guard let existing = await recorder.state.resource(drift.address),
+                      let refreshed = plan.refreshedState[drift.address.description] else { continue }
+                var updated = existing
+                updated.attributes = refreshed
+                try await recorder.upsert(updated)
+            }
+        }
+    }
+
+    private func walkForward(_ changes: [ResourceChange], plan: Plan, configuration: Configuration, recorder: StateRecorder,
+                             parallelism: Int, hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
+        var graph = DependencyGraph<ResourceAddress>()
+        let included = Set(changes.map(\.address))
+        for change in changes {
+            graph.add(change.address)
+            for dependency in change.dependencies where included.contains(dependency) {
+                graph.add(change.address, dependsOn: dependency)
+            }
+        }
+        let byAddress = Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0) })
+        let registry = self.registry
+        let sessions = self.sessions
+        return await graph.walk(parallelism: parallelism) { address in
+            guard let change = byAddress[address] else { return false }
+            if change.action == .noop { return true }
+            hooks.willApply(address, change.action)
+            let started = Date()
+            do {
+                try await Self.applyForward(change, plan: plan, configuration: configuration, registry: registry,
+                                            sessions: sessions, recorder: recorder, hooks: hooks)
+                hooks.didApply(address, change.action, Date().timeIntervalSince(started), nil)
+                return true
+            } catch {
+                let diagnostic = EngineErrors.diagnostic(for: error, address: address, operation: change.action.rawValue)
+                await failures.add(diagnostic)
+                hooks.didApply(address, change.action, Date().timeIntervalSince(started), diagnostic)
+                return false
+            }
+        }
+    }
+
+    private static func applyForward(_ change: ResourceChange, plan: Plan, configuration: Configuration, registry: ProviderRegistry,
+                                     sessions: ProviderSessions, recorder: StateRecorder, hooks: ApplyHooks) async throws {
+        let address = change.address
+        guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else {
+            throw ProviderError("\(address) is in the plan but not in the configuration; make a new plan")
+        }
+        var scope = EvaluationScope(variables: plan.variables)
+        let state = await recorder.state
+        for declared in configuration.resources {
+            let declaredSchema = registry.schema(for: declared.address.type) ?? ResourceSchema(attributes: [:])
+            scope.resources[declared.address.description] = state.resource(declared.address)?.attributes
+                ?? ResourceEvaluation.unknownValue(declaredSchema)
+        }
+        var diagnostics = Diagnostics()
+        let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+        try diagnostics.throwIfErrors()
+        let prior = change.action == .create ? nil : change.before
+        let provider = try await sessions.provider(change.provider)
+        let progress = ProgressReporter { message in hooks.progress(address, message) }
+
+        switch change.action {
+        case .create, .replace:
+            if let prior, change.action == .replace {
+                try await provider.delete(type: address.type, prior: prior, progress: progress)
+                try await recorder.remove(address)
+            }
+            let planned = ResourceEvaluation.proposedValue(config: configured, prior: nil, attributes: schema.attributes)
+            let created = try await provider.create(type: address.type, planned: planned, progress: progress)
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created, dependencies: change.dependencies))
+        case .update:
+            let planned = ResourceEvaluation.proposedValue(config: configured, prior: prior, attributes: schema.attributes)
+            let updated = try await provider.update(type: address.type, prior: prior ?? .null, planned: planned, progress: progress)
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: updated, dependencies: change.dependencies))
+        case .noop, .delete:
+            break
+        }
+    }
+
+    private func walkDeletes(_ changes: [ResourceChange], recorder: StateRecorder, parallelism: Int,
+                             hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
+        // A resource is deleted only after everything that depends on it is gone.
+        var dependsOn = DependencyGraph<ResourceAddress>()
+        let included = Set(changes.map(\.address))
+        for change in changes {
+            dependsOn.add(change.address)
+            for dependency in change.dependencies where included.contains(dependency) {
+                dependsOn.add(change.address, dependsOn: dependency)
+            }
+        }
+        let byAddress = Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0) })
+        let sessions = self.sessions
+        return await dependsOn.reversed.walk(parallelism: parallelism) { address in
+            guard let change = byAddress[address], let prior = change.before else { return false }
+            hooks.willApply(address, .delete)
+            let started = Date()
+            do {
+                let provider = try await sessions.provider(change.provider)
+                try await provider.delete(type: address.type, prior: prior,
+                                          progress: ProgressReporter { message in hooks.progress(address, message) })
+                try await recorder.remove(address)
+                hooks.didApply(address, .delete, Date().timeIntervalSince(started), nil)
+                return true
+            } catch {
+                let diagnostic = EngineErrors.diagnostic(for: error, address: address, operation: "delete")
+                await failures.add(diagnostic)
+                hooks.didApply(address, .delete, Date().timeIntervalSince(started), diagnostic)
+                return false
+            }
+        }
+    }
+
+    private func writeOutputs(plan: Plan, configuration: Configuration, recorder: StateRecorder, failures: FailureLog) async {
+        var outputs: [String: OutputState] = [:]
+        if plan.mode == .normal {
+            let state = await recorder.state
+            var scope = EvaluationScope(variables: plan.variables)
+            for resource in configuration.resources {
+                let schema = registry.schema(for: resource.address.type) ?? ResourceSchema(attributes: [:])
+                scope.resources[resource.address.description] = state.resource(resource.address)?.attributes
+                    ?? ResourceEvaluation.unknownValue(schema)
+            }
+            var diagnostics = Diagnostics()
+            for output in configuration.outputs {
+                let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+                if !value.containsUnknown { outputs[output.name] = OutputState(value: value, sensitive: output.sensitive) }
+            }
+            for diagnostic in diagnostics.errors { await failures.add(diagnostic) }
+        }
+        do {
+            try await recorder.setOutputs(outputs)
+        } catch {
+            await failures.add(.error("Cannot write state", detail: "\(error)"))
+        }
+    }
+}
+
+/// Collects errors from concurrent operations.
+actor FailureLog {
+    private(set) var diagnostics = Diagnostics()
+
+    func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+}

@@ -1,0 +1,41 @@
+import TandemCore
+import TandemState
+
+/// Callbacks through which the CLI shows apply progress; the engine never prints.
+public struct ApplyHooks: Sendable {
+    /// An operation on a resource starts.
+    public var willApply: @Sendable (ResourceAddress, ChangeAction) -> Void
+    /// A provider reports what it is waiting for.
+    public var progress: @Sendable (ResourceAddress, String) -> Void
+    /// An operation finished after `seconds`; `error` is nil on success.
+    public var didApply: @Sendable (ResourceAddress, ChangeAction, Double, Diagnostic?) -> Void
+
+    /// Creates hooks.
+    public init(willApply: @escaping @Sendable (ResourceAddress, ChangeAction) -> Void = { _, _ in },
+                progress: @escaping @Sendable (ResourceAddress, String) -> Void = { _, _ in },
+                didApply: @escaping @Sendable (ResourceAddress, ChangeAction, Double, Diagnostic?) -> Void = { _, _, _, _ in }) {
+        self.willApply = willApply
+        self.progress = progress
+        self.didApply = didApply
+    }
+}
+
+/// What happened to each planned change during an apply.
+public struct ApplyResult: Sendable {
+    /// The outcome of one resource change.
+    public enum Outcome: String, Sendable, Codable {
+        case applied
+        case failed
+        case notAttempted = "not attempted"
+    }
+
+    /// Outcome per changed resource (no-ops are left out).
+    public var outcomes: [(address: ResourceAddress, action: ChangeAction, outcome: Outcome)]
+    /// Errors raised by failed operations.
+    public var diagnostics: Diagnostics
+    /// The state after the apply.
+    public var state: StateFile
+
+    /// True when every change was applied.
+    public var succeeded: Bool { !diagnostics.hasErrors }
+}

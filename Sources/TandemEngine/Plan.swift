@@ -1,0 +1,274 @@
+import Foundation
+import TandemCore
+
+/// What a plan will do to one resource.
+public enum ChangeAction: String, Codable, Sendable, CaseIterable {
+    case noop = "no-op"
+    case create
+    case update
+    case replace
+    case delete
+
+    /// The glyph shown in the human plan.
+    public var glyph: String {
+        switch self {
+        case .noop: return " "
+        case .create: return "+"
+        case .update: return "~"
+        case .replace: return "-/+"
+        case .delete: return "-"
+        }
+    }
+}
+
+/// What kind of operation a plan was made for.
+public enum PlanMode: String, Codable, Sendable {
+    /// Converge live objects to the configuration.
+    case normal
+    /// Delete everything in the state.
+    case destroy
+    /// Only accept live values into the state.
+    case refreshOnly = "refresh-only"
+}
+
+/// Binds a saved plan to the state and configuration it was made from, so a stale plan is refused.
+public struct PlanStamp: Codable, Sendable, Equatable {
+    /// Lineage of the state the plan was made against; nil when there was no state yet.
+    public var lineage: String?
+    /// Serial of that state; nil when there was no state yet.
+    public var serial: Int?
+    /// SHA-256 over the configuration files' paths and contents.
+    public var configurationDigest: String
+
+    /// Creates a stamp.
+    public init(lineage: String?, serial: Int?, configurationDigest: String) {
+        self.lineage = lineage
+        self.serial = serial
+        self.configurationDigest = configurationDigest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lineage, serial
+        case configurationDigest = "configuration_digest"
+    }
+}
+
+/// A value in a plan: known parts plus a mask marking what is known only after apply.
+public struct PlannedValue: Codable, Sendable, Equatable {
+    /// The value with unknown parts as null.
+    public var known: Value
+    /// `true` where the value is unknown (same shape as `known`), `false` when fully known.
+    public var unknown: Value
+
+    /// Splits a value that may contain unknowns.
+    public init(_ value: Value) {
+        (known, unknown) = value.knownParts
+    }
+
+    /// The value with unknowns restored.
+    public var value: Value { Value(known: known, unknownMask: unknown) }
+}
+
+/// One attribute that differs between before and after.
+public struct AttributeChange: Codable, Sendable, Equatable {
+    /// Dotted path of the attribute (`public_access_block.block_public_acls`).
+    public var path: String
+    /// The old value (nil for a create).
+    public var before: Value?
+    /// The new value (nil for a delete); unknown parts are null with `afterUnknown` set.
+    public var after: Value?
+    /// True when the new value is known only after apply.
+    public var afterUnknown: Bool
+    /// True when the attribute is sensitive; its values are masked in every rendering.
+    public var sensitive: Bool
+    /// True when this change forces the resource to be replaced.
+    public var forcesReplacement: Bool
+
+    /// Creates an attribute change.
+    public init(path: String, before: Value?, after: Value?, afterUnknown: Bool, sensitive: Bool, forcesReplacement: Bool) {
+        self.path = path
+        self.before = before
+        self.after = after
+        self.afterUnknown = afterUnknown
+        self.sensitive = sensitive
+        self.forcesReplacement = forcesReplacement
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, before, after, sensitive
+        case afterUnknown = "after_unknown"
+        case forcesReplacement = "forces_replacement"
+    }
+}
+
+/// The planned change of one resource.
+public struct ResourceChange: Codable, Sendable, Equatable {
+    /// The resource's address.
+    public var address: ResourceAddress
+    /// The provider configuration managing it.
+    public var provider: String
+    /// What will happen.
+    public var action: ChangeAction
+    /// The attributes before (refreshed state); nil for a create.
+    public var before: Value?
+    /// The planned attributes; nil for a delete.
+    public var after: PlannedValue?
+    /// The attribute-level differences, sorted by path.
+    public var attributeChanges: [AttributeChange]
+    /// Resources this one depends on.
+    public var dependencies: [ResourceAddress]
+    /// Facts the reviewer should know (e.g. waits the provider will have to make).
+    public var notes: [String]
+    /// Dotted paths of the sensitive attributes, masked in every rendering.
+    public var sensitiveAttributes: [String]
+
+    /// Creates a resource change.
+    public init(address: ResourceAddress, provider: String, action: ChangeAction, before: Value?, after: PlannedValue?,
+                attributeChanges: [AttributeChange], dependencies: [ResourceAddress], notes: [String] = [], sensitiveAttributes: [String] = []) {
+        self.address = address
+        self.provider = provider
+        self.action = action
+        self.before = before
+        self.after = after
+        self.attributeChanges = attributeChanges
+        self.dependencies = dependencies
+        self.notes = notes
+        self.sensitiveAttributes = sensitiveAttributes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, provider, action, before, after, dependencies, notes
+        case attributeChanges = "attribute_changes"
+        case sensitiveAttributes = "sensitive_attributes"
+    }
+}
+
+/// A difference between the state and the live object found by refresh (a change made outside Tandem).
+public struct ResourceDrift: Codable, Sendable, Equatable {
+    /// The resource's address.
+    public var address: ResourceAddress
+    /// `changed` or `deleted`.
+    public var kind: Kind
+    /// The attributes that differ (empty for a deleted object).
+    public var attributeChanges: [AttributeChange]
+
+    /// How the live object differs from the state.
+    public enum Kind: String, Codable, Sendable {
+        case changed
+        case deleted
+    }
+
+    /// Creates a drift record.
+    public init(address: ResourceAddress, kind: Kind, attributeChanges: [AttributeChange]) {
+        self.address = address
+        self.kind = kind
+        self.attributeChanges = attributeChanges
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, kind
+        case attributeChanges = "attribute_changes"
+    }
+}
+
+/// A planned change of an output value.
+public struct OutputChange: Codable, Sendable, Equatable {
+    /// The output's name.
+    public var name: String
+    /// create, update, delete or no-op.
+    public var action: ChangeAction
+    /// Old value.
+    public var before: Value?
+    /// New value (unknown parts marked).
+    public var after: PlannedValue?
+    /// Masked in renderings.
+    public var sensitive: Bool
+
+    /// Creates an output change.
+    public init(name: String, action: ChangeAction, before: Value?, after: PlannedValue?, sensitive: Bool) {
+        self.name = name
+        self.action = action
+        self.before = before
+        self.after = after
+        self.sensitive = sensitive
+    }
+}
+
+/// The result of planning: everything `apply` will do, as data. The human plan and `--json` are both rendered from it.
+public struct Plan: Codable, Sendable, Equatable {
+    /// The version of the plan format this code writes.
+    public static let currentFormatVersion = 1
+
+    /// Format version.
+    public var formatVersion: Int
+    /// Unique id; a saved plan is applied at most once.
+    public var id: String
+    /// When the plan was made, ISO 8601.
+    public var createdAt: String
+    /// Normal, destroy or refresh-only.
+    public var mode: PlanMode
+    /// What state and configuration the plan was made from.
+    public var stamp: PlanStamp
+    /// Variable values used (needed to apply a saved plan; sensitive ones are masked in `--json`).
+    public var variables: [String: Value]
+    /// Names of sensitive variables.
+    public var sensitiveVariables: [String]
+    /// `--target` addresses the plan was limited to.
+    public var targets: [ResourceAddress]
+    /// Changes made outside Tandem, found by refresh.
+    public var drift: [ResourceDrift]
+    /// Resource changes, sorted by address.
+    public var resourceChanges: [ResourceChange]
+    /// Output changes, sorted by name.
+    public var outputChanges: [OutputChange]
+    /// Refreshed attributes of every managed resource by address (what a refresh-only apply writes to state).
+    public var refreshedState: [String: Value]
+    /// Warnings found while planning.
+    public var warnings: [Diagnostic]
+
+    /// Creates a plan.
+    public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), mode: PlanMode, stamp: PlanStamp,
+                variables: [String: Value], sensitiveVariables: [String], targets: [ResourceAddress], drift: [ResourceDrift],
+                resourceChanges: [ResourceChange], outputChanges: [OutputChange], refreshedState: [String: Value],
+                warnings: [Diagnostic]) {
+        self.formatVersion = Self.currentFormatVersion
+        self.id = id
+        self.createdAt = ISO8601DateFormatter().string(from: createdAt)
+        self.mode = mode
+        self.stamp = stamp
+        self.variables = variables
+        self.sensitiveVariables = sensitiveVariables
+        self.targets = targets
+        self.drift = drift
+        self.resourceChanges = resourceChanges
+        self.outputChanges = outputChanges
+        self.refreshedState = refreshedState
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case id
+        case createdAt = "created_at"
+        case mode, stamp, variables, targets, drift, warnings
+        case sensitiveVariables = "sensitive_variables"
+        case resourceChanges = "resource_changes"
+        case outputChanges = "output_changes"
+        case refreshedState = "refreshed_state"
+    }
+
+    /// True when applying would change resources, outputs or (refresh-only) the state.
+    public var hasChanges: Bool {
+        switch mode {
+        case .refreshOnly:
+            return !drift.isEmpty
+        case .normal, .destroy:
+            return resourceChanges.contains { $0.action != .noop } || outputChanges.contains { $0.action != .noop }
+        }
+    }
+
+    /// The number of resources per action.
+    public var counts: [ChangeAction: Int] {
+        resourceChanges.reduce(into: [:]) { $0[$1.action, default: 0] += 1 }
+    }
+}

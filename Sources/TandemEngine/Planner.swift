@@ -1,0 +1,219 @@
+import Crypto
+import Foundation
+import TandemCore
+import TandemLanguage
+import TandemState
+
+/// What to plan.
+public struct PlanRequest: Sendable {
+    /// The loaded configuration.
+    public var configuration: Configuration
+    /// Resolved variable values.
+    public var variables: [String: Value]
+    /// The current state, nil when none exists yet.
+    public var state: StateFile?
+    /// Normal, destroy or refresh-only.
+    public var mode: PlanMode
+    /// Limit the plan to these resources and what they depend on (or, when destroying, what depends on them).
+    public var targets: [ResourceAddress]
+    /// Read live objects before diffing (on by default).
+    public var refresh: Bool
+    /// How many resources to refresh at once.
+    public var parallelism: Int
+
+    /// Creates a request.
+    public init(configuration: Configuration, variables: [String: Value], state: StateFile?, mode: PlanMode = .normal,
+                targets: [ResourceAddress] = [], refresh: Bool = true, parallelism: Int = 10) {
+        self.configuration = configuration
+        self.variables = variables
+        self.state = state
+        self.mode = mode
+        self.targets = targets
+        self.refresh = refresh
+        self.parallelism = parallelism
+    }
+}
+
+/// Refreshes state and diffs it against configuration, producing a `Plan`.
+public struct Planner: Sendable {
+    /// The available providers.
+    public let registry: ProviderRegistry
+    /// Configured provider instances for this run.
+    public let sessions: ProviderSessions
+
+    /// Creates a planner.
+    public init(registry: ProviderRegistry, sessions: ProviderSessions) {
+        self.registry = registry
+        self.sessions = sessions
+    }
+
+    /// Plans; throws `Diagnostics` when configuration or providers report errors.
+    public func plan(_ request: PlanRequest) async throws -> Plan {
+        var diagnostics = Diagnostics()
+        let configuration = request.configuration
+        let (graph, graphDiagnostics) = ConfigurationGraph.build(configuration, registry: registry)
+        diagnostics.append(contentsOf: graphDiagnostics)
+        let declared = Set(configuration.resources.map(\.address))
+        for target in request.targets where !declared.contains(target) && request.state?.resource(target) == nil {
+            diagnostics.append(.error("Target \"\(target)\" matches no resource",
+                                      detail: "\(Suggestions.didYouMean(target.description, in: declared.map(\.description)))".trimmingCharacters(in: .whitespaces)))
+        }
+        try diagnostics.throwIfErrors()
+
+        let prior = request.state ?? StateFile()
+        let (refreshed, drift) = try await refresh(prior, enabled: request.refresh, parallelism: request.parallelism)
+
+        var changes: [ResourceChange] = []
+        var scope = EvaluationScope(variables: request.variables)
+        if request.mode == .normal || request.mode == .refreshOnly {
+            for resource in configuration.resources {
+                guard let schema = registry.schema(for: resource.address.type) else { continue }
+                scope.resources[resource.address.description] = ResourceEvaluation.unknownValue(schema)
+            }
+            for address in graph.topologicalOrder() {
+                guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
+                let before = refreshed[address]
+                let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+                let proposed = ResourceEvaluation.proposedValue(config: configured, prior: before, attributes: schema.attributes)
+                let (action, attributeChanges) = ResourceEvaluation.action(prior: before, proposed: proposed, schema: schema)
+                scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
+                changes.append(ResourceChange(
+                    address: address, provider: resource.providerKey, action: action, before: before,
+                    after: PlannedValue(proposed), attributeChanges: attributeChanges,
+                    dependencies: (graph.dependencies[address] ?? []).sorted(),
+                    sensitiveAttributes: schema.sensitivePaths.sorted()))
+            }
+        }
+        try diagnostics.throwIfErrors()
+
+        // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
+        for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {
+            guard let before = refreshed[resource.address] else { continue }
+            let schema = registry.schema(for: resource.address.type)
+            changes.append(ResourceChange(
+                address: resource.address, provider: resource.provider, action: .delete, before: before, after: nil,
+                attributeChanges: AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]),
+                dependencies: resource.dependencies, sensitiveAttributes: schema?.sensitivePaths.sorted() ?? []))
+        }
+        changes = Self.restrict(changes, to: request.targets, mode: request.mode, graph: graph, state: prior)
+        if request.mode == .refreshOnly {
+            changes = changes.map { change in
+                var change = change
+                change.action = .noop
+                return change
+            }
+        }
+
+        let outputChanges = request.mode == .refreshOnly || !request.targets.isEmpty
+            ? []
+            : outputs(configuration, scope: scope, prior: prior, destroying: request.mode == .destroy, diagnostics: &diagnostics)
+        try diagnostics.throwIfErrors()
+
+        return Plan(
+            mode: request.mode,
+            stamp: PlanStamp(lineage: request.state?.lineage, serial: request.state?.serial,
+                             configurationDigest: Self.digest(of: configuration)),
+            variables: request.variables,
+            sensitiveVariables: configuration.variables.values.filter(\.sensitive).map(\.name).sorted(),
+            targets: request.targets,
+            drift: drift,
+            resourceChanges: changes.sorted { $0.address < $1.address },
+            outputChanges: outputChanges,
+            refreshedState: Dictionary(uniqueKeysWithValues: refreshed.map { ($0.key.description, $0.value) }),
+            warnings: diagnostics.warnings)
+    }
+
+    /// Reads every managed resource; returns live attributes (absent when deleted outside Tandem) and drift.
+    private func refresh(_ state: StateFile, enabled: Bool, parallelism: Int) async throws -> ([ResourceAddress: Value], [ResourceDrift]) {
+        guard enabled else {
+            return (Dictionary(uniqueKeysWithValues: state.resources.map { ($0.address, $0.attributes) }), [])
+        }
+        let registry = self.registry
+        let sessions = self.sessions
+        var results: [ResourceAddress: Result<Value?, Error>] = [:]
+        try await withThrowingTaskGroup(of: (ResourceAddress, Result<Value?, Error>).self) { group in
+            var pending = state.resources[...]
+            func startNext() {
+                guard let resource = pending.popFirst() else { return }
+                group.addTask {
+                    do {
+                        let provider = try await sessions.provider(resource.provider)
+                        return (resource.address, .success(try await provider.read(type: resource.address.type, current: resource.attributes)))
+                    } catch {
+                        return (resource.address, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<max(1, parallelism) { startNext() }
+            while let (address, result) = try await group.next() {
+                results[address] = result
+                startNext()
+            }
+        }
+        var refreshed: [ResourceAddress: Value] = [:]
+        var drift: [ResourceDrift] = []
+        var diagnostics = Diagnostics()
+        for resource in state.resources {
+            switch results[resource.address] {
+            case .success(let value?):
+                refreshed[resource.address] = value
+                let schema = registry.schema(for: resource.address.type)
+                let changes = AttributeDiff.changes(before: resource.attributes, after: value, attributes: schema?.attributes ?? [:])
+                if !changes.isEmpty { drift.append(ResourceDrift(address: resource.address, kind: .changed, attributeChanges: changes)) }
+            case .success(nil):
+                drift.append(ResourceDrift(address: resource.address, kind: .deleted, attributeChanges: []))
+            case .failure(let error):
+                diagnostics.append(EngineErrors.diagnostic(for: error, address: resource.address, operation: "refresh"))
+            case nil:
+                break
+            }
+        }
+        try diagnostics.throwIfErrors()
+        return (refreshed, drift)
+    }
+
+    /// Keeps only targeted changes and what they need: their dependencies, or for deletes, their dependents.
+    private static func restrict(_ changes: [ResourceChange], to targets: [ResourceAddress], mode: PlanMode,
+                                 graph: DependencyGraph<ResourceAddress>, state: StateFile) -> [ResourceChange] {
+        guard !targets.isEmpty else { return changes }
+        var keep = Set(targets)
+        for target in targets {
+            if mode == .destroy {
+                for resource in state.resources where resource.dependencies.contains(target) { keep.insert(resource.address) }
+            } else {
+                keep.formUnion(graph.transitiveDependencies(of: target))
+            }
+        }
+        return changes.filter { keep.contains($0.address) }
+    }
+
+    private func outputs(_ configuration: Configuration, scope: EvaluationScope, prior: StateFile, destroying: Bool,
+                         diagnostics: inout Diagnostics) -> [OutputChange] {
+        var changes: [OutputChange] = []
+        let declared = Set(configuration.outputs.map(\.name))
+        if !destroying {
+            for output in configuration.outputs {
+                let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+                let before = prior.outputs[output.name]?.value
+                let action: ChangeAction = before == nil ? .create : (before == value ? .noop : .update)
+                changes.append(OutputChange(name: output.name, action: action, before: before, after: PlannedValue(value), sensitive: output.sensitive))
+            }
+        }
+        for (name, output) in prior.outputs where destroying || !declared.contains(name) {
+            changes.append(OutputChange(name: name, action: .delete, before: output.value, after: nil, sensitive: output.sensitive))
+        }
+        return changes.sorted { $0.name < $1.name }
+    }
+
+    /// SHA-256 over every configuration file's path and content, in path order.
+    public static func digest(of configuration: Configuration) -> String {
+        var hasher = SHA256()
+        for (path, text) in configuration.sources.sorted(by: { $0.key < $1.key }) {
+            hasher.update(data: Data(path.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(text.utf8))
+            hasher.update(data: Data([0]))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,63 @@
+import TandemCore
+
+/// A provider: the resource types it offers and how to configure it.
+///
+/// Providers see values, never configuration syntax; they report problems as `ProviderError`s with an attribute
+/// path and the engine attaches the resource address and source range.
+public protocol Provider: Sendable {
+    /// The name used in configuration (`aws`) and as the resource type prefix.
+    var name: String { get }
+    /// The attributes of the provider's configuration block.
+    var configurationSchema: ResourceSchema { get }
+    /// The schema of each resource type, by type name.
+    var resourceSchemas: [String: ResourceSchema] { get }
+    /// Creates a configured instance from an evaluated provider block (conformed to `configurationSchema`).
+    func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider
+}
+
+/// A provider configured with credentials and endpoints, ready to manage resources.
+public protocol ConfiguredProvider: Sendable {
+    /// Reads the live attributes of a resource from its last known attributes; nil when it no longer exists.
+    /// The result must be normalised the same way configuration is, so that no perpetual diff appears.
+    func read(type: String, current: Value) async throws -> Value?
+    /// Creates a resource and returns all its attributes.
+    func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value
+    /// Updates a resource in place and returns all its attributes.
+    func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
+    /// Deletes a resource.
+    func delete(type: String, prior: Value, progress: ProgressReporter) async throws
+    /// Releases connections.
+    func shutdown() async
+}
+
+/// Lets a provider tell the user what it is waiting for (retries, eventual consistency) while an operation runs.
+public struct ProgressReporter: Sendable {
+    private let report: @Sendable (String) -> Void
+
+    /// Creates a reporter that forwards messages to `report`.
+    public init(_ report: @escaping @Sendable (String) -> Void) {
+        self.report = report
+    }
+
+    /// A reporter that discards messages.
+    public static let silent = ProgressReporter { _ in }
+
+    /// Reports a progress message.
+    public func callAsFunction(_ message: String) { report(message) }
+}
+
+/// An error from a provider, optionally about one attribute.
+public struct ProviderError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, including the service's error code and message when there is one.
+    public var message: String
+    /// The attribute the error is about, as a dotted path.
+    public var attributePath: String?
+
+    /// Creates a provider error.
+    public init(_ message: String, attributePath: String? = nil) {
+        self.message = message
+        self.attributePath = attributePath
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,53 @@
+import TandemCore
+import TandemLanguage
+
+/// Configured provider instances of one run, by provider key (`aws`, `aws.dest`), created on first use.
+public actor ProviderSessions {
+    private let registry: ProviderRegistry
+    private let configuration: Configuration
+    private let variables: [String: Value]
+    private let environment: [String: String]
+    private var instances: [String: any ConfiguredProvider] = [:]
+
+    /// Creates sessions for a configuration and its variable values.
+    public init(registry: ProviderRegistry, configuration: Configuration, variables: [String: Value], environment: [String: String]) {
+        self.registry = registry
+        self.configuration = configuration
+        self.variables = variables
+        self.environment = environment
+    }
+
+    /// The configured provider for `key`, configuring it on first use.
+    ///
+    /// A key without a `providers:` block (plain `aws`) is configured from the environment alone.
+    public func provider(_ key: String) async throws -> any ConfiguredProvider {
+        if let instance = instances[key] { return instance }
+        let name = String(key.prefix { $0 != "." })
+        guard let provider = registry.providers[name] else {
+            throw Diagnostics([.error("Unknown provider \"\(name)\"", detail: "Known providers: \(registry.providers.keys.sorted().joined(separator: ", ")).")])
+        }
+        var diagnostics = Diagnostics()
+        var value: Value = .map([:])
+        if let declaration = configuration.providers[key] {
+            let evaluated = Evaluator(scope: EvaluationScope(variables: variables)).evaluate(declaration.body, diagnostics: &diagnostics)
+            value = SchemaConformance(subject: "provider \(key)")
+                .conformBlock(evaluated, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
+            if value.containsUnknown {
+                diagnostics.append(.error("Provider configuration depends on values known only after apply",
+                                          detail: "Provider blocks may use variables but not resource attributes.", range: declaration.range))
+            }
+        } else if key.contains(".") {
+            throw Diagnostics([.error("Provider configuration \"\(key)\" is not declared", detail: "Add a providers: entry \"\(key)\".")])
+        }
+        try diagnostics.throwIfErrors()
+        let instance = try await provider.configure(value, environment: environment)
+        instances[key] = instance
+        return instance
+    }
+
+    /// Shuts down every configured provider.
+    public func shutdown() async {
+        for instance in instances.values { await instance.shutdown() }
+        instances = [:]
+    }
+}

@@ -1,0 +1,57 @@
+import TandemCore
+import TandemLanguage
+
+/// Evaluates resource configuration and merges it with prior state into the values a plan proposes.
+public enum ResourceEvaluation {
+    /// The resource's configuration, evaluated in `scope` and conformed to its schema.
+    public static func configuredValue(_ resource: ResourceDeclaration, schema: ResourceSchema, scope: EvaluationScope,
+                                       diagnostics: inout Diagnostics) -> Value {
+        var local = Diagnostics()
+        let evaluated = Evaluator(scope: scope).evaluate(resource.body, diagnostics: &local)
+        let conformed = SchemaConformance(subject: "resource \(resource.address)")
+            .conformBlock(evaluated, expression: resource.body, attributes: schema.attributes, diagnostics: &local)
+        for var diagnostic in local {
+            diagnostic.address = diagnostic.address ?? resource.address.description
+            diagnostics.append(diagnostic)
+        }
+        return conformed
+    }
+
+    /// A stand-in value for a resource not planned yet: every attribute unknown.
+    public static func unknownValue(_ schema: ResourceSchema) -> Value {
+        .map(schema.attributes.mapValues { _ in .unknown })
+    }
+
+    /// The proposed new attributes: configured values where set, prior values for unset optional-computed
+    /// and computed attributes (unknown when there is no prior), and nested blocks merged the same way.
+    public static func proposedValue(config: Value, prior: Value?, attributes: [String: AttributeSchema]) -> Value {
+        guard case .map(let configured) = config else { return config }
+        let priorMap = prior?.mapValue
+        var result: [String: Value] = [:]
+        for (name, attribute) in attributes {
+            let priorValue = priorMap?[name]
+            switch (attribute.mode, configured[name]) {
+            case (.computed, _), (.optionalComputed, nil):
+                result[name] = priorMap == nil ? .unknown : (priorValue ?? .null)
+            case (_, let value?):
+                if case .object(let nested) = attribute.type, value.mapValue != nil {
+                    result[name] = proposedValue(config: value, prior: priorValue == .null ? nil : priorValue, attributes: nested)
+                } else {
+                    result[name] = value
+                }
+            case (_, nil):
+                result[name] = .null
+            }
+        }
+        return .map(result)
+    }
+
+    /// The action needed to go from `prior` to `proposed`, and the attribute changes.
+    public static func action(prior: Value?, proposed: Value, schema: ResourceSchema) -> (ChangeAction, [AttributeChange]) {
+        let changes = AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes)
+        guard prior != nil else { return (.create, changes) }
+        if changes.isEmpty { return (.noop, []) }
+        if changes.contains(where: \.forcesReplacement) { return (.replace, changes) }
+        return (.update, changes)
+    }
+}

@@ -1,0 +1,119 @@
+import TandemCore
+import TandemLanguage
+
+/// Checks evaluated configuration against a schema and converts it to the schema's types.
+///
+/// Diagnostics point at the configuration: unknown arguments at their key (with the closest valid name), type
+/// errors at the value (expected vs actual), missing required arguments at the enclosing block.
+public struct SchemaConformance {
+    /// Describes the block being checked in messages, e.g. `resource aws_s3_bucket.replica`.
+    public var subject: String
+
+    /// Creates a checker for `subject`.
+    public init(subject: String) {
+        self.subject = subject
+    }
+
+    /// Conforms an evaluated block to `attributes`; `expression` is the block's source, for ranges.
+    /// Unset attributes become their default or null; computed attributes are left out (the planner fills them).
+    public func conformBlock(_ value: Value, expression: Expression, attributes: [String: AttributeSchema],
+                             path: String = "", diagnostics: inout Diagnostics) -> Value {
+        guard case .map(let entries) = value else {
+            if value == .unknown { return .unknown }
+            diagnostics.append(.error("Invalid value for \(path.isEmpty ? subject : "\"\(path)\"")",
+                                      detail: "Expected a map (block), got \(value.typeName).", range: expression.range))
+            return .unknown
+        }
+        var entryExpressions: [String: ObjectEntry] = [:]
+        if case .object(let objectEntries, _) = expression {
+            for entry in objectEntries { entryExpressions[entry.key] = entry }
+        }
+        var result: [String: Value] = [:]
+        for key in entries.keys.sorted() {
+            let keyRange = entryExpressions[key]?.keyRange ?? expression.range
+            let fullPath = path.isEmpty ? key : "\(path).\(key)"
+            guard let attribute = attributes[key] else {
+                let valid = attributes.filter { $0.value.isSettable }.keys.sorted()
+                diagnostics.append(.error("Unsupported argument \"\(key)\"",
+                                          detail: "\(subject) has no argument \"\(fullPath)\".\(Suggestions.didYouMean(key, in: valid)) Valid arguments: \(valid.joined(separator: ", ")).",
+                                          range: keyRange))
+                continue
+            }
+            guard attribute.isSettable else {
+                diagnostics.append(.error("Cannot set computed attribute \"\(fullPath)\"",
+                                          detail: "\"\(fullPath)\" is set by the provider and can only be read.", range: keyRange))
+                continue
+            }
+            let valueExpression = entryExpressions[key]?.value ?? expression
+            let conformed = conform(entries[key]!, expression: valueExpression, type: attribute.type, path: fullPath, diagnostics: &diagnostics)
+            if let allowed = attribute.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
+                diagnostics.append(.error("Invalid value for \"\(fullPath)\"",
+                                          detail: "\"\(text)\" is not one of \(allowed.joined(separator: ", ")).\(Suggestions.didYouMean(text, in: allowed))",
+                                          range: valueExpression.range))
+            }
+            result[key] = conformed
+        }
+        for (name, attribute) in attributes.sorted(by: { $0.key < $1.key }) where result[name] == nil || result[name] == .null {
+            let fullPath = path.isEmpty ? name : "\(path).\(name)"
+            switch attribute.mode {
+            case .required:
+                diagnostics.append(.error("Missing required argument \"\(fullPath)\"",
+                                          detail: "\(subject) requires \"\(fullPath)\" (\(attribute.type)).\(attribute.description.isEmpty ? "" : " \(attribute.description)")",
+                                          range: expression.range))
+            case .optional:
+                result[name] = attribute.defaultValue ?? .null
+            case .optionalComputed, .computed:
+                result[name] = nil
+            }
+        }
+        return .map(result)
+    }
+
+    private func conform(_ value: Value, expression: Expression, type: AttributeType, path: String, diagnostics: inout Diagnostics) -> Value {
+        if value == .unknown || value == .null { return value }
+        func mismatch() -> Value {
+            diagnostics.append(.error("Invalid type for \"\(path)\"",
+                                      detail: "Expected \(type), got \(value.typeName)\(value.asTemplateString.map { " \"\($0)\"" } ?? "").",
+                                      range: expression.range))
+            return .unknown
+        }
+        switch type {
+        case .string:
+            guard let text = value.asTemplateString else { return mismatch() }
+            return .string(text)
+        case .number:
+            switch value {
+            case .number: return value
+            case .string(let text): return Double(text).map(Value.number) ?? mismatch()
+            default: return mismatch()
+            }
+        case .bool:
+            switch value {
+            case .bool: return value
+            case .string("true"): return .bool(true)
+            case .string("false"): return .bool(false)
+            default: return mismatch()
+            }
+        case .list(let element):
+            guard case .list(let items) = value else { return mismatch() }
+            var itemExpressions: [Expression] = []
+            if case .list(let expressions, _) = expression, expressions.count == items.count { itemExpressions = expressions }
+            return .list(items.enumerated().map { index, item in
+                conform(item, expression: itemExpressions.isEmpty ? expression : itemExpressions[index], type: element, path: "\(path)[\(index)]", diagnostics: &diagnostics)
+            })
+        case .map(let element):
+            guard case .map(let entries) = value else { return mismatch() }
+            var entryExpressions: [String: Expression] = [:]
+            if case .object(let objectEntries, _) = expression {
+                for entry in objectEntries { entryExpressions[entry.key] = entry.value }
+            }
+            return .map(entries.reduce(into: [:]) { result, entry in
+                result[entry.key] = conform(entry.value, expression: entryExpressions[entry.key] ?? expression, type: element,
+                                            path: "\(path)[\"\(entry.key)\"]", diagnostics: &diagnostics)
+            })
+        case .object(let attributes):
+            guard case .map = value else { return mismatch() }
+            return conformBlock(value, expression: expression, attributes: attributes, path: path, diagnostics: &diagnostics)
+        }
+    }
+}

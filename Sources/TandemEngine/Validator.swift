@@ -1,0 +1,46 @@
+import TandemCore
+import TandemLanguage
+
+/// Offline checks of a configuration: no credentials, no network, variables without a value treated as unknown.
+public enum Validator {
+    /// Every problem found: graph errors, unknown types, schema violations, bad references and expressions.
+    public static func validate(_ configuration: Configuration, registry: ProviderRegistry) -> Diagnostics {
+        var (graph, diagnostics) = ConfigurationGraph.build(configuration, registry: registry)
+        var scope = EvaluationScope()
+        for (name, variable) in configuration.variables { scope.variables[name] = variable.defaultValue ?? .unknown }
+        for (key, declaration) in configuration.providers.sorted(by: { $0.key < $1.key }) {
+            guard let provider = registry.providers[declaration.name] else {
+                diagnostics.append(.error("Unknown provider \"\(declaration.name)\"",
+                                          detail: "Known providers: \(registry.providers.keys.sorted().joined(separator: ", ")).\(Suggestions.didYouMean(declaration.name, in: registry.providers.keys))",
+                                          range: declaration.range))
+                continue
+            }
+            let value = Evaluator(scope: EvaluationScope(variables: scope.variables)).evaluate(declaration.body, diagnostics: &diagnostics)
+            _ = SchemaConformance(subject: "provider \(key)")
+                .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
+        }
+        for resource in configuration.resources {
+            guard let schema = registry.schema(for: resource.address.type) else { continue }
+            scope.resources[resource.address.description] = ResourceEvaluation.unknownValue(schema)
+        }
+        let cyclic = !graph.cycles().isEmpty
+        if cyclic { graph = DependencyGraph() }
+        let order = cyclic ? configuration.resources.map(\.address) : graph.topologicalOrder()
+        for address in order {
+            guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
+            _ = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+        }
+        for output in configuration.outputs {
+            _ = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+        }
+        return deduplicated(diagnostics)
+    }
+
+    /// Reference errors are found both by the graph and by evaluation; report each once.
+    private static func deduplicated(_ diagnostics: Diagnostics) -> Diagnostics {
+        var seen: Set<String> = []
+        return Diagnostics(diagnostics.items.filter { diagnostic in
+            seen.insert("\(diagnostic.summary)|\(diagnostic.range?.description ?? "")").inserted
+        })
+    }
+}

@@ -1,0 +1,155 @@
+import TandemCore
+
+/// A loaded configuration directory: every declaration with its source range.
+public struct Configuration: Sendable {
+    /// The directory the configuration was read from.
+    public var directory: String
+    /// Source text of every file read, by path, so diagnostics can show the offending line.
+    public var sources: [String: String]
+    /// Declared input variables by name.
+    public var variables: [String: VariableDeclaration]
+    /// Provider configurations by key (`aws`, or `aws.dest` for an alias).
+    public var providers: [String: ProviderDeclaration]
+    /// Declared resources, sorted by address.
+    public var resources: [ResourceDeclaration]
+    /// Declared outputs, sorted by name.
+    public var outputs: [OutputDeclaration]
+
+    /// Creates a configuration.
+    public init(directory: String, sources: [String: String] = [:], variables: [String: VariableDeclaration] = [:],
+                providers: [String: ProviderDeclaration] = [:], resources: [ResourceDeclaration] = [], outputs: [OutputDeclaration] = []) {
+        self.directory = directory
+        self.sources = sources
+        self.variables = variables
+        self.providers = providers
+        self.resources = resources
+        self.outputs = outputs
+    }
+
+    /// The resource declared at `address`, if any.
+    public func resource(_ address: ResourceAddress) -> ResourceDeclaration? {
+        resources.first { $0.address == address }
+    }
+}
+
+/// An input variable declaration.
+public struct VariableDeclaration: Sendable {
+    /// The variable's name.
+    public var name: String
+    /// The default value; nil means the variable is required.
+    public var defaultValue: Value?
+    /// The expected type, if declared.
+    public var type: VariableType?
+    /// Human description.
+    public var description: String?
+    /// True when the value must be masked in output.
+    public var sensitive: Bool
+    /// Where the variable is declared.
+    public var range: SourceRange
+
+    /// Creates a declaration.
+    public init(name: String, defaultValue: Value?, type: VariableType?, description: String?, sensitive: Bool, range: SourceRange) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.type = type
+        self.description = description
+        self.sensitive = sensitive
+        self.range = range
+    }
+}
+
+/// The declared type of a variable.
+public enum VariableType: String, Sendable, CaseIterable {
+    case string, number, bool, list, map, any
+}
+
+/// A provider configuration block.
+public struct ProviderDeclaration: Sendable {
+    /// Provider name (`aws`).
+    public var name: String
+    /// Alias, when the block is keyed `aws.dest`.
+    public var alias: String?
+    /// The provider arguments as an object expression.
+    public var body: Expression
+    /// Where the block's key is.
+    public var range: SourceRange
+
+    /// `aws` or `aws.ALIAS`.
+    public var key: String { alias.map { "\(name).\($0)" } ?? name }
+
+    /// Creates a declaration.
+    public init(name: String, alias: String?, body: Expression, range: SourceRange) {
+        self.name = name
+        self.alias = alias
+        self.body = body
+        self.range = range
+    }
+}
+
+/// A `resources:` entry.
+public struct ResourceDeclaration: Sendable {
+    /// The resource's address.
+    public var address: ResourceAddress
+    /// The provider configuration key this resource uses (`aws` or `aws.dest`).
+    public var providerKey: String
+    /// Where `provider:` was written, if it was.
+    public var providerRange: SourceRange?
+    /// The resource's arguments (meta-arguments removed), in source order.
+    public var arguments: [ObjectEntry]
+    /// Explicit `depends_on` entries.
+    public var explicitDependencies: [(address: ResourceAddress, range: SourceRange)]
+    /// Where the resource's key is.
+    public var range: SourceRange
+
+    /// Creates a declaration.
+    public init(address: ResourceAddress, providerKey: String, providerRange: SourceRange?, arguments: [ObjectEntry],
+                explicitDependencies: [(address: ResourceAddress, range: SourceRange)], range: SourceRange) {
+        self.address = address
+        self.providerKey = providerKey
+        self.providerRange = providerRange
+        self.arguments = arguments
+        self.explicitDependencies = explicitDependencies
+        self.range = range
+    }
+
+    /// The arguments as one object expression.
+    public var body: Expression { .object(arguments, range) }
+
+    /// Resources referenced from the arguments as `TYPE.NAME...`, with where each reference is.
+    public var referencedResources: [(address: ResourceAddress, range: SourceRange)] {
+        body.resourceReferences
+    }
+}
+
+/// An `outputs:` entry.
+public struct OutputDeclaration: Sendable {
+    /// The output's name.
+    public var name: String
+    /// The value expression.
+    public var value: Expression
+    /// Human description.
+    public var description: String?
+    /// True when the value is masked in output.
+    public var sensitive: Bool
+    /// Where the output is declared.
+    public var range: SourceRange
+
+    /// Creates a declaration.
+    public init(name: String, value: Expression, description: String?, sensitive: Bool, range: SourceRange) {
+        self.name = name
+        self.value = value
+        self.description = description
+        self.sensitive = sensitive
+        self.range = range
+    }
+}
+
+extension Expression {
+    /// Resources referenced anywhere inside the expression.
+    public var resourceReferences: [(address: ResourceAddress, range: SourceRange)] {
+        traversals.compactMap { traversal in
+            guard traversal.root != "var", let names = traversal.leadingNames(2) else { return nil }
+            return (ResourceAddress(type: names[0], name: names[1]), traversal.range)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import TandemCore
+
+/// An expression of the configuration language, with the source range it came from.
+///
+/// YAML structure (maps and lists) and `${ ... }` expressions share this one tree, so evaluation and
+/// reference analysis treat a whole attribute body uniformly.
+public indirect enum Expression: Sendable {
+    /// A constant.
+    case literal(Value, SourceRange)
+    /// A string with interpolations; the result is always a string.
+    case template([TemplatePart], SourceRange)
+    /// A named root (`var`, `aws_s3_bucket`, ...) followed by attribute and index steps.
+    case traversal(Traversal)
+    /// `collection[key]` or `object.name` applied to a computed value.
+    case index(Expression, Expression, SourceRange)
+    /// `object.name` applied to a computed value.
+    case attribute(Expression, String, SourceRange)
+    /// A function call.
+    case call(String, [Expression], SourceRange)
+    /// `!x` or `-x`.
+    case unary(UnaryOperator, Expression, SourceRange)
+    /// `a + b`, `a == b`, `a && b`, ...
+    case binary(BinaryOperator, Expression, Expression, SourceRange)
+    /// `condition ? a : b`.
+    case conditional(Expression, Expression, Expression, SourceRange)
+    /// A list constructor (YAML sequence or `[a, b]`).
+    case list([Expression], SourceRange)
+    /// A map constructor (YAML mapping or `{k = v}`), entries in source order.
+    case object([ObjectEntry], SourceRange)
+
+    /// The source range of the whole expression.
+    public var range: SourceRange {
+        switch self {
+        case .literal(_, let r), .template(_, let r), .index(_, _, let r), .attribute(_, _, let r), .call(_, _, let r),
+             .unary(_, _, let r), .binary(_, _, _, let r), .conditional(_, _, _, let r), .list(_, let r), .object(_, let r):
+            return r
+        case .traversal(let t):
+            return t.range
+        }
+    }
+
+    /// Every traversal that appears anywhere inside the expression (for dependency analysis).
+    public var traversals: [Traversal] {
+        switch self {
+        case .literal: return []
+        case .traversal(let t): return [t]
+        case .template(let parts, _):
+            return parts.flatMap { part -> [Traversal] in
+                if case .interpolation(let e) = part { return e.traversals }
+                return []
+            }
+        case .index(let a, let b, _), .binary(_, let a, let b, _): return a.traversals + b.traversals
+        case .attribute(let a, _, _), .unary(_, let a, _): return a.traversals
+        case .call(_, let args, _), .list(let args, _): return args.flatMap(\.traversals)
+        case .conditional(let a, let b, let c, _): return a.traversals + b.traversals + c.traversals
+        case .object(let entries, _): return entries.flatMap(\.value.traversals)
+        }
+    }
+}
+
+/// A piece of a string template.
+public enum TemplatePart: Sendable {
+    /// Literal text (with `$${` already unescaped).
+    case text(String)
+    /// A `${ expression }`.
+    case interpolation(Expression)
+}
+
+/// One `key: value` entry of an object constructor.
+public struct ObjectEntry: Sendable {
+    /// The key.
+    public var key: String
+    /// Where the key is.
+    public var keyRange: SourceRange
+    /// The value expression.
+    public var value: Expression
+
+    /// Creates an entry.
+    public init(key: String, keyRange: SourceRange, value: Expression) {
+        self.key = key
+        self.keyRange = keyRange
+        self.value = value
+    }
+}
+
+/// A reference: a root name followed by steps, e.g. `aws_sqs_queue.dlq.arn` or `var.tags["app"]`.
+public struct Traversal: Sendable {
+    /// The root name (`var`, `local`, a resource type, ...).
+    public var root: String
+    /// The steps after the root.
+    public var steps: [TraversalStep]
+    /// The range of the whole traversal.
+    public var range: SourceRange
+
+    /// Creates a traversal.
+    public init(root: String, steps: [TraversalStep], range: SourceRange) {
+        self.root = root
+        self.steps = steps
+        self.range = range
+    }
+
+    /// The first `count` names of the traversal when they are all attribute steps (`["aws_s3_bucket", "replica"]`).
+    public func leadingNames(_ count: Int) -> [String]? {
+        var names = [root]
+        for step in steps.prefix(count - 1) {
+            guard case .attribute(let name) = step else { return nil }
+            names.append(name)
+        }
+        return names.count == count ? names : nil
+    }
+
+    /// The traversal as the user wrote it.
+    public var text: String {
+        root + steps.map(\.text).joined()
+    }
+}
+
+/// One step of a traversal.
+public enum TraversalStep: Sendable {
+    /// `.name`
+    case attribute(String)
+    /// `[expression]`
+    case index(Expression)
+
+    /// The step as source text (index expressions are shown when they are literals).
+    public var text: String {
+        switch self {
+        case .attribute(let name): return ".\(name)"
+        case .index(.literal(.number(let n), _)): return "[\(Value.format(number: n))]"
+        case .index(.literal(.string(let s), _)): return "[\"\(s)\"]"
+        case .index: return "[...]"
+        }
+    }
+}
+
+/// Prefix operators.
+public enum UnaryOperator: String, Sendable {
+    case not = "!"
+    case negate = "-"
+}
+
+/// Infix operators, from lowest to highest precedence group.
+public enum BinaryOperator: String, Sendable {
+    case or = "||"
+    case and = "&&"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case modulo = "%"
+}

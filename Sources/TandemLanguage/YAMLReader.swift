@@ -1,0 +1,114 @@
+import Foundation
+import TandemCore
+import Yams
+
+/// Parses YAML text into a `SyntaxNode` tree, turning YAML errors into diagnostics at YAML's own position.
+public enum YAMLReader {
+    /// Parses `text` (read from `file`); returns nil and diagnostics when it is not valid YAML.
+    public static func parse(_ text: String, file: String) -> (SyntaxNode?, Diagnostics) {
+        var diagnostics = Diagnostics()
+        if let tab = firstIndentationTab(in: text) {
+            diagnostics.append(.error(
+                "Tab character used for indentation",
+                detail: "YAML does not allow tabs for indentation; use spaces.",
+                range: SourceRange(file: file, line: tab.line, column: tab.column)))
+            return (nil, diagnostics)
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                return (SyntaxNode(kind: .mapping([]), range: SourceRange(file: file, line: 1, column: 1)), diagnostics)
+            }
+            return (convert(node, file: file), diagnostics)
+        } catch let error as YamlError {
+            diagnostics.append(diagnostic(for: error, file: file, text: text))
+        } catch {
+            diagnostics.append(.error("Invalid YAML", detail: "\(error)", range: SourceRange(file: file, line: 1, column: 1)))
+        }
+        return (nil, diagnostics)
+    }
+
+    private static func convert(_ node: Node, file: String) -> SyntaxNode {
+        let mark = node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? SourcePosition(line: 1, column: 1)
+        switch node {
+        case .scalar(let scalar):
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+            let multiline = scalar.style == .literal || scalar.style == .folded
+            let start = SourcePosition(line: mark.line + (multiline ? 1 : 0), column: mark.column + (quoted ? 1 : 0))
+            let syntax = ScalarSyntax(text: scalar.string, type: scalarType(of: node, scalar: scalar), contentStart: start, isMultiline: multiline)
+            let length = multiline ? 1 : scalar.string.count + (quoted ? 2 : 0)
+            return SyntaxNode(kind: .scalar(syntax), range: SourceRange(file: file, line: mark.line, column: mark.column, length: length))
+        case .sequence(let sequence):
+            return SyntaxNode(kind: .sequence(sequence.map { convert($0, file: file) }),
+                              range: SourceRange(file: file, line: mark.line, column: mark.column))
+        case .mapping(let mapping):
+            let entries = mapping.map { pair -> SyntaxEntry in
+                let keyMark = pair.key.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? mark
+                let keyText = pair.key.string ?? "\(pair.key)"
+                return SyntaxEntry(key: keyText,
+                                   keyRange: SourceRange(file: file, line: keyMark.line, column: keyMark.column, length: keyText.count),
+                                   value: convert(pair.value, file: file))
+            }
+            return SyntaxNode(kind: .mapping(entries), range: SourceRange(file: file, line: mark.line, column: mark.column))
+        case .alias:
+            return SyntaxNode(kind: .scalar(ScalarSyntax(text: "", type: .null, contentStart: SourcePosition(line: mark.line, column: mark.column), isMultiline: false)),
+                              range: SourceRange(file: file, line: mark.line, column: mark.column))
+        }
+    }
+
+    private static func scalarType(of node: Node, scalar: Node.Scalar) -> ScalarSyntax.ScalarType {
+        guard scalar.style == .plain else { return .string }
+        switch node.tag.rawValue {
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return .bool
+        case Tag.Name.int.rawValue, Tag.Name.float.rawValue: return .number
+        default: return .string
+        }
+    }
+
+    private static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return .error("Invalid YAML: \(problem)", detail: detail,
+                          range: SourceRange(file: file, line: mark.line, column: mark.column))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.first ?? "?"
+            let first = context.mark
+            let second = secondOccurrence(of: key, after: first, in: text) ?? SourcePosition(line: first.line, column: first.column)
+            return .error("Duplicate key \"\(key)\"",
+                          detail: "The key \"\(key)\" is already defined at line \(first.line), column \(first.column); YAML mappings must have unique keys.",
+                          range: SourceRange(file: file, line: second.line, column: second.column, length: key.count))
+        default:
+            return .error("Invalid YAML", detail: "\(error)", range: SourceRange(file: file, line: 1, column: 1))
+        }
+    }
+
+    /// Finds the repeated key at the same indentation after the first one, so the caret points at the duplicate.
+    private static func secondOccurrence(of key: String, after first: Mark, in text: String) -> SourcePosition? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line <= lines.count else { return nil }
+        let indent = first.column - 1
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let leading = line.prefix { $0 == " " }.count
+            if leading < indent, !line.trimmingCharacters(in: .whitespaces).isEmpty { break }
+            let rest = line.dropFirst(indent)
+            if leading == indent, rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":") {
+                return SourcePosition(line: index + 1, column: indent + 1)
+            }
+        }
+        return nil
+    }
+
+    private static func firstIndentationTab(in text: String) -> SourcePosition? {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let leading = line.prefix { $0 == " " || $0 == "\t" }
+            if let tab = leading.firstIndex(of: "\t") {
+                return SourcePosition(line: index + 1, column: line.distance(from: line.startIndex, to: tab) + 1)
+            }
+        }
+        return nil
+    }
+}

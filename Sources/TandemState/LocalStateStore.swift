@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// State in a local JSON file (`state/<workspace>.json`), locked by an exclusive lock file beside it.
+///
+/// Writes go to a temporary file in the same directory (mode 0600), are fsync'd, renamed over the old file,
+/// and the directory is fsync'd, so a crash leaves either the old or the new state.
+public struct LocalStateStore: StateStore {
+    /// Path of the state file.
+    public let path: String
+
+    /// Path of the lock file.
+    public var lockPath: String { path + ".lock" }
+
+    /// A store for the file at `path`.
+    public init(path: String) {
+        self.path = path
+    }
+
+    public var location: String { path }
+
+    public func read() throws -> StateFile? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StateError.io(path: path, operation: "read", errno: errno)
+        }
+        return try StateFile.decode(data, path: path)
+    }
+
+    public func write(_ state: StateFile) throws {
+        try Self.writeAtomically(try state.encoded(), to: path)
+    }
+
+    /// Writes `data` to `path` atomically with mode 0600 (temp file, fsync, rename, fsync directory).
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let directoryPath = directory.isEmpty ? "." : directory
+        try FileManager.default.createDirectory(atPath: directoryPath, withIntermediateDirectories: true)
+        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw StateError.io(path: temporary, operation: "create", errno: errno) }
+        var written = 0
+        let result: Int32 = data.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 { return errno }
+                written += n
+            }
+            return fsync(fd) == 0 ? 0 : errno
+        }
+        close(fd)
+        guard result == 0 else {
+            unlink(temporary)
+            throw StateError.io(path: temporary, operation: "write", errno: result)
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw StateError.io(path: path, operation: "rename onto", errno: error)
+        }
+        let directoryFD = open(directoryPath, O_RDONLY)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    public func lock(_ info: LockInfo) throws {
+        let directory = (lockPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            let error = errno
+            if error == EEXIST {
+                if let holder = try currentLock() { throw StateError.locked(holder, path: lockPath) }
+                throw StateError.corrupt(path: lockPath, reason: "the lock file exists but cannot be read; remove it if no tandem is running")
+            }
+            throw StateError.io(path: lockPath, operation: "create lock", errno: error)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(info)
+        _ = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+        fsync(fd)
+        close(fd)
+    }
+
+    public func unlock(_ info: LockInfo) throws {
+        guard let current = try currentLock(), current.id == info.id else { return }
+        guard unlink(lockPath) == 0 else { throw StateError.io(path: lockPath, operation: "remove lock", errno: errno) }
+    }
+
+    public func currentLock() throws -> LockInfo? {
+        guard let data = FileManager.default.contents(atPath: lockPath) else { return nil }
+        return try? JSONDecoder().decode(LockInfo.self, from: data)
+    }
+
+    public func forceUnlock(id: String) throws {
+        let current = try currentLock()
+        guard let current, current.id == id else { throw StateError.lockMismatch(expected: id, actual: current) }
+        guard unlink(lockPath) == 0 else { throw StateError.io(path: lockPath, operation: "remove lock", errno: errno) }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import TandemCore
+
+/// The persisted state of one workspace: what Tandem created and the attributes it last saw.
+///
+/// The format is specified in `state/README.md` at the top of the repository.
+public struct StateFile: Codable, Sendable, Equatable {
+    /// The version of the file format this code writes.
+    public static let currentFormatVersion = 1
+
+    /// Format version of the file.
+    public var formatVersion: Int
+    /// Identifies one state's history; a plan made against another lineage is refused.
+    public var lineage: String
+    /// Bumped by one for every write that changes resources or outputs.
+    public var serial: Int
+    /// Managed resources, sorted by address.
+    public var resources: [ResourceState]
+    /// Output values after the last apply, by name.
+    public var outputs: [String: OutputState]
+    /// Ids of saved plans already applied to this state (most recent last), so a plan file is single-use.
+    public var appliedPlans: [String]
+
+    /// A new, empty state with a fresh lineage.
+    public init(lineage: String = UUID().uuidString.lowercased()) {
+        self.formatVersion = Self.currentFormatVersion
+        self.lineage = lineage
+        self.serial = 0
+        self.resources = []
+        self.outputs = [:]
+        self.appliedPlans = []
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case lineage, serial, resources, outputs
+        case appliedPlans = "applied_plans"
+    }
+
+    /// The resource at `address`, if managed.
+    public func resource(_ address: ResourceAddress) -> ResourceState? {
+        resources.first { $0.address == address }
+    }
+
+    /// Inserts or replaces the resource with the same address, keeping the list sorted.
+    public mutating func upsert(_ resource: ResourceState) {
+        resources.removeAll { $0.address == resource.address }
+        resources.append(resource)
+        resources.sort { $0.address < $1.address }
+    }
+
+    /// Removes the resource at `address`; returns whether it was present.
+    @discardableResult
+    public mutating func remove(_ address: ResourceAddress) -> Bool {
+        let before = resources.count
+        resources.removeAll { $0.address == address }
+        return resources.count != before
+    }
+
+    /// The most recent applied plan ids kept for the single-use check.
+    public static let appliedPlanHistory = 50
+
+    /// Records that the plan `id` was applied.
+    public mutating func recordAppliedPlan(_ id: String) {
+        appliedPlans.append(id)
+        if appliedPlans.count > Self.appliedPlanHistory { appliedPlans.removeFirst(appliedPlans.count - Self.appliedPlanHistory) }
+    }
+}
+
+/// One managed resource instance in the state.
+public struct ResourceState: Codable, Sendable, Equatable {
+    /// The resource's address.
+    public var address: ResourceAddress
+    /// The provider configuration key that manages it (`aws`, `aws.dest`).
+    public var provider: String
+    /// Every schema attribute as last read or written (sensitive values included: the file is mode 0600).
+    public var attributes: Value
+    /// Addresses this resource depended on when it was last applied, so it can be destroyed in order without config.
+    public var dependencies: [ResourceAddress]
+
+    /// Creates a resource entry.
+    public init(address: ResourceAddress, provider: String, attributes: Value, dependencies: [ResourceAddress]) {
+        self.address = address
+        self.provider = provider
+        self.attributes = attributes
+        self.dependencies = dependencies.sorted()
+    }
+}
+
+/// An output value in the state.
+public struct OutputState: Codable, Sendable, Equatable {
+    /// The value.
+    public var value: Value
+    /// True when the value is masked in output.
+    public var sensitive: Bool
+
+    /// Creates an output entry.
+    public init(value: Value, sensitive: Bool) {
+        self.value = value
+        self.sensitive = sensitive
+    }
+}
+
+extension StateFile {
+    /// Serialises the state as pretty, key-sorted JSON (stable diffs, readable by people).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Parses a state file, refusing versions this code does not understand.
+    public static func decode(_ data: Data, path: String) throws -> StateFile {
+        struct VersionProbe: Decodable { var format_version: Int }
+        let probe: VersionProbe
+        do {
+            probe = try JSONDecoder().decode(VersionProbe.self, from: data)
+        } catch {
+            throw StateError.corrupt(path: path, reason: "\(error)")
+        }
+        guard probe.format_version <= currentFormatVersion else {
+            throw StateError.unsupportedVersion(path: path, version: probe.format_version)
+        }
+        do {
+            return try JSONDecoder().decode(StateFile.self, from: data)
+        } catch {
+            throw StateError.corrupt(path: path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import TandemCLI
+
+await TandemCommand.main()

@@ -1,0 +1,146 @@
+import AWSClient
+import Foundation
+
+/// One local moto server (an AWS emulator) per test process, started on first use through
+/// `scripts/moto-server` and stopped by that script's watcher when the process exits.
+///
+/// moto keeps all state in one process, so tests that need a clean slate should run inside
+/// ``withFreshState(_:)``: it takes a process-wide turn, resets moto, and runs the body, so
+/// suites in different test targets cannot wipe each other's resources.
+///
+/// Set `TANDEM_MOTO_ENDPOINT=http://127.0.0.1:PORT` to use a server that is already running.
+public actor MotoServer {
+    /// The base URL, for example `http://127.0.0.1:50321`.
+    public nonisolated let endpoint: String
+    /// The process id of the server, or `nil` for a server given by `TANDEM_MOTO_ENDPOINT`.
+    public nonisolated let processID: Int32?
+    /// A transport for tests to share. It lives as long as the process and is never shut down.
+    public nonisolated let transport: AWSTransport
+
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    private static let launch = Task<MotoServer, any Error> { try await MotoServer.start() }
+
+    private init(endpoint: String, processID: Int32?) {
+        self.endpoint = endpoint
+        self.processID = processID
+        self.transport = AWSTransport(requestTimeout: .seconds(30))
+    }
+
+    /// The server of this test process, started on the first call. Throws ``MotoServerError``
+    /// when moto cannot be started; tests should fail then, never skip.
+    public static func shared() async throws -> MotoServer {
+        try await launch.value
+    }
+
+    /// Deletes every resource in moto (`POST /moto-api/reset`).
+    public func reset() async throws {
+        let response = try await transport.sendUnsigned(method: "POST", url: endpoint + "/moto-api/reset")
+        guard response.statusCode == 200 else {
+            throw MotoServerError("POST /moto-api/reset answered \(response.statusCode)")
+        }
+    }
+
+    /// A configuration for this server: dummy credentials `testing`/`testing`, region `af-south-1` by default.
+    public nonisolated func configuration(region: String = "af-south-1") -> AWSClientConfiguration {
+        AWSClientConfiguration(
+            region: region,
+            credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+            endpointOverride: endpoint,
+            environment: [:])
+    }
+
+    /// Waits for exclusive use of moto, resets it, runs `body`, and gives the turn to the next waiter.
+    public nonisolated func withFreshState<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            try await reset()
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    // MARK: Starting
+
+    private static func start() async throws -> MotoServer {
+        if let endpoint = ProcessInfo.processInfo.environment["TANDEM_MOTO_ENDPOINT"], !endpoint.isEmpty {
+            return MotoServer(endpoint: endpoint, processID: nil)
+        }
+        let repositoryRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // Tests/TandemTesting
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()
+        let script = repositoryRoot.appendingPathComponent("scripts/moto-server")
+        let runDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tandem-moto-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let stderrFile = runDirectory.appendingPathComponent("moto-server.stderr")
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [
+            script.path, "start",
+            "--run-dir", runDirectory.path,
+            "--watch-pid", String(ProcessInfo.processInfo.processIdentifier),
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        process.standardInput = FileHandle.nullDevice
+
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: MotoServerError("could not run \(script.path): \(error)"))
+            }
+        }
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+        let fields = printed.split(whereSeparator: \.isWhitespace)
+        guard status == 0, fields.count == 2, let port = Int(fields[0]), let pid = Int32(fields[1]) else {
+            let detail = errors.split(separator: "\n").suffix(15).joined(separator: "\n")
+            throw MotoServerError("scripts/moto-server exited with status \(status)\(detail.isEmpty ? "" : ":\n" + detail)")
+        }
+        return MotoServer(endpoint: "http://127.0.0.1:\(port)", processID: pid)
+    }
+}
+
+/// moto could not be started or used.
+public struct MotoServerError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public let detail: String
+
+    init(_ detail: String) {
+        self.detail = detail
+    }
+
+    /// "moto could not be started: <detail>; run scripts/moto-server by hand to see why".
+    public var description: String {
+        "moto could not be started: \(detail)\nrun scripts/moto-server by hand to see why"
+    }
+}
