@@ -12,4 +12,18 @@ public struct TandemCommand: AsyncParsableCommand {
         ])
 
     public init() {}
+
+    /// Parses the command line, runs the chosen command and exits with its code (the executable's whole job).
+    public static func start() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -7,7 +7,8 @@ public actor ProviderSessions {
     private let configuration: Configuration
     private let variables: [String: Value]
     private let environment: [String: String]
-    private var instances: [String: any ConfiguredProvider] = [:]
+    /// One configuration task per key, so concurrent callers share one instance (the actor is re-entered while configuring).
+    private var instances: [String: Task<any ConfiguredProvider, Error>] = [:]
 
     /// Creates sessions for a configuration and its variable values.
     public init(registry: ProviderRegistry, configuration: Configuration, variables: [String: Value], environment: [String: String]) {
@@ -21,7 +22,13 @@ public actor ProviderSessions {
     ///
     /// A key without a `providers:` block (plain `aws`) is configured from the environment alone.
     public func provider(_ key: String) async throws -> any ConfiguredProvider {
-        if let instance = instances[key] { return instance }
+        if let instance = instances[key] { return try await instance.value }
+        let task = Task { try await configure(key) }
+        instances[key] = task
+        return try await task.value
+    }
+
+    private func configure(_ key: String) async throws -> any ConfiguredProvider {
         let name = String(key.prefix { $0 != "." })
         guard let provider = registry.providers[name] else {
             throw Diagnostics([.error("Unknown provider \"\(name)\"", detail: "Known providers: \(registry.providers.keys.sorted().joined(separator: ", ")).")])
@@ -40,14 +47,14 @@ public actor ProviderSessions {
             throw Diagnostics([.error("Provider configuration \"\(key)\" is not declared", detail: "Add a providers: entry \"\(key)\".")])
         }
         try diagnostics.throwIfErrors()
-        let instance = try await provider.configure(value, environment: environment)
-        instances[key] = instance
-        return instance
+        return try await provider.configure(value, environment: environment)
     }
 
     /// Shuts down every configured provider.
     public func shutdown() async {
-        for instance in instances.values { await instance.shutdown() }
+        for task in instances.values {
+            if let instance = try? await task.value { await instance.shutdown() }
+        }
         instances = [:]
     }
 }

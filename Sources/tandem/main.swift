@@ -1,3 +1,3 @@
 import TandemCLI
 
-await TandemCommand.main()
+await TandemCommand.start()
