@@ -99,6 +99,24 @@ public struct AttributeChange: Codable, Sendable, Equatable {
         case afterUnknown = "after_unknown"
         case forcesReplacement = "forces_replacement"
     }
+
+    /// Decodes `before`/`after` so that a present JSON null stays `.null` and only a missing key is nil.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        before = try container.decodePresentValue(forKey: .before)
+        after = try container.decodePresentValue(forKey: .after)
+        afterUnknown = try container.decode(Bool.self, forKey: .afterUnknown)
+        sensitive = try container.decode(Bool.self, forKey: .sensitive)
+        forcesReplacement = try container.decode(Bool.self, forKey: .forcesReplacement)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// nil when the key is missing; the value (`.null` included) when present.
+    func decodePresentValue(forKey key: Key) throws -> Value? {
+        contains(key) ? try decode(Value.self, forKey: key) : nil
+    }
 }
 
 /// The planned change of one resource.
@@ -191,6 +209,20 @@ public struct OutputChange: Codable, Sendable, Equatable {
         self.before = before
         self.after = after
         self.sensitive = sensitive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, action, before, after, sensitive
+    }
+
+    /// Decodes `before` so that a present JSON null stays `.null`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        action = try container.decode(ChangeAction.self, forKey: .action)
+        before = try container.decodePresentValue(forKey: .before)
+        after = try container.decodeIfPresent(PlannedValue.self, forKey: .after)
+        sensitive = try container.decode(Bool.self, forKey: .sensitive)
     }
 }
 

@@ -235,14 +235,18 @@ struct MotoIntegrationTests {
         #expect(!identity.userID.isEmpty)
     }
 
-    @Test("an unreachable endpoint fails with connectionFailed after retries")
+    @Test("an unreachable endpoint fails with connectionFailed, without multiplying the connect timeout")
     func unreachable() async throws {
+        let transport = AWSTransport(connectTimeout: .seconds(1))
         var configuration = moto.configuration()
         configuration.endpointOverride = "http://127.0.0.1:9"  // discard port: nothing listens
-        let client = STSClient(configuration: configuration, transport: moto.transport)
+        let client = STSClient(configuration: configuration, transport: transport)
+        let started = ContinuousClock.now
         let error = await #expect(throws: AWSClientError.self) { _ = try await client.getCallerIdentity() }
         #expect(error?.kind == .connectionFailed)
-        #expect(error?.message.contains("after 3 attempts") == true)
+        #expect(error?.message.contains("could not connect to STS at http://127.0.0.1:9") == true)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        try await transport.shutdown()
     }
 }
 

@@ -98,28 +98,12 @@ public actor MotoServer {
         let stderrFile = runDirectory.appendingPathComponent("moto-server.stderr")
         FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
+        let arguments = [
             script.path, "start",
             "--run-dir", runDirectory.path,
             "--watch-pid", String(ProcessInfo.processInfo.processIdentifier),
         ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        process.standardInput = FileHandle.nullDevice
-
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: MotoServerError("could not run \(script.path): \(error)"))
-            }
-        }
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (printed, status) = try await runToCompletion("/bin/bash", arguments: arguments, stderr: stderrFile)
         let errors = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
         let fields = printed.split(whereSeparator: \.isWhitespace)
         guard status == 0, fields.count == 2, let port = Int(fields[0]), let pid = Int32(fields[1]) else {
@@ -127,6 +111,42 @@ public actor MotoServer {
             throw MotoServerError("scripts/moto-server exited with status \(status)\(detail.isEmpty ? "" : ":\n" + detail)")
         }
         return MotoServer(endpoint: "http://127.0.0.1:\(port)", processID: pid)
+    }
+
+    /// Runs a program to completion on a dispatch thread and returns its standard output and exit status.
+    ///
+    /// `Process.terminationHandler` and `waitUntilExit()` are not used: under the test runner on
+    /// Linux the child was observed never to be reaped, so they never return. Instead the output
+    /// is read to end-of-file (the script detaches everything it leaves running) and the child
+    /// is reaped here.
+    private static func runToCompletion(_ executable: String, arguments: [String], stderr: URL) async throws -> (String, Int32) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardInput = FileHandle.nullDevice
+                do {
+                    process.standardError = try FileHandle(forWritingTo: stderr)
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: MotoServerError("could not run \(arguments.first ?? executable): \(error)"))
+                    return
+                }
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                var rawStatus: Int32 = 0
+                let status: Int32
+                if waitpid(process.processIdentifier, &rawStatus, 0) == process.processIdentifier {
+                    status = (rawStatus & 0x7f) == 0 ? (rawStatus >> 8) & 0xff : 128 + (rawStatus & 0x7f)
+                } else {
+                    // Already reaped elsewhere: judge by the output alone.
+                    status = 0
+                }
+                continuation.resume(returning: (String(decoding: data, as: UTF8.self), status))
+            }
+        }
     }
 }
 

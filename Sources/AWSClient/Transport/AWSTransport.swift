@@ -21,19 +21,27 @@ public final class AWSTransport: Sendable {
     ///
     /// - Parameters:
     ///   - requestTimeout: The deadline of one attempt of one request (connect, send and receive).
+    ///   - connectTimeout: How long to keep trying to open a connection (the HTTP client retries
+    ///     refused connections within this time).
     ///   - logger: Receives one debug line per attempt (service, method, path, status, request id);
     ///     never headers or bodies.
-    public init(requestTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "tandem.aws")) {
-        let timeout = TimeAmount.nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000
-            + requestTimeout.components.attoseconds / 1_000_000_000)
+    public init(
+        requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "tandem.aws")
+    ) {
+        let timeout = Self.timeAmount(requestTimeout)
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: timeout))
+            timeout: .init(connect: Self.timeAmount(connectTimeout), read: timeout))
         configuration.httpVersion = .http1Only
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.logger = logger
         self.requestTimeout = timeout
         self.retryPolicy = RetryPolicy()
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Closes every connection. Call once, when no request is running.
@@ -66,6 +74,9 @@ public final class AWSTransport: Sendable {
                 let error = AWSServiceError(
                     service: request.serviceName, statusCode: response.statusCode, headers: response.headers, body: response.body)
                 guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
+            } catch let error where RetryPolicy.isConnectFailure(error) {
+                throw AWSClientError(
+                    .connectionFailed, "could not connect to \(request.serviceName) at \(request.endpoint.absoluteString): \(error)")
             } catch let error where RetryPolicy.isRetryableTransportError(error) {
                 guard attempt < retryPolicy.maximumAttempts else {
                     throw AWSClientError(

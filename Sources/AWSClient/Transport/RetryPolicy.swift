@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// Bounded retries with exponential backoff and jitter, for 5xx answers, throttling and
 /// connection failures.
@@ -19,16 +20,37 @@ struct RetryPolicy: Sendable {
         return capped / 2 + capped / 2 * Double.random(in: 0...1)
     }
 
-    /// Whether a thrown error (not a service answer) is a connection problem worth another try.
+    /// Whether a thrown error (not a service answer) is a failure on an established connection
+    /// (reset, closed, timed out while reading or writing) that is worth another try.
+    ///
+    /// Failures to connect are not: the HTTP client already retries connecting until its connect
+    /// timeout, so trying again would only multiply the wait (see ``isConnectFailure(_:)``).
     static func isRetryableTransportError(_ error: any Error) -> Bool {
         if error is CancellationError || error is AWSClientError || error is AWSServiceError { return false }
+        if isConnectFailure(error) { return false }
         if let error = error as? HTTPClientError {
             return [
-                HTTPClientError.connectTimeout, .remoteConnectionClosed, .readTimeout, .writeTimeout,
-                .getConnectionFromPoolTimeout, .tlsHandshakeTimeout,
+                HTTPClientError.remoteConnectionClosed, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
             ].contains(error)
         }
-        // Socket-level failures (connection refused or reset) come as NIO errors.
-        return true
+        // Other socket-level failures (connection reset mid-request) come as NIO errors.
+        return error is IOError || error is ChannelError
+    }
+
+    /// Whether the endpoint could not be connected to at all (refused, unreachable, name not
+    /// resolved, connect timeout).
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError {
+            return error == .connectTimeout || error == .tlsHandshakeTimeout
+        }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return true
+        }
+        // NIOPosix's NIOConnectionError (DNS failure or every address refused) is not visible from
+        // NIOCore, so it is recognised by name.
+        return String(reflecting: type(of: error)).hasSuffix("NIOConnectionError")
     }
 }

@@ -1,0 +1,142 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// The built `tandem` binary against moto on 127.0.0.1: the whole user journey of the foundation issue.
+@Suite(.serialized) struct EndToEndTests {
+    private func workspace(_ moto: MotoServer, example: String = "aws-s3-sqs") throws -> TandemBinary {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TandemBinary.repositoryRoot + "/examples/\(example)/main.tandem.yaml",
+                                         toPath: directory + "/main.tandem.yaml")
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("TANDEM_") }
+        environment["AWS_ACCESS_KEY_ID"] = "testing"
+        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+        // The example has no endpoint set: the standard variable the AWS CLI honours points it at moto.
+        environment["AWS_ENDPOINT_URL"] = moto.endpoint
+        environment["NO_COLOR"] = "1"
+        return TandemBinary(directory: directory, environment: environment)
+    }
+
+    @Test func planApplyDriftFixDestroy() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+            let sqs = SQSClient(configuration: moto.configuration(), transport: moto.transport)
+
+            let firstPlan = try tandem.run(["plan", "--detailed-exitcode"])
+            #expect(firstPlan.exitCode == 2, "\(firstPlan.stderr)")
+            #expect(firstPlan.stdout.contains("Plan: 3 to create, 0 to update, 0 to replace, 0 to delete."))
+            #expect(firstPlan.stdout.contains("redrive_policy.dead_letter_target_arn = (known after apply)"))
+
+            let apply = try tandem.run(["apply", "--auto-approve"])
+            #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            #expect(apply.stdout.contains("Resources: 3 created"))
+            #expect(apply.stdout.contains("events_queue_url = \"\(moto.endpoint)/123456789012/rciis-s3-replication-events\""))
+            #expect(try await s3.getBucketVersioning("rciis-ceph-replica-af-south-1") == "Enabled")
+            #expect(try await sqs.queueURL(name: "rciis-s3-replication-dlq") != nil)
+            let statePath = tandem.directory + "/state/default.json"
+            let mode = (try FileManager.default.attributesOfItem(atPath: statePath)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600)
+
+            let quiet = try tandem.run(["plan", "--detailed-exitcode"])
+            #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
+            #expect(quiet.stdout.contains("No changes."))
+
+            // Someone suspends versioning by hand.
+            try await s3.putBucketVersioning("rciis-ceph-replica-af-south-1", status: "Suspended")
+            let drift = try tandem.run(["drift"])
+            #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
+            #expect(drift.stdout.contains("aws_s3_bucket.replica was changed outside Tandem"))
+            #expect(drift.stdout.contains(#"versioning = "Enabled" -> "Suspended""#))
+            let driftJSON = try tandem.run(["drift", "--json"])
+            #expect(driftJSON.exitCode == 2)
+            let report = try JSONSerialization.jsonObject(with: Data(driftJSON.stdout.utf8)) as? [String: Any]
+            #expect(report?["drifted"] as? Bool == true)
+
+            let fix = try tandem.run(["apply", "--auto-approve"])
+            #expect(fix.exitCode == 0, "\(fix.stderr)")
+            #expect(fix.stdout.contains("1 updated"))
+            #expect(try await s3.getBucketVersioning("rciis-ceph-replica-af-south-1") == "Enabled")
+            #expect(try tandem.run(["drift"]).exitCode == 0)
+
+            let destroy = try tandem.run(["destroy", "--auto-approve"])
+            #expect(destroy.exitCode == 0, "\(destroy.stderr)")
+            #expect(destroy.stdout.contains("3 deleted"))
+            #expect(try await s3.bucketExists("rciis-ceph-replica-af-south-1") == false)
+            #expect(try await sqs.queueURL(name: "rciis-s3-replication-events") == nil)
+            #expect(try await sqs.queueURL(name: "rciis-s3-replication-dlq") == nil)
+            #expect(try tandem.run(["state", "list"]).stdout.isEmpty)
+        }
+    }
+
+    @Test func savedPlanIsAppliedExactlyOnce() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            #expect(try tandem.run(["plan", "--out", "first.plan"]).exitCode == 0)
+            #expect(try tandem.run(["plan", "--out", "second.plan"]).exitCode == 0)
+            let mode = (try FileManager.default.attributesOfItem(atPath: tandem.directory + "/first.plan")[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600)
+            let apply = try tandem.run(["apply", "first.plan"])
+            #expect(apply.exitCode == 0, "\(apply.stderr)")
+            let again = try tandem.run(["apply", "first.plan"])
+            #expect(again.exitCode == 1)
+            #expect(again.stderr.contains("This plan was already applied"))
+            let stale = try tandem.run(["apply", "second.plan"])
+            #expect(stale.exitCode == 1)
+            #expect(stale.stderr.contains("Saved plan is stale"))
+            #expect(try tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
+        }
+    }
+
+    @Test func heldLockFailsAtOnceAndForceUnlockReleasesIt() async throws {
+        let moto = try await MotoServer.shared()
+        let tandem = try workspace(moto)
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        try FileManager.default.createDirectory(atPath: tandem.directory + "/state", withIntermediateDirectories: true)
+        let lock = #"{"id": "1b6c1bb0-0000-4000-8000-000000000001", "operation": "apply", "who": "ops@builder", "host": "builder", "pid": 4242, "created": "2026-11-21T10:00:00Z"}"#
+        try lock.write(toFile: tandem.directory + "/state/default.json.lock", atomically: true, encoding: .utf8)
+        let started = Date()
+        let blocked = try tandem.run(["apply", "--auto-approve"])
+        #expect(blocked.exitCode == 1)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(blocked.stderr.contains("State is locked"))
+        #expect(blocked.stderr.contains("ops@builder"))
+        #expect(blocked.stderr.contains("4242"))
+        #expect(blocked.stderr.contains("tandem force-unlock 1b6c1bb0-0000-4000-8000-000000000001"))
+        #expect(try tandem.run(["force-unlock", "wrong-id"]).exitCode == 1)
+        #expect(try tandem.run(["force-unlock", "1b6c1bb0-0000-4000-8000-000000000001"]).exitCode == 0)
+        #expect(!FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.lock"))
+    }
+
+    @Test func configurationErrorsShowFileLineColumnAndTheLine() async throws {
+        let moto = try await MotoServer.shared()
+        let tandem = try workspace(moto)
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        try """
+        resources:
+          aws_sqs_queue.dlq:
+            name: dlq
+          aws_sqs_queue.events:
+            nmae: events
+            redrive_policy:
+              dead_letter_target_arn: ${aws_sqs_queue.dql.arn}
+              max_receive_count: 5
+        """.write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let run = try tandem.run(["validate"])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("Error: Unsupported argument \"nmae\""))
+        #expect(run.stderr.contains("on main.tandem.yaml:5:5, in aws_sqs_queue.events:"))
+        #expect(run.stderr.contains("  5 |     nmae: events"))
+        #expect(run.stderr.contains("    |     ^^^^"))
+        #expect(run.stderr.contains("Did you mean \"name\"?"))
+        #expect(run.stderr.contains("main.tandem.yaml:7:33"))
+        #expect(run.stderr.contains("did you mean \"aws_sqs_queue.dlq\"?") || run.stderr.contains("Did you mean \"aws_sqs_queue.dlq\"?"))
+        #expect(run.stderr.contains("Missing required argument \"name\""))
+    }
+}

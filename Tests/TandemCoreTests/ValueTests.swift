@@ -1,0 +1,55 @@
+import Testing
+import TandemCore
+
+@Suite struct ValueTests {
+    @Test func unknownPartsSplitAndRestore() {
+        let value: Value = .map(["arn": .unknown, "name": .string("q"), "tags": .list([.string("a"), .unknown])])
+        let parts = value.knownParts
+        #expect(parts.known["arn"] == .null)
+        #expect(parts.unknownMask["arn"] == .bool(true))
+        #expect(parts.unknownMask["name"] == .null)
+        #expect(Value(known: parts.known, unknownMask: parts.unknownMask) == value)
+        #expect(Value.string("x").knownParts.unknownMask == .bool(false))
+    }
+
+    @Test func canonicalJSONSortsKeysAndKeepsIntegers() throws {
+        let value: Value = .map(["b": .number(5), "a": .list([.bool(true), .null, .number(1.5)])])
+        #expect(try value.canonicalJSON() == #"{"a":[true,null,1.5],"b":5}"#)
+        #expect(try Value(jsonString: #"{"maxReceiveCount": 5, "x": "y"}"#) == .map(["maxReceiveCount": .number(5), "x": .string("y")]))
+    }
+
+    @Test func encodingAnUnknownValueFails() {
+        #expect(throws: (any Error).self) { try Value.unknown.canonicalJSON() }
+    }
+
+    @Test(arguments: [
+        ("aws_s3_bucket.replica", "aws_s3_bucket", "replica", nil as InstanceKey?),
+        ("aws_sqs_queue.dlq[0]", "aws_sqs_queue", "dlq", InstanceKey.index(0)),
+        (#"aws_sqs_queue.dlq["eu"]"#, "aws_sqs_queue", "dlq", InstanceKey.key("eu")),
+    ])
+    func resourceAddressesParseAndPrint(text: String, type: String, name: String, key: InstanceKey?) throws {
+        let address = try #require(ResourceAddress(parsing: text))
+        #expect(address.type == type)
+        #expect(address.name == name)
+        #expect(address.key == key)
+        #expect(address.description == text)
+    }
+
+    @Test func modulePathAddressesParse() throws {
+        let address = try #require(ResourceAddress(parsing: "module.edge.aws_s3_bucket.replica"))
+        #expect(address.modulePath == ["edge"])
+        #expect(address.providerName == "aws")
+    }
+
+    @Test(arguments: ["", "bucket", "a.b.c", "aws_s3_bucket.", "aws_s3_bucket.x[oops]"])
+    func invalidAddressesAreRejected(text: String) {
+        #expect(ResourceAddress(parsing: text) == nil)
+    }
+
+    @Test func suggestionsFindCloseNamesOnly() {
+        #expect(Suggestions.closest(to: "versoning", in: ["versioning", "tags", "bucket"]) == "versioning")
+        #expect(Suggestions.closest(to: "aws_sqs_queue.dql", in: ["aws_sqs_queue.dlq", "aws_sqs_queue.events"]) == "aws_sqs_queue.dlq")
+        #expect(Suggestions.closest(to: "zzzzzz", in: ["versioning", "tags"]) == nil)
+        #expect(Suggestions.editDistance("kitten", "sitting") == 3)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemLanguage
+import TandemState
+
+/// Plans and applies configurations written inline against the in-memory provider and a temporary state file.
+struct EngineHarness {
+    let cloud = InMemoryCloud()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-engine-\(UUID())").path
+    var store: LocalStateStore { LocalStateStore(path: directory + "/state/default.json") }
+    var registry: ProviderRegistry { ProviderRegistry([InMemoryProvider(cloud: cloud)]) }
+
+    func configuration(_ text: String) throws -> Configuration {
+        let (configuration, diagnostics) = ConfigurationLoader.parse(sources: [("main.tandem.yaml", text)], directory: ".")
+        try diagnostics.throwIfErrors()
+        return configuration
+    }
+
+    func plan(_ configuration: Configuration, mode: PlanMode = .normal, targets: [ResourceAddress] = [],
+              variables: [String: Value] = [:]) async throws -> Plan {
+        let sessions = ProviderSessions(registry: registry, configuration: configuration, variables: variables, environment: [:])
+        return try await Planner(registry: registry, sessions: sessions).plan(
+            PlanRequest(configuration: configuration, variables: variables, state: try store.read(), mode: mode, targets: targets))
+    }
+
+    func apply(_ plan: Plan, _ configuration: Configuration, parallelism: Int = 10) async throws -> ApplyResult {
+        let sessions = ProviderSessions(registry: registry, configuration: configuration, variables: plan.variables, environment: [:])
+        let recorder = StateRecorder(state: try store.read(), store: store)
+        return await Applier(registry: registry, sessions: sessions)
+            .apply(plan, configuration: configuration, recorder: recorder, parallelism: parallelism, hooks: ApplyHooks())
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+func address(_ text: String) -> ResourceAddress { ResourceAddress(parsing: text)! }
+
+extension Plan {
+    func change(_ text: String) -> ResourceChange? { resourceChanges.first { $0.address.description == text } }
+}

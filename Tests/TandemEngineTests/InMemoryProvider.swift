@@ -1,0 +1,105 @@
+import Foundation
+import TandemCore
+import TandemEngine
+
+/// A provider whose objects live in memory: the second implementation of `Provider`, for engine tests.
+struct InMemoryProvider: Provider {
+    let cloud: InMemoryCloud
+
+    var name: String { "mem" }
+
+    var configurationSchema: ResourceSchema {
+        ResourceSchema(attributes: ["region": AttributeSchema(.string, .optional)])
+    }
+
+    var resourceSchemas: [String: ResourceSchema] {
+        [
+            "mem_bucket": ResourceSchema(attributes: [
+                "name": AttributeSchema(.string, .required, forcesReplacement: true),
+                "versioning": AttributeSchema(.string, .optionalComputed, allowedValues: ["Enabled", "Suspended"]),
+                "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
+                "password": AttributeSchema(.string, .optional, sensitive: true),
+                "settings": AttributeSchema(.object(["retention": AttributeSchema(.number, .optional)]), .optional),
+                "arn": AttributeSchema(.string, .computed),
+            ]),
+            "mem_queue": ResourceSchema(attributes: [
+                "name": AttributeSchema(.string, .required, forcesReplacement: true),
+                "dlq_arn": AttributeSchema(.string, .optional),
+                "arn": AttributeSchema(.string, .computed),
+            ]),
+        ]
+    }
+
+    func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+        await cloud.recordConfigure()
+        return Configured(cloud: cloud)
+    }
+
+    struct Configured: ConfiguredProvider {
+        let cloud: InMemoryCloud
+
+        func read(type: String, current: Value) async throws -> Value? {
+            await cloud.object(type: type, name: current["name"].stringValue ?? "")
+        }
+
+        func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
+            let name = planned["name"].stringValue ?? ""
+            try await cloud.check(operation: "create", name: name)
+            var entries = planned.mapValue ?? [:]
+            entries["arn"] = .string("arn:mem:\(type):\(name)")
+            if entries["versioning"] == .unknown { entries["versioning"] = .string("Suspended") }
+            await cloud.put(type: type, name: name, value: .map(entries), operation: "create")
+            return .map(entries)
+        }
+
+        func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+            let name = prior["name"].stringValue ?? ""
+            try await cloud.check(operation: "update", name: name)
+            await cloud.put(type: type, name: name, value: planned, operation: "update")
+            return planned
+        }
+
+        func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
+            let name = prior["name"].stringValue ?? ""
+            try await cloud.check(operation: "delete", name: name)
+            await cloud.remove(type: type, name: name)
+        }
+
+        func shutdown() async {}
+    }
+}
+
+/// The objects of the in-memory provider, with an operation log and injectable failures.
+actor InMemoryCloud {
+    private(set) var objects: [String: Value] = [:]
+    private(set) var operations: [String] = []
+    private(set) var configureCount = 0
+    var failing: Set<String> = []
+
+    func recordConfigure() { configureCount += 1 }
+
+    func object(type: String, name: String) -> Value? { objects["\(type)/\(name)"] }
+
+    func put(type: String, name: String, value: Value, operation: String) {
+        objects["\(type)/\(name)"] = value
+        operations.append("\(operation) \(name)")
+    }
+
+    func remove(type: String, name: String) {
+        objects["\(type)/\(name)"] = nil
+        operations.append("delete \(name)")
+    }
+
+    /// Changes an attribute behind Tandem's back.
+    func tamper(type: String, name: String, attribute: String, value: Value) {
+        guard case .map(var entries)? = objects["\(type)/\(name)"] else { return }
+        entries[attribute] = value
+        objects["\(type)/\(name)"] = .map(entries)
+    }
+
+    func fail(_ operationAndName: String) { failing.insert(operationAndName) }
+
+    func check(operation: String, name: String) throws {
+        if failing.contains("\(operation) \(name)") { throw ProviderError("injected failure: \(operation) \(name)") }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import TandemCore
+import TandemEngine
+import TandemState
+
+@Suite struct PlanApplyTests {
+    static let queues = """
+    resources:
+      mem_queue.dlq:
+        name: dlq
+      mem_queue.events:
+        name: events
+        dlq_arn: ${mem_queue.dlq.arn}
+    outputs:
+      events_arn: ${mem_queue.events.arn}
+    """
+
+    @Test func createsInDependencyOrderThenPlansNoChanges() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(Self.queues)
+
+        let plan = try await harness.plan(configuration)
+        #expect(plan.change("mem_queue.dlq")?.action == .create)
+        let events = try #require(plan.change("mem_queue.events"))
+        #expect(events.action == .create)
+        #expect(events.after?.value["dlq_arn"] == .unknown)
+        #expect(events.attributeChanges.first { $0.path == "dlq_arn" }?.afterUnknown == true)
+        #expect(events.dependencies == [address("mem_queue.dlq")])
+        #expect(plan.outputChanges.first?.after?.value == .unknown)
+
+        let result = try await harness.apply(plan, configuration)
+        #expect(result.succeeded)
+        #expect(await harness.cloud.operations == ["create dlq", "create events"])
+        let state = try #require(try harness.store.read())
+        #expect(state.resource(address("mem_queue.events"))?.attributes["dlq_arn"] == .string("arn:mem:mem_queue:dlq"))
+        #expect(state.outputs["events_arn"]?.value == .string("arn:mem:mem_queue:events"))
+        #expect(state.serial > 0)
+
+        let again = try await harness.plan(configuration)
+        #expect(!again.hasChanges)
+        #expect(again.drift.isEmpty)
+    }
+
+    @Test func noOpApplyDoesNotBumpTheSerial() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(Self.queues)
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        let serial = try #require(try harness.store.read()).serial
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        #expect(try harness.store.read()?.serial == serial)
+    }
+
+    @Test func attributeChangeUpdatesAndForcingChangeReplaces() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let first = try harness.configuration("resources:\n  mem_bucket.b:\n    name: one\n    versioning: Enabled\n")
+        _ = try await harness.apply(try await harness.plan(first), first)
+
+        let update = try harness.configuration("resources:\n  mem_bucket.b:\n    name: one\n    versioning: Suspended\n    tags: {app: x}\n")
+        let updatePlan = try await harness.plan(update)
+        let change = try #require(updatePlan.change("mem_bucket.b"))
+        #expect(change.action == .update)
+        #expect(change.attributeChanges.map(\.path) == ["tags", "versioning"])
+        #expect(change.attributeChanges.last?.before == .string("Enabled"))
+        #expect(change.attributeChanges.last?.after == .string("Suspended"))
+
+        let replace = try harness.configuration("resources:\n  mem_bucket.b:\n    name: two\n")
+        let replacePlan = try await harness.plan(replace)
+        let replacement = try #require(replacePlan.change("mem_bucket.b"))
+        #expect(replacement.action == .replace)
+        #expect(replacement.attributeChanges.first { $0.path == "name" }?.forcesReplacement == true)
+        #expect(try await harness.apply(replacePlan, replace).succeeded)
+        #expect(await harness.cloud.object(type: "mem_bucket", name: "one") == nil)
+        #expect(await harness.cloud.object(type: "mem_bucket", name: "two") != nil)
+    }
+
+    @Test func resourcesRemovedFromConfigurationAreDeletedAfterDependents() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(Self.queues)
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        let empty = try harness.configuration("resources: {}\n")
+        let plan = try await harness.plan(empty)
+        #expect(plan.resourceChanges.map(\.action) == [.delete, .delete])
+        #expect(plan.outputChanges.first?.action == .delete)
+        let result = try await harness.apply(plan, empty)
+        #expect(result.succeeded)
+        #expect(await harness.cloud.operations.suffix(2) == ["delete events", "delete dlq"])
+        #expect(try harness.store.read()?.resources.isEmpty == true)
+        #expect(try harness.store.read()?.outputs.isEmpty == true)
+    }
+
+    @Test func destroyDeletesInReverseDependencyOrder() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(Self.queues)
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        let plan = try await harness.plan(configuration, mode: .destroy)
+        #expect(plan.resourceChanges.allSatisfy { $0.action == .delete })
+        #expect(try await harness.apply(plan, configuration).succeeded)
+        #expect(await harness.cloud.operations == ["create dlq", "create events", "delete events", "delete dlq"])
+        #expect(await harness.cloud.objects.isEmpty)
+    }
+
+    @Test func stateIsWrittenAfterEveryOperationAndFailuresAreTabulated() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("""
+        resources:
+          mem_queue.dlq:
+            name: dlq
+          mem_queue.events:
+            name: events
+            dlq_arn: ${mem_queue.dlq.arn}
+          mem_bucket.archive:
+            name: archive
+            tags:
+              queue: ${mem_queue.events.arn}
+          mem_bucket.independent:
+            name: independent
+        """)
+        await harness.cloud.fail("create events")
+        let result = try await harness.apply(try await harness.plan(configuration), configuration, parallelism: 1)
+        #expect(!result.succeeded)
+        let outcomes = Dictionary(uniqueKeysWithValues: result.outcomes.map { ($0.address.description, $0.outcome) })
+        #expect(outcomes["mem_queue.dlq"] == .applied)
+        #expect(outcomes["mem_queue.events"] == .failed)
+        #expect(outcomes["mem_bucket.archive"] == .notAttempted)
+        #expect(outcomes["mem_bucket.independent"] == .applied)
+        #expect(result.diagnostics.errors.first?.address == "mem_queue.events")
+        #expect(result.diagnostics.errors.first?.detail?.contains("injected failure") == true)
+        // What was created is on disk, not just in memory.
+        let persisted = try #require(try harness.store.read())
+        #expect(Set(persisted.resources.map(\.address.description)) == ["mem_bucket.independent", "mem_queue.dlq"])
+    }
+
+    @Test func driftIsFoundByRefreshAndAppliedBack() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    versioning: Enabled\n")
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        await harness.cloud.tamper(type: "mem_bucket", name: "b", attribute: "versioning", value: .string("Suspended"))
+        let plan = try await harness.plan(configuration)
+        let drift = try #require(plan.drift.first)
+        #expect(drift.address == address("mem_bucket.b"))
+        #expect(drift.attributeChanges.map(\.path) == ["versioning"])
+        #expect(plan.change("mem_bucket.b")?.action == .update)
+        #expect(try await harness.apply(plan, configuration).succeeded)
+        #expect(try await harness.plan(configuration).hasChanges == false)
+    }
+
+    @Test func deletedOutsideIsRecreated() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n")
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        await harness.cloud.remove(type: "mem_bucket", name: "b")
+        let plan = try await harness.plan(configuration)
+        #expect(plan.drift.first?.kind == .deleted)
+        #expect(plan.change("mem_bucket.b")?.action == .create)
+    }
+
+    @Test func targetLimitsThePlanToTheTargetAndItsDependencies() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("""
+        resources:
+          mem_queue.dlq: {name: dlq}
+          mem_queue.events: {name: events, dlq_arn: "${mem_queue.dlq.arn}"}
+          mem_bucket.other: {name: other}
+        """)
+        let plan = try await harness.plan(configuration, targets: [address("mem_queue.events")])
+        #expect(Set(plan.resourceChanges.map(\.address.description)) == ["mem_queue.dlq", "mem_queue.events"])
+    }
+
+    @Test func providerIsConfiguredOnceForConcurrentRefreshes() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(Self.queues)
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        let before = await harness.cloud.configureCount
+        _ = try await harness.plan(configuration)
+        #expect(await harness.cloud.configureCount == before + 1)
+    }
+}
