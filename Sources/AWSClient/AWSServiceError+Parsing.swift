@@ -30,7 +30,8 @@ extension AWSServiceError {
         }
 
         if code == nil || code?.isEmpty == true {
-            code = queryError ?? Self.codeForStatus(statusCode)
+            code = headers.first(name: "x-amzn-errortype").map(Self.shapeName)
+                ?? queryError ?? Self.codeForStatus(statusCode)
         }
         self.init(
             service: service, code: code!, message: message, statusCode: statusCode,

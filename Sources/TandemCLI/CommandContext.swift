@@ -100,11 +100,16 @@ struct CommandContext {
     }
 
     /// Holds the state lock while `body` runs; a held lock fails at once with the holder's details.
-    func withLock<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    /// Ctrl-C is handled meanwhile so the lock is released and applied operations are recorded (see `InterruptController`).
+    func withLock<T>(_ operation: String, _ body: (InterruptController) async throws -> T) async throws -> T {
         let lock = LockInfo(operation: operation)
+        let store = self.store
         try store.lock(lock)
+        let interrupts = InterruptController(terminal: terminal) { try? store.unlock(lock) }
+        interrupts.install()
+        defer { interrupts.uninstall() }
         do {
-            let result = try await body()
+            let result = try await body(interrupts)
             try store.unlock(lock)
             return result
         } catch {

@@ -27,25 +27,30 @@ struct PlanWorkflow {
     }
 
     /// Applies a plan under the caller's lock, printing progress and a final table; throws exit 1 when something failed.
-    func apply(_ plan: Plan, configuration: Configuration, parallelism: Int) async throws {
+    func apply(_ plan: Plan, configuration: Configuration, parallelism: Int, interrupts: InterruptController) async throws {
         let terminal = context.terminal
         let sessions = context.sessions(configuration, variables: plan.variables)
         let recorder = StateRecorder(state: try context.store.read(), store: context.store)
+        let ticker = ProgressTicker(terminal: terminal)
+        interrupts.beginApplying()
         let hooks = ApplyHooks(
             willApply: { address, action in
                 terminal.line("\(address): \(ApplyProgressText.starting(action))...")
+                ticker.start(address, verb: ApplyProgressText.starting(action).lowercased())
             },
             progress: { address, message in
                 terminal.line("\(address): \(message)")
             },
             didApply: { address, action, seconds, error in
+                ticker.stop(address)
                 let elapsed = String(format: "%.1fs", seconds)
                 if error == nil {
                     terminal.line("\(address): \(ApplyProgressText.finished(action)) after \(elapsed)")
                 } else {
                     terminal.line(terminal.styled("\(address): \(ApplyProgressText.starting(action)) failed after \(elapsed)", .red))
                 }
-            })
+            },
+            isCancelled: { interrupts.isInterrupted })
         let result = await Applier(registry: context.registry, sessions: sessions)
             .apply(plan, configuration: configuration, recorder: recorder, parallelism: parallelism, hooks: hooks)
         await sessions.shutdown()

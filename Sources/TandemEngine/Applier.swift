@@ -53,11 +53,16 @@ public struct Applier: Sendable {
         } catch {
             await failures.add(.error("Cannot write state", detail: "\(error)"))
         }
+        let cancelled = await failures.cancelled
+        if !cancelled.isEmpty {
+            await failures.add(.error("Apply interrupted",
+                                      detail: "\(cancelled.count) operation(s) were not started. The state records everything that was applied; run tandem apply again to finish."))
+        }
         let rows = plan.resourceChanges.filter { $0.action != .noop }.map { change -> (ResourceAddress, ChangeAction, ApplyResult.Outcome) in
             let outcome: ApplyResult.Outcome
             switch outcomes[change.address] {
             case .succeeded?: outcome = .applied
-            case .failed?: outcome = .failed
+            case .failed? where !cancelled.contains(change.address): outcome = .failed
             default: outcome = .notAttempted
             }
             return (change.address, change.action, outcome)
@@ -98,6 +103,10 @@ public struct Applier: Sendable {
         return await graph.walk(parallelism: parallelism) { address in
             guard let change = byAddress[address] else { return false }
             if change.action == .noop { return true }
+            if hooks.isCancelled() {
+                await failures.cancel(address)
+                return false
+            }
             hooks.willApply(address, change.action)
             let started = Date()
             do {
@@ -167,6 +176,10 @@ public struct Applier: Sendable {
         let sessions = self.sessions
         return await dependsOn.reversed.walk(parallelism: parallelism) { address in
             guard let change = byAddress[address], let prior = change.before else { return false }
+            if hooks.isCancelled() {
+                await failures.cancel(address)
+                return false
+            }
             hooks.willApply(address, .delete)
             let started = Date()
             do {
@@ -210,11 +223,16 @@ public struct Applier: Sendable {
     }
 }
 
-/// Collects errors from concurrent operations.
+/// Collects errors from concurrent operations, and the operations not started because the user interrupted.
 actor FailureLog {
     private(set) var diagnostics = Diagnostics()
+    private(set) var cancelled: Set<ResourceAddress> = []
 
     func add(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
+    }
+
+    func cancel(_ address: ResourceAddress) {
+        cancelled.insert(address)
     }
 }

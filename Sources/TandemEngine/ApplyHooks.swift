@@ -9,14 +9,19 @@ public struct ApplyHooks: Sendable {
     public var progress: @Sendable (ResourceAddress, String) -> Void
     /// An operation finished after `seconds`; `error` is nil on success.
     public var didApply: @Sendable (ResourceAddress, ChangeAction, Double, Diagnostic?) -> Void
+    /// Asked before each operation starts; once it answers true (the user interrupted), no new operation starts and
+    /// the ones in flight finish and are recorded.
+    public var isCancelled: @Sendable () -> Bool
 
     /// Creates hooks.
     public init(willApply: @escaping @Sendable (ResourceAddress, ChangeAction) -> Void = { _, _ in },
                 progress: @escaping @Sendable (ResourceAddress, String) -> Void = { _, _ in },
-                didApply: @escaping @Sendable (ResourceAddress, ChangeAction, Double, Diagnostic?) -> Void = { _, _, _, _ in }) {
+                didApply: @escaping @Sendable (ResourceAddress, ChangeAction, Double, Diagnostic?) -> Void = { _, _, _, _ in },
+                isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.willApply = willApply
         self.progress = progress
         self.didApply = didApply
+        self.isCancelled = isCancelled
     }
 }
 

@@ -44,6 +44,12 @@ struct XMLAndErrorTests {
         #expect(try XMLNode.parse(node.document()) == node)
     }
 
+    @Test("Content-MD5 is the base64 of the body's MD5")
+    func contentMD5() {
+        #expect(ContentMD5.value(for: []) == "1B2M2Y8AsgTpgAmY7PhCfg==")
+        #expect(ContentMD5.value(for: Array("Welcome to Amazon S3.".utf8)) == "1EfQ6PKJ8WoS/2AnznfCWA==")
+    }
+
     @Test("S3 XML errors keep code, message, status and request id")
     func s3Error() {
         let body = "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>b</BucketName><RequestId>REQ1</RequestId></Error>"
@@ -90,6 +96,14 @@ struct XMLAndErrorTests {
         #expect(error.isQueueDeletedRecently)
         #expect(AWSServiceError(service: "SQS", code: "AWS.SimpleQueueService.QueueDeletedRecently", message: "", statusCode: 400)
             .isQueueDeletedRecently)
+    }
+
+    @Test("a bodiless JSON-protocol error takes its code from x-amzn-errortype")
+    func errorTypeHeader() {
+        var headers = HTTPHeaders()
+        headers.add(name: "X-Amzn-Errortype", value: "com.amazonaws.sqs#QueueDoesNotExist")
+        let error = AWSServiceError(service: "SQS", statusCode: 400, headers: headers, body: [])
+        #expect(error.code == "QueueDoesNotExist")
     }
 
     @Test("bodiless errors get a code from the status", arguments: [(404, "NotFound"), (403, "AccessDenied"), (418, "HTTP418")])

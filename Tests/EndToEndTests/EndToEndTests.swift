@@ -114,6 +114,19 @@ import TandemTesting
         #expect(!FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.lock"))
     }
 
+    @Test func ctrlCAtTheConfirmationPromptReleasesTheLockAndChangesNothing() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            let run = try tandem.interrupt(["apply"], whenOutputContains: "Only 'yes' is accepted")
+            #expect(run.exitCode == 130, "\(run.stdout)\n\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.lock"))
+            let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+            #expect(try await s3.bucketExists("rciis-ceph-replica-af-south-1") == false)
+        }
+    }
+
     @Test func configurationErrorsShowFileLineColumnAndTheLine() async throws {
         let moto = try await MotoServer.shared()
         let tandem = try workspace(moto)

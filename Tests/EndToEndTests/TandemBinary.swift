@@ -46,3 +46,32 @@ struct TandemBinary {
         return Run(exitCode: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 }
+
+extension TandemBinary {
+    /// Starts `tandem arguments...` with stdin left open, waits until stdout contains `marker`, then sends `signal`.
+    func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        var output = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !String(decoding: output, as: UTF8.self).contains(marker), Date() < deadline, process.isRunning {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            output.append(chunk)
+        }
+        kill(process.processIdentifier, signal)
+        output.append(stdout.fileHandleForReading.readDataToEndOfFile())
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? stdin.fileHandleForWriting.close()
+        return Run(exitCode: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}

@@ -186,3 +186,30 @@ import TandemState
         #expect(await harness.cloud.configureCount == before + 1)
     }
 }
+
+@Suite struct InterruptedApplyTests {
+    @Test func interruptedApplyStartsNothingNewAndKeepsWhatWasDone() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration(PlanApplyTests.queues)
+        let plan = try await harness.plan(configuration)
+        let sessions = ProviderSessions(registry: harness.registry, configuration: configuration, variables: [:], environment: [:])
+        let started = Counter()
+        let hooks = ApplyHooks(willApply: { _, _ in started.increment() }, isCancelled: { started.value >= 1 })
+        let result = await Applier(registry: harness.registry, sessions: sessions)
+            .apply(plan, configuration: configuration, recorder: StateRecorder(state: nil, store: harness.store), parallelism: 1, hooks: hooks)
+        #expect(!result.succeeded)
+        #expect(result.diagnostics.errors.map(\.summary) == ["Apply interrupted"])
+        let outcomes = Dictionary(uniqueKeysWithValues: result.outcomes.map { ($0.address.description, $0.outcome) })
+        #expect(outcomes == ["mem_queue.dlq": .applied, "mem_queue.events": .notAttempted])
+        #expect(try harness.store.read()?.resources.map(\.address.description) == ["mem_queue.dlq"])
+    }
+}
+
+/// A thread-safe counter for hooks.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

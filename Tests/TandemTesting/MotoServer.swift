@@ -92,6 +92,7 @@ public actor MotoServer {
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()
         let script = repositoryRoot.appendingPathComponent("scripts/moto-server")
+        removeStaleRunDirectories()
         let runDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("tandem-moto-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
@@ -111,6 +112,18 @@ public actor MotoServer {
             throw MotoServerError("scripts/moto-server exited with status \(status)\(detail.isEmpty ? "" : ":\n" + detail)")
         }
         return MotoServer(endpoint: "http://127.0.0.1:\(port)", processID: pid)
+    }
+
+    /// Deletes the run directories (logs) of earlier test processes that have exited.
+    private static func removeStaleRunDirectories() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix("tandem-moto-") {
+            guard let pid = Int32(name.dropFirst("tandem-moto-".count)),
+                  pid != ProcessInfo.processInfo.processIdentifier,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 
     /// Runs a program to completion on a dispatch thread and returns its standard output and exit status.

@@ -166,11 +166,15 @@ public struct SigV4Signer: Sendable {
         hex(SHA256.hash(data: bytes))
     }
 
+    private static let lowerHexDigits = Array("0123456789abcdef".utf8)
+
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }.joined()
+        var bytes: [UInt8] = []
+        for byte in digest {
+            bytes.append(lowerHexDigits[Int(byte >> 4)])
+            bytes.append(lowerHexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

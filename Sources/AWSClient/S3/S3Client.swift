@@ -48,7 +48,7 @@ public struct S3Client: Sendable {
         let (endpoint, path) = location(bucket: bucket, key: key)
         var headers = headers
         if !body.isEmpty {
-            headers.replaceOrAdd(name: "content-md5", value: Data(Insecure_MD5.digest(body)).base64EncodedString())
+            headers.replaceOrAdd(name: "content-md5", value: ContentMD5.value(for: body))
         }
         let request = AWSHTTPRequest(
             serviceName: "S3", endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body)

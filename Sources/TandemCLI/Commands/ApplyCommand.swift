@@ -23,7 +23,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var context = CommandContext(global)
         let configuration = try await context.reportingErrors { try context.loadConfiguration() }
         try await context.reportingErrors {
-            try await context.withLock(refreshOnly ? "apply -refresh-only" : "apply") {
+            try await context.withLock(refreshOnly ? "apply -refresh-only" : "apply") { interrupts in
                 let workflow = PlanWorkflow(context: context)
                 let plan: Plan
                 if let planFile {
@@ -39,7 +39,7 @@ struct ApplyCommand: AsyncParsableCommand {
                     guard plan.hasChanges else { return }
                     try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("apply these changes")
                 }
-                try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism)
+                try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism, interrupts: interrupts)
             }
         }
     }

@@ -16,7 +16,7 @@ struct DestroyCommand: AsyncParsableCommand {
         var context = CommandContext(global)
         let configuration = try await context.reportingErrors { try context.loadConfiguration() }
         try await context.reportingErrors {
-            try await context.withLock("destroy") {
+            try await context.withLock("destroy") { interrupts in
                 let workflow = PlanWorkflow(context: context)
                 let values = try context.variables(for: configuration, variables)
                 let plan = try await workflow.plan(configuration: configuration, variables: values, mode: .destroy,
@@ -24,7 +24,7 @@ struct DestroyCommand: AsyncParsableCommand {
                 context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
                 guard plan.hasChanges else { return }
                 try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("delete these resources")
-                try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism)
+                try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism, interrupts: interrupts)
             }
         }
     }

@@ -45,7 +45,7 @@ struct StateCommand: AsyncParsableCommand {
         func run() async throws {
             let context = CommandContext(global)
             try await context.reportingErrors {
-                try await context.withLock("state rm") {
+                try await context.withLock("state rm") { _ in
                     guard var state = try context.store.read() else { throw Diagnostic.error("No state at \(context.store.path)") }
                     for address in try context.targets(addresses) {
                         guard state.remove(address) else { throw Diagnostic.error("No resource \(address) in the state") }
