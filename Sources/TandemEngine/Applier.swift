@@ -89,6 +89,31 @@ public struct Applier: Sendable {
 
     private func walkForward(_ changes: [ResourceChange], plan: Plan, configuration: Configuration, recorder: StateRecorder,
                              parallelism: Int, hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
+        let registry = self.registry
+        let sessions = self.sessions
+        return await Self.walk(changes, reversed: false, parallelism: parallelism, hooks: hooks, failures: failures) { change in
+            try await Self.applyForward(change, plan: plan, configuration: configuration, registry: registry,
+                                        sessions: sessions, recorder: recorder, hooks: hooks)
+        }
+    }
+
+    private func walkDeletes(_ changes: [ResourceChange], recorder: StateRecorder, parallelism: Int,
+                             hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
+        let sessions = self.sessions
+        // Reversed: a resource is deleted only after everything that depends on it is gone.
+        return await Self.walk(changes, reversed: true, parallelism: parallelism, hooks: hooks, failures: failures) { change in
+            guard let prior = change.before else { return }
+            let provider = try await sessions.provider(change.provider)
+            try await provider.delete(type: change.address.type, prior: prior,
+                                      progress: ProgressReporter { message in hooks.progress(change.address, message) })
+            try await recorder.remove(change.address)
+        }
+    }
+
+    /// Runs `operation` for every change that does something, each once its dependencies (or, `reversed`, its
+    /// dependents) succeeded; reports progress through the hooks and failures to the log; starts nothing once cancelled.
+    private static func walk(_ changes: [ResourceChange], reversed: Bool, parallelism: Int, hooks: ApplyHooks, failures: FailureLog,
+                             operation: @escaping @Sendable (ResourceChange) async throws -> Void) async -> [ResourceAddress: WalkOutcome] {
         var graph = DependencyGraph<ResourceAddress>()
         let included = Set(changes.map(\.address))
         for change in changes {
@@ -98,9 +123,7 @@ public struct Applier: Sendable {
             }
         }
         let byAddress = Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0) })
-        let registry = self.registry
-        let sessions = self.sessions
-        return await graph.walk(parallelism: parallelism) { address in
+        return await (reversed ? graph.reversed : graph).walk(parallelism: parallelism) { address in
             guard let change = byAddress[address] else { return false }
             if change.action == .noop { return true }
             if hooks.isCancelled() {
@@ -110,8 +133,7 @@ public struct Applier: Sendable {
             hooks.willApply(address, change.action)
             let started = Date()
             do {
-                try await Self.applyForward(change, plan: plan, configuration: configuration, registry: registry,
-                                            sessions: sessions, recorder: recorder, hooks: hooks)
+                try await operation(change)
                 hooks.didApply(address, change.action, Date().timeIntervalSince(started), nil)
                 return true
             } catch {
@@ -129,13 +151,7 @@ public struct Applier: Sendable {
         guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else {
             throw ProviderError("\(address) is in the plan but not in the configuration; make a new plan")
         }
-        var scope = EvaluationScope(variables: plan.variables)
-        let state = await recorder.state
-        for declared in configuration.resources {
-            let declaredSchema = registry.schema(for: declared.address.type) ?? ResourceSchema(attributes: [:])
-            scope.resources[declared.address.description] = state.resource(declared.address)?.attributes
-                ?? ResourceEvaluation.unknownValue(declaredSchema)
-        }
+        let scope = scope(configuration, state: await recorder.state, variables: plan.variables, registry: registry)
         var diagnostics = Diagnostics()
         let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
@@ -161,53 +177,21 @@ public struct Applier: Sendable {
         }
     }
 
-    private func walkDeletes(_ changes: [ResourceChange], recorder: StateRecorder, parallelism: Int,
-                             hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
-        // A resource is deleted only after everything that depends on it is gone.
-        var dependsOn = DependencyGraph<ResourceAddress>()
-        let included = Set(changes.map(\.address))
-        for change in changes {
-            dependsOn.add(change.address)
-            for dependency in change.dependencies where included.contains(dependency) {
-                dependsOn.add(change.address, dependsOn: dependency)
-            }
+    /// What references resolve to during apply: the recorded attributes of applied resources, unknown for the rest.
+    private static func scope(_ configuration: Configuration, state: StateFile, variables: [String: Value], registry: ProviderRegistry) -> EvaluationScope {
+        var scope = EvaluationScope(variables: variables)
+        for resource in configuration.resources {
+            let schema = registry.schema(for: resource.address.type) ?? ResourceSchema(attributes: [:])
+            scope.resources[resource.address.description] = state.resource(resource.address)?.attributes
+                ?? ResourceEvaluation.unknownValue(schema)
         }
-        let byAddress = Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0) })
-        let sessions = self.sessions
-        return await dependsOn.reversed.walk(parallelism: parallelism) { address in
-            guard let change = byAddress[address], let prior = change.before else { return false }
-            if hooks.isCancelled() {
-                await failures.cancel(address)
-                return false
-            }
-            hooks.willApply(address, .delete)
-            let started = Date()
-            do {
-                let provider = try await sessions.provider(change.provider)
-                try await provider.delete(type: address.type, prior: prior,
-                                          progress: ProgressReporter { message in hooks.progress(address, message) })
-                try await recorder.remove(address)
-                hooks.didApply(address, .delete, Date().timeIntervalSince(started), nil)
-                return true
-            } catch {
-                let diagnostic = EngineErrors.diagnostic(for: error, address: address, operation: "delete")
-                await failures.add(diagnostic)
-                hooks.didApply(address, .delete, Date().timeIntervalSince(started), diagnostic)
-                return false
-            }
-        }
+        return scope
     }
 
     private func writeOutputs(plan: Plan, configuration: Configuration, recorder: StateRecorder, failures: FailureLog) async {
         var outputs: [String: OutputState] = [:]
         if plan.mode == .normal {
-            let state = await recorder.state
-            var scope = EvaluationScope(variables: plan.variables)
-            for resource in configuration.resources {
-                let schema = registry.schema(for: resource.address.type) ?? ResourceSchema(attributes: [:])
-                scope.resources[resource.address.description] = state.resource(resource.address)?.attributes
-                    ?? ResourceEvaluation.unknownValue(schema)
-            }
+            let scope = Self.scope(configuration, state: await recorder.state, variables: plan.variables, registry: registry)
             var diagnostics = Diagnostics()
             for output in configuration.outputs {
                 let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)

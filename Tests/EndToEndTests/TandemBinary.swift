@@ -26,18 +26,30 @@ struct TandemBinary {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
+    /// A started `tandem` process with pipes on its standard streams.
+    struct Launched {
+        let process = Process()
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+    }
+
+    /// Starts `tandem arguments...` in `directory` with `environment`.
+    func launch(_ arguments: [String]) throws -> Launched {
+        let launched = Launched()
+        launched.process.executableURL = URL(fileURLWithPath: Self.path)
+        launched.process.arguments = arguments
+        launched.process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        launched.process.environment = environment
+        launched.process.standardOutput = launched.stdout
+        launched.process.standardError = launched.stderr
+        launched.process.standardInput = launched.stdin
+        try launched.process.run()
+        return launched
+    }
+
     /// Runs `tandem arguments...`, feeding `input` on stdin.
     func run(_ arguments: [String], input: String = "") throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
+        let launched = try launch(arguments)
+        let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -50,16 +62,8 @@ struct TandemBinary {
 extension TandemBinary {
     /// Starts `tandem arguments...` with stdin left open, waits until stdout contains `marker`, then sends `signal`.
     func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
+        let launched = try launch(arguments)
+        let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
         var output = Data()
         let deadline = Date().addingTimeInterval(30)
         while !String(decoding: output, as: UTF8.self).contains(marker), Date() < deadline, process.isRunning {
