@@ -27,6 +27,14 @@ public struct AWSProvider: Provider {
         ]
     }
 
+    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        // SQS refuses a queue name for 60 s after the queue was deleted; a same-name replacement waits that out.
+        if type == SQSQueueResource.typeName, action == .replace, let name = before?["name"].stringValue, after["name"] == .string(name) {
+            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
+        }
+        return []
+    }
+
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         guard let region = configuration["region"].stringValue ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] else {
             throw ProviderError("No AWS region: set region in the aws provider block, or AWS_REGION.", attributePath: "region")

@@ -53,6 +53,11 @@ struct S3BucketResource: AWSResource {
         let name = planned["bucket"].stringValue ?? ""
         let region = planned["region"].stringValue ?? provider.settings.region
         let s3 = provider.s3(region: region)
+        // CreateBucket succeeds for a bucket the caller already owns (us-east-1); never take one over silently.
+        if try await s3.bucketExists(name) {
+            throw ProviderError("Bucket \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
+                                + "Choose another name, or remove the object first.", attributePath: "bucket")
+        }
         try await s3.createBucket(name, locationConstraint: region)
         var withRegion = planned
         if case .map(var entries) = planned {

@@ -42,7 +42,7 @@ struct SQSQueueResource: AWSResource {
         do {
             attributes = try await provider.sqs.getQueueAttributes(queueURL: url)
             tags = try await provider.sqs.listQueueTags(queueURL: url)
-        } catch let error as AWSServiceError where Self.isMissingQueue(error) {
+        } catch let error as AWSServiceError where error.isQueueDoesNotExist {
             return nil
         }
         var value: [String: Value] = [
@@ -64,12 +64,17 @@ struct SQSQueueResource: AWSResource {
         var attributes = try Self.sqsAttributes(from: planned, comparedTo: nil)
         if planned["fifo_queue"] == .bool(true) { attributes["FifoQueue"] = "true" }
         let tags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+        // CreateQueue returns an existing queue with the same attributes; never take one over silently.
+        if try await provider.sqs.queueURL(name: name) != nil {
+            throw ProviderError("Queue \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
+                                + "Choose another name, or remove the queue first.", attributePath: "name")
+        }
         let deadline = ContinuousClock.now + Self.deletedRecentlyWait
         while true {
             do {
                 _ = try await provider.sqs.createQueue(name: name, attributes: attributes, tags: tags)
                 break
-            } catch let error as AWSServiceError where error.code.contains("QueueDeletedRecently") && ContinuousClock.now < deadline {
+            } catch let error as AWSServiceError where error.isQueueDeletedRecently && ContinuousClock.now < deadline {
                 progress("SQS forbids re-creating \(name) for 60 s after it was deleted; waiting")
                 try await Task.sleep(for: .seconds(5))
             }
@@ -98,7 +103,7 @@ struct SQSQueueResource: AWSResource {
         guard let url = try await provider.sqs.queueURL(name: name) else { return }
         do {
             try await provider.sqs.deleteQueue(queueURL: url)
-        } catch let error as AWSServiceError where Self.isMissingQueue(error) {
+        } catch let error as AWSServiceError where error.isQueueDoesNotExist {
             return
         }
     }
@@ -139,9 +144,5 @@ struct SQSQueueResource: AWSResource {
         default: count = .null
         }
         return .map(["dead_letter_target_arn": parsed["deadLetterTargetArn"], "max_receive_count": count])
-    }
-
-    static func isMissingQueue(_ error: AWSServiceError) -> Bool {
-        error.code.contains("NonExistentQueue") || error.code.contains("QueueDoesNotExist")
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import TandemCore
 import TandemEngine
 import TandemLanguage
@@ -69,6 +70,10 @@ struct PlanWorkflow {
                 terminal.line("  \(row.address.description.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(terminal.styled(row.outcome.rawValue, style))")
             }
             terminal.line("")
+            if interrupts.isInterrupted {
+                DiagnosticRenderer(sources: context.sources, terminal: terminal).emit(result.diagnostics)
+                throw ExitCode(130)
+            }
             try context.check(result.diagnostics)
         }
     }

@@ -20,11 +20,6 @@ public struct DependencyGraph<Node: Hashable & Sendable & Comparable>: Sendable 
         dependencies[dependent, default: []].insert(dependency)
     }
 
-    /// The nodes that depend directly on `node`.
-    public func dependents(of node: Node) -> Set<Node> {
-        Set(dependencies.compactMap { $0.value.contains(node) ? $0.key : nil })
-    }
-
     /// Every node `node` depends on, directly or not.
     public func transitiveDependencies(of node: Node) -> Set<Node> {
         var seen: Set<Node> = []
@@ -41,18 +36,6 @@ public struct DependencyGraph<Node: Hashable & Sendable & Comparable>: Sendable 
         for (node, deps) in dependencies {
             graph.add(node)
             for dep in deps { graph.add(dep, dependsOn: node) }
-        }
-        return graph
-    }
-
-    /// The subgraph of `kept` nodes, keeping edges between them (also across removed nodes).
-    public func restricted(to kept: Set<Node>) -> DependencyGraph {
-        var graph = DependencyGraph()
-        for node in kept where dependencies[node] != nil {
-            graph.add(node)
-            for dep in transitiveDependencies(of: node) where kept.contains(dep) {
-                graph.add(node, dependsOn: dep)
-            }
         }
         return graph
     }
@@ -142,13 +125,13 @@ extension DependencyGraph {
     /// Visits every node once its dependencies succeeded, at most `parallelism` at a time.
     ///
     /// A node whose visit returns false (or whose dependency did not succeed) makes its dependents skipped.
-    /// Returns the outcome of each node. Precondition: the graph is acyclic.
+    /// Returns the outcome of every node; nodes on a cycle never start and are reported as skipped.
     public func walk(
         parallelism: Int,
         visit: @escaping @Sendable (Node) async -> Bool
     ) async -> [Node: WalkOutcome] {
         var outcomes: [Node: WalkOutcome] = [:]
-        var waitingOn = dependencies
+        let waitingOn = dependencies
         var pending = Set(dependencies.keys)
         var running = 0
         let limit = max(1, parallelism)
@@ -181,10 +164,11 @@ extension DependencyGraph {
             while let (node, ok) = await group.next() {
                 running -= 1
                 outcomes[node] = ok ? .succeeded : .failed
-                waitingOn[node] = nil
                 startReady()
             }
         }
+        // Nodes that never became ready (a cycle) are reported as skipped rather than left out.
+        for node in pending { outcomes[node] = .skipped }
         return outcomes
     }
 }

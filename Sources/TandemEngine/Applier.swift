@@ -54,6 +54,11 @@ public struct Applier: Sendable {
             await failures.add(.error("Cannot write state", detail: "\(error)"))
         }
         let cancelled = await failures.cancelled
+        let stuck = outcomes.filter { $0.value == .skipped }.map(\.key).sorted()
+        if !stuck.isEmpty, cancelled.isEmpty, await failures.diagnostics.isEmpty {
+            await failures.add(.error("Some changes could not be ordered",
+                                      detail: "The dependencies recorded for \(stuck.map(\.description).joined(separator: ", ")) form a cycle, so none of them was attempted."))
+        }
         if !cancelled.isEmpty {
             await failures.add(.error("Apply interrupted",
                                       detail: "\(cancelled.count) operation(s) were not started. The state records everything that was applied; run tandem apply again to finish."))
@@ -125,7 +130,16 @@ public struct Applier: Sendable {
         let byAddress = Dictionary(uniqueKeysWithValues: changes.map { ($0.address, $0) })
         return await (reversed ? graph.reversed : graph).walk(parallelism: parallelism) { address in
             guard let change = byAddress[address] else { return false }
-            if change.action == .noop { return true }
+            if change.action == .noop {
+                // Nothing to do to the object; the state may still need the new dependencies or provider.
+                do {
+                    try await operation(change)
+                    return true
+                } catch {
+                    await failures.add(EngineErrors.diagnostic(for: error, address: address, operation: "record"))
+                    return false
+                }
+            }
             if hooks.isCancelled() {
                 await failures.cancel(address)
                 return false
@@ -148,6 +162,12 @@ public struct Applier: Sendable {
     private static func applyForward(_ change: ResourceChange, plan: Plan, configuration: Configuration, registry: ProviderRegistry,
                                      sessions: ProviderSessions, recorder: StateRecorder, hooks: ApplyHooks) async throws {
         let address = change.address
+        if change.action == .noop {
+            guard let recorded = await recorder.state.resource(address) else { return }
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: recorded.attributes,
+                                                    dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
+            return
+        }
         guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else {
             throw ProviderError("\(address) is in the plan but not in the configuration; make a new plan")
         }
@@ -155,25 +175,49 @@ public struct Applier: Sendable {
         var diagnostics = Diagnostics()
         let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
-        let prior = change.action == .create ? nil : change.before
+        let prior = change.action == .create || change.action == .replace ? nil : change.before
+        let planned = ResourceEvaluation.proposedValue(config: configured, prior: prior, attributes: schema.attributes)
+        try checkConsistency(configured: configured, planned: planned, with: change, schema: schema)
         let provider = try await sessions.provider(change.provider)
         let progress = ProgressReporter { message in hooks.progress(address, message) }
 
         switch change.action {
         case .create, .replace:
-            if let prior, change.action == .replace {
-                try await provider.delete(type: address.type, prior: prior, progress: progress)
+            if let old = change.before, change.action == .replace {
+                try await provider.delete(type: address.type, prior: old, progress: progress)
                 try await recorder.remove(address)
             }
-            let planned = ResourceEvaluation.proposedValue(config: configured, prior: nil, attributes: schema.attributes)
-            let created = try await provider.create(type: address.type, planned: planned, progress: progress)
-            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created, dependencies: change.dependencies))
+            let created: Value
+            do {
+                created = try await provider.create(type: address.type, planned: planned, progress: progress)
+            } catch where change.action == .replace {
+                throw ProviderError("The old object was deleted, but the new one could not be created (the state no longer lists \(address); "
+                                    + "the next plan will create it): \(error)")
+            }
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created,
+                                                    dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
         case .update:
-            let planned = ResourceEvaluation.proposedValue(config: configured, prior: prior, attributes: schema.attributes)
             let updated = try await provider.update(type: address.type, prior: prior ?? .null, planned: planned, progress: progress)
-            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: updated, dependencies: change.dependencies))
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: updated,
+                                                    dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
         case .noop, .delete:
             break
+        }
+    }
+
+    /// Apply carries out the reviewed plan: the configuration evaluated now (with the values that were unknown at plan
+    /// time filled in) must agree with every argument the plan already knew, and nothing settable may still be unknown.
+    private static func checkConsistency(configured: Value, planned: Value, with change: ResourceChange, schema: ResourceSchema) throws {
+        let expected = change.after?.value ?? .null
+        for (name, attribute) in schema.attributes where attribute.isSettable {
+            let now = planned[name]
+            if configured[name].containsUnknown {
+                throw ProviderError("\(change.address).\(name) is still unknown at apply time; something it refers to was not created. Make a new plan.")
+            }
+            let then = expected[name]
+            if !then.containsUnknown, then != now {
+                throw ProviderError("\(change.address).\(name) differs from the reviewed plan (the configuration or a value it refers to changed since). Make a new plan.")
+            }
         }
     }
 

@@ -30,12 +30,12 @@ public enum AttributeDiff {
                 })
                 continue
             }
-            let unknown = new?.containsUnknown ?? false
+            let parts = new?.knownParts
             result.append(AttributeChange(
                 path: path,
                 before: old,
-                after: unknown ? (new.map { $0.knownParts.known }) : new,
-                afterUnknown: unknown,
+                after: parts?.known,
+                afterUnknown: parts?.unknownMask ?? .bool(false),
                 sensitive: attribute?.sensitive ?? false,
                 forcesReplacement: (attribute?.forcesReplacement ?? false) && old != nil && new != nil))
         }

@@ -35,10 +35,8 @@ extension Plan {
             output.after = output.after.map { _ in PlannedValue(Self.sensitiveMarker) }
             return output
         }
-        copy.refreshedState = refreshedState.reduce(into: [:]) { result, entry in
-            let paths = Set(resourceChanges.first { $0.address.description == entry.key }?.sensitiveAttributes ?? [])
-            result[entry.key] = Self.mask(entry.value, paths: paths)
-        }
+        // Only apply needs the refreshed attributes; drift already shows what differs.
+        copy.refreshedState = [:]
         return copy
     }
 
@@ -46,11 +44,12 @@ extension Plan {
         guard change.sensitive else { return change }
         var change = change
         change.before = change.before.map { $0 == .null ? .null : sensitiveMarker }
-        change.after = change.after.map { $0 == .null ? .null : sensitiveMarker }
+        change.after = change.after.map { $0 == .null && change.afterUnknown == .bool(false) ? .null : sensitiveMarker }
+        change.afterUnknown = .bool(false)
         return change
     }
 
-    /// Masks the values at dotted `paths` inside an attribute object.
+    /// Masks the values at dotted `paths` (and everything inside them) in an attribute object.
     public static func mask(_ value: Value, paths: Set<String>, prefix: String = "") -> Value {
         guard !paths.isEmpty, case .map(let entries) = value else { return value }
         return .map(entries.reduce(into: [:]) { result, entry in

@@ -75,17 +75,18 @@ public struct AttributeChange: Codable, Sendable, Equatable {
     public var path: String
     /// The old value (nil for a create).
     public var before: Value?
-    /// The new value (nil for a delete); unknown parts are null with `afterUnknown` set.
+    /// The new value (nil for a delete); unknown parts are null, marked in `afterUnknown`.
     public var after: Value?
-    /// True when the new value is known only after apply.
-    public var afterUnknown: Bool
+    /// Where the new value is known only after apply: `true` for all of it, `false` for none, or a map/list of the
+    /// same shape as `after` marking the unknown parts.
+    public var afterUnknown: Value
     /// True when the attribute is sensitive; its values are masked in every rendering.
     public var sensitive: Bool
     /// True when this change forces the resource to be replaced.
     public var forcesReplacement: Bool
 
     /// Creates an attribute change.
-    public init(path: String, before: Value?, after: Value?, afterUnknown: Bool, sensitive: Bool, forcesReplacement: Bool) {
+    public init(path: String, before: Value?, after: Value?, afterUnknown: Value, sensitive: Bool, forcesReplacement: Bool) {
         self.path = path
         self.before = before
         self.after = after
@@ -106,9 +107,14 @@ public struct AttributeChange: Codable, Sendable, Equatable {
         path = try container.decode(String.self, forKey: .path)
         before = try container.decodePresentValue(forKey: .before)
         after = try container.decodePresentValue(forKey: .after)
-        afterUnknown = try container.decode(Bool.self, forKey: .afterUnknown)
+        afterUnknown = try container.decode(Value.self, forKey: .afterUnknown)
         sensitive = try container.decode(Bool.self, forKey: .sensitive)
         forcesReplacement = try container.decode(Bool.self, forKey: .forcesReplacement)
+    }
+
+    /// The new value with its unknown parts restored (`.unknown` where known only after apply).
+    public var afterValue: Value? {
+        after.map { Value(known: $0, unknownMask: afterUnknown) }
     }
 }
 

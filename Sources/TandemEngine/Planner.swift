@@ -60,8 +60,22 @@ public struct Planner: Sendable {
         }
         try diagnostics.throwIfErrors()
 
+        let order = graph.topologicalOrder()
+        let sensitivity = Sensitivity(configuration, registry: registry, order: order)
+        diagnostics.append(contentsOf: sensitivity.outputDiagnostics(configuration))
+        try diagnostics.throwIfErrors()
+
         let prior = request.state ?? StateFile()
-        let (refreshed, drift) = try await refresh(prior, enabled: request.refresh, parallelism: request.parallelism)
+        var uses: [(key: String, range: SourceRange?)] = []
+        if request.mode != .destroy {
+            uses += configuration.resources.map { ($0.providerKey, $0.providerRange ?? $0.range) }
+        }
+        uses += prior.resources.map { ($0.provider, nil) }
+        try await sessions.configureAll(uses).throwIfErrors()
+        let (refreshed, unmaskedDrift) = try await refresh(prior, enabled: request.refresh, parallelism: request.parallelism)
+        let drift = unmaskedDrift.map { record in
+            Self.markSensitive(record, paths: (sensitivity.paths[record.address] ?? []).union(prior.resource(record.address)?.sensitiveAttributes ?? []))
+        }
 
         var changes: [ResourceChange] = []
         var scope = EvaluationScope(variables: request.variables)
@@ -70,18 +84,19 @@ public struct Planner: Sendable {
                 guard let schema = registry.schema(for: resource.address.type) else { continue }
                 scope.resources[resource.address.description] = ResourceEvaluation.unknownValue(schema)
             }
-            for address in graph.topologicalOrder() {
+            for address in order {
                 guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
                 let before = refreshed[address]
                 let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
-                let proposed = ResourceEvaluation.proposedValue(config: configured, prior: before, attributes: schema.attributes)
-                let (action, attributeChanges) = ResourceEvaluation.action(prior: before, proposed: proposed, schema: schema)
+                let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema)
                 scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
+                let sensitivePaths = (sensitivity.paths[address] ?? []).union(prior.resource(address)?.sensitiveAttributes ?? [])
                 changes.append(ResourceChange(
                     address: address, provider: resource.providerKey, action: action, before: before,
-                    after: PlannedValue(proposed), attributeChanges: attributeChanges,
+                    after: PlannedValue(proposed), attributeChanges: Self.markSensitive(attributeChanges, paths: sensitivePaths),
                     dependencies: (graph.dependencies[address] ?? []).sorted(),
-                    sensitiveAttributes: schema.sensitivePaths.sorted()))
+                    notes: registry.providers[address.providerName]?.notes(type: address.type, action: action, before: before, after: proposed) ?? [],
+                    sensitiveAttributes: sensitivePaths.sorted()))
             }
         }
         try diagnostics.throwIfErrors()
@@ -90,19 +105,17 @@ public struct Planner: Sendable {
         for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {
             guard let before = refreshed[resource.address] else { continue }
             let schema = registry.schema(for: resource.address.type)
+            let sensitivePaths = (schema?.sensitivePaths ?? []).union(resource.sensitiveAttributes)
             changes.append(ResourceChange(
                 address: resource.address, provider: resource.provider, action: .delete, before: before, after: nil,
-                attributeChanges: AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]),
-                dependencies: resource.dependencies, sensitiveAttributes: schema?.sensitivePaths.sorted() ?? []))
+                attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: sensitivePaths),
+                dependencies: resource.dependencies, sensitiveAttributes: sensitivePaths.sorted()))
         }
-        changes = Self.restrict(changes, to: request.targets, mode: request.mode, graph: graph, state: prior)
-        if request.mode == .refreshOnly {
-            changes = changes.map { change in
-                var change = change
-                change.action = .noop
-                return change
-            }
-        }
+        let scopeOfTargets = Self.targetScope(request.targets, mode: request.mode, graph: graph, state: prior)
+        if let scopeOfTargets { changes = changes.filter { scopeOfTargets.contains($0.address) } }
+        // A refresh-only plan only accepts live values: it carries the drift, no resource changes.
+        if request.mode == .refreshOnly { changes = [] }
+        let reportedDrift = scopeOfTargets.map { kept in drift.filter { kept.contains($0.address) } } ?? drift
 
         let outputChanges = request.mode == .refreshOnly || !request.targets.isEmpty
             ? []
@@ -116,11 +129,25 @@ public struct Planner: Sendable {
             variables: request.variables,
             sensitiveVariables: configuration.variables.values.filter(\.sensitive).map(\.name).sorted(),
             targets: request.targets,
-            drift: drift,
+            drift: reportedDrift,
             resourceChanges: changes.sorted { $0.address < $1.address },
             outputChanges: outputChanges,
             refreshedState: Dictionary(uniqueKeysWithValues: refreshed.map { ($0.key.description, $0.value) }),
             warnings: diagnostics.warnings)
+    }
+
+    private static func markSensitive(_ changes: [AttributeChange], paths: Set<String>) -> [AttributeChange] {
+        changes.map { change in
+            var change = change
+            change.sensitive = change.sensitive || paths.contains { Sensitivity.path($0, covers: change.path) }
+            return change
+        }
+    }
+
+    private static func markSensitive(_ drift: ResourceDrift, paths: Set<String>) -> ResourceDrift {
+        var drift = drift
+        drift.attributeChanges = markSensitive(drift.attributeChanges, paths: paths)
+        return drift
     }
 
     /// Reads every managed resource; returns live attributes (absent when deleted outside Tandem) and drift.
@@ -172,19 +199,24 @@ public struct Planner: Sendable {
         return (refreshed, drift)
     }
 
-    /// Keeps only targeted changes and what they need: their dependencies, or for deletes, their dependents.
-    private static func restrict(_ changes: [ResourceChange], to targets: [ResourceAddress], mode: PlanMode,
-                                 graph: DependencyGraph<ResourceAddress>, state: StateFile) -> [ResourceChange] {
-        guard !targets.isEmpty else { return changes }
+    /// The resources a targeted plan covers: the targets and what they depend on, or, when destroying, the targets
+    /// and everything that depends on them (directly or not). Nil when there are no targets.
+    private static func targetScope(_ targets: [ResourceAddress], mode: PlanMode,
+                                    graph: DependencyGraph<ResourceAddress>, state: StateFile) -> Set<ResourceAddress>? {
+        guard !targets.isEmpty else { return nil }
         var keep = Set(targets)
-        for target in targets {
-            if mode == .destroy {
-                for resource in state.resources where resource.dependencies.contains(target) { keep.insert(resource.address) }
-            } else {
-                keep.formUnion(graph.transitiveDependencies(of: target))
+        if mode == .destroy {
+            var recorded = DependencyGraph<ResourceAddress>()
+            for resource in state.resources {
+                recorded.add(resource.address)
+                for dependency in resource.dependencies { recorded.add(resource.address, dependsOn: dependency) }
             }
+            let dependents = recorded.reversed
+            for target in targets { keep.formUnion(dependents.transitiveDependencies(of: target)) }
+        } else {
+            for target in targets { keep.formUnion(graph.transitiveDependencies(of: target)) }
         }
-        return changes.filter { keep.contains($0.address) }
+        return keep
     }
 
     private func outputs(_ configuration: Configuration, scope: EvaluationScope, prior: StateFile, destroying: Bool,
@@ -194,9 +226,11 @@ public struct Planner: Sendable {
         if !destroying {
             for output in configuration.outputs {
                 let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
-                let before = prior.outputs[output.name]?.value
-                let action: ChangeAction = before == nil ? .create : (before == value ? .noop : .update)
-                changes.append(OutputChange(name: output.name, action: action, before: before, after: PlannedValue(value), sensitive: output.sensitive))
+                let before = prior.outputs[output.name]
+                let action: ChangeAction = before == nil ? .create
+                    : (before?.value == value && before?.sensitive == output.sensitive ? .noop : .update)
+                changes.append(OutputChange(name: output.name, action: action, before: before?.value, after: PlannedValue(value),
+                                            sensitive: output.sensitive || before?.sensitive == true))
             }
         }
         for (name, output) in prior.outputs where destroying || !declared.contains(name) {
@@ -205,10 +239,15 @@ public struct Planner: Sendable {
         return changes.sorted { $0.name < $1.name }
     }
 
-    /// SHA-256 over every configuration file's path and content, in path order.
+    /// SHA-256 over every configuration file's name (relative to the configuration directory) and content, in name
+    /// order, so `--dir cfg` and `--dir ./cfg` give the same digest.
     public static func digest(of configuration: Configuration) -> String {
         var hasher = SHA256()
-        for (path, text) in configuration.sources.sorted(by: { $0.key < $1.key }) {
+        let prefix = configuration.directory.hasSuffix("/") ? configuration.directory : configuration.directory + "/"
+        let files = configuration.sources.map { path, text in
+            (path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path, text)
+        }
+        for (path, text) in files.sorted(by: { $0.0 < $1.0 }) {
             hasher.update(data: Data(path.utf8))
             hasher.update(data: Data([0]))
             hasher.update(data: Data(text.utf8))

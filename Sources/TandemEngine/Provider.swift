@@ -13,6 +13,8 @@ public protocol Provider: Sendable {
     var resourceSchemas: [String: ResourceSchema] { get }
     /// Creates a configured instance from an evaluated provider block (conformed to `configurationSchema`).
     func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider
+    /// Facts a reviewer should know about a planned change, such as a wait the service will impose.
+    func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String]
 }
 
 /// A provider configured with credentials and endpoints, ready to manage resources.

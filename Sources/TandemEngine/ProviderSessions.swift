@@ -50,6 +50,25 @@ public actor ProviderSessions {
         return try await provider.configure(value, environment: environment)
     }
 
+    /// Configures every provider key in `uses` (key and where it is used), so that a missing region or credentials is
+    /// reported once, before any refresh, at the provider block (or the first resource using an undeclared one).
+    public func configureAll(_ uses: [(key: String, range: SourceRange?)]) async -> Diagnostics {
+        var diagnostics = Diagnostics()
+        var seen: Set<String> = []
+        for use in uses where seen.insert(use.key).inserted {
+            do {
+                _ = try await provider(use.key)
+            } catch let error as Diagnostics {
+                diagnostics.append(contentsOf: error)
+            } catch {
+                let message = (error as? ProviderError)?.message ?? "\(error)"
+                diagnostics.append(.error("Cannot configure provider \"\(use.key)\"", detail: message,
+                                          range: configuration.providers[use.key]?.range ?? use.range))
+            }
+        }
+        return diagnostics
+    }
+
     /// Shuts down every configured provider.
     public func shutdown() async {
         for task in instances.values {

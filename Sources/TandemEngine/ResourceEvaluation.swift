@@ -46,12 +46,17 @@ public enum ResourceEvaluation {
         return .map(result)
     }
 
-    /// The action needed to go from `prior` to `proposed`, and the attribute changes.
-    public static func action(prior: Value?, proposed: Value, schema: ResourceSchema) -> (ChangeAction, [AttributeChange]) {
+    /// The action needed to go from `prior` to the configuration, the planned attributes and the attribute changes.
+    ///
+    /// A replacement is planned as a new object: its computed attributes (ARNs, URLs) become unknown, so whatever
+    /// refers to them is planned to change too.
+    public static func plannedChange(config: Value, prior: Value?, schema: ResourceSchema) -> (action: ChangeAction, after: Value, changes: [AttributeChange]) {
+        let proposed = proposedValue(config: config, prior: prior, attributes: schema.attributes)
         let changes = AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes)
-        guard prior != nil else { return (.create, changes) }
-        if changes.isEmpty { return (.noop, []) }
-        if changes.contains(where: \.forcesReplacement) { return (.replace, changes) }
-        return (.update, changes)
+        guard prior != nil else { return (.create, proposed, changes) }
+        if changes.isEmpty { return (.noop, proposed, []) }
+        guard changes.contains(where: \.forcesReplacement) else { return (.update, proposed, changes) }
+        let replacement = proposedValue(config: config, prior: nil, attributes: schema.attributes)
+        return (.replace, replacement, AttributeDiff.changes(before: prior, after: replacement, attributes: schema.attributes))
     }
 }

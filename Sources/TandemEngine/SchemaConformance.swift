@@ -47,8 +47,10 @@ public struct SchemaConformance {
             let valueExpression = entryExpressions[key]?.value ?? expression
             let conformed = conform(entries[key]!, expression: valueExpression, type: attribute.type, path: fullPath, diagnostics: &diagnostics)
             if let allowed = attribute.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
+                // Values are echoed only when written literally: a computed one may come from a secret.
+                let shown = Self.isLiteral(valueExpression) ? "\"\(text)\" is not" : "The value is not"
                 diagnostics.append(.error("Invalid value for \"\(fullPath)\"",
-                                          detail: "\"\(text)\" is not one of \(allowed.joined(separator: ", ")).\(Suggestions.didYouMean(text, in: allowed))",
+                                          detail: "\(shown) one of \(allowed.joined(separator: ", ")).\(Self.isLiteral(valueExpression) ? Suggestions.didYouMean(text, in: allowed) : "")",
                                           range: valueExpression.range))
             }
             result[key] = conformed
@@ -69,12 +71,17 @@ public struct SchemaConformance {
         return .map(result)
     }
 
+    private static func isLiteral(_ expression: Expression) -> Bool {
+        if case .literal = expression { return true }
+        return false
+    }
+
     private func conform(_ value: Value, expression: Expression, type: AttributeType, path: String, diagnostics: inout Diagnostics) -> Value {
         if value == .unknown || value == .null { return value }
         func mismatch() -> Value {
+            let shown = Self.isLiteral(expression) ? value.asTemplateString.map { " \"\($0)\"" } ?? "" : ""
             diagnostics.append(.error("Invalid type for \"\(path)\"",
-                                      detail: "Expected \(type), got \(value.typeName)\(value.asTemplateString.map { " \"\($0)\"" } ?? "").",
-                                      range: expression.range))
+                                      detail: "Expected \(type), got \(value.typeName)\(shown).", range: expression.range))
             return .unknown
         }
         switch type {

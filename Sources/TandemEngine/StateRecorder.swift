@@ -5,7 +5,6 @@ import TandemState
 /// so a crash or Ctrl-C never forgets a resource that was created.
 public actor StateRecorder {
     private let store: any StateStore
-    private let serialAtStart: Int
     /// The state as last written.
     public private(set) var state: StateFile
 
@@ -13,11 +12,7 @@ public actor StateRecorder {
     public init(state: StateFile?, store: any StateStore) {
         self.store = store
         self.state = state ?? StateFile()
-        self.serialAtStart = self.state.serial
     }
-
-    /// True when this run has changed the state.
-    public var changed: Bool { state.serial != serialAtStart }
 
     /// Records a resource's new attributes.
     public func upsert(_ resource: ResourceState) throws {

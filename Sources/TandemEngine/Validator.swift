@@ -33,6 +33,9 @@ public enum Validator {
         for output in configuration.outputs {
             _ = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
         }
+        if !cyclic {
+            diagnostics.append(contentsOf: Sensitivity(configuration, registry: registry, order: order).outputDiagnostics(configuration))
+        }
         return deduplicated(diagnostics)
     }
 

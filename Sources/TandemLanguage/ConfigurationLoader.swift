@@ -152,7 +152,7 @@ public enum ConfigurationLoader {
                 }
                 declaration.type = type
             case "sensitive":
-                declaration.sensitive = field.value.scalar?.type == .bool && field.value.scalar?.text.lowercased() == "true"
+                declaration.sensitive = flag(field, diagnostics: &diagnostics)
             default:
                 diagnostics.append(.error("Unknown variable argument \"\(field.key)\"",
                                           detail: "Valid arguments are \(allowed.joined(separator: ", ")).\(Suggestions.didYouMean(field.key, in: allowed))",
@@ -160,6 +160,17 @@ public enum ConfigurationLoader {
             }
         }
         return declaration
+    }
+
+    /// A `true`/`false` argument (YAML's `yes`/`no` included); anything else is an error.
+    private static func flag(_ field: SyntaxEntry, diagnostics: inout Diagnostics) -> Bool {
+        var local = Diagnostics()
+        let value = Evaluator(scope: EvaluationScope()).evaluate(field.value.expression(diagnostics: &local), diagnostics: &local)
+        guard case .bool(let flag) = value, local.isEmpty else {
+            diagnostics.append(.error("\"\(field.key)\" must be true or false", detail: "Got a \(field.value.shapeName).", range: field.value.range))
+            return false
+        }
+        return flag
     }
 
     private static func provider(_ entry: SyntaxEntry, diagnostics: inout Diagnostics) -> ProviderDeclaration? {
@@ -202,7 +213,8 @@ public enum ConfigurationLoader {
             switch field.key {
             case "provider":
                 providerRange = field.value.range
-                guard let text = field.value.scalar?.text, text.split(separator: ".").allSatisfy(isIdentifier), text.hasPrefix(address.providerName) else {
+                guard let text = field.value.scalar?.text, text.split(separator: ".").allSatisfy(isIdentifier),
+                      text == address.providerName || text.hasPrefix(address.providerName + ".") else {
                     diagnostics.append(.error("Invalid provider reference", detail: "Write \(address.providerName) or \(address.providerName).ALIAS.", range: field.value.range))
                     continue
                 }
@@ -229,10 +241,13 @@ public enum ConfigurationLoader {
                                    explicitDependencies: dependencies, range: entry.keyRange)
     }
 
+    /// The arguments of an output's long form `{value, description, sensitive}`.
+    private static let outputArguments = ["value", "description", "sensitive"]
+
     private static func output(_ entry: SyntaxEntry, diagnostics: inout Diagnostics) -> OutputDeclaration {
-        let longFormKeys: Set = ["value", "description", "sensitive"]
-        if let fields = entry.value.entries, fields.contains(where: { $0.key == "value" }),
-           fields.allSatisfy({ longFormKeys.contains($0.key) }) {
+        // A map with a `value` key is the long form; its other keys must be output arguments, so a misspelt
+        // `sensitive` is an error rather than a map output that shows the value.
+        if let fields = entry.value.entries, fields.contains(where: { $0.key == "value" }) {
             var value: Expression = .literal(.null, entry.value.range)
             var description: String?
             var sensitive = false
@@ -240,7 +255,11 @@ public enum ConfigurationLoader {
                 switch field.key {
                 case "value": value = field.value.expression(diagnostics: &diagnostics)
                 case "description": description = field.value.scalar?.text
-                default: sensitive = field.value.scalar?.text.lowercased() == "true"
+                case "sensitive": sensitive = flag(field, diagnostics: &diagnostics)
+                default:
+                    diagnostics.append(.error("Unknown output argument \"\(field.key)\"",
+                                              detail: "Outputs take \(outputArguments.joined(separator: ", ")).\(Suggestions.didYouMean(field.key, in: outputArguments))",
+                                              range: field.keyRange))
                 }
             }
             return OutputDeclaration(name: entry.key, value: value, description: description, sensitive: sensitive, range: entry.keyRange)

@@ -17,23 +17,27 @@ public struct Evaluator: Sendable {
         case .literal(let value, _):
             return value
         case .template(let parts, _):
+            // Every part is evaluated, even after an unknown one, so all errors show at plan time.
             var text = ""
+            var unknown = false
             for part in parts {
                 switch part {
                 case .text(let literal): text += literal
                 case .interpolation(let inner):
                     let value = evaluate(inner, diagnostics: &diagnostics)
-                    if value == .unknown || value.containsUnknown { return .unknown }
-                    guard let string = value.asTemplateString else {
+                    if value.containsUnknown {
+                        unknown = true
+                    } else if let string = value.asTemplateString {
+                        text += string
+                    } else {
                         diagnostics.append(.error("Cannot interpolate a \(value.typeName) into a string",
                                                   detail: "Only strings, numbers and bools can appear inside a template; use jsonencode() for collections.",
                                                   range: inner.range))
-                        return .unknown
+                        unknown = true
                     }
-                    text += string
                 }
             }
-            return .string(text)
+            return unknown ? .unknown : .string(text)
         case .traversal(let traversal):
             return resolve(traversal, diagnostics: &diagnostics)
         case .index(let collection, let key, let range):
@@ -59,7 +63,11 @@ public struct Evaluator: Sendable {
             switch evaluate(condition, diagnostics: &diagnostics) {
             case .bool(true): return evaluate(whenTrue, diagnostics: &diagnostics)
             case .bool(false): return evaluate(whenFalse, diagnostics: &diagnostics)
-            case .unknown: return .unknown
+            case .unknown:
+                // Either branch may be taken at apply time: check both now.
+                _ = evaluate(whenTrue, diagnostics: &diagnostics)
+                _ = evaluate(whenFalse, diagnostics: &diagnostics)
+                return .unknown
             case let other:
                 diagnostics.append(.error("Condition is not a bool", detail: "Expected bool, got \(other.typeName).", range: range))
                 return .unknown

@@ -93,7 +93,7 @@ public struct VariableInputs: Sendable {
             return .string(text)
         }
         diagnostics.append(.error("Invalid value for variable \"\(declaration.name)\"",
-                                  detail: "\(origin): \"\(text)\" is not a valid \(declaration.type?.rawValue ?? "value").",
+                                  detail: "\(origin): \(declaration.sensitive ? "the value" : "\"\(text)\"") is not a valid \(declaration.type?.rawValue ?? "value").",
                                   range: declaration.range))
         return .unknown
     }

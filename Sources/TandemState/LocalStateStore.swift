@@ -69,25 +69,26 @@ public struct LocalStateStore: StateStore {
         }
     }
 
+    /// Takes the lock: the lock record is written to a temporary file first and then hard-linked into place, which
+    /// fails if a lock exists; so no other process ever sees a half-written lock.
     public func lock(_ info: LockInfo) throws {
-        let directory = (lockPath as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
-        let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let temporary = "\(lockPath).\(info.id).tmp"
+        try Self.writeAtomically(try encoder.encode(info), to: temporary)
+        defer { unlink(temporary) }
+        guard link(temporary, lockPath) == 0 else {
             let error = errno
             if error == EEXIST {
                 if let holder = try currentLock() { throw StateError.locked(holder, path: lockPath) }
-                throw StateError.corrupt(path: lockPath, reason: "the lock file exists but cannot be read; remove it if no tandem is running")
+                throw StateError.corrupt(path: lockPath, reason: "the lock file exists but cannot be read; if no tandem is running, remove it with tandem force-unlock UNREADABLE")
             }
             throw StateError.io(path: lockPath, operation: "create lock", errno: error)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(info)
-        _ = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
-        fsync(fd)
-        close(fd)
     }
+
+    /// The id `force-unlock` accepts for a lock file whose content cannot be read.
+    public static let unreadableLockID = "UNREADABLE"
 
     public func unlock(_ info: LockInfo) throws {
         guard let current = try currentLock(), current.id == info.id else { return }
@@ -101,7 +102,10 @@ public struct LocalStateStore: StateStore {
 
     public func forceUnlock(id: String) throws {
         let current = try currentLock()
-        guard let current, current.id == id else { throw StateError.lockMismatch(expected: id, actual: current) }
+        let unreadable = current == nil && FileManager.default.fileExists(atPath: lockPath)
+        guard current?.id == id || (unreadable && id == Self.unreadableLockID) else {
+            throw StateError.lockMismatch(expected: id, actual: current)
+        }
         guard unlink(lockPath) == 0 else { throw StateError.io(path: lockPath, operation: "remove lock", errno: errno) }
     }
 }

@@ -77,13 +77,31 @@ public struct ResourceState: Codable, Sendable, Equatable {
     public var attributes: Value
     /// Addresses this resource depended on when it was last applied, so it can be destroyed in order without config.
     public var dependencies: [ResourceAddress]
+    /// Attribute paths holding sensitive values (schema-marked or derived from sensitive inputs), masked when shown.
+    public var sensitiveAttributes: [String]
 
     /// Creates a resource entry.
-    public init(address: ResourceAddress, provider: String, attributes: Value, dependencies: [ResourceAddress]) {
+    public init(address: ResourceAddress, provider: String, attributes: Value, dependencies: [ResourceAddress], sensitiveAttributes: [String] = []) {
         self.address = address
         self.provider = provider
         self.attributes = attributes
         self.dependencies = dependencies.sorted()
+        self.sensitiveAttributes = sensitiveAttributes.sorted()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, provider, attributes, dependencies
+        case sensitiveAttributes = "sensitive_attributes"
+    }
+
+    /// Decodes an entry; `sensitive_attributes` may be absent.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        address = try container.decode(ResourceAddress.self, forKey: .address)
+        provider = try container.decode(String.self, forKey: .provider)
+        attributes = try container.decode(Value.self, forKey: .attributes)
+        dependencies = try container.decode([ResourceAddress].self, forKey: .dependencies)
+        sensitiveAttributes = try container.decodeIfPresent([String].self, forKey: .sensitiveAttributes) ?? []
     }
 }
 
@@ -123,10 +141,16 @@ extension StateFile {
         guard probe.format_version <= currentFormatVersion else {
             throw StateError.unsupportedVersion(path: path, version: probe.format_version)
         }
+        let state: StateFile
         do {
-            return try JSONDecoder().decode(StateFile.self, from: data)
+            state = try JSONDecoder().decode(StateFile.self, from: data)
         } catch {
             throw StateError.corrupt(path: path, reason: "\(error)")
         }
+        var seen: Set<ResourceAddress> = []
+        for resource in state.resources where !seen.insert(resource.address).inserted {
+            throw StateError.corrupt(path: path, reason: "\(resource.address) appears more than once")
+        }
+        return state
     }
 }

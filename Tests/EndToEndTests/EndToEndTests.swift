@@ -56,6 +56,10 @@ import TandemTesting
             #expect(driftJSON.exitCode == 2)
             let report = try JSONSerialization.jsonObject(with: Data(driftJSON.stdout.utf8)) as? [String: Any]
             #expect(report?["drifted"] as? Bool == true)
+            let driftMarkdown = try tandem.run(["drift", "--markdown"])
+            #expect(driftMarkdown.exitCode == 2)
+            #expect(driftMarkdown.stdout.contains("**Drift detected:** 1 resource(s) changed outside Tandem"))
+            #expect(driftMarkdown.stdout.contains(#"| `aws_s3_bucket.replica` | `versioning` | `"Enabled"` | `"Suspended"` |"#))
 
             let fix = try tandem.run(["apply", "--auto-approve"])
             #expect(fix.exitCode == 0, "\(fix.stderr)")

@@ -30,6 +30,10 @@ struct InMemoryProvider: Provider {
         ]
     }
 
+    func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        action == .replace ? ["replacing \(before?["name"].stringValue ?? "?") takes a moment"] : []
+    }
+
     func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         await cloud.recordConfigure()
         return Configured(cloud: cloud)

@@ -26,7 +26,7 @@ import TandemState
         let events = try #require(plan.change("mem_queue.events"))
         #expect(events.action == .create)
         #expect(events.after?.value["dlq_arn"] == .unknown)
-        #expect(events.attributeChanges.first { $0.path == "dlq_arn" }?.afterUnknown == true)
+        #expect(events.attributeChanges.first { $0.path == "dlq_arn" }?.afterUnknown == .bool(true))
         #expect(events.dependencies == [address("mem_queue.dlq")])
         #expect(plan.outputChanges.first?.after?.value == .unknown)
 
@@ -71,6 +71,8 @@ import TandemState
         let replacePlan = try await harness.plan(replace)
         let replacement = try #require(replacePlan.change("mem_bucket.b"))
         #expect(replacement.action == .replace)
+        #expect(replacement.notes == ["replacing one takes a moment"])
+        #expect(replacement.after?.value["arn"] == .unknown)
         #expect(replacement.attributeChanges.first { $0.path == "name" }?.forcesReplacement == true)
         #expect(try await harness.apply(replacePlan, replace).succeeded)
         #expect(await harness.cloud.object(type: "mem_bucket", name: "one") == nil)
@@ -212,4 +214,116 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     var value: Int { lock.withLock { count } }
     func increment() { lock.withLock { count += 1 } }
+}
+
+@Suite struct RefreshOnlyTests {
+    @Test func refreshOnlyAcceptsLiveValuesAndChangesNothingElse() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    versioning: Enabled\n")
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        await harness.cloud.tamper(type: "mem_bucket", name: "b", attribute: "versioning", value: .string("Suspended"))
+        let operationsBefore = await harness.cloud.operations
+
+        let plan = try await harness.plan(configuration, mode: .refreshOnly)
+        #expect(plan.hasChanges)
+        #expect(plan.resourceChanges.allSatisfy { $0.action == .noop })
+        #expect(try await harness.apply(plan, configuration).succeeded)
+        #expect(await harness.cloud.operations == operationsBefore)
+        #expect(try harness.store.read()?.resource(address("mem_bucket.b"))?.attributes["versioning"] == .string("Suspended"))
+        // The configuration still wants Enabled: a normal plan now shows the update, without drift.
+        let normal = try await harness.plan(configuration)
+        #expect(normal.drift.isEmpty)
+        #expect(normal.change("mem_bucket.b")?.action == .update)
+    }
+}
+
+@Suite struct ReplacementTests {
+    @Test func replacingADependencyReplansWhatRefersToIt() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let first = try harness.configuration(PlanApplyTests.queues)
+        _ = try await harness.apply(try await harness.plan(first), first)
+        let renamed = try harness.configuration(PlanApplyTests.queues.replacingOccurrences(of: "name: dlq", with: "name: dlq2"))
+        let plan = try await harness.plan(renamed)
+        #expect(plan.change("mem_queue.dlq")?.action == .replace)
+        let events = try #require(plan.change("mem_queue.events"))
+        #expect(events.action == .update)
+        #expect(events.after?.value["dlq_arn"] == .unknown)
+        #expect(try await harness.apply(plan, renamed).succeeded)
+        let state = try #require(try harness.store.read())
+        #expect(state.resource(address("mem_queue.events"))?.attributes["dlq_arn"] == .string("arn:mem:mem_queue:dlq2"))
+        #expect(try await harness.plan(renamed).hasChanges == false)
+    }
+
+    @Test func noOpResourcesTakeNewDependenciesIntoTheState() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let first = try harness.configuration("resources:\n  mem_bucket.a: {name: a}\n  mem_bucket.b: {name: b}\n")
+        _ = try await harness.apply(try await harness.plan(first), first)
+        let ordered = try harness.configuration("resources:\n  mem_bucket.a: {name: a, depends_on: [mem_bucket.b]}\n  mem_bucket.b: {name: b}\n")
+        let plan = try await harness.plan(ordered)
+        #expect(!plan.hasChanges)
+        #expect(try await harness.apply(plan, ordered).succeeded)
+        #expect(try harness.store.read()?.resource(address("mem_bucket.a"))?.dependencies == [address("mem_bucket.b")])
+    }
+
+    @Test func destroyTargetTakesEverythingThatDependsOnItTransitively() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("""
+        resources:
+          mem_queue.a: {name: a}
+          mem_queue.b: {name: b, dlq_arn: "${mem_queue.a.arn}"}
+          mem_queue.c: {name: c, dlq_arn: "${mem_queue.b.arn}"}
+          mem_queue.other: {name: other}
+        """)
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        let plan = try await harness.plan(configuration, mode: .destroy, targets: [address("mem_queue.a")])
+        #expect(Set(plan.resourceChanges.map(\.address.description)) == ["mem_queue.a", "mem_queue.b", "mem_queue.c"])
+    }
+
+    @Test func cyclicRecordedDependenciesAreReportedNotSilentlySkipped() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("resources:\n  mem_bucket.a: {name: a}\n  mem_bucket.b: {name: b}\n")
+        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        var state = try #require(try harness.store.read())
+        state.upsert(ResourceState(address: address("mem_bucket.a"), provider: "mem", attributes: state.resource(address("mem_bucket.a"))!.attributes, dependencies: [address("mem_bucket.b")]))
+        state.upsert(ResourceState(address: address("mem_bucket.b"), provider: "mem", attributes: state.resource(address("mem_bucket.b"))!.attributes, dependencies: [address("mem_bucket.a")]))
+        try harness.store.write(state)
+        let result = try await harness.apply(try await harness.plan(configuration, mode: .destroy), configuration)
+        #expect(!result.succeeded)
+        #expect(result.diagnostics.errors.first?.summary == "Some changes could not be ordered")
+        #expect(result.outcomes.allSatisfy { $0.outcome == .notAttempted })
+    }
+
+    @Test func sensitiveVariablesAreMaskedWhereverTheyFlowAndOutputsMustSaySo() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let leaky = try harness.configuration("""
+        variables:
+          token: {default: s3cr3t-value, sensitive: yes}
+        resources:
+          mem_bucket.b: {name: b, tags: {t: "${var.token}"}}
+        outputs:
+          t: ${var.token}
+        """)
+        await #expect(throws: Diagnostics.self) { try await harness.plan(leaky, variables: ["token": .string("s3cr3t-value")]) }
+        let masked = try harness.configuration("""
+        variables:
+          token: {default: s3cr3t-value, sensitive: yes}
+        resources:
+          mem_bucket.b: {name: b, tags: {t: "${var.token}"}}
+          mem_bucket.c: {name: c, tags: "${mem_bucket.b.tags}"}
+        outputs:
+          t: {value: "${var.token}", sensitive: true}
+        """)
+        let plan = try await harness.plan(masked, variables: ["token": .string("s3cr3t-value")])
+        #expect(plan.change("mem_bucket.c")?.sensitiveAttributes.contains("tags") == true)
+        let json = String(decoding: try JSONEncoder().encode(plan.redacted()), as: UTF8.self)
+        #expect(!json.contains("s3cr3t-value"))
+        #expect(try await harness.apply(plan, masked).succeeded)
+        #expect(try harness.store.read()?.resource(address("mem_bucket.c"))?.sensitiveAttributes == ["password", "tags"])
+    }
 }

@@ -19,11 +19,17 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("refresh-only"), help: "Only accept changes made outside Tandem into the state.")
     var refreshOnly = false
 
+    func validate() throws {
+        if planFile != nil, refreshOnly || !planning.targets.isEmpty || !variables.assignments.isEmpty || !variables.files.isEmpty {
+            throw ValidationError("A saved plan is applied exactly as planned: --refresh-only, --target, --var and --var-file belong to `tandem plan`.")
+        }
+    }
+
     func run() async throws {
         var context = CommandContext(global)
         let configuration = try await context.reportingErrors { try context.loadConfiguration() }
         try await context.reportingErrors {
-            try await context.withLock(refreshOnly ? "apply -refresh-only" : "apply") { interrupts in
+            try await context.withLock(refreshOnly ? "apply --refresh-only" : "apply") { interrupts in
                 let workflow = PlanWorkflow(context: context)
                 let plan: Plan
                 if let planFile {
@@ -36,7 +42,14 @@ struct ApplyCommand: AsyncParsableCommand {
                                                    mode: refreshOnly ? .refreshOnly : .normal,
                                                    targets: try context.targets(planning.targets), parallelism: planning.parallelism)
                     context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
-                    guard plan.hasChanges else { return }
+                    guard plan.hasChanges else {
+                        // Nothing to change, but what refresh found outside Tandem becomes the new recorded state.
+                        if !plan.drift.isEmpty {
+                            context.terminal.line("\nRecording the changes made outside Tandem in the state.")
+                            try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism, interrupts: interrupts)
+                        }
+                        return
+                    }
                     try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("apply these changes")
                 }
                 try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism, interrupts: interrupts)

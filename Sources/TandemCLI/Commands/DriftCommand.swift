@@ -12,7 +12,10 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    /// The machine-readable drift report.
+    @Flag(help: "Print the report as Markdown (for issues and pull-request comments).")
+    var markdown = false
+
+    /// The machine-readable drift report (rendered from the redacted plan, so it holds no secret).
     struct Report: Encodable {
         var drifted: Bool
         /// Live objects that differ from the last applied state.
@@ -38,6 +41,8 @@ struct DriftCommand: AsyncParsableCommand {
             let report = Report(drifted: !plan.drift.isEmpty || !differences.isEmpty, changedOutside: plan.drift, configurationDifferences: differences)
             if json {
                 context.terminal.line(try PlanJSON.encode(report))
+            } else if markdown {
+                context.terminal.text(DriftMarkdownRenderer().render(report))
             } else {
                 render(report, plan: plan, terminal: context.terminal)
             }

@@ -27,6 +27,10 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Plan to delete every managed resource.")
     var destroy = false
 
+    func validate() throws {
+        if destroy && refreshOnly { throw ValidationError("--destroy and --refresh-only cannot be combined.") }
+    }
+
     func run() async throws {
         var context = CommandContext(global)
         let plan = try await context.reportingErrors {

@@ -54,7 +54,7 @@ struct StateMasking {
 
     func mask(_ resource: ResourceState) -> ResourceState {
         var copy = resource
-        let paths = registry.schema(for: resource.address.type)?.sensitivePaths ?? []
+        let paths = (registry.schema(for: resource.address.type)?.sensitivePaths ?? []).union(resource.sensitiveAttributes)
         copy.attributes = Plan.mask(resource.attributes, paths: paths)
         return copy
     }

@@ -47,12 +47,17 @@ struct StateCommand: AsyncParsableCommand {
             try await context.reportingErrors {
                 try await context.withLock("state rm") { _ in
                     guard var state = try context.store.read() else { throw Diagnostic.error("No state at \(context.store.path)") }
-                    for address in try context.targets(addresses) {
-                        guard state.remove(address) else { throw Diagnostic.error("No resource \(address) in the state") }
-                        context.terminal.line("Removed \(address) from the state (the object itself is untouched).")
+                    let targets = try context.targets(addresses)
+                    let missing = targets.filter { state.resource($0) == nil }
+                    guard missing.isEmpty else {
+                        throw Diagnostic.error("No resource \(missing.map(\.description).joined(separator: ", ")) in the state", detail: "Nothing was removed.")
                     }
+                    for address in targets { state.remove(address) }
                     state.serial += 1
                     try context.store.write(state)
+                    for address in targets {
+                        context.terminal.line("Removed \(address) from the state (the object itself is untouched).")
+                    }
                 }
             }
         }

@@ -59,9 +59,9 @@ struct PlanRenderer {
             for output in outputs {
                 let glyph = terminal.styled(output.action.glyph, color(for: output.action))
                 switch output.action {
-                case .create: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.after?.value, unknown: output.after?.value.containsUnknown ?? false))")
+                case .create: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.after?.value))")
                 case .delete: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before))")
-                default: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before)) -> \(ValueFormatter.format(output.after?.value, unknown: output.after?.value.containsUnknown ?? false))")
+                default: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before)) -> \(ValueFormatter.format(output.after?.value))")
                 }
             }
         }
@@ -82,15 +82,15 @@ struct PlanRenderer {
         return changes.compactMap { change in
             let name = change.path.padding(toLength: width, withPad: " ", startingAt: 0)
             let replacement = change.forcesReplacement ? terminal.styled("  # forces replacement", .red) : ""
-            switch (change.before, change.after) {
+            switch (change.before, change.afterValue) {
             case (nil, let after):
-                if after == .null && !change.afterUnknown { return nil }
-                return "      \(terminal.styled("+", .green)) \(name) = \(ValueFormatter.format(after, unknown: change.afterUnknown))"
+                if after == .null { return nil }
+                return "      \(terminal.styled("+", .green)) \(name) = \(ValueFormatter.format(after))"
             case (let before, nil):
                 if before == .null { return nil }
                 return "      \(terminal.styled("-", .red)) \(name) = \(ValueFormatter.format(before))"
             case (let before, let after):
-                return "      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after, unknown: change.afterUnknown))\(replacement)"
+                return "      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after))\(replacement)"
             }
         }
     }

@@ -3,8 +3,8 @@ import TandemEngine
 
 /// Formats values for human output: strings quoted, collections inline and key-sorted.
 enum ValueFormatter {
-    static func format(_ value: Value?, unknown: Bool = false) -> String {
-        if unknown { return "(known after apply)" }
+    /// `.unknown` anywhere inside shows as "(known after apply)".
+    static func format(_ value: Value?) -> String {
         guard let value else { return "null" }
         switch value {
         case .null: return "null"
