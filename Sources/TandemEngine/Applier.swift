@@ -40,7 +40,7 @@ public struct Applier: Sendable {
                     // Deleting objects the failed changes may still rely on could make things worse; leave them.
                     for change in deletes { outcomes[change.address] = .skipped }
                 } else {
-                    outcomes.merge(await walkDeletes(deletes, recorder: recorder, parallelism: parallelism,
+                    outcomes.merge(await walkDeletes(deletes, configuration: configuration, recorder: recorder, parallelism: parallelism,
                                                      hooks: hooks, failures: failures)) { $1 }
                 }
             }
@@ -96,17 +96,19 @@ public struct Applier: Sendable {
                              parallelism: Int, hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
         let registry = self.registry
         let sessions = self.sessions
-        return await Self.walk(changes, reversed: false, parallelism: parallelism, hooks: hooks, failures: failures) { change in
+        return await Self.walk(changes, reversed: false, parallelism: parallelism, hooks: hooks, failures: failures,
+                               configuration: configuration) { change in
             try await Self.applyForward(change, plan: plan, configuration: configuration, registry: registry,
                                         sessions: sessions, recorder: recorder, hooks: hooks)
         }
     }
 
-    private func walkDeletes(_ changes: [ResourceChange], recorder: StateRecorder, parallelism: Int,
+    private func walkDeletes(_ changes: [ResourceChange], configuration: Configuration, recorder: StateRecorder, parallelism: Int,
                              hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
         let sessions = self.sessions
         // Reversed: a resource is deleted only after everything that depends on it is gone.
-        return await Self.walk(changes, reversed: true, parallelism: parallelism, hooks: hooks, failures: failures) { change in
+        return await Self.walk(changes, reversed: true, parallelism: parallelism, hooks: hooks, failures: failures,
+                               configuration: configuration) { change in
             guard let prior = change.before else { return }
             let provider = try await sessions.provider(change.provider)
             try await provider.delete(type: change.address.type, prior: prior,
@@ -118,6 +120,7 @@ public struct Applier: Sendable {
     /// Runs `operation` for every change that does something, each once its dependencies (or, `reversed`, its
     /// dependents) succeeded; reports progress through the hooks and failures to the log; starts nothing once cancelled.
     private static func walk(_ changes: [ResourceChange], reversed: Bool, parallelism: Int, hooks: ApplyHooks, failures: FailureLog,
+                             configuration: Configuration,
                              operation: @escaping @Sendable (ResourceChange) async throws -> Void) async -> [ResourceAddress: WalkOutcome] {
         var graph = DependencyGraph<ResourceAddress>()
         let included = Set(changes.map(\.address))
@@ -136,7 +139,7 @@ public struct Applier: Sendable {
                     try await operation(change)
                     return true
                 } catch {
-                    await failures.add(EngineErrors.diagnostic(for: error, address: address, operation: "record"))
+                    await failures.add(EngineErrors.diagnostics(for: error, address: address, operation: "record"))
                     return false
                 }
             }
@@ -151,9 +154,9 @@ public struct Applier: Sendable {
                 hooks.didApply(address, change.action, Date().timeIntervalSince(started), nil)
                 return true
             } catch {
-                let diagnostic = EngineErrors.diagnostic(for: error, address: address, operation: change.action.rawValue)
-                await failures.add(diagnostic)
-                hooks.didApply(address, change.action, Date().timeIntervalSince(started), diagnostic)
+                let diagnostics = EngineErrors.diagnostics(for: error, address: address, operation: change.action.rawValue, configuration: configuration)
+                await failures.add(diagnostics)
+                hooks.didApply(address, change.action, Date().timeIntervalSince(started), diagnostics.first)
                 return false
             }
         }
@@ -258,6 +261,10 @@ actor FailureLog {
 
     func add(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
+    }
+
+    func add(_ several: [Diagnostic]) {
+        diagnostics.append(contentsOf: several)
     }
 
     func cancel(_ address: ResourceAddress) {

@@ -190,7 +190,7 @@ public struct Planner: Sendable {
             case .success(nil):
                 drift.append(ResourceDrift(address: resource.address, kind: .deleted, attributeChanges: []))
             case .failure(let error):
-                diagnostics.append(EngineErrors.diagnostic(for: error, address: resource.address, operation: "refresh"))
+                diagnostics.append(contentsOf: EngineErrors.diagnostics(for: error, address: resource.address, operation: "refresh"))
             case nil:
                 break
             }

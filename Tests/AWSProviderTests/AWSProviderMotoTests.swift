@@ -113,7 +113,7 @@ import TandemTesting
                 try await provider.delete(type: "aws_s3_bucket", prior: .map(["bucket": .string("full-bucket"), "region": .string("af-south-1")]), progress: .silent)
                 Issue.record("deleting a non-empty bucket succeeded")
             } catch {
-                let diagnostic = EngineErrors.diagnostic(for: error, address: ResourceAddress(type: "aws_s3_bucket", name: "replica"), operation: "delete")
+                let diagnostic = try #require(EngineErrors.diagnostics(for: error, address: ResourceAddress(type: "aws_s3_bucket", name: "replica"), operation: "delete").first)
                 #expect(diagnostic.address == "aws_s3_bucket.replica")
                 #expect(diagnostic.detail?.contains("BucketNotEmpty") == true)
             }

@@ -98,6 +98,27 @@ import TandemTesting
         }
     }
 
+    @Test func anExistingBucketIsNotTakenOverAndTheErrorPointsAtTheArgument() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+            try await s3.createBucket("rciis-ceph-replica-af-south-1", locationConstraint: "af-south-1")
+            let apply = try tandem.run(["apply", "--auto-approve"])
+            #expect(apply.exitCode == 1)
+            #expect(apply.stderr.contains("Error: Create of aws_s3_bucket.replica failed (argument bucket)"))
+            #expect(apply.stderr.contains("on main.tandem.yaml:23:5, in aws_s3_bucket.replica:"))
+            #expect(apply.stderr.contains("already exists and is not managed by this state"))
+            #expect(apply.stdout.contains("aws_s3_bucket.replica  create    failed"))
+            #expect(apply.stdout.contains("aws_sqs_queue.events   create    applied"))
+            let state = try tandem.run(["state", "list"])
+            #expect(state.stdout == "aws_sqs_queue.dlq\naws_sqs_queue.events\n")
+            #expect(try tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
+            #expect(try await s3.bucketExists("rciis-ceph-replica-af-south-1"))
+        }
+    }
+
     @Test func heldLockFailsAtOnceAndForceUnlockReleasesIt() async throws {
         let moto = try await MotoServer.shared()
         let tandem = try workspace(moto)
