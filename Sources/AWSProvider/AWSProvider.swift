@@ -7,8 +7,10 @@ public struct AWSProvider: Provider {
     /// Creates the provider.
     public init() {}
 
+    /// `aws`: the configuration name and resource type prefix.
     public var name: String { "aws" }
 
+    /// The provider block: region, endpoint and credentials.
     public var configurationSchema: ResourceSchema {
         ResourceSchema(attributes: [
             "region": AttributeSchema(.string, .optional, description: "Region; defaults to AWS_REGION or AWS_DEFAULT_REGION."),
@@ -20,6 +22,7 @@ public struct AWSProvider: Provider {
         ], description: "Amazon Web Services")
     }
 
+    /// `aws_s3_bucket` and `aws_sqs_queue`.
     public var resourceSchemas: [String: ResourceSchema] {
         [
             S3BucketResource.typeName: S3BucketResource.schema,
@@ -27,6 +30,7 @@ public struct AWSProvider: Provider {
         ]
     }
 
+    /// Notes waits AWS imposes on a planned change.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
         // SQS refuses a queue name for 60 s after the queue was deleted; a same-name replacement waits that out.
         if type == SQSQueueResource.typeName, action == .replace, let name = before?["name"].stringValue, after["name"] == .string(name) {
@@ -35,6 +39,7 @@ public struct AWSProvider: Provider {
         return []
     }
 
+    /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         guard let region = configuration["region"].stringValue ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] else {
             throw ProviderError("No AWS region: set region in the aws provider block, or AWS_REGION.", attributePath: "region")

@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// The `tandem` command line.
 public struct TandemCommand: AsyncParsableCommand {
+    /// The command tree.
     public static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Declarative object-storage replication and disaster recovery.",
@@ -11,6 +12,7 @@ public struct TandemCommand: AsyncParsableCommand {
             ShowCommand.self, OutputCommand.self, StateCommand.self, ForceUnlockCommand.self, DriftCommand.self,
         ])
 
+    /// Creates the root command (argument-parser needs it).
     public init() {}
 
     /// Parses the command line, runs the chosen command and exits with its code (the executable's whole job).

@@ -15,12 +15,16 @@ public final class Terminal: Sendable {
 
     /// ANSI styles.
     public enum Style: String, Sendable {
+        /// Headings and summaries.
         case bold = "1"
+        /// Secondary text (notes, no-op).
         case dim = "2"
+        /// Errors, deletes and replacements.
         case red = "31"
+        /// Success and creates.
         case green = "32"
+        /// Warnings and updates.
         case yellow = "33"
-        case cyan = "36"
     }
 
     /// `text` in `style` when colours are on.

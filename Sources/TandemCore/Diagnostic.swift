@@ -77,6 +77,7 @@ public struct Diagnostics: Sendable, Hashable, Codable, Sequence, Error {
     /// Adds several diagnostics.
     public mutating func append(contentsOf other: [Diagnostic]) { items.append(contentsOf: other) }
 
+    /// Iterates the diagnostics in the order they were found.
     public func makeIterator() -> IndexingIterator<[Diagnostic]> { items.makeIterator() }
 
     /// Throws `self` when it holds an error, so a caller can stop at a phase boundary.

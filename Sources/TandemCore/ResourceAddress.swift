@@ -1,8 +1,11 @@
 /// The instance key of a resource declared with `count` or `for_each`.
 public enum InstanceKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `count` instance: `[0]`.
     case index(Int)
+    /// `for_each` instance: `["key"]`.
     case key(String)
 
+    /// The key as written after the address.
     public var description: String {
         switch self {
         case .index(let i): return "[\(i)]"
@@ -35,6 +38,7 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
         String(type.prefix { $0 != "_" })
     }
 
+    /// The address as users write it.
     public var description: String {
         let prefix = modulePath.map { "module.\($0)." }.joined()
         return "\(prefix)\(type).\(name)\(key?.description ?? "")"
@@ -69,6 +73,7 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
         self.init(modulePath: modules, type: String(parts[0]), name: String(parts[1]), key: key)
     }
 
+    /// Orders addresses by their text, for stable output.
     public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
         lhs.description < rhs.description
     }

@@ -11,6 +11,7 @@ public struct SourcePosition: Sendable, Hashable, Codable, Comparable {
         self.column = column
     }
 
+    /// Orders positions by line, then column.
     public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }

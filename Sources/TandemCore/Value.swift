@@ -5,12 +5,19 @@ import Foundation
 /// `unknown` stands for a value that is known only after apply (a computed attribute of a resource
 /// that does not exist yet); it propagates through expressions and never reaches the state file.
 public indirect enum Value: Sendable, Hashable {
+    /// No value.
     case null
+    /// true or false.
     case bool(Bool)
+    /// A number.
     case number(Double)
+    /// Text.
     case string(String)
+    /// An ordered list.
     case list([Value])
+    /// A map from strings to values.
     case map([String: Value])
+    /// Known only after apply.
     case unknown
 
     /// True for `.null`.

@@ -29,8 +29,11 @@ public struct ApplyHooks: Sendable {
 public struct ApplyResult: Sendable {
     /// The outcome of one resource change.
     public enum Outcome: String, Sendable, Codable {
+        /// The operation succeeded and is recorded in the state.
         case applied
+        /// The operation failed; see the diagnostics.
         case failed
+        /// The operation did not start (a dependency failed, the user interrupted, or a dependency cycle).
         case notAttempted = "not attempted"
     }
 

@@ -3,10 +3,15 @@ import TandemCore
 
 /// What a plan will do to one resource.
 public enum ChangeAction: String, Codable, Sendable, CaseIterable {
+    /// Nothing to do.
     case noop = "no-op"
+    /// The object will be created.
     case create
+    /// The object will be changed in place.
     case update
+    /// The object will be deleted and created again (an argument that cannot change in place changed).
     case replace
+    /// The object will be deleted.
     case delete
 
     /// The glyph shown in the human plan.
@@ -178,7 +183,9 @@ public struct ResourceDrift: Codable, Sendable, Equatable {
 
     /// How the live object differs from the state.
     public enum Kind: String, Codable, Sendable {
+        /// Attributes differ.
         case changed
+        /// The object no longer exists.
         case deleted
     }
 

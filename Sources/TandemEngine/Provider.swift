@@ -61,5 +61,6 @@ public struct ProviderError: Error, CustomStringConvertible, Sendable {
         self.attributePath = attributePath
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -2,14 +2,20 @@ import TandemCore
 
 /// The type of an attribute.
 public indirect enum AttributeType: Sendable, Equatable, CustomStringConvertible {
+    /// Text.
     case string
+    /// A number (integers and decimals).
     case number
+    /// true or false.
     case bool
+    /// An ordered list of one element type.
     case list(AttributeType)
+    /// A map from strings to one element type.
     case map(AttributeType)
     /// A nested block with its own attributes.
     case object([String: AttributeSchema])
 
+    /// The type as users write it in messages.
     public var description: String {
         switch self {
         case .string: return "string"

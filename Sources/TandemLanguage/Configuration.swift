@@ -60,7 +60,18 @@ public struct VariableDeclaration: Sendable {
 
 /// The declared type of a variable.
 public enum VariableType: String, Sendable, CaseIterable {
-    case string, number, bool, list, map, any
+    /// Text (numbers and bools convert).
+    case string
+    /// A number.
+    case number
+    /// true or false.
+    case bool
+    /// A list.
+    case list
+    /// A map.
+    case map
+    /// Anything.
+    case any
 }
 
 /// A provider configuration block.

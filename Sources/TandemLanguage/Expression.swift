@@ -135,23 +135,38 @@ public enum TraversalStep: Sendable {
 
 /// Prefix operators.
 public enum UnaryOperator: String, Sendable {
+    /// Logical not.
     case not = "!"
+    /// Arithmetic negation.
     case negate = "-"
 }
 
 /// Infix operators, from lowest to highest precedence group.
 public enum BinaryOperator: String, Sendable {
+    /// Logical or.
     case or = "||"
+    /// Logical and.
     case and = "&&"
+    /// Equality of any two values.
     case equal = "=="
+    /// Inequality.
     case notEqual = "!="
+    /// Numeric less than.
     case less = "<"
+    /// Numeric less than or equal.
     case lessOrEqual = "<="
+    /// Numeric greater than.
     case greater = ">"
+    /// Numeric greater than or equal.
     case greaterOrEqual = ">="
+    /// Addition.
     case add = "+"
+    /// Subtraction.
     case subtract = "-"
+    /// Multiplication.
     case multiply = "*"
+    /// Division.
     case divide = "/"
+    /// Remainder.
     case modulo = "%"
 }

@@ -9,8 +9,11 @@ public struct SyntaxNode: Sendable {
 
     /// The content of a YAML node.
     public enum Kind: Sendable {
+        /// A single value.
         case scalar(ScalarSyntax)
+        /// A YAML list.
         case sequence([SyntaxNode])
+        /// A YAML map, entries in source order.
         case mapping([SyntaxEntry])
     }
 
@@ -68,7 +71,14 @@ public struct SyntaxEntry: Sendable {
 public struct ScalarSyntax: Sendable {
     /// The type YAML resolved the scalar to.
     public enum ScalarType: String, Sendable {
-        case null, bool, number, string
+        /// `null`, `~` or nothing.
+        case null
+        /// `true`/`false` (and YAML 1.1's `yes`/`no`/`on`/`off`).
+        case bool
+        /// An integer or float.
+        case number
+        /// Anything else, and every quoted scalar.
+        case string
     }
 
     /// The scalar's text after YAML unquoting.

@@ -21,8 +21,10 @@ public struct LocalStateStore: StateStore {
         self.path = path
     }
 
+    /// The state file's path.
     public var location: String { path }
 
+    /// Reads and validates the state file; nil when it does not exist yet.
     public func read() throws -> StateFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -31,6 +33,7 @@ public struct LocalStateStore: StateStore {
         return try StateFile.decode(data, path: path)
     }
 
+    /// Replaces the state file atomically, mode 0600.
     public func write(_ state: StateFile) throws {
         try Self.writeAtomically(try state.encoded(), to: path)
     }
@@ -90,16 +93,19 @@ public struct LocalStateStore: StateStore {
     /// The id `force-unlock` accepts for a lock file whose content cannot be read.
     public static let unreadableLockID = "UNREADABLE"
 
+    /// Removes the lock when it is still `info`'s.
     public func unlock(_ info: LockInfo) throws {
         guard let current = try currentLock(), current.id == info.id else { return }
         guard unlink(lockPath) == 0 else { throw StateError.io(path: lockPath, operation: "remove lock", errno: errno) }
     }
 
+    /// The lock record, or nil when unlocked (or unreadable).
     public func currentLock() throws -> LockInfo? {
         guard let data = FileManager.default.contents(atPath: lockPath) else { return nil }
         return try? JSONDecoder().decode(LockInfo.self, from: data)
     }
 
+    /// Removes the lock with id `id` (or an unreadable lock with `unreadableLockID`); refuses any other id.
     public func forceUnlock(id: String) throws {
         let current = try currentLock()
         let unreadable = current == nil && FileManager.default.fileExists(atPath: lockPath)

@@ -29,6 +29,7 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
         return nil
     }
 
+    /// What went wrong and what to do, for the user.
     public var description: String {
         switch code {
         case .corrupt(let path, let reason):
