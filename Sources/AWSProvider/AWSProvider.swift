@@ -53,7 +53,7 @@ public struct AWSProvider: Provider {
                 profile: configuration["profile"].stringValue,
                 environment: environment)
         } catch {
-            throw ProviderError("No AWS credentials: \(error)")
+            throw ProviderError("\(error)")
         }
         return ConfiguredAWSProvider(
             settings: AWSClientConfiguration(region: region, credentials: credentials,

@@ -152,6 +152,23 @@ import TandemTesting
         }
     }
 
+    @Test func missingCredentialsAreReportedOnceAtTheProviderBlock() async throws {
+        let moto = try await MotoServer.shared()
+        var tandem = try workspace(moto)
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        tandem.environment["AWS_ACCESS_KEY_ID"] = nil
+        tandem.environment["AWS_SECRET_ACCESS_KEY"] = nil
+        tandem.environment["AWS_SHARED_CREDENTIALS_FILE"] = tandem.directory + "/no-credentials"
+        tandem.environment["AWS_CONFIG_FILE"] = tandem.directory + "/no-config"
+        let plan = try tandem.run(["plan"])
+        #expect(plan.exitCode == 1)
+        #expect(plan.stderr.components(separatedBy: "Error:").count == 2, "\(plan.stderr)")
+        #expect(plan.stderr.contains("Cannot configure provider \"aws\""))
+        #expect(plan.stderr.contains("on main.tandem.yaml:10:3:"))
+        #expect(plan.stderr.contains("  10 |   aws:"))
+        #expect(plan.stderr.contains("AWS_ACCESS_KEY_ID"))
+    }
+
     @Test func configurationErrorsShowFileLineColumnAndTheLine() async throws {
         let moto = try await MotoServer.shared()
         let tandem = try workspace(moto)

@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 
 /// Renders diagnostics the way compilers do: severity and summary, `file:line:col`, the source line with a caret
@@ -22,7 +23,8 @@ public struct DiagnosticRenderer {
             lines.append("")
             let address = diagnostic.address.map { ", in \($0)" } ?? ""
             lines.append("  on \(range)\(address):")
-            if let source = sources[range.file] {
+            // Files not loaded by this command (a --var-file, or an error raised after loading) are read on demand.
+            if let source = sources[range.file] ?? (try? String(contentsOfFile: range.file, encoding: .utf8)) {
                 let sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
                 if range.start.line >= 1, range.start.line <= sourceLines.count {
                     let text = String(sourceLines[range.start.line - 1])
