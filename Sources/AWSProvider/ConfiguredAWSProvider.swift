@@ -40,6 +40,10 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
         try await AWSErrors.translating { try await resource(type).delete(prior: prior, progress: progress) }
     }
 
+    func defaults(type: String) -> [String: Value] {
+        type == S3BucketResource.typeName ? ["region": .string(settings.region)] : [:]
+    }
+
     func shutdown() async {
         try? await transport.shutdown()
     }

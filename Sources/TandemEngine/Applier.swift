@@ -176,12 +176,14 @@ public struct Applier: Sendable {
         }
         let scope = scope(configuration, state: await recorder.state, variables: plan.variables, registry: registry)
         var diagnostics = Diagnostics()
-        let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+        let provider = try await sessions.provider(change.provider)
+        let isNewObject = change.action == .create || change.action == .replace
+        var configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+        if isNewObject { configured = ResourceEvaluation.withDefaults(configured, provider.defaults(type: address.type), schema: schema) }
         try diagnostics.throwIfErrors()
-        let prior = change.action == .create || change.action == .replace ? nil : change.before
+        let prior = isNewObject ? nil : change.before
         let planned = ResourceEvaluation.proposedValue(config: configured, prior: prior, attributes: schema.attributes)
         try checkConsistency(configured: configured, planned: planned, with: change, schema: schema)
-        let provider = try await sessions.provider(change.provider)
         let progress = ProgressReporter { message in hooks.progress(address, message) }
 
         switch change.action {

@@ -88,7 +88,8 @@ public struct Planner: Sendable {
                 guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
                 let before = refreshed[address]
                 let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
-                let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema)
+                let defaults = try await sessions.provider(resource.providerKey).defaults(type: address.type)
+                let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
                 scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
                 let sensitivePaths = (sensitivity.paths[address] ?? []).union(prior.resource(address)?.sensitiveAttributes ?? [])
                 changes.append(ResourceChange(

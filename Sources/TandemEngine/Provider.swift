@@ -28,6 +28,9 @@ public protocol ConfiguredProvider: Sendable {
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
     /// Deletes a resource.
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws
+    /// Values that unset optional-computed attributes of a new `type` resource will take (e.g. the provider's region),
+    /// so a create plan shows them instead of "known after apply".
+    func defaults(type: String) -> [String: Value]
     /// Releases connections.
     func shutdown() async
 }

@@ -17,6 +17,15 @@ public enum ResourceEvaluation {
         return conformed
     }
 
+    /// `config` with provider defaults filled into unset optional-computed attributes.
+    public static func withDefaults(_ config: Value, _ defaults: [String: Value], schema: ResourceSchema) -> Value {
+        guard case .map(var entries) = config, !defaults.isEmpty else { return config }
+        for (name, value) in defaults where entries[name] == nil && schema.attributes[name]?.mode == .optionalComputed {
+            entries[name] = value
+        }
+        return .map(entries)
+    }
+
     /// A stand-in value for a resource not planned yet: every attribute unknown.
     public static func unknownValue(_ schema: ResourceSchema) -> Value {
         .map(schema.attributes.mapValues { _ in .unknown })
@@ -50,13 +59,19 @@ public enum ResourceEvaluation {
     ///
     /// A replacement is planned as a new object: its computed attributes (ARNs, URLs) become unknown, so whatever
     /// refers to them is planned to change too.
-    public static func plannedChange(config: Value, prior: Value?, schema: ResourceSchema) -> (action: ChangeAction, after: Value, changes: [AttributeChange]) {
+    public static func plannedChange(config: Value, prior: Value?, schema: ResourceSchema,
+                                     defaults: [String: Value] = [:]) -> (action: ChangeAction, after: Value, changes: [AttributeChange]) {
+        // Provider defaults describe new objects only; an existing object keeps its live values.
+        let newObjectConfig = withDefaults(config, defaults, schema: schema)
+        guard prior != nil else {
+            let created = proposedValue(config: newObjectConfig, prior: nil, attributes: schema.attributes)
+            return (.create, created, AttributeDiff.changes(before: nil, after: created, attributes: schema.attributes))
+        }
         let proposed = proposedValue(config: config, prior: prior, attributes: schema.attributes)
         let changes = AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes)
-        guard prior != nil else { return (.create, proposed, changes) }
         if changes.isEmpty { return (.noop, proposed, []) }
         guard changes.contains(where: \.forcesReplacement) else { return (.update, proposed, changes) }
-        let replacement = proposedValue(config: config, prior: nil, attributes: schema.attributes)
+        let replacement = proposedValue(config: newObjectConfig, prior: nil, attributes: schema.attributes)
         return (.replace, replacement, AttributeDiff.changes(before: prior, after: replacement, attributes: schema.attributes))
     }
 }

@@ -31,6 +31,7 @@ import TandemTesting
             #expect(firstPlan.exitCode == 2, "\(firstPlan.stderr)")
             #expect(firstPlan.stdout.contains("Plan: 3 to create, 0 to update, 0 to replace, 0 to delete."))
             #expect(firstPlan.stdout.contains("redrive_policy.dead_letter_target_arn = (known after apply)"))
+            #expect(firstPlan.stdout.range(of: #"\+ region +=  ?"af-south-1""#, options: .regularExpression) != nil)
 
             let apply = try tandem.run(["apply", "--auto-approve"])
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")

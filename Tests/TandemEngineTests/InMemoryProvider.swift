@@ -69,6 +69,10 @@ struct InMemoryProvider: Provider {
             await cloud.remove(type: type, name: name)
         }
 
+        func defaults(type: String) -> [String: Value] {
+            type == "mem_bucket" ? ["versioning": .string("Suspended")] : [:]
+        }
+
         func shutdown() async {}
     }
 }

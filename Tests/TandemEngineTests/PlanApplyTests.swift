@@ -43,6 +43,18 @@ import TandemState
         #expect(again.drift.isEmpty)
     }
 
+    @Test func providerDefaultsShowInCreatePlansButNeverOverrideLiveValues() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let unset = try harness.configuration("resources:\n  mem_bucket.b: {name: b}\n")
+        let create = try await harness.plan(unset)
+        #expect(create.change("mem_bucket.b")?.after?.value["versioning"] == .string("Suspended"))
+        let enabled = try harness.configuration("resources:\n  mem_bucket.b: {name: b, versioning: Enabled}\n")
+        _ = try await harness.apply(try await harness.plan(enabled), enabled)
+        // Unset again: the live "Enabled" is kept, not reset to the provider's default for new buckets.
+        #expect(try await harness.plan(unset).hasChanges == false)
+    }
+
     @Test func noOpApplyDoesNotBumpTheSerial() async throws {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
