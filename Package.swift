@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "TandemLanguage", dependencies: [
             "TandemCore",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TandemState", dependencies: ["TandemCore"]),
         .target(name: "AWSClient", dependencies: [

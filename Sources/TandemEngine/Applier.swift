@@ -228,7 +228,7 @@ public struct Applier: Sendable {
 
     /// What references resolve to during apply: the recorded attributes of applied resources, unknown for the rest.
     private static func scope(_ configuration: Configuration, state: StateFile, variables: [String: Value], registry: ProviderRegistry) -> EvaluationScope {
-        var scope = EvaluationScope(variables: variables)
+        var scope = configuration.scope(variables: variables)
         for resource in configuration.resources {
             let schema = registry.schema(for: resource.address.type) ?? ResourceSchema(attributes: [:])
             scope.resources[resource.address.description] = state.resource(resource.address)?.attributes

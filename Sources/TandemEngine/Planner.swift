@@ -78,7 +78,7 @@ public struct Planner: Sendable {
         }
 
         var changes: [ResourceChange] = []
-        var scope = EvaluationScope(variables: request.variables)
+        var scope = configuration.scope(variables: request.variables)
         if request.mode == .normal || request.mode == .refreshOnly {
             for resource in configuration.resources {
                 guard let schema = registry.schema(for: resource.address.type) else { continue }

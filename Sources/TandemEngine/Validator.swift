@@ -6,8 +6,7 @@ public enum Validator {
     /// Every problem found: graph errors, unknown types, schema violations, bad references and expressions.
     public static func validate(_ configuration: Configuration, registry: ProviderRegistry) -> Diagnostics {
         var (graph, diagnostics) = ConfigurationGraph.build(configuration, registry: registry)
-        var scope = EvaluationScope()
-        for (name, variable) in configuration.variables { scope.variables[name] = variable.defaultValue ?? .unknown }
+        var scope = configuration.scope(variables: configuration.variables.mapValues { $0.defaultValue ?? .unknown })
         for (key, declaration) in configuration.providers.sorted(by: { $0.key < $1.key }) {
             guard let provider = registry.providers[declaration.name] else {
                 diagnostics.append(.error("Unknown provider \"\(declaration.name)\"",
@@ -15,7 +14,7 @@ public enum Validator {
                                           range: declaration.range))
                 continue
             }
-            let value = Evaluator(scope: EvaluationScope(variables: scope.variables)).evaluate(declaration.body, diagnostics: &diagnostics)
+            let value = Evaluator(scope: configuration.scope(variables: scope.variables)).evaluate(declaration.body, diagnostics: &diagnostics)
             _ = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
         }

@@ -26,6 +26,11 @@ public struct Configuration: Sendable {
         self.outputs = outputs
     }
 
+    /// A scope for evaluating this configuration: the variables, and files read relative to its directory.
+    public func scope(variables: [String: Value]) -> EvaluationScope {
+        EvaluationScope(variables: variables, baseDirectory: directory)
+    }
+
     /// The resource declared at `address`, if any.
     public func resource(_ address: ResourceAddress) -> ResourceDeclaration? {
         resources.first { $0.address == address }

@@ -6,10 +6,17 @@ public struct EvaluationScope: Sendable {
     public var variables: [String: Value]
     /// Resource values by `TYPE.NAME` (objects of all schema attributes; `.unknown` parts are known after apply).
     public var resources: [String: Value]
+    /// Values of bare names, looked up before resources: `local`, `each`, `count`, and a template's variables.
+    public var names: [String: Value]
+    /// The directory `file()` and `templatefile()` resolve relative paths against; nil forbids file access.
+    public var baseDirectory: String?
 
     /// Creates a scope.
-    public init(variables: [String: Value] = [:], resources: [String: Value] = [:]) {
+    public init(variables: [String: Value] = [:], resources: [String: Value] = [:], names: [String: Value] = [:],
+                baseDirectory: String? = nil) {
         self.variables = variables
         self.resources = resources
+        self.names = names
+        self.baseDirectory = baseDirectory
     }
 }

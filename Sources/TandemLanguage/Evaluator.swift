@@ -44,9 +44,12 @@ public struct Evaluator: Sendable {
             return index(evaluate(collection, diagnostics: &diagnostics), by: evaluate(key, diagnostics: &diagnostics), range: range, diagnostics: &diagnostics)
         case .attribute(let object, let name, let range):
             return index(evaluate(object, diagnostics: &diagnostics), by: .string(name), range: range, diagnostics: &diagnostics)
+        case .call("try", let arguments, let range):
+            return evaluateTry(arguments, range: range, diagnostics: &diagnostics)
         case .call(let name, let arguments, let range):
             let values = arguments.map { evaluate($0, diagnostics: &diagnostics) }
-            return Functions.call(name, values, range: range, diagnostics: &diagnostics)
+            return Functions.call(name, values, context: Functions.Context(baseDirectory: scope.baseDirectory),
+                                  range: range, diagnostics: &diagnostics)
         case .unary(let op, let operand, let range):
             let value = evaluate(operand, diagnostics: &diagnostics)
             if value == .unknown { return .unknown }
@@ -81,10 +84,30 @@ public struct Evaluator: Sendable {
         }
     }
 
+    /// `try(a, b, ...)`: the first argument that evaluates without an error (unknown if that one is unknown).
+    private func evaluateTry(_ arguments: [Expression], range: SourceRange, diagnostics: inout Diagnostics) -> Value {
+        guard !arguments.isEmpty else {
+            diagnostics.append(.error("Invalid call to try()", detail: "try() takes at least one argument.", range: range))
+            return .unknown
+        }
+        var last = Diagnostics()
+        for argument in arguments {
+            var attempt = Diagnostics()
+            let value = evaluate(argument, diagnostics: &attempt)
+            if !attempt.hasErrors { return value }
+            last = attempt
+        }
+        diagnostics.append(.error("No argument of try() could be evaluated",
+                                  detail: "The last one failed with: \(last.errors.first?.summary ?? "an error")", range: range))
+        return .unknown
+    }
+
     private func resolve(_ traversal: Traversal, diagnostics: inout Diagnostics) -> Value {
         var steps = traversal.steps[...]
         let base: Value
-        if traversal.root == "var" {
+        if let named = scope.names[traversal.root] {
+            base = named
+        } else if traversal.root == "var" {
             guard case .attribute(let name)? = steps.first else {
                 diagnostics.append(.error("Invalid variable reference", detail: "Write var.NAME.", range: traversal.range))
                 return .unknown

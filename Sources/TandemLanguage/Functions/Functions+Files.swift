@@ -1,0 +1,52 @@
+import Foundation
+import TandemCore
+
+extension Functions {
+    /// The largest file `file()` and `templatefile()` read, so a mistaken path cannot exhaust memory.
+    static let maximumFileSize = 4 * 1024 * 1024
+
+    /// Reading files next to the configuration.
+    static let files: [String: Implementation] = [
+        "file": { args, context throws(Failure) in
+            try args.expect(1...1)
+            return .string(try read(try args.string(0), context: context, function: "file"))
+        },
+        "templatefile": { args, context throws(Failure) in
+            try args.expect(2...2)
+            let path = try args.string(0)
+            let text = try read(path, context: context, function: "templatefile")
+            let variables = try args.map(1)
+            var diagnostics = Diagnostics()
+            // The template sees only the given variables, by bare name (`${bucket}`), as in Terraform.
+            let template = TemplateParser(text: text, file: path, start: SourcePosition(line: 1, column: 1))
+            let result: Value
+            switch template.parse() {
+            case .failure(let diagnostic):
+                throw Failure("templatefile(): \(diagnostic.range?.description ?? path): \(diagnostic.summary)")
+            case .success(let expression):
+                result = Evaluator(scope: EvaluationScope(names: variables, baseDirectory: context.baseDirectory))
+                    .evaluate(expression, diagnostics: &diagnostics)
+            }
+            if let error = diagnostics.errors.first {
+                throw Failure("templatefile(): \(error.range?.description ?? path): \(error.summary)")
+            }
+            guard let rendered = result.asTemplateString else { throw Failure("templatefile(): the template produced a \(result.typeName), not text") }
+            return .string(rendered)
+        },
+    ]
+
+    private static func read(_ path: String, context: Context, function: String) throws(Failure) -> String {
+        guard let base = context.baseDirectory else { throw Failure("\(function)(): files cannot be read here") }
+        let full = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: full) else {
+            throw Failure("\(function)(): no file at \(path)")
+        }
+        if let size = attributes[.size] as? NSNumber, size.intValue > maximumFileSize {
+            throw Failure("\(function)(): \(path) is larger than \(maximumFileSize / 1024 / 1024) MiB")
+        }
+        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+            throw Failure("\(function)(): \(path) is not readable UTF-8 text")
+        }
+        return text
+    }
+}
