@@ -234,7 +234,7 @@ public struct Applier: Sendable {
             scope.resources[resource.address.description] = state.resource(resource.address)?.attributes
                 ?? ResourceEvaluation.unknownValue(schema)
         }
-        return scope
+        return configuration.withLocals(scope)
     }
 
     private func writeOutputs(plan: Plan, configuration: Configuration, recorder: StateRecorder, failures: FailureLog) async {

@@ -87,7 +87,7 @@ public struct Planner: Sendable {
             for address in order {
                 guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
                 let before = refreshed[address]
-                let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+                let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics)
                 let defaults = try await sessions.provider(resource.providerKey).defaults(type: address.type)
                 let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
                 scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
@@ -100,6 +100,8 @@ public struct Planner: Sendable {
                     sensitiveAttributes: sensitivePaths.sorted()))
             }
         }
+        // Local values are evaluated with each resource; their own errors are reported once, here.
+        _ = configuration.localValues(in: scope, diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
 
         // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
@@ -225,6 +227,7 @@ public struct Planner: Sendable {
         var changes: [OutputChange] = []
         let declared = Set(configuration.outputs.map(\.name))
         if !destroying {
+            let scope = configuration.withLocals(scope)
             for output in configuration.outputs {
                 let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
                 let before = prior.outputs[output.name]

@@ -7,17 +7,28 @@ public struct Sensitivity: Sendable {
     /// Sensitive attribute paths per resource.
     public private(set) var paths: [ResourceAddress: Set<String>] = [:]
     private let sensitiveVariables: Set<String>
+    private var sensitiveLocals: Set<String> = []
 
     /// Analyses `configuration`; `order` must list resources after what they refer to.
     public init(_ configuration: Configuration, registry: ProviderRegistry, order: [ResourceAddress]) {
         sensitiveVariables = Set(configuration.variables.values.filter(\.sensitive).map(\.name))
+        let localOrder = configuration.localGraph.topologicalOrder()
         for address in order {
+            // Locals may read resources planned just before this one, so their sensitivity is brought up to date first.
+            markSensitiveLocals(configuration, order: localOrder)
             guard let resource = configuration.resource(address) else { continue }
             var sensitive = registry.schema(for: address.type)?.sensitivePaths ?? []
             for argument in resource.arguments where refersToSensitive(argument.value) {
                 sensitive.insert(argument.key)
             }
             paths[address] = sensitive
+        }
+        markSensitiveLocals(configuration, order: localOrder)
+    }
+
+    private mutating func markSensitiveLocals(_ configuration: Configuration, order: [String]) {
+        for name in order {
+            if let local = configuration.locals[name], refersToSensitive(local.value) { sensitiveLocals.insert(name) }
         }
     }
 
@@ -26,6 +37,7 @@ public struct Sensitivity: Sendable {
         expression.traversals.contains { traversal in
             guard case .attribute(let name)? = traversal.steps.first else { return false }
             if traversal.root == "var" { return sensitiveVariables.contains(name) }
+            if traversal.root == "local" { return sensitiveLocals.contains(name) }
             let resourcePaths = paths[ResourceAddress(type: traversal.root, name: name)] ?? []
             guard traversal.steps.count > 1, case .attribute(let attribute) = traversal.steps[1] else {
                 return !resourcePaths.isEmpty

@@ -14,7 +14,7 @@ public enum Validator {
                                           range: declaration.range))
                 continue
             }
-            let value = Evaluator(scope: configuration.scope(variables: scope.variables)).evaluate(declaration.body, diagnostics: &diagnostics)
+            let value = Evaluator(scope: configuration.withLocals(configuration.scope(variables: scope.variables))).evaluate(declaration.body, diagnostics: &diagnostics)
             _ = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
         }
@@ -27,10 +27,12 @@ public enum Validator {
         let order = cyclic ? configuration.resources.map(\.address) : graph.topologicalOrder()
         for address in order {
             guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
-            _ = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+            _ = ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics)
         }
+        _ = configuration.localValues(in: scope, diagnostics: &diagnostics)
+        let withLocals = configuration.withLocals(scope)
         for output in configuration.outputs {
-            _ = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+            _ = Evaluator(scope: withLocals).evaluate(output.value, diagnostics: &diagnostics)
         }
         if !cyclic {
             diagnostics.append(contentsOf: Sensitivity(configuration, registry: registry, order: order).outputDiagnostics(configuration))

@@ -8,6 +8,8 @@ public struct Configuration: Sendable {
     public var sources: [String: String]
     /// Declared input variables by name.
     public var variables: [String: VariableDeclaration]
+    /// Local values by name (`locals:`), referenced as `local.NAME`.
+    public var locals: [String: LocalDeclaration] = [:]
     /// Provider configurations by key (`aws`, or `aws.dest` for an alias).
     public var providers: [String: ProviderDeclaration]
     /// Declared resources, sorted by address.
@@ -77,6 +79,23 @@ public enum VariableType: String, Sendable, CaseIterable {
     case map
     /// Anything.
     case any
+}
+
+/// A `locals:` entry: a named expression, referenced as `local.NAME`.
+public struct LocalDeclaration: Sendable {
+    /// The local's name.
+    public var name: String
+    /// Its expression.
+    public var value: Expression
+    /// Where it is declared.
+    public var range: SourceRange
+
+    /// Creates a declaration.
+    public init(name: String, value: Expression, range: SourceRange) {
+        self.name = name
+        self.value = value
+        self.range = range
+    }
 }
 
 /// A provider configuration block.
@@ -161,11 +180,23 @@ public struct OutputDeclaration: Sendable {
 }
 
 extension Expression {
-    /// Resources referenced anywhere inside the expression.
+    /// Root names that are not resource types.
+    public static let reservedRoots: Set<String> = ["var", "local", "each", "count", "module", "data", "path", "self"]
+
+    /// Resources referenced anywhere inside the expression (directly; see `Configuration.resourceDependencies`).
     public var resourceReferences: [(address: ResourceAddress, range: SourceRange)] {
         traversals.compactMap { traversal in
-            guard traversal.root != "var", let names = traversal.leadingNames(2) else { return nil }
+            guard !Self.reservedRoots.contains(traversal.root), traversal.root.contains("_"),
+                  let names = traversal.leadingNames(2) else { return nil }
             return (ResourceAddress(type: names[0], name: names[1]), traversal.range)
+        }
+    }
+
+    /// Local values referenced anywhere inside the expression, as `local.NAME`.
+    public var localReferences: [(name: String, range: SourceRange)] {
+        traversals.compactMap { traversal in
+            guard traversal.root == "local", let names = traversal.leadingNames(2) else { return nil }
+            return (names[1], traversal.range)
         }
     }
 }

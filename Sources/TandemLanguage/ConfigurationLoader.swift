@@ -4,7 +4,7 @@ import TandemCore
 /// Reads every `*.tandem.yaml` file of a directory into one `Configuration`.
 public enum ConfigurationLoader {
     /// The blocks allowed at the top level of a configuration file.
-    public static let topLevelBlocks = ["variables", "providers", "resources", "outputs"]
+    public static let topLevelBlocks = ["variables", "locals", "providers", "resources", "outputs"]
 
     /// Meta-arguments every resource accepts besides its type's own attributes.
     public static let resourceMetaArguments = ["provider", "depends_on"]
@@ -47,6 +47,7 @@ public enum ConfigurationLoader {
         var seenOutputs: [String: SourceRange] = [:]
         var seenVariables: [String: SourceRange] = [:]
         var seenProviders: [String: SourceRange] = [:]
+        var seenLocals: [String: SourceRange] = [:]
 
         for (path, text) in sources {
             configuration.sources[path] = text
@@ -79,6 +80,16 @@ public enum ConfigurationLoader {
                         }
                         seenVariables[entry.key] = entry.keyRange
                         if let variable = variable(entry, diagnostics: &diagnostics) { configuration.variables[entry.key] = variable }
+                    case "locals":
+                        if let previous = seenLocals[entry.key] {
+                            diagnostics.append(duplicate("local value", entry, previous)); continue
+                        }
+                        seenLocals[entry.key] = entry.keyRange
+                        guard isIdentifier(Substring(entry.key)) else {
+                            diagnostics.append(.error("Invalid local value name \"\(entry.key)\"", detail: "Names start with a letter and contain letters, digits, \"_\" and \"-\".", range: entry.keyRange))
+                            continue
+                        }
+                        configuration.locals[entry.key] = LocalDeclaration(name: entry.key, value: entry.value.expression(diagnostics: &diagnostics), range: entry.keyRange)
                     case "providers":
                         if let previous = seenProviders[entry.key] {
                             diagnostics.append(duplicate("provider", entry, previous)); continue

@@ -105,7 +105,12 @@ public struct Evaluator: Sendable {
     private func resolve(_ traversal: Traversal, diagnostics: inout Diagnostics) -> Value {
         var steps = traversal.steps[...]
         let base: Value
-        if let named = scope.names[traversal.root] {
+        if traversal.root == "local", case .attribute(let name)? = steps.first, let locals = scope.names["local"]?.mapValue, locals[name] == nil {
+            diagnostics.append(.error("Reference to undeclared local value \"\(name)\"",
+                                      detail: "No local value \"\(name)\" is declared.\(Suggestions.didYouMean(name, in: locals.keys))",
+                                      range: traversal.range))
+            return .unknown
+        } else if let named = scope.names[traversal.root] {
             base = named
         } else if traversal.root == "var" {
             guard case .attribute(let name)? = steps.first else {
