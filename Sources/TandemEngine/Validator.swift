@@ -7,6 +7,7 @@ public enum Validator {
     public static func validate(_ configuration: Configuration, registry: ProviderRegistry) -> Diagnostics {
         var (graph, diagnostics) = ConfigurationGraph.build(configuration, registry: registry)
         var scope = configuration.scope(variables: configuration.variables.mapValues { $0.defaultValue ?? .unknown })
+        diagnostics.append(contentsOf: VariableInputs.checkValidations(configuration.variables, values: scope.variables))
         for (key, declaration) in configuration.providers.sorted(by: { $0.key < $1.key }) {
             guard let provider = registry.providers[declaration.name] else {
                 diagnostics.append(.error("Unknown provider \"\(declaration.name)\"",

@@ -53,14 +53,35 @@ public struct VariableDeclaration: Sendable {
     public var sensitive: Bool
     /// Where the variable is declared.
     public var range: SourceRange
+    /// Rules the value must satisfy.
+    public var validations: [VariableValidation]
 
     /// Creates a declaration.
-    public init(name: String, defaultValue: Value?, type: VariableType?, description: String?, sensitive: Bool, range: SourceRange) {
+    public init(name: String, defaultValue: Value?, type: VariableType?, description: String?, sensitive: Bool, range: SourceRange,
+                validations: [VariableValidation] = []) {
         self.name = name
         self.defaultValue = defaultValue
         self.type = type
         self.description = description
         self.sensitive = sensitive
+        self.range = range
+        self.validations = validations
+    }
+}
+
+/// A `validation` rule of a variable: a condition over the variable and the message shown when it is false.
+public struct VariableValidation: Sendable {
+    /// A bool expression, e.g. `${contains(["af-south-1", "eu-west-1"], var.region)}`.
+    public var condition: Expression
+    /// What the user is told when the condition is false.
+    public var errorMessage: String
+    /// Where the rule is written.
+    public var range: SourceRange
+
+    /// Creates a rule.
+    public init(condition: Expression, errorMessage: String, range: SourceRange) {
+        self.condition = condition
+        self.errorMessage = errorMessage
         self.range = range
     }
 }

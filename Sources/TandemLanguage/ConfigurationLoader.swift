@@ -128,7 +128,7 @@ public enum ConfigurationLoader {
     }
 
     private static func variable(_ entry: SyntaxEntry, diagnostics: inout Diagnostics) -> VariableDeclaration? {
-        let allowed = ["default", "description", "type", "sensitive"]
+        let allowed = ["default", "description", "type", "sensitive", "validation"]
         guard isIdentifier(Substring(entry.key)) else {
             diagnostics.append(.error("Invalid variable name \"\(entry.key)\"", detail: "Names start with a letter and contain letters, digits, \"_\" and \"-\".", range: entry.keyRange))
             return nil
@@ -164,6 +164,8 @@ public enum ConfigurationLoader {
                 declaration.type = type
             case "sensitive":
                 declaration.sensitive = flag(field, diagnostics: &diagnostics)
+            case "validation":
+                declaration.validations = validations(field, diagnostics: &diagnostics)
             default:
                 diagnostics.append(.error("Unknown variable argument \"\(field.key)\"",
                                           detail: "Valid arguments are \(allowed.joined(separator: ", ")).\(Suggestions.didYouMean(field.key, in: allowed))",
@@ -171,6 +173,33 @@ public enum ConfigurationLoader {
             }
         }
         return declaration
+    }
+
+    /// `validation:` as one rule `{condition, error_message}` or a list of them.
+    private static func validations(_ field: SyntaxEntry, diagnostics: inout Diagnostics) -> [VariableValidation] {
+        let rules: [SyntaxNode]
+        switch field.value.kind {
+        case .sequence(let items): rules = items
+        case .mapping: rules = [field.value]
+        case .scalar:
+            diagnostics.append(.error("validation must be a rule or a list of rules",
+                                      detail: "Write {condition: ${...}, error_message: \"...\"}.", range: field.value.range))
+            return []
+        }
+        var result: [VariableValidation] = []
+        for rule in rules {
+            guard let condition = rule.entry("condition"), let message = rule.entry("error_message")?.value.scalar?.text else {
+                diagnostics.append(.error("A validation rule needs condition and error_message", range: rule.range))
+                continue
+            }
+            for entry in rule.entries ?? [] where entry.key != "condition" && entry.key != "error_message" {
+                diagnostics.append(.error("Unknown validation argument \"\(entry.key)\"",
+                                          detail: "A rule takes condition and error_message.\(Suggestions.didYouMean(entry.key, in: ["condition", "error_message"]))",
+                                          range: entry.keyRange))
+            }
+            result.append(VariableValidation(condition: condition.value.expression(diagnostics: &diagnostics), errorMessage: message, range: condition.value.range))
+        }
+        return result
     }
 
     /// A `true`/`false` argument (YAML's `yes`/`no` included); anything else is an error.

@@ -74,7 +74,26 @@ public struct VariableInputs: Sendable {
                                           detail: "Expected \(type.rawValue), got \(value.typeName).", range: declaration.range))
             }
         }
+        diagnostics.append(contentsOf: Self.checkValidations(declarations, values: values))
         return (values, diagnostics)
+    }
+
+    /// Errors for every validation rule whose condition is false (rules over unknown values are skipped).
+    public static func checkValidations(_ declarations: [String: VariableDeclaration], values: [String: Value]) -> Diagnostics {
+        var diagnostics = Diagnostics()
+        let evaluator = Evaluator(scope: EvaluationScope(variables: values))
+        for (name, declaration) in declarations.sorted(by: { $0.key < $1.key }) where values[name]?.containsUnknown == false {
+            for rule in declaration.validations {
+                switch evaluator.evaluate(rule.condition, diagnostics: &diagnostics) {
+                case .bool(true), .unknown: continue
+                case .bool(false):
+                    diagnostics.append(.error("Invalid value for variable \"\(name)\"", detail: rule.errorMessage, range: rule.range))
+                case let other:
+                    diagnostics.append(.error("A validation condition must be true or false", detail: "Got \(other.typeName).", range: rule.range))
+                }
+            }
+        }
+        return diagnostics
     }
 
     /// Converts text from the command line or environment according to the declared type.

@@ -43,3 +43,42 @@ import TandemLanguage
         #expect(diagnostics.errors.first { $0.summary.contains("regoin") }?.detail?.contains(#""region""#) == true)
     }
 }
+
+@Suite struct VariableValidationTests {
+    private let source = """
+    variables:
+      region:
+        default: af-south-1
+        validation:
+          condition: ${contains(["af-south-1", "eu-west-1"], var.region)}
+          error_message: The region must be af-south-1 or eu-west-1.
+      retention:
+        type: number
+        default: 5
+        validation:
+          - condition: ${var.retention >= 1}
+            error_message: Keep messages at least one day.
+          - condition: ${var.retention <= 14}
+            error_message: SQS keeps messages 14 days at most.
+    """
+
+    @Test func failingRulesShowTheirMessageAtTheCondition() {
+        let (configuration, parse) = ConfigurationLoader.parse(sources: [("v.tandem.yaml", source)], directory: ".")
+        #expect(parse.isEmpty)
+        #expect(VariableInputs().resolve(configuration.variables).1.isEmpty)
+        let (_, diagnostics) = VariableInputs(assignments: [("region", "us-east-1"), ("retention", "30")]).resolve(configuration.variables)
+        #expect(diagnostics.errors.map(\.detail) == ["The region must be af-south-1 or eu-west-1.", "SQS keeps messages 14 days at most."])
+        #expect(diagnostics.errors.first?.range?.description == "v.tandem.yaml:5:18")
+    }
+
+    @Test func malformedRulesAreErrors() {
+        let (_, diagnostics) = ConfigurationLoader.parse(sources: [("v.tandem.yaml", """
+        variables:
+          a:
+            validation:
+              condition: ${true}
+              error_mesage: typo
+        """)], directory: ".")
+        #expect(diagnostics.errors.map(\.summary).contains("A validation rule needs condition and error_message"))
+    }
+}
