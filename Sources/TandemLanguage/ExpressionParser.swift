@@ -5,10 +5,15 @@ struct ExpressionParser {
     private let tokens: [Token]
     private let template: TemplateParser
     private var index = 0
+    private var depth = 0
+
+    /// The deepest nesting of parentheses, lists, maps, calls and operators accepted in one expression.
+    static let maximumDepth = 64
 
     init(tokens: [Token], template: TemplateParser) {
         self.tokens = tokens
         self.template = template
+        self.depth = template.nesting
     }
 
     private var current: Token { tokens[min(index, tokens.count - 1)] }
@@ -53,6 +58,11 @@ struct ExpressionParser {
     }
 
     private mutating func parseConditional() throws(Diagnostic) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw Diagnostic.error("Expression is nested too deeply", detail: "Expressions may nest at most \(Self.maximumDepth) levels.", range: range(of: current))
+        }
         let first = current
         let condition = try parseBinary(level: 0)
         guard isSymbol("?") else { return condition }
@@ -85,6 +95,11 @@ struct ExpressionParser {
         let first = current
         if case .symbol(let symbol) = current.kind, let op = UnaryOperator(rawValue: symbol) {
             index += 1
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else {
+                throw Diagnostic.error("Expression is nested too deeply", detail: "Expressions may nest at most \(Self.maximumDepth) levels.", range: range(of: current))
+            }
             let operand = try parseUnary()
             return .unary(op, operand, range(from: first, to: previous))
         }
@@ -136,7 +151,9 @@ struct ExpressionParser {
             return .literal(.number(n), range(of: token))
         case .string(let text):
             index += 1
-            let inner = TemplateParser(text: text, file: range(of: token).file, start: SourcePosition(line: range(of: token).start.line, column: range(of: token).start.column + 1))
+            let inner = TemplateParser(text: text, file: range(of: token).file,
+                                       start: SourcePosition(line: range(of: token).start.line, column: range(of: token).start.column + 1),
+                                       nesting: depth + 1)
             switch inner.parse() {
             case .success(let expression): return expression
             case .failure(let diagnostic): throw diagnostic

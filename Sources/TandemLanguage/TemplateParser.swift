@@ -8,21 +8,37 @@ public struct TemplateParser {
     private let characters: [Character]
     private let file: String
     private let start: SourcePosition
+    /// How deeply this template is nested inside expressions (string literals inside `${ }`), so the depth limit
+    /// holds across templates too.
+    let nesting: Int
 
     /// Prepares to parse `text`, whose first character is at `start` in `file`.
     public init(text: String, file: String, start: SourcePosition) {
-        self.characters = Array(text)
+        self.init(text: text, file: file, start: start, nesting: 0)
+    }
+
+    /// Offsets of the first character of every line after the first, for position look-ups in O(log n).
+    private let lineStarts: [Int]
+
+    init(text: String, file: String, start: SourcePosition, nesting: Int) {
+        let characters = Array(text)
+        self.characters = characters
         self.file = file
         self.start = start
+        self.nesting = nesting
+        self.lineStarts = characters.indices.filter { characters[$0] == "\n" }.map { $0 + 1 }
     }
 
     /// The source range of `length` characters at `offset` of the text.
     func range(offset: Int, length: Int) -> SourceRange {
-        var line = start.line, column = start.column
-        for c in characters.prefix(offset) {
-            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        // The number of line starts at or before `offset` is how many lines down from `start` it is.
+        var low = 0, high = lineStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
         }
-        return SourceRange(file: file, line: line, column: column, length: length)
+        guard low > 0 else { return SourceRange(file: file, line: start.line, column: start.column + offset, length: length) }
+        return SourceRange(file: file, line: start.line + low, column: offset - lineStarts[low - 1] + 1, length: length)
     }
 
     /// Parses the whole text as a template.

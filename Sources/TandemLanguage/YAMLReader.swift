@@ -4,9 +4,19 @@ import Yams
 
 /// Parses YAML text into a `SyntaxNode` tree, turning YAML errors into diagnostics at YAML's own position.
 public enum YAMLReader {
+    /// The deepest nesting of maps and lists accepted; deeper documents are refused before parsing, so no input
+    /// can exhaust the stack of the recursive steps that follow.
+    public static let maximumNesting = 128
+
     /// Parses `text` (read from `file`); returns nil and diagnostics when it is not valid YAML.
     public static func parse(_ text: String, file: String) -> (SyntaxNode?, Diagnostics) {
         var diagnostics = Diagnostics()
+        if let deep = firstPositionDeeperThanLimit(in: text) {
+            diagnostics.append(.error("Nesting is too deep",
+                                      detail: "Maps and lists may be nested at most \(maximumNesting) levels deep.",
+                                      range: SourceRange(file: file, line: deep.line, column: deep.column)))
+            return (nil, diagnostics)
+        }
         if let tab = firstIndentationTab(in: text) {
             diagnostics.append(.error(
                 "Tab character used for indentation",
@@ -98,6 +108,34 @@ public enum YAMLReader {
             if leading == indent, rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":") {
                 return SourcePosition(line: index + 1, column: indent + 1)
             }
+        }
+        return nil
+    }
+
+    /// Where block indentation or flow brackets (`[`, `{` outside quotes) first exceed `maximumNesting` levels.
+    private static func firstPositionDeeperThanLimit(in text: String) -> SourcePosition? {
+        var indents: [Int] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.drop { $0 == " " || $0 == "-" }
+            guard !content.isEmpty, !content.hasPrefix("#") else { continue }
+            let indent = line.count - content.count
+            while let last = indents.last, last >= indent { indents.removeLast() }
+            indents.append(indent)
+            var flow = 0
+            var quote: Character?
+            for (column, c) in line.enumerated() {
+                if let open = quote {
+                    if c == open { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    quote = c
+                } else if c == "[" || c == "{" {
+                    flow += 1
+                } else if c == "]" || c == "}" {
+                    flow -= 1
+                }
+                if indents.count + flow > maximumNesting { return SourcePosition(line: index + 1, column: column + 1) }
+            }
+            if indents.count > maximumNesting { return SourcePosition(line: index + 1, column: indent + 1) }
         }
         return nil
     }
