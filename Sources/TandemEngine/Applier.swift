@@ -178,7 +178,9 @@ public struct Applier: Sendable {
         var diagnostics = Diagnostics()
         let provider = try await sessions.provider(change.provider)
         let isNewObject = change.action == .create || change.action == .replace
-        var configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics)
+        var configured = ResourceEvaluation.ignoringChanges(
+            ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics),
+            prior: isNewObject ? nil : change.before, lifecycle: resource.lifecycle, schema: schema)
         if isNewObject { configured = ResourceEvaluation.withDefaults(configured, provider.defaults(type: address.type), schema: schema) }
         try diagnostics.throwIfErrors()
         let prior = isNewObject ? nil : change.before

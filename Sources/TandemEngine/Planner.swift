@@ -87,9 +87,15 @@ public struct Planner: Sendable {
             for address in order {
                 guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
                 let before = refreshed[address]
-                let configured = ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics)
+                diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
+                let configured = ResourceEvaluation.ignoringChanges(
+                    ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics),
+                    prior: before, lifecycle: resource.lifecycle, schema: schema)
                 let defaults = try await sessions.provider(resource.providerKey).defaults(type: address.type)
                 let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
+                if action == .replace, let guarded = resource.lifecycle.preventDestroy {
+                    diagnostics.append(Self.preventedDestroy(address, range: guarded, because: "a change to \(attributeChanges.filter(\.forcesReplacement).map(\.path).joined(separator: ", ")) forces replacement"))
+                }
                 scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
                 let sensitivePaths = (sensitivity.paths[address] ?? []).union(prior.resource(address)?.sensitiveAttributes ?? [])
                 changes.append(ResourceChange(
@@ -114,6 +120,13 @@ public struct Planner: Sendable {
                 attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: sensitivePaths),
                 dependencies: resource.dependencies, sensitiveAttributes: sensitivePaths.sorted()))
         }
+        if request.mode == .destroy {
+            for resource in configuration.resources where prior.resource(resource.address) != nil {
+                if let guarded = resource.lifecycle.preventDestroy {
+                    diagnostics.append(Self.preventedDestroy(resource.address, range: guarded, because: "this is a destroy plan"))
+                }
+            }
+        }
         let scopeOfTargets = Self.targetScope(request.targets, mode: request.mode, graph: graph, state: prior)
         if let scopeOfTargets { changes = changes.filter { scopeOfTargets.contains($0.address) } }
         // A refresh-only plan only accepts live values: it carries the drift, no resource changes.
@@ -137,6 +150,11 @@ public struct Planner: Sendable {
             outputChanges: outputChanges,
             refreshedState: Dictionary(uniqueKeysWithValues: refreshed.map { ($0.key.description, $0.value) }),
             warnings: diagnostics.warnings)
+    }
+
+    private static func preventedDestroy(_ address: ResourceAddress, range: SourceRange, because reason: String) -> Diagnostic {
+        .error("\(address) cannot be destroyed", detail: "lifecycle.prevent_destroy is set, but \(reason). Remove prevent_destroy first if this is intended.",
+               range: range, address: address.description)
     }
 
     private static func markSensitive(_ changes: [AttributeChange], paths: Set<String>) -> [AttributeChange] {

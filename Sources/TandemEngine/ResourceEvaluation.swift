@@ -17,6 +17,51 @@ public enum ResourceEvaluation {
         return conformed
     }
 
+    /// `config` with `lifecycle.ignore_changes` applied: once the object exists (`prior`), ignored attributes keep
+    /// their live value whatever the configuration says.
+    public static func ignoringChanges(_ config: Value, prior: Value?, lifecycle: Lifecycle, schema: ResourceSchema) -> Value {
+        guard let prior, case .map(var entries) = config else { return config }
+        if lifecycle.ignoreAllChanges {
+            for (name, attribute) in schema.attributes where attribute.isSettable { entries[name] = prior[name] }
+            return .map(entries)
+        }
+        var result = Value.map(entries)
+        for (path, _) in lifecycle.ignoreChanges {
+            let components = path.split(separator: ".").map(String.init)
+            result = replacing(result, at: components[...], with: value(prior, at: components[...]))
+        }
+        return result
+    }
+
+    private static func value(_ value: Value, at path: ArraySlice<String>) -> Value {
+        guard let first = path.first else { return value }
+        return Self.value(value[first], at: path.dropFirst())
+    }
+
+    private static func replacing(_ value: Value, at path: ArraySlice<String>, with replacement: Value) -> Value {
+        guard let first = path.first else { return replacement }
+        var entries = value.mapValue ?? [:]
+        entries[first] = replacing(entries[first] ?? .null, at: path.dropFirst(), with: replacement)
+        return .map(entries)
+    }
+
+    /// Errors for `ignore_changes` paths that name no settable attribute of the schema.
+    public static func checkIgnoredPaths(_ resource: ResourceDeclaration, schema: ResourceSchema) -> [Diagnostic] {
+        resource.lifecycle.ignoreChanges.compactMap { path, range in
+            var attributes = schema.attributes
+            for component in path.split(separator: ".").map(String.init) {
+                guard let attribute = attributes[component], attribute.isSettable else {
+                    let valid = attributes.filter { $0.value.isSettable }.keys.sorted()
+                    return .error("ignore_changes names no argument \"\(path)\"",
+                                  detail: "\(resource.address.type) has no argument \"\(component)\" here.\(Suggestions.didYouMean(component, in: valid))",
+                                  range: range, address: resource.address.description)
+                }
+                if case .object(let nested) = attribute.type { attributes = nested } else { attributes = [:] }
+            }
+            return nil
+        }
+    }
+
     /// `config` with provider defaults filled into unset optional-computed attributes.
     public static func withDefaults(_ config: Value, _ defaults: [String: Value], schema: ResourceSchema) -> Value {
         guard case .map(var entries) = config, !defaults.isEmpty else { return config }

@@ -29,6 +29,7 @@ public enum Validator {
         for address in order {
             guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
             _ = ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics)
+            diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
         }
         _ = configuration.localValues(in: scope, diagnostics: &diagnostics)
         let withLocals = configuration.withLocals(scope)

@@ -156,16 +156,20 @@ public struct ResourceDeclaration: Sendable {
     public var explicitDependencies: [(address: ResourceAddress, range: SourceRange)]
     /// Where the resource's key is.
     public var range: SourceRange
+    /// The `lifecycle` meta-argument.
+    public var lifecycle: Lifecycle
 
     /// Creates a declaration.
     public init(address: ResourceAddress, providerKey: String, providerRange: SourceRange?, arguments: [ObjectEntry],
-                explicitDependencies: [(address: ResourceAddress, range: SourceRange)], range: SourceRange) {
+                explicitDependencies: [(address: ResourceAddress, range: SourceRange)], range: SourceRange,
+                lifecycle: Lifecycle = Lifecycle()) {
         self.address = address
         self.providerKey = providerKey
         self.providerRange = providerRange
         self.arguments = arguments
         self.explicitDependencies = explicitDependencies
         self.range = range
+        self.lifecycle = lifecycle
     }
 
     /// The arguments as one object expression.
@@ -174,6 +178,23 @@ public struct ResourceDeclaration: Sendable {
     /// Resources referenced from the arguments as `TYPE.NAME...`, with where each reference is.
     public var referencedResources: [(address: ResourceAddress, range: SourceRange)] {
         body.resourceReferences
+    }
+}
+
+/// A resource's `lifecycle` meta-argument.
+public struct Lifecycle: Sendable {
+    /// Where `prevent_destroy: true` is written; a plan that would delete or replace the resource is an error.
+    public var preventDestroy: SourceRange?
+    /// Attribute paths whose configured value is ignored once the object exists (`all` ignores every argument).
+    public var ignoreChanges: [(path: String, range: SourceRange)]
+    /// True when `ignore_changes: all`.
+    public var ignoreAllChanges: Bool
+
+    /// No lifecycle rules.
+    public init(preventDestroy: SourceRange? = nil, ignoreChanges: [(path: String, range: SourceRange)] = [], ignoreAllChanges: Bool = false) {
+        self.preventDestroy = preventDestroy
+        self.ignoreChanges = ignoreChanges
+        self.ignoreAllChanges = ignoreAllChanges
     }
 }
 

@@ -7,7 +7,7 @@ public enum ConfigurationLoader {
     public static let topLevelBlocks = ["variables", "locals", "providers", "resources", "outputs"]
 
     /// Meta-arguments every resource accepts besides its type's own attributes.
-    public static let resourceMetaArguments = ["provider", "depends_on"]
+    public static let resourceMetaArguments = ["provider", "depends_on", "lifecycle"]
 
     /// Loads `directory`; the configuration is nil only when no file could be read at all.
     public static func load(directory: String) -> (Configuration?, Diagnostics) {
@@ -249,8 +249,11 @@ public enum ConfigurationLoader {
         var providerRange: SourceRange?
         var dependencies: [(address: ResourceAddress, range: SourceRange)] = []
         var arguments: [ObjectEntry] = []
+        var lifecycle = Lifecycle()
         for field in fields {
             switch field.key {
+            case "lifecycle":
+                lifecycle = Self.lifecycle(field, diagnostics: &diagnostics)
             case "provider":
                 providerRange = field.value.range
                 guard let text = field.value.scalar?.text, text.split(separator: ".").allSatisfy(isIdentifier),
@@ -278,7 +281,44 @@ public enum ConfigurationLoader {
             }
         }
         return ResourceDeclaration(address: address, providerKey: providerKey, providerRange: providerRange, arguments: arguments,
-                                   explicitDependencies: dependencies, range: entry.keyRange)
+                                   explicitDependencies: dependencies, range: entry.keyRange, lifecycle: lifecycle)
+    }
+
+    /// The lifecycle rules Tandem supports.
+    static let lifecycleArguments = ["prevent_destroy", "ignore_changes"]
+
+    private static func lifecycle(_ field: SyntaxEntry, diagnostics: inout Diagnostics) -> Lifecycle {
+        var lifecycle = Lifecycle()
+        guard let entries = field.value.entries else {
+            diagnostics.append(.error("lifecycle must be a map", detail: "Write {prevent_destroy: true, ignore_changes: [tags]}.", range: field.value.range))
+            return lifecycle
+        }
+        for entry in entries {
+            switch entry.key {
+            case "prevent_destroy":
+                if flag(entry, diagnostics: &diagnostics) { lifecycle.preventDestroy = entry.keyRange }
+            case "ignore_changes":
+                switch entry.value.kind {
+                case .scalar(let scalar) where scalar.text == "all":
+                    lifecycle.ignoreAllChanges = true
+                case .sequence(let items):
+                    for item in items {
+                        guard let path = item.scalar?.text, !path.isEmpty, !path.contains("${") else {
+                            diagnostics.append(.error("ignore_changes lists attribute names", detail: "Write e.g. [tags, versioning] or all.", range: item.range))
+                            continue
+                        }
+                        lifecycle.ignoreChanges.append((path, item.range))
+                    }
+                default:
+                    diagnostics.append(.error("ignore_changes must be a list of attribute names or all", range: entry.value.range))
+                }
+            default:
+                diagnostics.append(.error("Unknown lifecycle argument \"\(entry.key)\"",
+                                          detail: "lifecycle takes \(lifecycleArguments.joined(separator: ", ")).\(Suggestions.didYouMean(entry.key, in: lifecycleArguments))",
+                                          range: entry.keyRange))
+            }
+        }
+        return lifecycle
     }
 
     /// The arguments of an output's long form `{value, description, sensitive}`.
