@@ -120,15 +120,13 @@ public struct Planner: Sendable {
                 attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: sensitivePaths),
                 dependencies: resource.dependencies, sensitiveAttributes: sensitivePaths.sorted()))
         }
-        if request.mode == .destroy {
-            for resource in configuration.resources where prior.resource(resource.address) != nil {
-                if let guarded = resource.lifecycle.preventDestroy {
-                    diagnostics.append(Self.preventedDestroy(resource.address, range: guarded, because: "this is a destroy plan"))
-                }
-            }
-        }
         let scopeOfTargets = Self.targetScope(request.targets, mode: request.mode, graph: graph, state: prior)
         if let scopeOfTargets { changes = changes.filter { scopeOfTargets.contains($0.address) } }
+        for change in changes where change.action == .delete {
+            if let guarded = configuration.resource(change.address)?.lifecycle.preventDestroy {
+                diagnostics.append(Self.preventedDestroy(change.address, range: guarded, because: "this plan deletes it"))
+            }
+        }
         // A refresh-only plan only accepts live values: it carries the drift, no resource changes.
         if request.mode == .refreshOnly { changes = [] }
         let reportedDrift = scopeOfTargets.map { kept in drift.filter { kept.contains($0.address) } } ?? drift

@@ -32,8 +32,10 @@ import TandemEngine
     @Test func preventDestroyStopsReplacementsAndDestroyPlans() async throws {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
-        let guarded = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    lifecycle: {prevent_destroy: true}\n")
+        let guarded = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    lifecycle: {prevent_destroy: true}\n  mem_bucket.other: {name: other}\n")
         _ = try await harness.apply(try await harness.plan(guarded), guarded)
+        // Destroying something else is fine.
+        #expect(try await harness.plan(guarded, mode: .destroy, targets: [address("mem_bucket.other")]).resourceChanges.map(\.address.description) == ["mem_bucket.other"])
         await #expect { try await harness.plan(guarded, mode: .destroy) } throws: { error in
             let diagnostic = (error as? Diagnostics)?.errors.first
             return diagnostic?.summary == "mem_bucket.b cannot be destroyed" && diagnostic?.range?.description == "main.tandem.yaml:4:17"
