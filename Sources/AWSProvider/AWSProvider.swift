@@ -13,7 +13,7 @@ public struct AWSProvider: Provider {
     /// The provider block: region, endpoint and credentials.
     public var configurationSchema: ResourceSchema {
         ResourceSchema(attributes: [
-            "region": AttributeSchema(.string, .optional, description: "Region; defaults to AWS_REGION or AWS_DEFAULT_REGION."),
+            "region": AttributeSchema(.string, .optional, description: "Region; defaults to AWS_REGION, AWS_DEFAULT_REGION, then the profile's region."),
             "endpoint": AttributeSchema(.string, .optional, description: "Endpoint URL for S3/SQS-compatible servers (path-style addressing)."),
             "profile": AttributeSchema(.string, .optional, description: "Shared credentials/config profile; defaults to AWS_PROFILE."),
             "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
@@ -41,8 +41,10 @@ public struct AWSProvider: Provider {
 
     /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
-        guard let region = configuration["region"].stringValue ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] else {
-            throw ProviderError("No AWS region: set region in the aws provider block, or AWS_REGION.", attributePath: "region")
+        guard let region = RegionResolver.region(explicit: configuration["region"].stringValue,
+                                                 profile: configuration["profile"].stringValue, environment: environment) else {
+            throw ProviderError("No AWS region: set region in the aws provider block, AWS_REGION, or region in the profile's config section.",
+                                attributePath: "region")
         }
         let credentials: AWSCredentials
         do {

@@ -6,9 +6,6 @@ public enum ConfigurationLoader {
     /// The blocks allowed at the top level of a configuration file.
     public static let topLevelBlocks = ["variables", "locals", "providers", "resources", "outputs"]
 
-    /// Meta-arguments every resource accepts besides its type's own attributes.
-    public static let resourceMetaArguments = ["provider", "depends_on", "lifecycle"]
-
     /// Loads `directory`; the configuration is nil only when no file could be read at all.
     public static func load(directory: String) -> (Configuration?, Diagnostics) {
         var diagnostics = Diagnostics()

@@ -21,8 +21,6 @@ public struct LocalStateStore: StateStore {
         self.path = path
     }
 
-    /// The state file's path.
-    public var location: String { path }
 
     /// Reads and validates the state file; nil when it does not exist yet.
     public func read() throws -> StateFile? {

@@ -1,7 +1,5 @@
 /// Where a workspace's state lives and how it is locked. Local files now; remote stores implement the same protocol.
 public protocol StateStore: Sendable {
-    /// A human description of the location (a path or URL).
-    var location: String { get }
     /// Reads the state, or nil when none exists yet.
     func read() throws -> StateFile?
     /// Replaces the state atomically: a reader sees the old or the new file, never a mix.

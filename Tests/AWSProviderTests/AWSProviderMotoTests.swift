@@ -121,6 +121,25 @@ import TandemTesting
         }
     }
 
+    @Test func regionComesFromTheBlockTheEnvironmentOrTheProfile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-region-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "[profile dr]\nregion = eu-west-1\n".write(toFile: directory + "/config", atomically: true, encoding: .utf8)
+        try "[dr]\naws_access_key_id = testing\naws_secret_access_key = testing\n".write(toFile: directory + "/credentials", atomically: true, encoding: .utf8)
+        let environment = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_CONFIG_FILE": directory + "/config", "AWS_SHARED_CREDENTIALS_FILE": directory + "/credentials"]
+        func region(_ block: [String: Value], _ environment: [String: String]) async throws -> Value? {
+            let provider = try await AWSProvider().configure(.map(block), environment: environment)
+            defer { Task { await provider.shutdown() } }
+            return provider.defaults(type: "aws_s3_bucket")["region"]
+        }
+        #expect(try await region(["profile": .string("dr")], environment) == .string("eu-west-1"))
+        #expect(try await region(["profile": .string("dr")], environment.merging(["AWS_REGION": "af-south-1"]) { $1 }) == .string("af-south-1"))
+        #expect(try await region(["region": .string("us-east-2"), "profile": .string("dr")], environment) == .string("us-east-2"))
+        await #expect(throws: ProviderError.self) { try await region([:], environment) }
+    }
+
     @Test func exampleConfigurationErrorsNameFileLineAndColumn() throws {
         let text = """
         resources:

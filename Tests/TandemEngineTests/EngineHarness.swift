@@ -31,6 +31,12 @@ struct EngineHarness {
             .apply(plan, configuration: configuration, recorder: recorder, parallelism: parallelism, hooks: ApplyHooks())
     }
 
+    /// Plans `configuration` and applies the plan: brings the in-memory objects to the configuration.
+    @discardableResult
+    func converge(_ configuration: Configuration) async throws -> ApplyResult {
+        try await apply(try await plan(configuration), configuration)
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
 }
 

@@ -7,7 +7,7 @@ import TandemEngine
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let first = try harness.configuration("resources:\n  mem_bucket.b: {name: b, versioning: Enabled, tags: {a: one}, settings: {retention: 1}}\n")
-        _ = try await harness.apply(try await harness.plan(first), first)
+        try await harness.converge(first)
         let changed = try harness.configuration("""
         resources:
           mem_bucket.b:
@@ -33,7 +33,7 @@ import TandemEngine
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let guarded = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    lifecycle: {prevent_destroy: true}\n  mem_bucket.other: {name: other}\n")
-        _ = try await harness.apply(try await harness.plan(guarded), guarded)
+        try await harness.converge(guarded)
         // Destroying something else is fine.
         #expect(try await harness.plan(guarded, mode: .destroy, targets: [address("mem_bucket.other")]).resourceChanges.map(\.address.description) == ["mem_bucket.other"])
         await #expect { try await harness.plan(guarded, mode: .destroy) } throws: { error in

@@ -50,7 +50,7 @@ import TandemState
         let create = try await harness.plan(unset)
         #expect(create.change("mem_bucket.b")?.after?.value["versioning"] == .string("Suspended"))
         let enabled = try harness.configuration("resources:\n  mem_bucket.b: {name: b, versioning: Enabled}\n")
-        _ = try await harness.apply(try await harness.plan(enabled), enabled)
+        try await harness.converge(enabled)
         // Unset again: the live "Enabled" is kept, not reset to the provider's default for new buckets.
         #expect(try await harness.plan(unset).hasChanges == false)
     }
@@ -59,9 +59,9 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration(Self.queues)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let serial = try #require(try harness.store.read()).serial
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         #expect(try harness.store.read()?.serial == serial)
     }
 
@@ -69,7 +69,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let first = try harness.configuration("resources:\n  mem_bucket.b:\n    name: one\n    versioning: Enabled\n")
-        _ = try await harness.apply(try await harness.plan(first), first)
+        try await harness.converge(first)
 
         let update = try harness.configuration("resources:\n  mem_bucket.b:\n    name: one\n    versioning: Suspended\n    tags: {app: x}\n")
         let updatePlan = try await harness.plan(update)
@@ -95,7 +95,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration(Self.queues)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let empty = try harness.configuration("resources: {}\n")
         let plan = try await harness.plan(empty)
         #expect(plan.resourceChanges.map(\.action) == [.delete, .delete])
@@ -111,7 +111,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration(Self.queues)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let plan = try await harness.plan(configuration, mode: .destroy)
         #expect(plan.resourceChanges.allSatisfy { $0.action == .delete })
         #expect(try await harness.apply(plan, configuration).succeeded)
@@ -155,7 +155,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    versioning: Enabled\n")
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         await harness.cloud.tamper(type: "mem_bucket", name: "b", attribute: "versioning", value: .string("Suspended"))
         let plan = try await harness.plan(configuration)
         let drift = try #require(plan.drift.first)
@@ -170,7 +170,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n")
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         await harness.cloud.remove(type: "mem_bucket", name: "b")
         let plan = try await harness.plan(configuration)
         #expect(plan.drift.first?.kind == .deleted)
@@ -194,7 +194,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration(Self.queues)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let before = await harness.cloud.configureCount
         _ = try await harness.plan(configuration)
         #expect(await harness.cloud.configureCount == before + 1)
@@ -233,7 +233,7 @@ final class Counter: @unchecked Sendable {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration("resources:\n  mem_bucket.b:\n    name: b\n    versioning: Enabled\n")
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         await harness.cloud.tamper(type: "mem_bucket", name: "b", attribute: "versioning", value: .string("Suspended"))
         let operationsBefore = await harness.cloud.operations
 
@@ -255,7 +255,7 @@ final class Counter: @unchecked Sendable {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let first = try harness.configuration(PlanApplyTests.queues)
-        _ = try await harness.apply(try await harness.plan(first), first)
+        try await harness.converge(first)
         let renamed = try harness.configuration(PlanApplyTests.queues.replacingOccurrences(of: "name: dlq", with: "name: dlq2"))
         let plan = try await harness.plan(renamed)
         #expect(plan.change("mem_queue.dlq")?.action == .replace)
@@ -272,7 +272,7 @@ final class Counter: @unchecked Sendable {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let first = try harness.configuration("resources:\n  mem_bucket.a: {name: a}\n  mem_bucket.b: {name: b}\n")
-        _ = try await harness.apply(try await harness.plan(first), first)
+        try await harness.converge(first)
         let ordered = try harness.configuration("resources:\n  mem_bucket.a: {name: a, depends_on: [mem_bucket.b]}\n  mem_bucket.b: {name: b}\n")
         let plan = try await harness.plan(ordered)
         #expect(!plan.hasChanges)
@@ -290,7 +290,7 @@ final class Counter: @unchecked Sendable {
           mem_queue.c: {name: c, dlq_arn: "${mem_queue.b.arn}"}
           mem_queue.other: {name: other}
         """)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let plan = try await harness.plan(configuration, mode: .destroy, targets: [address("mem_queue.a")])
         #expect(Set(plan.resourceChanges.map(\.address.description)) == ["mem_queue.a", "mem_queue.b", "mem_queue.c"])
     }
@@ -299,7 +299,7 @@ final class Counter: @unchecked Sendable {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration("resources:\n  mem_bucket.a: {name: a}\n  mem_bucket.b: {name: b}\n")
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         var state = try #require(try harness.store.read())
         state.upsert(ResourceState(address: address("mem_bucket.a"), provider: "mem", attributes: state.resource(address("mem_bucket.a"))!.attributes, dependencies: [address("mem_bucket.b")]))
         state.upsert(ResourceState(address: address("mem_bucket.b"), provider: "mem", attributes: state.resource(address("mem_bucket.b"))!.attributes, dependencies: [address("mem_bucket.a")]))

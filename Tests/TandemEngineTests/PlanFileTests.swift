@@ -48,7 +48,7 @@ import TandemState
         let harness = EngineHarness()
         defer { harness.cleanUp() }
         let configuration = try harness.configuration(PlanApplyTests.queues)
-        _ = try await harness.apply(try await harness.plan(configuration), configuration)
+        try await harness.converge(configuration)
         let changed = try harness.configuration(PlanApplyTests.queues + "\n  extra: x\n")
         let plan = try await harness.plan(changed)
 
