@@ -30,6 +30,11 @@ public struct AWSProvider: Provider {
         ]
     }
 
+    /// `aws_caller_identity`.
+    public var dataSourceSchemas: [String: ResourceSchema] {
+        [CallerIdentityDataSource.typeName: CallerIdentityDataSource.schema]
+    }
+
     /// Notes waits AWS imposes on a planned change.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
         // SQS refuses a queue name for 60 s after the queue was deleted; a same-name replacement waits that out.

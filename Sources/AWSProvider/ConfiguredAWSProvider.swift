@@ -40,6 +40,13 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
         try await AWSErrors.translating { try await resource(type).delete(prior: prior, progress: progress) }
     }
 
+    func readDataSource(type: String, arguments: Value) async throws -> Value {
+        guard type == CallerIdentityDataSource.typeName else { throw ProviderError("The aws provider has no data source \(type)") }
+        return try await AWSErrors.translating {
+            try await CallerIdentityDataSource.read(with: STSClient(configuration: settings, transport: transport))
+        }
+    }
+
     func defaults(type: String) -> [String: Value] {
         type == S3BucketResource.typeName ? ["region": .string(settings.region)] : [:]
     }

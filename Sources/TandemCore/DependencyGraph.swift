@@ -88,26 +88,34 @@ public struct DependencyGraph<Node: Hashable & Sendable & Comparable>: Sendable 
         return walk.count == component.count ? walk : component.sorted()
     }
 
-    /// Nodes in an order where every node comes after its dependencies (ties broken by sort order).
-    /// Precondition: the graph is acyclic.
+    /// Nodes in an order where every node comes after its dependencies: layer by layer (first everything with no
+    /// dependencies, then everything that only depends on those, ...), each layer in sort order.
+    /// Nodes on a cycle are left out.
     public func topologicalOrder() -> [Node] {
         var remaining = dependencies.mapValues { $0.count }
-        var dependentsByNode: [Node: [Node]] = [:]
-        for (node, deps) in dependencies { for dep in deps { dependentsByNode[dep, default: []].append(node) } }
-        var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted()
+        let dependents = dependentsByNode
+        var layer = remaining.filter { $0.value == 0 }.map(\.key).sorted()
         var order: [Node] = []
-        while !ready.isEmpty {
-            let node = ready.removeFirst()
-            order.append(node)
-            for dependent in dependentsByNode[node] ?? [] {
-                remaining[dependent]! -= 1
-                if remaining[dependent] == 0 {
-                    ready.append(dependent)
-                    ready.sort()
+        order.reserveCapacity(dependencies.count)
+        while !layer.isEmpty {
+            order.append(contentsOf: layer)
+            var next: [Node] = []
+            for node in layer {
+                for dependent in dependents[node] ?? [] {
+                    remaining[dependent]! -= 1
+                    if remaining[dependent] == 0 { next.append(dependent) }
                 }
             }
+            layer = next.sorted()
         }
         return order
+    }
+
+    /// For every node, the nodes that depend on it directly.
+    var dependentsByNode: [Node: [Node]] {
+        var result: [Node: [Node]] = [:]
+        for (node, deps) in dependencies { for dep in deps { result[dep, default: []].append(node) } }
+        return result
     }
 }
 
@@ -131,44 +139,50 @@ extension DependencyGraph {
         visit: @escaping @Sendable (Node) async -> Bool
     ) async -> [Node: WalkOutcome] {
         var outcomes: [Node: WalkOutcome] = [:]
-        let waitingOn = dependencies
-        var pending = Set(dependencies.keys)
+        var remaining = dependencies.mapValues { $0.count }
+        let dependents = dependentsByNode
+        var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted(by: >)
         var running = 0
         let limit = max(1, parallelism)
 
+        /// Marks everything downstream of a node that did not succeed as skipped.
+        func skipDependents(of node: Node) {
+            var stack = dependents[node] ?? []
+            while let next = stack.popLast() {
+                guard outcomes[next] == nil else { continue }
+                outcomes[next] = .skipped
+                stack.append(contentsOf: dependents[next] ?? [])
+            }
+        }
+
         await withTaskGroup(of: (Node, Bool).self) { group in
             func startReady() {
-                // Skip nodes whose dependency did not succeed, then start ready nodes up to the limit.
-                var changed = true
-                while changed {
-                    changed = false
-                    for node in pending.sorted() {
-                        let deps = waitingOn[node] ?? []
-                        if deps.contains(where: { outcomes[$0] != nil && outcomes[$0] != .succeeded }) {
-                            outcomes[node] = .skipped
-                            pending.remove(node)
-                            changed = true
-                        }
-                    }
-                }
-                for node in pending.sorted() where running < limit {
-                    let deps = waitingOn[node] ?? []
-                    if deps.allSatisfy({ outcomes[$0] == .succeeded }) {
-                        pending.remove(node)
-                        running += 1
-                        group.addTask { (node, await visit(node)) }
-                    }
+                while running < limit, let node = ready.popLast() {
+                    guard outcomes[node] == nil else { continue }
+                    running += 1
+                    group.addTask { (node, await visit(node)) }
                 }
             }
             startReady()
             while let (node, ok) = await group.next() {
                 running -= 1
                 outcomes[node] = ok ? .succeeded : .failed
+                if ok {
+                    var unblocked: [Node] = []
+                    for dependent in dependents[node] ?? [] {
+                        remaining[dependent]! -= 1
+                        if remaining[dependent] == 0, outcomes[dependent] == nil { unblocked.append(dependent) }
+                    }
+                    // `ready` pops from the end: newly unblocked nodes go next, in sort order.
+                    ready.append(contentsOf: unblocked.sorted(by: >))
+                } else {
+                    skipDependents(of: node)
+                }
                 startReady()
             }
         }
         // Nodes that never became ready (a cycle) are reported as skipped rather than left out.
-        for node in pending { outcomes[node] = .skipped }
+        for node in dependencies.keys where outcomes[node] == nil { outcomes[node] = .skipped }
         return outcomes
     }
 }

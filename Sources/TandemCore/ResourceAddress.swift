@@ -1,23 +1,82 @@
-/// The instance key of a resource declared with `count` or `for_each`.
-public enum InstanceKey: Sendable, Hashable, Codable, CustomStringConvertible {
+/// The instance key of a resource or module declared with `count` or `for_each`.
+public enum InstanceKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     /// `count` instance: `[0]`.
     case index(Int)
     /// `for_each` instance: `["key"]`.
     case key(String)
 
-    /// The key as written after the address.
+    /// The key as written after the address (quotes and backslashes in a string key are escaped).
     public var description: String {
         switch self {
         case .index(let i): return "[\(i)]"
-        case .key(let k): return "[\"\(k)\"]"
+        case .key(let k):
+            let escaped = k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "[\"\(escaped)\"]"
+        }
+    }
+
+    /// Indexes in numeric order, before string keys in text order.
+    public static func < (lhs: InstanceKey, rhs: InstanceKey) -> Bool {
+        switch (lhs, rhs) {
+        case (.index(let a), .index(let b)): return a < b
+        case (.key(let a), .key(let b)): return a < b
+        case (.index, .key): return true
+        case (.key, .index): return false
         }
     }
 }
 
-/// The address of one resource instance, e.g. `aws_s3_bucket.replica` or `aws_sqs_queue.dlq["eu"]`.
+/// One module call on the way to a resource: `module.NAME` or `module.NAME[KEY]`.
+public struct ModuleStep: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The module call's name.
+    public var name: String
+    /// The instance key when the call uses `count` or `for_each`.
+    public var key: InstanceKey?
+
+    /// Creates a step.
+    public init(_ name: String, key: InstanceKey? = nil) {
+        self.name = name
+        self.key = key
+    }
+
+    /// `module.NAME[KEY]`.
+    public var description: String { "module.\(name)\(key?.description ?? "")" }
+
+    /// By name, then key (no key first).
+    public static func < (lhs: ModuleStep, rhs: ModuleStep) -> Bool {
+        if lhs.name != rhs.name { return lhs.name < rhs.name }
+        switch (lhs.key, rhs.key) {
+        case (nil, nil): return false
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let a?, let b?): return a < b
+        }
+    }
+}
+
+/// A path of module instances from the root (empty for the root module).
+public typealias ModulePath = [ModuleStep]
+
+/// Whether an address names a managed resource or a data source.
+public enum ResourceMode: String, Sendable, Hashable, Codable, Comparable {
+    /// A `resources:` entry: Tandem creates, updates and deletes it.
+    case managed
+    /// A `data:` entry: read only, looked up on every plan.
+    case data
+
+    /// Managed resources sort first.
+    public static func < (lhs: ResourceMode, rhs: ResourceMode) -> Bool {
+        lhs == .managed && rhs == .data
+    }
+}
+
+/// The address of one resource instance, e.g. `aws_s3_bucket.replica`, `aws_sqs_queue.dlq["eu"]`,
+/// `module.site["edge"].aws_s3_bucket.replica` or `data.aws_caller_identity.current`.
 public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-    /// Enclosing module names, outermost first (`module.a.module.b.TYPE.NAME`).
-    public var modulePath: [String]
+    /// Enclosing module instances, outermost first.
+    public var modulePath: ModulePath
+    /// Managed resource or data source.
+    public var mode: ResourceMode
     /// Resource type, e.g. `aws_s3_bucket`.
     public var type: String
     /// Resource name given in the configuration.
@@ -26,8 +85,9 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
     public var key: InstanceKey?
 
     /// Creates an address.
-    public init(modulePath: [String] = [], type: String, name: String, key: InstanceKey? = nil) {
+    public init(modulePath: ModulePath = [], mode: ResourceMode = .managed, type: String, name: String, key: InstanceKey? = nil) {
         self.modulePath = modulePath
+        self.mode = mode
         self.type = type
         self.name = name
         self.key = key
@@ -38,44 +98,49 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
         String(type.prefix { $0 != "_" })
     }
 
+    /// The address of the declaration this instance comes from (no instance key).
+    public var declaration: ResourceAddress {
+        ResourceAddress(modulePath: modulePath, mode: mode, type: type, name: name)
+    }
+
+    /// The address inside its module, as written in that module's expressions (`TYPE.NAME` or `data.TYPE.NAME`).
+    public var localName: String {
+        (mode == .data ? "data." : "") + "\(type).\(name)"
+    }
+
     /// The address as users write it.
     public var description: String {
-        let prefix = modulePath.map { "module.\($0)." }.joined()
-        return "\(prefix)\(type).\(name)\(key?.description ?? "")"
+        modulePath.map { "\($0)." }.joined() + localName + (key?.description ?? "")
     }
 
-    /// Parses `[module.NAME.]*TYPE.NAME[KEY]`, returning nil when the text is not an address.
+    /// Parses `[module.NAME[KEY].]*[data.]TYPE.NAME[KEY]`, returning nil when the text is not an address.
     public init?(parsing text: String) {
-        var rest = Substring(text)
-        var modules: [String] = []
-        while rest.hasPrefix("module.") {
-            rest = rest.dropFirst("module.".count)
-            guard let dot = rest.firstIndex(of: ".") else { return nil }
-            modules.append(String(rest[..<dot]))
-            rest = rest[rest.index(after: dot)...]
+        guard var segments = AddressSegments.parse(text) else { return nil }
+        var modules: ModulePath = []
+        while segments.count > 2, segments[0].name == "module", segments[0].key == nil {
+            modules.append(ModuleStep(segments[1].name, key: segments[1].key))
+            segments.removeFirst(2)
         }
-        var key: InstanceKey?
-        if let bracket = rest.firstIndex(of: "["), rest.hasSuffix("]") {
-            let inner = rest[rest.index(after: bracket)..<rest.index(before: rest.endIndex)]
-            if inner.hasPrefix("\""), inner.hasSuffix("\""), inner.count >= 2 {
-                key = .key(String(inner.dropFirst().dropLast()))
-            } else if let index = Int(inner) {
-                key = .index(index)
-            } else {
-                return nil
-            }
-            rest = rest[..<bracket]
+        var mode = ResourceMode.managed
+        if segments.count == 3, segments[0].name == "data", segments[0].key == nil {
+            mode = .data
+            segments.removeFirst()
         }
-        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              parts.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } })
-        else { return nil }
-        self.init(modulePath: modules, type: String(parts[0]), name: String(parts[1]), key: key)
+        guard segments.count == 2, segments[0].key == nil else { return nil }
+        self.init(modulePath: modules, mode: mode, type: segments[0].name, name: segments[1].name, key: segments[1].key)
     }
 
-    /// Orders addresses by their text, for stable output.
+    /// Orders by module path, mode, type, name, then instance key (indexes numerically).
     public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
-        lhs.description < rhs.description
+        if lhs.modulePath != rhs.modulePath { return lhs.modulePath.lexicographicallyPrecedes(rhs.modulePath) }
+        if lhs.mode != rhs.mode { return lhs.mode < rhs.mode }
+        if lhs.type != rhs.type { return lhs.type < rhs.type }
+        if lhs.name != rhs.name { return lhs.name < rhs.name }
+        switch (lhs.key, rhs.key) {
+        case (nil, nil), (_, nil): return false
+        case (nil, _): return true
+        case (let a?, let b?): return a < b
+        }
     }
 
     /// Encodes as its string form.
@@ -92,5 +157,54 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a resource address: \(text)")
         }
         self = address
+    }
+}
+
+/// The dot-separated names of an address, each with an optional `[KEY]`.
+enum AddressSegments {
+    static func parse(_ text: String) -> [(name: String, key: InstanceKey?)]? {
+        var result: [(name: String, key: InstanceKey?)] = []
+        var characters = Substring(text)
+        while true {
+            let name = characters.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            guard !name.isEmpty else { return nil }
+            characters = characters.dropFirst(name.count)
+            var key: InstanceKey?
+            if characters.first == "[" {
+                guard let (parsed, rest) = parseKey(characters.dropFirst()) else { return nil }
+                key = parsed
+                characters = rest
+            }
+            result.append((String(name), key))
+            if characters.isEmpty { return result }
+            guard characters.first == "." else { return nil }
+            characters = characters.dropFirst()
+        }
+    }
+
+    /// `0]` or `"text"]` (with `\"` and `\\` escapes); returns the key and what follows the bracket.
+    private static func parseKey(_ text: Substring) -> (InstanceKey, Substring)? {
+        var rest = text
+        if rest.first == "\"" {
+            rest = rest.dropFirst()
+            var value = ""
+            while let character = rest.first {
+                rest = rest.dropFirst()
+                if character == "\\" {
+                    guard let escaped = rest.first else { return nil }
+                    value.append(escaped)
+                    rest = rest.dropFirst()
+                } else if character == "\"" {
+                    guard rest.first == "]" else { return nil }
+                    return (.key(value), rest.dropFirst())
+                } else {
+                    value.append(character)
+                }
+            }
+            return nil
+        }
+        let digits = rest.prefix { $0.isNumber }
+        guard !digits.isEmpty, let index = Int(digits), rest.dropFirst(digits.count).first == "]" else { return nil }
+        return (.index(index), rest.dropFirst(digits.count + 1))
     }
 }

@@ -22,7 +22,16 @@ public struct Applier: Sendable {
     public func apply(_ plan: Plan, configuration: Configuration, recorder: StateRecorder,
                       parallelism: Int, hooks: ApplyHooks) async -> ApplyResult {
         let failures = FailureLog()
+        let (expansion, expansionDiagnostics) = Expansion.expand(configuration, variables: plan.variables, requireKnownRepetition: plan.mode != .destroy)
+        let (graph, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
+        if plan.mode != .destroy, expansionDiagnostics.hasErrors || graphDiagnostics.hasErrors {
+            await failures.add(expansionDiagnostics.items + graphDiagnostics.items)
+            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await recorder.state)
+        }
         do {
+            for change in plan.resourceChanges {
+                if let old = change.movedFrom { try await recorder.move(old, to: change.address) }
+            }
             try await acceptRefreshedState(plan, recorder: recorder)
         } catch {
             await failures.add(.error("Cannot write state", detail: "\(error)"))
@@ -31,7 +40,7 @@ public struct Applier: Sendable {
         var outcomes: [ResourceAddress: WalkOutcome] = [:]
         if plan.mode != .refreshOnly {
             let forward = plan.resourceChanges.filter { $0.action != .delete }
-            outcomes.merge(await walkForward(forward, plan: plan, configuration: configuration, recorder: recorder,
+            outcomes.merge(await walkForward(forward, plan: plan, graph: graph, recorder: recorder,
                                              parallelism: parallelism, hooks: hooks, failures: failures)) { $1 }
             let deletes = plan.resourceChanges.filter { $0.action == .delete }
             let forwardFailed = outcomes.values.contains { $0 != .succeeded }
@@ -40,12 +49,12 @@ public struct Applier: Sendable {
                     // Deleting objects the failed changes may still rely on could make things worse; leave them.
                     for change in deletes { outcomes[change.address] = .skipped }
                 } else {
-                    outcomes.merge(await walkDeletes(deletes, configuration: configuration, recorder: recorder, parallelism: parallelism,
+                    outcomes.merge(await walkDeletes(deletes, recorder: recorder, parallelism: parallelism,
                                                      hooks: hooks, failures: failures)) { $1 }
                 }
             }
             if plan.targets.isEmpty, !outcomes.values.contains(where: { $0 != .succeeded }) {
-                await writeOutputs(plan: plan, configuration: configuration, recorder: recorder, failures: failures)
+                await writeOutputs(plan: plan, graph: graph, recorder: recorder, failures: failures)
             }
         }
         do {
@@ -92,23 +101,23 @@ public struct Applier: Sendable {
         }
     }
 
-    private func walkForward(_ changes: [ResourceChange], plan: Plan, configuration: Configuration, recorder: StateRecorder,
+    private func walkForward(_ changes: [ResourceChange], plan: Plan, graph: ConfigurationGraph, recorder: StateRecorder,
                              parallelism: Int, hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
         let registry = self.registry
         let sessions = self.sessions
         return await Self.walk(changes, reversed: false, parallelism: parallelism, hooks: hooks, failures: failures,
-                               configuration: configuration) { change in
-            try await Self.applyForward(change, plan: plan, configuration: configuration, registry: registry,
+                               expansion: graph.expansion) { change in
+            try await Self.applyForward(change, plan: plan, graph: graph, registry: registry,
                                         sessions: sessions, recorder: recorder, hooks: hooks)
         }
     }
 
-    private func walkDeletes(_ changes: [ResourceChange], configuration: Configuration, recorder: StateRecorder, parallelism: Int,
+    private func walkDeletes(_ changes: [ResourceChange], recorder: StateRecorder, parallelism: Int,
                              hooks: ApplyHooks, failures: FailureLog) async -> [ResourceAddress: WalkOutcome] {
         let sessions = self.sessions
         // Reversed: a resource is deleted only after everything that depends on it is gone.
         return await Self.walk(changes, reversed: true, parallelism: parallelism, hooks: hooks, failures: failures,
-                               configuration: configuration) { change in
+                               expansion: nil) { change in
             guard let prior = change.before else { return }
             let provider = try await sessions.provider(change.provider)
             try await provider.delete(type: change.address.type, prior: prior,
@@ -120,7 +129,7 @@ public struct Applier: Sendable {
     /// Runs `operation` for every change that does something, each once its dependencies (or, `reversed`, its
     /// dependents) succeeded; reports progress through the hooks and failures to the log; starts nothing once cancelled.
     private static func walk(_ changes: [ResourceChange], reversed: Bool, parallelism: Int, hooks: ApplyHooks, failures: FailureLog,
-                             configuration: Configuration,
+                             expansion: Expansion?,
                              operation: @escaping @Sendable (ResourceChange) async throws -> Void) async -> [ResourceAddress: WalkOutcome] {
         var graph = DependencyGraph<ResourceAddress>()
         let included = Set(changes.map(\.address))
@@ -154,7 +163,8 @@ public struct Applier: Sendable {
                 hooks.didApply(address, change.action, Date().timeIntervalSince(started), nil)
                 return true
             } catch {
-                let diagnostics = EngineErrors.diagnostics(for: error, address: address, operation: change.action.rawValue, configuration: configuration)
+                let diagnostics = EngineErrors.diagnostics(for: error, address: address, operation: change.action.rawValue,
+                                                              declaration: expansion?.instances[address]?.declaration)
                 await failures.add(diagnostics)
                 hooks.didApply(address, change.action, Date().timeIntervalSince(started), diagnostics.first)
                 return false
@@ -162,7 +172,7 @@ public struct Applier: Sendable {
         }
     }
 
-    private static func applyForward(_ change: ResourceChange, plan: Plan, configuration: Configuration, registry: ProviderRegistry,
+    private static func applyForward(_ change: ResourceChange, plan: Plan, graph: ConfigurationGraph, registry: ProviderRegistry,
                                      sessions: ProviderSessions, recorder: StateRecorder, hooks: ApplyHooks) async throws {
         let address = change.address
         if change.action == .noop {
@@ -171,15 +181,17 @@ public struct Applier: Sendable {
                                                     dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
             return
         }
-        guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else {
+        guard let instance = graph.expansion.instances[address], let schema = registry.schema(for: address) else {
             throw ProviderError("\(address) is in the plan but not in the configuration; make a new plan")
         }
-        let scope = scope(configuration, state: await recorder.state, variables: plan.variables, registry: registry)
+        let resource = instance.declaration
         var diagnostics = Diagnostics()
+        var evaluator = evaluator(upTo: .resource(address), graph: graph, registry: registry, state: await recorder.state, plan: plan,
+                                  diagnostics: &diagnostics)
         let provider = try await sessions.provider(change.provider)
         let isNewObject = change.action == .create || change.action == .replace
         var configured = ResourceEvaluation.ignoringChanges(
-            ResourceEvaluation.configuredValue(resource, schema: schema, scope: scope, diagnostics: &diagnostics),
+            evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics),
             prior: isNewObject ? nil : change.before, lifecycle: resource.lifecycle, schema: schema)
         if isNewObject { configured = ResourceEvaluation.withDefaults(configured, provider.defaults(type: address.type), schema: schema) }
         try diagnostics.throwIfErrors()
@@ -189,6 +201,17 @@ public struct Applier: Sendable {
         let progress = ProgressReporter { message in hooks.progress(address, message) }
 
         switch change.action {
+        case .replace where change.createBeforeDestroy:
+            let created = try await provider.create(type: address.type, planned: planned, progress: progress)
+            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created,
+                                                    dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
+            guard let old = change.before else { return }
+            do {
+                try await provider.delete(type: address.type, prior: old, progress: progress)
+            } catch {
+                throw ProviderError("The new object was created and recorded, but the old one could not be deleted; delete it by hand "
+                                    + "(its last known attributes: \(describe(Plan.mask(old, paths: Set(change.sensitiveAttributes))))): \(error)")
+            }
         case .create, .replace:
             if let old = change.before, change.action == .replace {
                 try await provider.delete(type: address.type, prior: old, progress: progress)
@@ -212,6 +235,13 @@ public struct Applier: Sendable {
         }
     }
 
+    /// A value as compact JSON, for messages.
+    private static func describe(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+    }
+
     /// Apply carries out the reviewed plan: the configuration evaluated now (with the values that were unknown at plan
     /// time filled in) must agree with every argument the plan already knew, and nothing settable may still be unknown.
     private static func checkConsistency(configured: Value, planned: Value, with change: ResourceChange, schema: ResourceSchema) throws {
@@ -228,24 +258,30 @@ public struct Applier: Sendable {
         }
     }
 
-    /// What references resolve to during apply: the recorded attributes of applied resources, unknown for the rest.
-    private static func scope(_ configuration: Configuration, state: StateFile, variables: [String: Value], registry: ProviderRegistry) -> EvaluationScope {
-        var scope = configuration.scope(variables: variables)
-        for resource in configuration.resources {
-            let schema = registry.schema(for: resource.address.type) ?? ResourceSchema(attributes: [:])
-            scope.resources[resource.address.description] = state.resource(resource.address)?.attributes
-                ?? ResourceEvaluation.unknownValue(schema)
+    /// Evaluates what `node` depends on (everything when nil) with the recorded attributes of applied resources,
+    /// the data source values read while planning, and unknown for resources not created yet.
+    private static func evaluator(upTo node: EvaluationNode?, graph: ConfigurationGraph, registry: ProviderRegistry, state: StateFile,
+                                  plan: Plan, diagnostics: inout Diagnostics) -> NodeEvaluator {
+        var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: plan.variables)
+        let recorded = Dictionary(state.resources.map { ($0.address, $0.attributes) }) { first, _ in first }
+        for dependency in node.map(graph.evaluationOrder(upTo:)) ?? graph.order where dependency != node {
+            guard case .resource(let address) = dependency else {
+                evaluator.evaluate(dependency, diagnostics: &diagnostics)
+                continue
+            }
+            let known = address.mode == .data ? plan.dataSources[address.description] : recorded[address]
+            evaluator.record(dependency, known ?? registry.schema(for: address).map(ResourceEvaluation.unknownValue) ?? .unknown)
         }
-        return configuration.withLocals(scope)
+        return evaluator
     }
 
-    private func writeOutputs(plan: Plan, configuration: Configuration, recorder: StateRecorder, failures: FailureLog) async {
+    private func writeOutputs(plan: Plan, graph: ConfigurationGraph, recorder: StateRecorder, failures: FailureLog) async {
         var outputs: [String: OutputState] = [:]
         if plan.mode == .normal {
-            let scope = Self.scope(configuration, state: await recorder.state, variables: plan.variables, registry: registry)
             var diagnostics = Diagnostics()
-            for output in configuration.outputs {
-                let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+            let evaluator = Self.evaluator(upTo: nil, graph: graph, registry: registry, state: await recorder.state, plan: plan, diagnostics: &diagnostics)
+            for output in graph.expansion.root.outputs {
+                let value = evaluator.values[.output([], output.name)] ?? .unknown
                 if !value.containsUnknown { outputs[output.name] = OutputState(value: value, sensitive: output.sensitive) }
             }
             for diagnostic in diagnostics.errors { await failures.add(diagnostic) }

@@ -1,70 +1,171 @@
 import TandemCore
 import TandemLanguage
 
-/// Builds the resource dependency graph of a configuration and checks it statically.
-public enum ConfigurationGraph {
-    /// The graph of declared resources (edges from references and `depends_on`), with diagnostics for
-    /// unknown resource types, undeclared providers, references to undeclared resources, and cycles.
-    public static func build(_ configuration: Configuration, registry: ProviderRegistry) -> (DependencyGraph<ResourceAddress>, Diagnostics) {
-        var diagnostics = Diagnostics()
-        var graph = DependencyGraph<ResourceAddress>()
-        let declared = Set(configuration.resources.map(\.address))
-        let declaredNames = declared.map(\.description)
+/// The evaluation graph of an expanded configuration: one node per resource instance, module input, local value and
+/// output, with an edge for every reference and `depends_on`.
+public struct ConfigurationGraph: Sendable {
+    /// The expanded configuration the graph was built from.
+    public let expansion: Expansion
+    /// Nodes and what each depends on directly.
+    public private(set) var graph = DependencyGraph<EvaluationNode>()
+    /// Resource declarations and module calls each node reads as a value (the evaluator assembles these).
+    public private(set) var groupsRead: [EvaluationNode: Set<InstanceGroup>] = [:]
+    /// Every node after what it depends on (nodes on a cycle are left out).
+    public private(set) var order: [EvaluationNode] = []
+    /// Each node's position in `order`.
+    private var positions: [EvaluationNode: Int] = [:]
+    /// Resource instances reached through each non-resource node (locals, module inputs and outputs).
+    private var resourcesThrough: [EvaluationNode: Set<ResourceAddress>] = [:]
 
-        let localNames = Array(configuration.locals.keys)
-        func checkLocalReferences(_ expression: Expression, address: String?) {
-            for reference in expression.localReferences where configuration.locals[reference.name] == nil {
-                diagnostics.append(.error("Reference to undeclared local value \"\(reference.name)\"",
-                                          detail: "No local value \"\(reference.name)\" is declared.\(Suggestions.didYouMean(reference.name, in: localNames))",
-                                          range: reference.range, address: address))
+    /// Builds the graph, reporting undeclared references, unknown types and providers, and cycles.
+    public static func build(_ expansion: Expansion, registry: ProviderRegistry) -> (ConfigurationGraph, Diagnostics) {
+        var result = ConfigurationGraph(expansion: expansion)
+        var diagnostics = Diagnostics()
+        let resolver = ReferenceResolver(expansion: expansion)
+
+        func connect(_ node: EvaluationNode, _ expression: Expression?, _ context: ReferenceContext) {
+            result.graph.add(node)
+            guard let expression else { return }
+            for reference in resolver.resolve(expression, in: context, diagnostics: &diagnostics) {
+                for target in reference.nodes { result.graph.add(node, dependsOn: target) }
+                if !reference.groups.isEmpty { result.groupsRead[node, default: []].formUnion(reference.groups) }
             }
         }
-        for local in configuration.locals.values.sorted(by: { $0.name < $1.name }) {
-            checkLocalReferences(local.value, address: nil)
-            for (dependency, range) in local.value.resourceReferences where !declared.contains(dependency) {
-                diagnostics.append(.error("Reference to undeclared resource \"\(dependency)\"",
-                                          detail: "No resource \(dependency) is declared.\(Suggestions.didYouMean(dependency.description, in: declaredNames))",
-                                          range: range))
+
+        for module in expansion.modules.values.sorted(by: { $0.path.lexicographicallyPrecedes($1.path) }) {
+            let configuration = module.configuration
+            let plain = ReferenceContext(module: module, names: [:])
+            if let call = module.call, let parent = expansion.modules[module.parentPath] {
+                let callerContext = ReferenceContext(module: parent, names: module.repetitionNames, subject: "module.\(call.name)")
+                for name in configuration.variables.keys {
+                    connect(.variable(module.path, name), call.inputs.first { $0.key == name }?.value, callerContext)
+                }
+            }
+            for (name, local) in configuration.locals { connect(.local(module.path, name), local.value, plain) }
+            for output in configuration.outputs { connect(.output(module.path, output.name), output.value, plain) }
+            if module.path.isEmpty || expansion.isFirstInstance(module.path) {
+                diagnostics.append(contentsOf: checkProviders(of: module, expansion: expansion))
             }
         }
-        for cycle in configuration.localGraph.cycles() {
-            let names = (cycle + [cycle[0]]).map { "local.\($0)" }.joined(separator: " -> ")
-            diagnostics.append(.error("Local value cycle: \(names)", detail: "These local values refer to each other, so none can be evaluated first.",
-                                      range: configuration.locals[cycle[0]]?.range))
-        }
-        for resource in configuration.resources {
-            graph.add(resource.address)
-            checkLocalReferences(resource.body, address: resource.address.description)
-            for dependency in configuration.resourcesReachedThroughLocals(from: resource.body) where declared.contains(dependency) {
-                graph.add(resource.address, dependsOn: dependency)
-            }
-            if registry.schema(for: resource.address.type) == nil {
-                diagnostics.append(.error("Unknown resource type \"\(resource.address.type)\"",
-                                          detail: "No provider offers \"\(resource.address.type)\".\(Suggestions.didYouMean(resource.address.type, in: registry.resourceTypes))",
-                                          range: resource.range, address: resource.address.description))
-            }
-            if resource.providerKey.contains("."), configuration.providers[resource.providerKey] == nil {
-                diagnostics.append(.error("Provider configuration \"\(resource.providerKey)\" is not declared",
-                                          detail: "Declared: \(configuration.providers.keys.sorted().joined(separator: ", ")).\(Suggestions.didYouMean(resource.providerKey, in: configuration.providers.keys))",
-                                          range: resource.providerRange ?? resource.range, address: resource.address.description))
-            }
-            for (dependency, range) in resource.referencedResources + resource.explicitDependencies {
-                guard declared.contains(dependency) else {
-                    diagnostics.append(.error("Reference to undeclared resource \"\(dependency)\"",
-                                              detail: "No resource \(dependency) is declared.\(Suggestions.didYouMean(dependency.description, in: declaredNames))",
-                                              range: range, address: resource.address.description))
+        for instance in expansion.instances.values {
+            guard let module = expansion.modules[instance.address.modulePath] else { continue }
+            let node = EvaluationNode.resource(instance.address)
+            let context = ReferenceContext(module: module, names: instance.repetitionNames, subject: instance.address.description)
+            connect(node, instance.declaration.body, context)
+            for (dependency, range) in instance.declaration.explicitDependencies {
+                guard module.configuration.resource(dependency) != nil else {
+                    let declared = module.configuration.resources.map(\.address.localName)
+                    diagnostics.append(.error("Reference to undeclared resource \"\(dependency.localName)\"",
+                                              detail: "depends_on names no declared resource.\(Suggestions.didYouMean(dependency.localName, in: declared))",
+                                              range: range, address: instance.address.description))
                     continue
                 }
-                graph.add(resource.address, dependsOn: dependency)
+                var group = dependency.declaration
+                group.modulePath = module.path
+                let keys = dependency.key.map { [$0] } ?? expansion.shape(of: .resource(group)).keys
+                for key in keys {
+                    var target = group
+                    target.key = key
+                    result.graph.add(node, dependsOn: .resource(target))
+                }
+            }
+            if registry.schema(for: instance.address) == nil {
+                let types = instance.address.mode == .data ? registry.dataSourceTypes : registry.resourceTypes
+                diagnostics.append(.error("Unknown \(instance.address.mode == .data ? "data source" : "resource") type \"\(instance.address.type)\"",
+                                          detail: "No provider offers \"\(instance.address.type)\".\(Suggestions.didYouMean(instance.address.type, in: types))",
+                                          range: instance.declaration.range, address: instance.declaration.address.description))
+            }
+            if module.path.isEmpty, instance.providerKey.contains("."), expansion.root.providers[instance.providerKey] == nil {
+                diagnostics.append(undeclaredProvider(instance.providerKey, in: expansion.root,
+                                                      range: instance.declaration.providerRange ?? instance.declaration.range))
             }
         }
-        for cycle in graph.cycles() {
+        for cycle in result.graph.cycles() {
             let names = (cycle + [cycle[0]]).map(\.description).joined(separator: " -> ")
-            let first = configuration.resource(cycle[0])
-            diagnostics.append(.error("Dependency cycle: \(names)",
-                                      detail: "These resources refer to each other, so none can be created first. Break the cycle, e.g. with a separate policy resource.",
-                                      range: first?.range, address: cycle[0].description))
+            let locals = cycle.allSatisfy { if case .local = $0 { return true }; return false }
+            diagnostics.append(.error(locals ? "Local value cycle: \(names)" : "Dependency cycle: \(names)",
+                                      detail: locals ? "These local values refer to each other, so none can be evaluated first."
+                                          : "These refer to each other, so none can be created first. Break the cycle, e.g. with a separate policy resource.",
+                                      range: result.range(of: cycle[0]), address: cycle[0].resourceAddress?.description))
         }
-        return (graph, diagnostics)
+        result.order = result.graph.topologicalOrder()
+        result.positions = Dictionary(uniqueKeysWithValues: result.order.enumerated().map { ($1, $0) })
+        for node in result.order where node.resourceAddress == nil {
+            var reached: Set<ResourceAddress> = []
+            for dependency in result.graph.dependencies[node] ?? [] {
+                if let address = dependency.resourceAddress { reached.insert(address) } else { reached.formUnion(result.resourcesThrough[dependency] ?? []) }
+            }
+            result.resourcesThrough[node] = reached
+        }
+        return (result, diagnostics.deduplicated)
+    }
+
+    /// `node` and everything it depends on (directly or not), in evaluation order.
+    public func evaluationOrder(upTo node: EvaluationNode) -> [EvaluationNode] {
+        (graph.transitiveDependencies(of: node).union([node])).sorted { (positions[$0] ?? 0) < (positions[$1] ?? 0) }
+    }
+
+    /// The resource instances `address` depends on, directly or through locals, module inputs and outputs.
+    public func resourceDependencies(of address: ResourceAddress) -> [ResourceAddress] {
+        var result: Set<ResourceAddress> = []
+        for dependency in graph.dependencies[.resource(address)] ?? [] {
+            if let target = dependency.resourceAddress { result.insert(target) } else { result.formUnion(resourcesThrough[dependency] ?? []) }
+        }
+        return result.sorted()
+    }
+
+    /// The dependency graph between resource instances only (what a resource depends on through anything else).
+    public var resourceGraph: DependencyGraph<ResourceAddress> {
+        var result = DependencyGraph<ResourceAddress>()
+        for address in expansion.instances.keys {
+            result.add(address)
+            for dependency in resourceDependencies(of: address) { result.add(address, dependsOn: dependency) }
+        }
+        return result
+    }
+
+    /// Where a node is declared.
+    public func range(of node: EvaluationNode) -> SourceRange? {
+        switch node {
+        case .resource(let address): return expansion.instances[address]?.declaration.range
+        case .variable(let path, let name):
+            let module = expansion.modules[path]
+            return module?.call?.inputs.first { $0.key == name }?.keyRange ?? module?.configuration.variables[name]?.range
+        case .local(let path, let name): return expansion.modules[path]?.configuration.locals[name]?.range
+        case .output(let path, let name): return expansion.modules[path]?.configuration.outputs.first { $0.name == name }?.range
+        }
+    }
+
+    /// Provider mappings of the module calls made from `module`: each must name a provider the caller has.
+    private static func checkProviders(of module: ModuleInstance, expansion: Expansion) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        for call in module.configuration.modules {
+            for mapping in call.providers {
+                guard let root = expansion.rootProviderKey(mapping.parent, in: module.path) else {
+                    result.append(.error("Provider \"\(mapping.parent)\" is not available here",
+                                         detail: "This module was not passed \"\(mapping.parent)\"; its own call must pass it first.", range: mapping.range))
+                    continue
+                }
+                if root.contains("."), expansion.root.providers[root] == nil {
+                    result.append(undeclaredProvider(root, in: expansion.root, range: mapping.range))
+                }
+            }
+        }
+        return result
+    }
+
+    private static func undeclaredProvider(_ key: String, in root: Configuration, range: SourceRange) -> Diagnostic {
+        .error("Provider configuration \"\(key)\" is not declared",
+               detail: "Declared: \(root.providers.keys.sorted().joined(separator: ", ")).\(Suggestions.didYouMean(key, in: root.providers.keys))",
+               range: range)
+    }
+}
+
+extension Diagnostics {
+    /// The same diagnostics with repeats (same summary at the same place) removed: a declaration inside a module
+    /// or under `count` is checked once per instance but reported once.
+    public var deduplicated: Diagnostics {
+        var seen: Set<String> = []
+        return Diagnostics(items.filter { seen.insert("\($0.severity)|\($0.summary)|\($0.range?.description ?? "")").inserted })
     }
 }

@@ -2,11 +2,11 @@ import TandemCore
 import TandemLanguage
 
 /// Turns errors from providers and the engine into diagnostics carrying the resource address and, when the
-/// configuration declares the resource, the source range of the argument the error is about.
+/// resource is declared, the source range of the argument the error is about.
 public enum EngineErrors {
     /// Diagnostics for `error` raised while doing `operation` on `address`.
     public static func diagnostics(for error: Error, address: ResourceAddress, operation: String,
-                                   configuration: Configuration? = nil) -> [Diagnostic] {
+                                   declaration resource: ResourceDeclaration? = nil) -> [Diagnostic] {
         if let diagnostics = error as? Diagnostics {
             return diagnostics.items.map { diagnostic in
                 var diagnostic = diagnostic
@@ -15,7 +15,6 @@ public enum EngineErrors {
             }
         }
         if let diagnostic = error as? Diagnostic { return [diagnostic] }
-        let resource = configuration?.resource(address)
         if let providerError = error as? ProviderError {
             let attribute = providerError.attributePath.map { " (argument \($0))" } ?? ""
             let argument = providerError.attributePath.flatMap { path in

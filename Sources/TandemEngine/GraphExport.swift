@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 import TandemLanguage
 
@@ -11,23 +12,29 @@ public enum GraphExport {
         case mermaid
     }
 
-    /// Renders the graph of `configuration`; edges point from a resource to what it depends on.
+    /// Renders the resource instances of `configuration` (modules and `count`/`for_each` expanded with the variables'
+    /// defaults); edges point from a resource to what it depends on, directly or through locals, module inputs and outputs.
     public static func render(_ configuration: Configuration, registry: ProviderRegistry, format: Format) -> (String, Diagnostics) {
-        let (graph, diagnostics) = ConfigurationGraph.build(configuration, registry: registry)
+        let variables = configuration.variables.mapValues { $0.defaultValue ?? .unknown }
+        var (expansion, diagnostics) = Expansion.expand(configuration, variables: variables, requireKnownRepetition: false)
+        let (built, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
+        diagnostics.append(contentsOf: graphDiagnostics)
+        let graph = built.resourceGraph
         let nodes = graph.nodes
         let edges = nodes.flatMap { node in (graph.dependencies[node] ?? []).sorted().map { (node, $0) } }
         switch format {
         case .dot:
             var lines = ["digraph tandem {", "  rankdir = \"RL\";", "  node [shape = box];"]
-            lines += nodes.map { "  \"\($0)\";" }
-            lines += edges.map { "  \"\($0.0)\" -> \"\($0.1)\";" }
+            func quoted(_ address: ResourceAddress) -> String { "\"" + address.description.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            lines += nodes.map { "  \(quoted($0));" }
+            lines += edges.map { "  \(quoted($0.0)) -> \(quoted($0.1));" }
             lines.append("}")
             return (lines.joined(separator: "\n") + "\n", diagnostics)
         case .mermaid:
             // Mermaid ids cannot hold dots or brackets: number the nodes and label them with the address.
             let ids = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, "n\($0.offset)") })
             var lines = ["flowchart RL"]
-            lines += nodes.map { "  \(ids[$0]!)[\"\($0)\"]" }
+            lines += nodes.map { "  \(ids[$0]!)[\"\($0.description.replacingOccurrences(of: "\"", with: "#quot;"))\"]" }
             lines += edges.map { "  \(ids[$0.0]!) --> \(ids[$0.1]!)" }
             return (lines.joined(separator: "\n") + "\n", diagnostics)
         }

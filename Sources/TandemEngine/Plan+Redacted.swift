@@ -35,8 +35,9 @@ extension Plan {
             output.after = output.after.map { _ in PlannedValue(Self.sensitiveMarker) }
             return output
         }
-        // Only apply needs the refreshed attributes; drift already shows what differs.
+        // Only apply needs the refreshed attributes and data source values; drift already shows what differs.
         copy.refreshedState = [:]
+        copy.dataSources = [:]
         return copy
     }
 

@@ -150,10 +150,17 @@ public struct ResourceChange: Codable, Sendable, Equatable {
     public var notes: [String]
     /// Dotted paths of the sensitive attributes, masked in every rendering.
     public var sensitiveAttributes: [String]
+    /// The address the object was recorded at before a `moved:` entry renamed it; apply renames it in the state.
+    public var movedFrom: ResourceAddress?
+    /// For a replacement: true when the new object is created before the old one is deleted (`create_before_destroy`).
+    public var createBeforeDestroy: Bool
 
     /// Creates a resource change.
     public init(address: ResourceAddress, provider: String, action: ChangeAction, before: Value?, after: PlannedValue?,
-                attributeChanges: [AttributeChange], dependencies: [ResourceAddress], notes: [String] = [], sensitiveAttributes: [String] = []) {
+                attributeChanges: [AttributeChange], dependencies: [ResourceAddress], notes: [String] = [], sensitiveAttributes: [String] = [],
+                movedFrom: ResourceAddress? = nil, createBeforeDestroy: Bool = false) {
+        self.movedFrom = movedFrom
+        self.createBeforeDestroy = createBeforeDestroy
         self.address = address
         self.provider = provider
         self.action = action
@@ -169,6 +176,13 @@ public struct ResourceChange: Codable, Sendable, Equatable {
         case address, provider, action, before, after, dependencies, notes
         case attributeChanges = "attribute_changes"
         case sensitiveAttributes = "sensitive_attributes"
+        case movedFrom = "moved_from"
+        case createBeforeDestroy = "create_before_destroy"
+    }
+
+    /// The glyph shown in the human plan (`+/-` for a replacement that creates first).
+    public var glyph: String {
+        action == .replace && createBeforeDestroy ? "+/-" : action.glyph
     }
 }
 
@@ -268,6 +282,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var outputChanges: [OutputChange]
     /// Refreshed attributes of every managed resource by address (what a refresh-only apply writes to state).
     public var refreshedState: [String: Value]
+    /// Attributes of every data source instance read while planning, by address; apply evaluates with these.
+    public var dataSources: [String: Value]
     /// Warnings found while planning.
     public var warnings: [Diagnostic]
 
@@ -275,7 +291,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), mode: PlanMode, stamp: PlanStamp,
                 variables: [String: Value], sensitiveVariables: [String], targets: [ResourceAddress], drift: [ResourceDrift],
                 resourceChanges: [ResourceChange], outputChanges: [OutputChange], refreshedState: [String: Value],
-                warnings: [Diagnostic]) {
+                dataSources: [String: Value] = [:], warnings: [Diagnostic]) {
+        self.dataSources = dataSources
         self.formatVersion = Self.currentFormatVersion
         self.id = id
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
@@ -300,6 +317,7 @@ public struct Plan: Codable, Sendable, Equatable {
         case resourceChanges = "resource_changes"
         case outputChanges = "output_changes"
         case refreshedState = "refreshed_state"
+        case dataSources = "data_sources"
     }
 
     /// True when applying would change resources, outputs or (refresh-only) the state.
@@ -308,7 +326,7 @@ public struct Plan: Codable, Sendable, Equatable {
         case .refreshOnly:
             return !drift.isEmpty
         case .normal, .destroy:
-            return resourceChanges.contains { $0.action != .noop } || outputChanges.contains { $0.action != .noop }
+            return resourceChanges.contains { $0.action != .noop || $0.movedFrom != nil } || outputChanges.contains { $0.action != .noop }
         }
     }
 

@@ -51,79 +51,86 @@ public struct Planner: Sendable {
     public func plan(_ request: PlanRequest) async throws -> Plan {
         var diagnostics = Diagnostics()
         let configuration = request.configuration
-        let (graph, graphDiagnostics) = ConfigurationGraph.build(configuration, registry: registry)
+        let (expansion, expansionDiagnostics) = Expansion.expand(configuration, variables: request.variables, requireKnownRepetition: request.mode != .destroy)
+        diagnostics.append(contentsOf: expansionDiagnostics)
+        let (graph, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
         diagnostics.append(contentsOf: graphDiagnostics)
-        let declared = Set(configuration.resources.map(\.address))
-        for target in request.targets where !declared.contains(target) && request.state?.resource(target) == nil {
-            diagnostics.append(.error("Target \"\(target)\" matches no resource",
-                                      detail: "\(Suggestions.didYouMean(target.description, in: declared.map(\.description)))".trimmingCharacters(in: .whitespaces)))
-        }
+        var prior = request.state ?? StateFile()
+        let movedFrom = StateMoves.apply(configuration.moved, to: &prior, diagnostics: &diagnostics)
+        let declared = Set(expansion.instances.keys.filter { $0.mode == .managed })
+        let targets = Self.expandTargets(request.targets, declared: declared, state: prior, diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
 
-        let order = graph.topologicalOrder()
-        let sensitivity = Sensitivity(configuration, registry: registry, order: order)
-        diagnostics.append(contentsOf: sensitivity.outputDiagnostics(configuration))
+        let sensitivity = Sensitivity(graph, registry: registry)
+        diagnostics.append(contentsOf: sensitivity.diagnostics)
         try diagnostics.throwIfErrors()
 
-        let prior = request.state ?? StateFile()
         var uses: [(key: String, range: SourceRange?)] = []
         if request.mode != .destroy {
-            uses += configuration.resources.map { ($0.providerKey, $0.providerRange ?? $0.range) }
+            uses += expansion.instances.values.sorted { $0.address < $1.address }
+                .map { ($0.providerKey, $0.declaration.providerRange ?? $0.declaration.range) }
         }
         uses += prior.resources.map { ($0.provider, nil) }
         try await sessions.configureAll(uses).throwIfErrors()
         let (refreshed, unmaskedDrift) = try await refresh(prior, enabled: request.refresh, parallelism: request.parallelism)
-        let drift = unmaskedDrift.map { record in
-            Self.markSensitive(record, paths: (sensitivity.paths[record.address] ?? []).union(prior.resource(record.address)?.sensitiveAttributes ?? []))
+        let priorByAddress = Dictionary(prior.resources.map { ($0.address, $0) }) { first, _ in first }
+        func sensitivePaths(_ address: ResourceAddress) -> Set<String> {
+            (sensitivity.paths[address] ?? []).union(priorByAddress[address]?.sensitiveAttributes ?? [])
         }
+        let drift = unmaskedDrift.map { Self.markSensitive($0, paths: sensitivePaths($0.address)) }
 
         var changes: [ResourceChange] = []
-        var scope = configuration.scope(variables: request.variables)
+        var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: request.variables)
+        var dataSources: [String: Value] = [:]
         if request.mode == .normal || request.mode == .refreshOnly {
-            for resource in configuration.resources {
-                guard let schema = registry.schema(for: resource.address.type) else { continue }
-                scope.resources[resource.address.description] = ResourceEvaluation.unknownValue(schema)
-            }
-            for address in order {
-                guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
+            for node in graph.order {
+                guard case .resource(let address) = node else {
+                    evaluator.evaluate(node, diagnostics: &diagnostics)
+                    continue
+                }
+                guard let instance = expansion.instances[address], let schema = registry.schema(for: address) else { continue }
+                if address.mode == .data {
+                    let value = try await readDataSource(instance, schema: schema, evaluator: &evaluator, diagnostics: &diagnostics)
+                    dataSources[address.description] = value
+                    evaluator.record(node, value)
+                    continue
+                }
+                let resource = instance.declaration
                 let before = refreshed[address]
                 diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
-                let configured = ResourceEvaluation.ignoringChanges(
-                    ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics),
-                    prior: before, lifecycle: resource.lifecycle, schema: schema)
-                let defaults = try await sessions.provider(resource.providerKey).defaults(type: address.type)
+                let configured = ResourceEvaluation.ignoringChanges(evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics),
+                                                                    prior: before, lifecycle: resource.lifecycle, schema: schema)
+                let defaults = try await sessions.provider(instance.providerKey).defaults(type: address.type)
                 let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
                 if action == .replace, let guarded = resource.lifecycle.preventDestroy {
                     diagnostics.append(Self.preventedDestroy(address, range: guarded, because: "a change to \(attributeChanges.filter(\.forcesReplacement).map(\.path).joined(separator: ", ")) forces replacement"))
                 }
-                scope.resources[address.description] = action == .noop ? (before ?? proposed) : proposed
-                let sensitivePaths = (sensitivity.paths[address] ?? []).union(prior.resource(address)?.sensitiveAttributes ?? [])
+                evaluator.record(node, action == .noop ? (before ?? proposed) : proposed)
                 changes.append(ResourceChange(
-                    address: address, provider: resource.providerKey, action: action, before: before,
-                    after: PlannedValue(proposed), attributeChanges: Self.markSensitive(attributeChanges, paths: sensitivePaths),
-                    dependencies: (graph.dependencies[address] ?? []).sorted(),
+                    address: address, provider: instance.providerKey, action: action, before: before,
+                    after: PlannedValue(proposed), attributeChanges: Self.markSensitive(attributeChanges, paths: sensitivePaths(address)),
+                    dependencies: graph.resourceDependencies(of: address).filter { $0.mode == .managed },
                     notes: registry.providers[address.providerName]?.notes(type: address.type, action: action, before: before, after: proposed) ?? [],
-                    sensitiveAttributes: sensitivePaths.sorted()))
+                    sensitiveAttributes: sensitivePaths(address).sorted(), movedFrom: movedFrom[address],
+                    createBeforeDestroy: action == .replace && resource.lifecycle.createBeforeDestroy))
             }
         }
-        // Local values are evaluated with each resource; their own errors are reported once, here.
-        _ = configuration.localValues(in: scope, diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
 
         // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
         for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {
             guard let before = refreshed[resource.address] else { continue }
-            let schema = registry.schema(for: resource.address.type)
-            let sensitivePaths = (schema?.sensitivePaths ?? []).union(resource.sensitiveAttributes)
+            let schema = registry.schema(for: resource.address)
+            let paths = (schema?.sensitivePaths ?? []).union(resource.sensitiveAttributes)
             changes.append(ResourceChange(
                 address: resource.address, provider: resource.provider, action: .delete, before: before, after: nil,
-                attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: sensitivePaths),
-                dependencies: resource.dependencies, sensitiveAttributes: sensitivePaths.sorted()))
+                attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: paths),
+                dependencies: resource.dependencies, sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[resource.address]))
         }
-        let scopeOfTargets = Self.targetScope(request.targets, mode: request.mode, graph: graph, state: prior)
+        let scopeOfTargets = Self.targetScope(targets, mode: request.mode, graph: graph.resourceGraph, state: prior)
         if let scopeOfTargets { changes = changes.filter { scopeOfTargets.contains($0.address) } }
         for change in changes where change.action == .delete {
-            if let guarded = configuration.resource(change.address)?.lifecycle.preventDestroy {
+            if let guarded = expansion.modules[change.address.modulePath]?.configuration.resource(change.address)?.lifecycle.preventDestroy {
                 diagnostics.append(Self.preventedDestroy(change.address, range: guarded, because: "this plan deletes it"))
             }
         }
@@ -131,9 +138,9 @@ public struct Planner: Sendable {
         if request.mode == .refreshOnly { changes = [] }
         let reportedDrift = scopeOfTargets.map { kept in drift.filter { kept.contains($0.address) } } ?? drift
 
-        let outputChanges = request.mode == .refreshOnly || !request.targets.isEmpty
+        let outputChanges = request.mode == .refreshOnly || !targets.isEmpty
             ? []
-            : outputs(configuration, scope: scope, prior: prior, destroying: request.mode == .destroy, diagnostics: &diagnostics)
+            : outputs(configuration, values: evaluator.values, prior: prior, destroying: request.mode == .destroy)
         try diagnostics.throwIfErrors()
 
         return Plan(
@@ -147,7 +154,50 @@ public struct Planner: Sendable {
             resourceChanges: changes.sorted { $0.address < $1.address },
             outputChanges: outputChanges,
             refreshedState: Dictionary(uniqueKeysWithValues: refreshed.map { ($0.key.description, $0.value) }),
+            dataSources: dataSources,
             warnings: diagnostics.warnings)
+    }
+
+    /// Reads a data source instance; its arguments must be known while planning.
+    private func readDataSource(_ instance: ResourceInstance, schema: ResourceSchema, evaluator: inout NodeEvaluator,
+                                diagnostics: inout Diagnostics) async throws -> Value {
+        var local = Diagnostics()
+        let arguments = evaluator.configuredValue(instance, schema: schema, diagnostics: &local)
+        diagnostics.append(contentsOf: local)
+        guard !local.hasErrors else { return ResourceEvaluation.unknownValue(schema) }
+        guard !arguments.containsUnknown else {
+            diagnostics.append(.error("\(instance.address) depends on values known only after apply",
+                                      detail: "Data sources are read while planning, so their arguments must not refer to resources that do not exist yet.",
+                                      range: instance.declaration.range, address: instance.address.description))
+            return ResourceEvaluation.unknownValue(schema)
+        }
+        do {
+            let provider = try await sessions.provider(instance.providerKey)
+            return try await provider.readDataSource(type: instance.address.type, arguments: arguments)
+        } catch {
+            diagnostics.append(contentsOf: EngineErrors.diagnostics(for: error, address: instance.address, operation: "read"))
+            return ResourceEvaluation.unknownValue(schema)
+        }
+    }
+
+    /// `--target` addresses as instances: an address without a key names every instance of its declaration.
+    private static func expandTargets(_ targets: [ResourceAddress], declared: Set<ResourceAddress>, state: StateFile,
+                                      diagnostics: inout Diagnostics) -> [ResourceAddress] {
+        let known = declared.union(state.resources.map(\.address))
+        var result: [ResourceAddress] = []
+        for target in targets {
+            if known.contains(target) {
+                result.append(target)
+                continue
+            }
+            let instances = target.key == nil ? known.filter { $0.declaration == target }.sorted() : []
+            if instances.isEmpty {
+                diagnostics.append(.error("Target \"\(target)\" matches no resource",
+                                          detail: "\(Suggestions.didYouMean(target.description, in: known.map(\.description)))".trimmingCharacters(in: .whitespaces)))
+            }
+            result += instances
+        }
+        return result
     }
 
     private static func preventedDestroy(_ address: ResourceAddress, range: SourceRange, because reason: String) -> Diagnostic {
@@ -238,14 +288,12 @@ public struct Planner: Sendable {
         return keep
     }
 
-    private func outputs(_ configuration: Configuration, scope: EvaluationScope, prior: StateFile, destroying: Bool,
-                         diagnostics: inout Diagnostics) -> [OutputChange] {
+    private func outputs(_ configuration: Configuration, values: [EvaluationNode: Value], prior: StateFile, destroying: Bool) -> [OutputChange] {
         var changes: [OutputChange] = []
         let declared = Set(configuration.outputs.map(\.name))
         if !destroying {
-            let scope = configuration.withLocals(scope)
             for output in configuration.outputs {
-                let value = Evaluator(scope: scope).evaluate(output.value, diagnostics: &diagnostics)
+                let value = values[.output([], output.name)] ?? .unknown
                 let before = prior.outputs[output.name]
                 let action: ChangeAction = before == nil ? .create
                     : (before?.value == value && before?.sensitive == output.sensitive ? .noop : .update)

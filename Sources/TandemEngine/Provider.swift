@@ -11,6 +11,8 @@ public protocol Provider: Sendable {
     var configurationSchema: ResourceSchema { get }
     /// The schema of each resource type, by type name.
     var resourceSchemas: [String: ResourceSchema] { get }
+    /// The schema of each data source type, by type name: arguments select the object, computed attributes describe it.
+    var dataSourceSchemas: [String: ResourceSchema] { get }
     /// Creates a configured instance from an evaluated provider block (conformed to `configurationSchema`).
     func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider
     /// Facts a reviewer should know about a planned change, such as a wait the service will impose.
@@ -28,11 +30,19 @@ public protocol ConfiguredProvider: Sendable {
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
     /// Deletes a resource.
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws
+    /// Looks up an existing object for a data source from its arguments and returns all its attributes; throws a
+    /// `ProviderError` when there is no such object.
+    func readDataSource(type: String, arguments: Value) async throws -> Value
     /// Values that unset optional-computed attributes of a new `type` resource will take (e.g. the provider's region),
     /// so a create plan shows them instead of "known after apply".
     func defaults(type: String) -> [String: Value]
     /// Releases connections.
     func shutdown() async
+}
+
+extension Provider {
+    /// No data sources unless the provider declares some.
+    public var dataSourceSchemas: [String: ResourceSchema] { [:] }
 }
 
 /// Lets a provider tell the user what it is waiting for (retries, eventual consistency) while an operation runs.

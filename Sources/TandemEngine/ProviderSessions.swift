@@ -36,7 +36,7 @@ public actor ProviderSessions {
         var diagnostics = Diagnostics()
         var value: Value = .map([:])
         if let declaration = configuration.providers[key] {
-            let evaluated = Evaluator(scope: configuration.withLocals(configuration.scope(variables: variables))).evaluate(declaration.body, diagnostics: &diagnostics)
+            let evaluated = Evaluator(scope: StaticScope.root(configuration, variables: variables)).evaluate(declaration.body, diagnostics: &diagnostics)
             value = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(evaluated, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
             if value.containsUnknown {

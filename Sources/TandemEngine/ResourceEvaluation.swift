@@ -3,15 +3,16 @@ import TandemLanguage
 
 /// Evaluates resource configuration and merges it with prior state into the values a plan proposes.
 public enum ResourceEvaluation {
-    /// The resource's configuration, evaluated in `scope` and conformed to its schema.
-    public static func configuredValue(_ resource: ResourceDeclaration, schema: ResourceSchema, scope: EvaluationScope,
-                                       diagnostics: inout Diagnostics) -> Value {
+    /// The configuration of instance `address` of `resource`, evaluated in `scope` and conformed to its schema.
+    public static func configuredValue(_ resource: ResourceDeclaration, address: ResourceAddress, schema: ResourceSchema,
+                                       scope: EvaluationScope, diagnostics: inout Diagnostics) -> Value {
         var local = Diagnostics()
         let evaluated = Evaluator(scope: scope).evaluate(resource.body, diagnostics: &local)
-        let conformed = SchemaConformance(subject: "resource \(resource.address)")
+        let kind = address.mode == .data ? "data source" : "resource"
+        let conformed = SchemaConformance(subject: "\(kind) \(address.declaration)")
             .conformBlock(evaluated, expression: resource.body, attributes: schema.attributes, diagnostics: &local)
         for var diagnostic in local {
-            diagnostic.address = diagnostic.address ?? resource.address.description
+            diagnostic.address = diagnostic.address ?? address.description
             diagnostics.append(diagnostic)
         }
         return conformed

@@ -1,58 +1,92 @@
 import TandemCore
 import TandemLanguage
 
-/// Which attributes hold sensitive values: those the schema marks, and arguments whose expressions refer to a
-/// sensitive variable or to a sensitive attribute of another resource (followed through the dependency order).
+/// Which values are sensitive: attributes the schema marks, and anything whose expression reads a sensitive
+/// variable, a sensitive attribute of a resource, or a sensitive local, module input or output (followed through
+/// the graph in evaluation order, across modules).
 public struct Sensitivity: Sendable {
-    /// Sensitive attribute paths per resource.
+    /// Sensitive attribute paths per resource instance.
     public private(set) var paths: [ResourceAddress: Set<String>] = [:]
-    private let sensitiveVariables: Set<String>
-    private var sensitiveLocals: Set<String> = []
+    /// Variables, locals and outputs that carry a sensitive value.
+    private var sensitiveNodes: Set<EvaluationNode> = []
+    private let sensitiveRootVariables: Set<String>
+    private let resolver: ReferenceResolver
+    private let graph: ConfigurationGraph
 
-    /// Analyses `configuration`; `order` must list resources after what they refer to.
-    public init(_ configuration: Configuration, registry: ProviderRegistry, order: [ResourceAddress]) {
-        sensitiveVariables = Set(configuration.variables.values.filter(\.sensitive).map(\.name))
-        let localOrder = configuration.localGraph.topologicalOrder()
-        for address in order {
-            // Locals may read resources planned just before this one, so their sensitivity is brought up to date first.
-            markSensitiveLocals(configuration, order: localOrder)
-            guard let resource = configuration.resource(address) else { continue }
-            var sensitive = registry.schema(for: address.type)?.sensitivePaths ?? []
-            for argument in resource.arguments where refersToSensitive(argument.value) {
-                sensitive.insert(argument.key)
+    /// Analyses `graph` in evaluation order.
+    public init(_ graph: ConfigurationGraph, registry: ProviderRegistry) {
+        self.graph = graph
+        let expansion = graph.expansion
+        resolver = ReferenceResolver(expansion: expansion)
+        sensitiveRootVariables = Set(expansion.root.variables.values.filter(\.sensitive).map(\.name))
+        for node in graph.order {
+            switch node {
+            case .resource(let address):
+                guard let instance = expansion.instances[address], let module = expansion.modules[address.modulePath] else { continue }
+                let context = ReferenceContext(module: module, names: instance.repetitionNames)
+                var sensitive = registry.schema(for: address)?.sensitivePaths ?? []
+                for argument in instance.declaration.arguments where refersToSensitive(argument.value, in: context) {
+                    sensitive.insert(argument.key)
+                }
+                paths[address] = sensitive
+            case .variable(let path, let name):
+                guard let module = expansion.modules[path], let parent = expansion.modules[module.parentPath] else { continue }
+                let declared = module.configuration.variables[name]?.sensitive == true
+                let input = module.call?.inputs.first { $0.key == name }?.value
+                if declared || input.map({ refersToSensitive($0, in: ReferenceContext(module: parent, names: module.repetitionNames)) }) == true {
+                    sensitiveNodes.insert(node)
+                }
+            case .local(let path, let name):
+                guard let module = expansion.modules[path], let local = module.configuration.locals[name] else { continue }
+                if refersToSensitive(local.value, in: ReferenceContext(module: module, names: [:])) { sensitiveNodes.insert(node) }
+            case .output(let path, let name):
+                guard let module = expansion.modules[path], let output = module.configuration.outputs.first(where: { $0.name == name }) else { continue }
+                if output.sensitive || refersToSensitive(output.value, in: ReferenceContext(module: module, names: [:])) { sensitiveNodes.insert(node) }
             }
-            paths[address] = sensitive
-        }
-        markSensitiveLocals(configuration, order: localOrder)
-    }
-
-    private mutating func markSensitiveLocals(_ configuration: Configuration, order: [String]) {
-        for name in order {
-            if let local = configuration.locals[name], refersToSensitive(local.value) { sensitiveLocals.insert(name) }
         }
     }
 
-    /// True when `expression` reads a sensitive variable or a sensitive resource attribute.
-    public func refersToSensitive(_ expression: Expression) -> Bool {
-        expression.traversals.contains { traversal in
-            guard case .attribute(let name)? = traversal.steps.first else { return false }
-            if traversal.root == "var" { return sensitiveVariables.contains(name) }
-            if traversal.root == "local" { return sensitiveLocals.contains(name) }
-            let resourcePaths = paths[ResourceAddress(type: traversal.root, name: name)] ?? []
-            guard traversal.steps.count > 1, case .attribute(let attribute) = traversal.steps[1] else {
-                return !resourcePaths.isEmpty
+    /// True when `expression`, evaluated in `context`, reads a sensitive value.
+    func refersToSensitive(_ expression: Expression, in context: ReferenceContext) -> Bool {
+        var ignored = Diagnostics()
+        return expression.traversals.contains { traversal in
+            if traversal.root == "var", context.module.path.isEmpty, case .attribute(let name)? = traversal.steps.first {
+                return sensitiveRootVariables.contains(name)
             }
-            return resourcePaths.contains { Self.path($0, covers: attribute) || Self.path(attribute, covers: $0) }
+            let reference = resolver.resolve(traversal, in: context, diagnostics: &ignored)
+            return reference.nodes.contains { node in
+                guard let address = node.resourceAddress else { return sensitiveNodes.contains(node) }
+                let resourcePaths = paths[address] ?? []
+                guard let attribute = reference.attribute else { return !resourcePaths.isEmpty }
+                return resourcePaths.contains { Self.path($0, covers: attribute) || Self.path(attribute, covers: $0) }
+            }
         }
     }
 
-    /// Errors for outputs that show a sensitive value without being declared `sensitive: true`.
-    public func outputDiagnostics(_ configuration: Configuration) -> Diagnostics {
-        Diagnostics(configuration.outputs.filter { !$0.sensitive && refersToSensitive($0.value) }.map { output in
-            .error("Output \"\(output.name)\" refers to sensitive values",
-                   detail: "Its value would be shown in plans and in tandem output. Add `sensitive: true` to the output (long form: {value: ..., sensitive: true}).",
-                   range: output.range)
-        })
+    /// True when output `name` of the root module carries a sensitive value.
+    public func isSensitiveOutput(_ name: String) -> Bool {
+        sensitiveNodes.contains(.output([], name))
+    }
+
+    /// Errors for outputs that show a sensitive value without being declared `sensitive: true`, and for `for_each`
+    /// or `count` built from sensitive values (instance keys appear in addresses, which every plan shows).
+    public var diagnostics: Diagnostics {
+        var result = Diagnostics()
+        let expansion = graph.expansion
+        for module in expansion.modules.values where module.path.isEmpty || expansion.isFirstInstance(module.path) {
+            let context = ReferenceContext(module: module, names: [:])
+            for output in module.configuration.outputs where !output.sensitive && refersToSensitive(output.value, in: context) {
+                result.append(.error("Output \"\(output.name)\" refers to sensitive values",
+                                     detail: "Its value would be shown in plans and in tandem output. Add `sensitive: true` to the output (long form: {value: ..., sensitive: true}).",
+                                     range: output.range))
+            }
+            let repeated = module.configuration.resources.compactMap(\.repetition) + module.configuration.modules.compactMap(\.repetition)
+            for repetition in repeated where refersToSensitive(repetition.expression, in: context) {
+                result.append(.error("\(repetition.name) cannot use sensitive values",
+                                     detail: "Instance keys become part of addresses, which plans, state and logs show.", range: repetition.expression.range))
+            }
+        }
+        return result.deduplicated
     }
 
     /// True when `path` is `prefix` or lies inside it (`a.b` is inside `a`).

@@ -27,6 +27,12 @@ public actor StateRecorder {
         try persist()
     }
 
+    /// Records that the resource at `from` is now addressed `to` (a `moved:` entry).
+    public func move(_ from: ResourceAddress, to: ResourceAddress) throws {
+        guard state.move(from, to: to) else { return }
+        try persist()
+    }
+
     /// Records output values (replacing all outputs).
     public func setOutputs(_ outputs: [String: OutputState]) throws {
         guard state.outputs != outputs else { return }

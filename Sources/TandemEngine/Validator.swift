@@ -3,11 +3,17 @@ import TandemLanguage
 
 /// Offline checks of a configuration: no credentials, no network, variables without a value treated as unknown.
 public enum Validator {
-    /// Every problem found: graph errors, unknown types, schema violations, bad references and expressions.
+    /// Every problem found: graph errors, unknown types, schema violations, bad references and expressions, in the
+    /// root module and every module it calls.
     public static func validate(_ configuration: Configuration, registry: ProviderRegistry) -> Diagnostics {
-        var (graph, diagnostics) = ConfigurationGraph.build(configuration, registry: registry)
-        var scope = configuration.scope(variables: configuration.variables.mapValues { $0.defaultValue ?? .unknown })
-        diagnostics.append(contentsOf: VariableInputs.checkValidations(configuration.variables, values: scope.variables))
+        var diagnostics = Diagnostics()
+        let variables = configuration.variables.mapValues { $0.defaultValue ?? .unknown }
+        diagnostics.append(contentsOf: VariableInputs.checkValidations(configuration.variables, values: variables))
+        let (expansion, expansionDiagnostics) = Expansion.expand(configuration, variables: variables, requireKnownRepetition: false)
+        diagnostics.append(contentsOf: expansionDiagnostics)
+        let (graph, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
+        diagnostics.append(contentsOf: graphDiagnostics)
+        let providerScope = StaticScope.root(configuration, variables: variables)
         for (key, declaration) in configuration.providers.sorted(by: { $0.key < $1.key }) {
             guard let provider = registry.providers[declaration.name] else {
                 diagnostics.append(.error("Unknown provider \"\(declaration.name)\"",
@@ -15,38 +21,24 @@ public enum Validator {
                                           range: declaration.range))
                 continue
             }
-            let value = Evaluator(scope: configuration.withLocals(configuration.scope(variables: scope.variables))).evaluate(declaration.body, diagnostics: &diagnostics)
+            let value = Evaluator(scope: providerScope).evaluate(declaration.body, diagnostics: &diagnostics)
             _ = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
         }
-        for resource in configuration.resources {
-            guard let schema = registry.schema(for: resource.address.type) else { continue }
-            scope.resources[resource.address.description] = ResourceEvaluation.unknownValue(schema)
+        var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: variables)
+        for node in graph.order {
+            guard case .resource(let address) = node else {
+                evaluator.evaluate(node, diagnostics: &diagnostics)
+                continue
+            }
+            guard let instance = expansion.instances[address], let schema = registry.schema(for: address) else { continue }
+            _ = evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics)
+            diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(instance.declaration, schema: schema))
+            evaluator.record(node, ResourceEvaluation.unknownValue(schema))
         }
-        let cyclic = !graph.cycles().isEmpty
-        if cyclic { graph = DependencyGraph() }
-        let order = cyclic ? configuration.resources.map(\.address) : graph.topologicalOrder()
-        for address in order {
-            guard let resource = configuration.resource(address), let schema = registry.schema(for: address.type) else { continue }
-            _ = ResourceEvaluation.configuredValue(resource, schema: schema, scope: configuration.withLocals(scope), diagnostics: &diagnostics)
-            diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
+        if graph.graph.cycles().isEmpty {
+            diagnostics.append(contentsOf: Sensitivity(graph, registry: registry).diagnostics)
         }
-        _ = configuration.localValues(in: scope, diagnostics: &diagnostics)
-        let withLocals = configuration.withLocals(scope)
-        for output in configuration.outputs {
-            _ = Evaluator(scope: withLocals).evaluate(output.value, diagnostics: &diagnostics)
-        }
-        if !cyclic {
-            diagnostics.append(contentsOf: Sensitivity(configuration, registry: registry, order: order).outputDiagnostics(configuration))
-        }
-        return deduplicated(diagnostics)
-    }
-
-    /// Reference errors are found both by the graph and by evaluation; report each once.
-    private static func deduplicated(_ diagnostics: Diagnostics) -> Diagnostics {
-        var seen: Set<String> = []
-        return Diagnostics(diagnostics.items.filter { diagnostic in
-            seen.insert("\(diagnostic.summary)|\(diagnostic.range?.description ?? "")").inserted
-        })
+        return diagnostics.deduplicated
     }
 }

@@ -12,10 +12,16 @@ public struct Configuration: Sendable {
     public var locals: [String: LocalDeclaration] = [:]
     /// Provider configurations by key (`aws`, or `aws.dest` for an alias).
     public var providers: [String: ProviderDeclaration]
-    /// Declared resources, sorted by address.
+    /// Declared resources (`resources:`) and data sources (`data:`), sorted by address.
     public var resources: [ResourceDeclaration]
     /// Declared outputs, sorted by name.
     public var outputs: [OutputDeclaration]
+    /// Module calls (`modules:`), sorted by name, each with the module's loaded configuration.
+    public var modules: [ModuleCall] = []
+    /// `moved:` entries: resource addresses renamed without destroying the object.
+    public var moved: [MovedDeclaration] = []
+    /// Where the state is kept (`backend:`), when declared.
+    public var backend: BackendDeclaration?
 
     /// Creates a configuration.
     public init(directory: String, sources: [String: String] = [:], variables: [String: VariableDeclaration] = [:],
@@ -33,9 +39,15 @@ public struct Configuration: Sendable {
         EvaluationScope(variables: variables, baseDirectory: directory)
     }
 
-    /// The resource declared at `address`, if any.
+    /// The resource declared at `address`, if any (in this module, ignoring the instance key).
     public func resource(_ address: ResourceAddress) -> ResourceDeclaration? {
-        resources.first { $0.address == address }
+        let declaration = ResourceAddress(mode: address.mode, type: address.type, name: address.name)
+        return resources.first { $0.address == declaration }
+    }
+
+    /// The module call named `name`, if any.
+    public func module(_ name: String) -> ModuleCall? {
+        modules.first { $0.name == name }
     }
 }
 
@@ -158,12 +170,15 @@ public struct ResourceDeclaration: Sendable {
     public var range: SourceRange
     /// The `lifecycle` meta-argument.
     public var lifecycle: Lifecycle
+    /// `count` or `for_each`, when the resource is repeated.
+    public var repetition: Repetition?
 
     /// Creates a declaration.
     public init(address: ResourceAddress, providerKey: String, providerRange: SourceRange?, arguments: [ObjectEntry],
                 explicitDependencies: [(address: ResourceAddress, range: SourceRange)], range: SourceRange,
-                lifecycle: Lifecycle = Lifecycle()) {
+                lifecycle: Lifecycle = Lifecycle(), repetition: Repetition? = nil) {
         self.address = address
+        self.repetition = repetition
         self.providerKey = providerKey
         self.providerRange = providerRange
         self.arguments = arguments
@@ -185,6 +200,8 @@ public struct ResourceDeclaration: Sendable {
 public struct Lifecycle: Sendable {
     /// Where `prevent_destroy: true` is written; a plan that would delete or replace the resource is an error.
     public var preventDestroy: SourceRange?
+    /// `create_before_destroy: true`: a replacement creates the new object before deleting the old one.
+    public var createBeforeDestroy = false
     /// Attribute paths whose configured value is ignored once the object exists (`all` ignores every argument).
     public var ignoreChanges: [(path: String, range: SourceRange)]
     /// True when `ignore_changes: all`.
@@ -221,13 +238,99 @@ public struct OutputDeclaration: Sendable {
     }
 }
 
+/// `count` or `for_each` on a resource or module call.
+public enum Repetition: Sendable {
+    /// `count: N`: instances `[0]` to `[N-1]`, each seeing `count.index`.
+    case count(Expression)
+    /// `for_each: MAP or SET`: one instance per key, each seeing `each.key` and `each.value`.
+    case forEach(Expression)
+
+    /// The expression giving the count or the collection.
+    public var expression: Expression {
+        switch self {
+        case .count(let expression), .forEach(let expression): return expression
+        }
+    }
+}
+
+/// A `modules:` entry: a call of the module in `source` with its inputs.
+public struct ModuleCall: Sendable {
+    /// The call's name (`module.NAME` in expressions and addresses).
+    public var name: String
+    /// The `source` path as written, relative to the calling configuration's directory.
+    public var source: String
+    /// Where `source` is written.
+    public var sourceRange: SourceRange
+    /// `inputs:` entries: the module's variables, evaluated in the caller.
+    public var inputs: [ObjectEntry]
+    /// `providers:` entries: the module's provider key (`aws` or `aws.dest`) mapped to the caller's key.
+    public var providers: [(child: String, parent: String, range: SourceRange)]
+    /// `count` or `for_each`, when the module is instantiated several times.
+    public var repetition: Repetition?
+    /// Where the call's key is.
+    public var range: SourceRange
+    /// The module's configuration; nil when it could not be loaded (the loader reported why).
+    public var configuration: Configuration?
+
+    /// Creates a call.
+    public init(name: String, source: String, sourceRange: SourceRange, inputs: [ObjectEntry] = [],
+                providers: [(child: String, parent: String, range: SourceRange)] = [], repetition: Repetition? = nil,
+                range: SourceRange, configuration: Configuration? = nil) {
+        self.name = name
+        self.source = source
+        self.sourceRange = sourceRange
+        self.inputs = inputs
+        self.providers = providers
+        self.repetition = repetition
+        self.range = range
+        self.configuration = configuration
+    }
+}
+
+/// A `moved:` entry: the object recorded at `from` is now declared at `to`.
+public struct MovedDeclaration: Sendable {
+    /// The old address.
+    public var from: ResourceAddress
+    /// The new address.
+    public var to: ResourceAddress
+    /// Where the entry is written.
+    public var range: SourceRange
+
+    /// Creates an entry.
+    public init(from: ResourceAddress, to: ResourceAddress, range: SourceRange) {
+        self.from = from
+        self.to = to
+        self.range = range
+    }
+}
+
+/// The `backend:` block: where the state lives. Only the local file backend exists so far.
+public struct BackendDeclaration: Sendable {
+    /// The state file's path (relative paths are relative to the configuration directory), when given.
+    public var path: String?
+    /// A directory holding one `WORKSPACE.json` per workspace, when given instead of `path`.
+    public var directory: String?
+    /// Where the block is written.
+    public var range: SourceRange
+
+    /// Creates a declaration.
+    public init(path: String?, directory: String?, range: SourceRange) {
+        self.path = path
+        self.directory = directory
+        self.range = range
+    }
+}
+
 extension Expression {
     /// Root names that are not resource types.
     public static let reservedRoots: Set<String> = ["var", "local", "each", "count", "module", "data", "path", "self"]
 
-    /// Resources referenced anywhere inside the expression (directly; see `Configuration.resourceDependencies`).
+    /// Resources and data sources referenced anywhere inside the expression, as declarations of the same module.
     public var resourceReferences: [(address: ResourceAddress, range: SourceRange)] {
         traversals.compactMap { traversal in
+            if traversal.root == "data", let names = traversal.leadingNames(3) {
+                return (ResourceAddress(mode: .data, type: names[1], name: names[2]), traversal.range)
+            }
             guard !Self.reservedRoots.contains(traversal.root), traversal.root.contains("_"),
                   let names = traversal.leadingNames(2) else { return nil }
             return (ResourceAddress(type: names[0], name: names[1]), traversal.range)

@@ -81,16 +81,25 @@ public struct VariableInputs: Sendable {
     /// Errors for every validation rule whose condition is false (rules over unknown values are skipped).
     public static func checkValidations(_ declarations: [String: VariableDeclaration], values: [String: Value]) -> Diagnostics {
         var diagnostics = Diagnostics()
-        let evaluator = Evaluator(scope: EvaluationScope(variables: values))
-        for (name, declaration) in declarations.sorted(by: { $0.key < $1.key }) where values[name]?.containsUnknown == false {
-            for rule in declaration.validations {
-                switch evaluator.evaluate(rule.condition, diagnostics: &diagnostics) {
-                case .bool(true), .unknown: continue
-                case .bool(false):
-                    diagnostics.append(.error("Invalid value for variable \"\(name)\"", detail: rule.errorMessage, range: rule.range))
-                case let other:
-                    diagnostics.append(.error("A validation condition must be true or false", detail: "Got \(other.typeName).", range: rule.range))
-                }
+        for (name, declaration) in declarations.sorted(by: { $0.key < $1.key }) {
+            guard let value = values[name] else { continue }
+            diagnostics.append(contentsOf: checkValidations(declaration, value: value))
+        }
+        return diagnostics
+    }
+
+    /// Errors for the validation rules of one variable that `value` breaks (none while the value is unknown).
+    public static func checkValidations(_ declaration: VariableDeclaration, value: Value) -> Diagnostics {
+        var diagnostics = Diagnostics()
+        guard !value.containsUnknown else { return diagnostics }
+        let evaluator = Evaluator(scope: EvaluationScope(variables: [declaration.name: value]))
+        for rule in declaration.validations {
+            switch evaluator.evaluate(rule.condition, diagnostics: &diagnostics) {
+            case .bool(true), .unknown: continue
+            case .bool(false):
+                diagnostics.append(.error("Invalid value for variable \"\(declaration.name)\"", detail: rule.errorMessage, range: rule.range))
+            case let other:
+                diagnostics.append(.error("A validation condition must be true or false", detail: "Got \(other.typeName).", range: rule.range))
             }
         }
         return diagnostics
@@ -117,9 +126,10 @@ public struct VariableInputs: Sendable {
         return .unknown
     }
 
-    private static func value(_ value: Value, matches type: VariableType) -> Bool {
+    /// True when `value` is acceptable for a variable of `type` (null and unknown always are).
+    public static func value(_ value: Value, matches type: VariableType) -> Bool {
         switch (type, value) {
-        case (.any, _), (_, .null), (.string, .string), (.number, .number), (.bool, .bool), (.list, .list), (.map, .map): return true
+        case (.any, _), (_, .null), (_, .unknown), (.string, .string), (.number, .number), (.bool, .bool), (.list, .list), (.map, .map): return true
         case (.string, .number), (.string, .bool): return true
         default: return false
         }

@@ -57,6 +57,18 @@ public struct StateFile: Codable, Sendable, Equatable {
         return resources.count != before
     }
 
+    /// Renames the resource at `from` to `to` (a `moved:` entry); returns whether it was present.
+    @discardableResult
+    public mutating func move(_ from: ResourceAddress, to: ResourceAddress) -> Bool {
+        guard let index = resources.firstIndex(where: { $0.address == from }) else { return false }
+        resources[index].address = to
+        for i in resources.indices {
+            resources[i].dependencies = resources[i].dependencies.map { $0 == from ? to : $0 }.sorted()
+        }
+        resources.sort { $0.address < $1.address }
+        return true
+    }
+
     /// The most recent applied plan ids kept for the single-use check.
     public static let appliedPlanHistory = 50
 

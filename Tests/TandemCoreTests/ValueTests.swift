@@ -37,7 +37,7 @@ import TandemCore
 
     @Test func modulePathAddressesParse() throws {
         let address = try #require(ResourceAddress(parsing: "module.edge.aws_s3_bucket.replica"))
-        #expect(address.modulePath == ["edge"])
+        #expect(address.modulePath == [ModuleStep("edge")])
         #expect(address.providerName == "aws")
     }
 

@@ -3,6 +3,7 @@ import TandemCore
 import TandemEngine
 import TandemLanguage
 import TandemState
+import TandemTesting
 
 /// Plans and applies configurations written inline against the in-memory provider and a temporary state file.
 struct EngineHarness {

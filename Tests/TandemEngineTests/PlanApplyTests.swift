@@ -3,6 +3,7 @@ import Testing
 import TandemCore
 import TandemEngine
 import TandemState
+import TandemTesting
 
 @Suite struct PlanApplyTests {
     static let queues = """

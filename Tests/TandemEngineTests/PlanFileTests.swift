@@ -3,6 +3,7 @@ import Testing
 import TandemCore
 import TandemEngine
 import TandemState
+import TandemTesting
 
 @Suite struct PlanFileTests {
     @Test func savedPlanRoundTripsWithUnknownsAndMode0600() async throws {

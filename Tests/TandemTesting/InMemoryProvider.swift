@@ -3,16 +3,24 @@ import TandemCore
 import TandemEngine
 
 /// A provider whose objects live in memory: the second implementation of `Provider`, for engine tests.
-struct InMemoryProvider: Provider {
+public struct InMemoryProvider: Provider {
     let cloud: InMemoryCloud
 
-    var name: String { "mem" }
+    /// A provider over `cloud`.
+    public init(cloud: InMemoryCloud) {
+        self.cloud = cloud
+    }
 
-    var configurationSchema: ResourceSchema {
+    /// `mem`.
+    public var name: String { "mem" }
+
+    /// An optional region, ignored.
+    public var configurationSchema: ResourceSchema {
         ResourceSchema(attributes: ["region": AttributeSchema(.string, .optional)])
     }
 
-    var resourceSchemas: [String: ResourceSchema] {
+    /// `mem_bucket` and `mem_queue`.
+    public var resourceSchemas: [String: ResourceSchema] {
         [
             "mem_bucket": ResourceSchema(attributes: [
                 "name": AttributeSchema(.string, .required, forcesReplacement: true),
@@ -30,11 +38,22 @@ struct InMemoryProvider: Provider {
         ]
     }
 
-    func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+    /// `data.mem_bucket`: looks up a bucket by name.
+    public var dataSourceSchemas: [String: ResourceSchema] {
+        ["mem_bucket": ResourceSchema(attributes: [
+            "name": AttributeSchema(.string, .required),
+            "arn": AttributeSchema(.string, .computed),
+            "versioning": AttributeSchema(.string, .computed),
+        ])]
+    }
+
+    /// A note on every replacement, so tests can see notes flow through.
+    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
         action == .replace ? ["replacing \(before?["name"].stringValue ?? "?") takes a moment"] : []
     }
 
-    func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+    /// Counts the call and hands out the cloud.
+    public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         await cloud.recordConfigure()
         return Configured(cloud: cloud)
     }
@@ -69,6 +88,12 @@ struct InMemoryProvider: Provider {
             await cloud.remove(type: type, name: name)
         }
 
+        func readDataSource(type: String, arguments: Value) async throws -> Value {
+            let name = arguments["name"].stringValue ?? ""
+            guard let object = await cloud.object(type: type, name: name) else { throw ProviderError("no \(type) named \(name)", attributePath: "name") }
+            return .map(["name": .string(name), "arn": object["arn"], "versioning": object["versioning"]])
+        }
+
         func defaults(type: String) -> [String: Value] {
             type == "mem_bucket" ? ["versioning": .string("Suspended")] : [:]
         }
@@ -78,34 +103,43 @@ struct InMemoryProvider: Provider {
 }
 
 /// The objects of the in-memory provider, with an operation log and injectable failures.
-actor InMemoryCloud {
-    private(set) var objects: [String: Value] = [:]
-    private(set) var operations: [String] = []
-    private(set) var configureCount = 0
-    var failing: Set<String> = []
+public actor InMemoryCloud {
+    /// Objects by `TYPE/NAME`.
+    public private(set) var objects: [String: Value] = [:]
+    /// Every create, update and delete, as `OPERATION NAME`, in order.
+    public private(set) var operations: [String] = []
+    /// How often the provider was configured.
+    public private(set) var configureCount = 0
+    private var failing: Set<String> = []
+
+    /// An empty cloud.
+    public init() {}
 
     func recordConfigure() { configureCount += 1 }
 
-    func object(type: String, name: String) -> Value? { objects["\(type)/\(name)"] }
+    /// The object `TYPE/NAME`, if it exists.
+    public func object(type: String, name: String) -> Value? { objects["\(type)/\(name)"] }
 
     func put(type: String, name: String, value: Value, operation: String) {
         objects["\(type)/\(name)"] = value
         operations.append("\(operation) \(name)")
     }
 
-    func remove(type: String, name: String) {
+    /// Deletes an object behind Tandem's back.
+    public func remove(type: String, name: String) {
         objects["\(type)/\(name)"] = nil
         operations.append("delete \(name)")
     }
 
     /// Changes an attribute behind Tandem's back.
-    func tamper(type: String, name: String, attribute: String, value: Value) {
+    public func tamper(type: String, name: String, attribute: String, value: Value) {
         guard case .map(var entries)? = objects["\(type)/\(name)"] else { return }
         entries[attribute] = value
         objects["\(type)/\(name)"] = .map(entries)
     }
 
-    func fail(_ operationAndName: String) { failing.insert(operationAndName) }
+    /// Makes `OPERATION NAME` (e.g. `create b`) fail from now on.
+    public func fail(_ operationAndName: String) { failing.insert(operationAndName) }
 
     func check(operation: String, name: String) throws {
         if failing.contains("\(operation) \(name)") { throw ProviderError("injected failure: \(operation) \(name)") }

@@ -1,0 +1,71 @@
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemLanguage
+import TandemState
+import TandemTesting
+
+// Measures evaluating and planning large configurations against the in-memory provider:
+//   swift run -c release tandem-benchmarks [ITERATIONS]
+// Each case loads the configuration text, expands for_each, builds the graph and plans (refresh included).
+
+/// One benchmark case: a configuration and the variables it is planned with.
+struct BenchmarkCase {
+    let name: String
+    let text: String
+    let variables: [String: Value]
+}
+
+let sites = (0..<10_000).map { Value.string(String(format: "site-%05d", $0)) }
+let halfSites = Array(sites.prefix(5_000))
+let cases = [
+    BenchmarkCase(name: "10,000 instances of one resource (for_each)", text: """
+        variables:
+          sites: {type: list}
+        resources:
+          mem_bucket.replica:
+            for_each: ${toset(var.sites)}
+            name: replica-${each.key}
+            tags: {site: "${each.value}"}
+        """, variables: ["sites": .list(sites)]),
+    BenchmarkCase(name: "10,000 instances, 5,000 queues each referring to its own dead-letter queue", text: """
+        variables:
+          sites: {type: list}
+        locals:
+          prefix: rciis
+        resources:
+          mem_queue.dlq:
+            for_each: ${toset(var.sites)}
+            name: ${local.prefix}-${each.key}-dlq
+          mem_queue.events:
+            for_each: ${toset(var.sites)}
+            name: ${local.prefix}-${each.key}-events
+            dlq_arn: ${mem_queue.dlq[each.key].arn}
+        outputs:
+          queue_count: ${length(mem_queue.events)}
+        """, variables: ["sites": .list(halfSites)]),
+]
+
+let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
+let registry = ProviderRegistry([InMemoryProvider(cloud: InMemoryCloud())])
+let clock = ContinuousClock()
+
+for benchmark in cases {
+    var durations: [Duration] = []
+    var instances = 0
+    for _ in 0..<iterations {
+        let started = clock.now
+        let (configuration, diagnostics) = ConfigurationLoader.parse(sources: [("main.tandem.yaml", benchmark.text)], directory: ".")
+        precondition(!diagnostics.hasErrors, "\(diagnostics.errors)")
+        let sessions = ProviderSessions(registry: registry, configuration: configuration, variables: benchmark.variables, environment: [:])
+        let plan = try await Planner(registry: registry, sessions: sessions)
+            .plan(PlanRequest(configuration: configuration, variables: benchmark.variables, state: nil))
+        durations.append(clock.now - started)
+        instances = plan.resourceChanges.count
+    }
+    durations.sort()
+    func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.0f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+    }
+    print("\(benchmark.name): \(instances) planned; median \(milliseconds(durations[durations.count / 2])), best \(milliseconds(durations[0])) over \(iterations) runs")
+}
