@@ -68,7 +68,12 @@ struct NodeEvaluator {
                                               detail: "Variable \"\(name)\" of module \"\(module.call?.name ?? "")\" expects \(type.rawValue), got \(value.typeName).",
                                               range: input.value.range))
                 }
-                diagnostics.append(contentsOf: VariableInputs.checkValidations(declaration, value: value))
+                // A broken rule is the caller's mistake: point at the value passed, quote the rule's message.
+                for broken in VariableInputs.checkValidations(declaration, value: value) {
+                    diagnostics.append(.error("Invalid value for module input \"\(name)\"",
+                                              detail: "\(broken.detail ?? broken.summary) (validation rule at \(broken.range?.description ?? "the variable"))",
+                                              range: input.value.range))
+                }
             } else {
                 value = declaration.defaultValue ?? .unknown
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TandemCore
 import TandemEngine
 import TandemLanguage
@@ -18,8 +19,27 @@ struct EngineHarness {
         return configuration
     }
 
+    /// Writes `files` (path relative to the harness directory -> text) and loads the configuration in `root`, modules included.
+    func load(_ files: [String: String], root: String = "config") throws -> Configuration {
+        try write(files)
+        let (configuration, diagnostics) = ConfigurationLoader.load(directory: directory + "/" + root)
+        try diagnostics.throwIfErrors()
+        return try #require(configuration)
+    }
+
+    /// Writes `files` (path relative to the harness directory -> text).
+    func write(_ files: [String: String]) throws {
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: directory + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// Plans with the variables' defaults, overridden by `variables`.
     func plan(_ configuration: Configuration, mode: PlanMode = .normal, targets: [ResourceAddress] = [],
-              variables: [String: Value] = [:]) async throws -> Plan {
+              variables overrides: [String: Value] = [:]) async throws -> Plan {
+        let variables = configuration.variables.compactMapValues(\.defaultValue).merging(overrides) { $1 }
         let sessions = ProviderSessions(registry: registry, configuration: configuration, variables: variables, environment: [:])
         return try await Planner(registry: registry, sessions: sessions).plan(
             PlanRequest(configuration: configuration, variables: variables, state: try store.read(), mode: mode, targets: targets))

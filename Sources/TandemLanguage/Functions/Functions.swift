@@ -26,6 +26,10 @@ enum Functions {
     /// Every name a configuration may call, for suggestions.
     static var names: [String] { Array(table.keys) + ["try"] }
 
+    /// Functions that only look at a collection's shape, so their result is known while its elements are not
+    /// (`length(aws_sqs_queue.dlq)` before the queues exist).
+    static let shapeFunctions: Set<String> = ["length", "keys"]
+
     /// Calls function `name`; unknown arguments make an unknown result.
     static func call(_ name: String, _ arguments: [Value], context: Context, range: SourceRange, diagnostics: inout Diagnostics) -> Value {
         guard let function = table[name] else {
@@ -34,7 +38,8 @@ enum Functions {
                                       range: range))
             return .unknown
         }
-        if arguments.contains(where: \.containsUnknown) { return .unknown }
+        let shapeOnly = shapeFunctions.contains(name)
+        if arguments.contains(where: { shapeOnly ? $0 == .unknown : $0.containsUnknown }) { return .unknown }
         do {
             return try function(Arguments(name: name, values: arguments), context)
         } catch {
