@@ -20,10 +20,21 @@ struct CommandContext {
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
     }
 
-    /// The state store of the selected workspace.
+    /// The state store of the selected workspace: `--state`, else the configuration's `backend:` block, else
+    /// `state/WORKSPACE.json` in the configuration directory.
     var store: LocalStateStore {
         if let path = options.statePath { return LocalStateStore(path: path) }
-        let directory = (options.directory as NSString).appendingPathComponent("state")
+        let base = options.directory
+        func inBase(_ path: String) -> String { path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path) }
+        let backend = ConfigurationLoader.backend(directory: base)
+        if let path = backend?.path {
+            // One named file; another workspace gets a sibling file named after it.
+            guard options.workspace != "default" else { return LocalStateStore(path: inBase(path)) }
+            let file = inBase(path) as NSString
+            let name = "\((file.lastPathComponent as NSString).deletingPathExtension)-\(options.workspace).json"
+            return LocalStateStore(path: file.deletingLastPathComponent.isEmpty ? name : (file.deletingLastPathComponent as NSString).appendingPathComponent(name))
+        }
+        let directory = inBase(backend?.directory ?? "state")
         return LocalStateStore(path: (directory as NSString).appendingPathComponent("\(options.workspace).json"))
     }
 

@@ -16,6 +16,8 @@ public struct ConfigurationGraph: Sendable {
     private var positions: [EvaluationNode: Int] = [:]
     /// Resource instances reached through each non-resource node (locals, module inputs and outputs).
     private var resourcesThrough: [EvaluationNode: Set<ResourceAddress>] = [:]
+    /// True when some nodes depend on each other in a loop (reported as errors; those nodes are not in `order`).
+    public var hasCycles: Bool { order.count != graph.dependencies.count }
 
     /// Builds the graph, reporting undeclared references, unknown types and providers, and cycles.
     public static func build(_ expansion: Expansion, registry: ProviderRegistry) -> (ConfigurationGraph, Diagnostics) {
@@ -47,7 +49,8 @@ public struct ConfigurationGraph: Sendable {
                 diagnostics.append(contentsOf: checkProviders(of: module, expansion: expansion))
             }
         }
-        for instance in expansion.instances.values {
+        for address in expansion.instances.keys.sorted() {
+            guard let instance = expansion.instances[address] else { continue }
             guard let module = expansion.modules[instance.address.modulePath] else { continue }
             let node = EvaluationNode.resource(instance.address)
             let context = ReferenceContext(module: module, names: instance.repetitionNames, subject: instance.address.description)
@@ -80,7 +83,10 @@ public struct ConfigurationGraph: Sendable {
                                                       range: instance.declaration.providerRange ?? instance.declaration.range))
             }
         }
-        for cycle in result.graph.cycles() {
+        result.order = result.graph.topologicalOrder()
+        // Only a graph whose order leaves nodes out has cycles; finding them is the expensive part, so only then.
+        let cycles = result.order.count == result.graph.dependencies.count ? [] : result.graph.cycles()
+        for cycle in cycles {
             let names = (cycle + [cycle[0]]).map(\.description).joined(separator: " -> ")
             let locals = cycle.allSatisfy { if case .local = $0 { return true }; return false }
             diagnostics.append(.error(locals ? "Local value cycle: \(names)" : "Dependency cycle: \(names)",
@@ -88,7 +94,6 @@ public struct ConfigurationGraph: Sendable {
                                           : "These refer to each other, so none can be created first. Break the cycle, e.g. with a separate policy resource.",
                                       range: result.range(of: cycle[0]), address: cycle[0].resourceAddress?.description))
         }
-        result.order = result.graph.topologicalOrder()
         result.positions = Dictionary(uniqueKeysWithValues: result.order.enumerated().map { ($1, $0) })
         for node in result.order where node.resourceAddress == nil {
             var reached: Set<ResourceAddress> = []
@@ -162,6 +167,20 @@ public struct ConfigurationGraph: Sendable {
 }
 
 extension Diagnostics {
+    /// The diagnostics in source order (file, line, column; those without a place last), repeats removed.
+    public var inSourceOrder: Diagnostics {
+        let items = deduplicated.items.enumerated().sorted { lhs, rhs in
+            switch (lhs.element.range, rhs.element.range) {
+            case let (a?, b?) where a.file != b.file: return a.file < b.file
+            case let (a?, b?) where a.start != b.start: return a.start < b.start
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return lhs.offset < rhs.offset
+            }
+        }
+        return Diagnostics(items.map(\.element))
+    }
+
     /// The same diagnostics with repeats (same summary at the same place) removed: a declaration inside a module
     /// or under `count` is checked once per instance but reported once.
     public var deduplicated: Diagnostics {

@@ -67,7 +67,12 @@ public struct Planner: Sendable {
 
         var uses: [(key: String, range: SourceRange?)] = []
         if request.mode != .destroy {
-            uses += expansion.instances.values.sorted { $0.address < $1.address }
+            // One use per provider key is enough to report a misconfigured provider at its first user.
+            var firstUse: [String: ResourceInstance] = [:]
+            for instance in expansion.instances.values where (firstUse[instance.providerKey]?.address).map({ instance.address < $0 }) ?? true {
+                firstUse[instance.providerKey] = instance
+            }
+            uses += firstUse.values.sorted { $0.address < $1.address }
                 .map { ($0.providerKey, $0.declaration.providerRange ?? $0.declaration.range) }
         }
         uses += prior.resources.map { ($0.provider, nil) }

@@ -4,36 +4,35 @@ import TandemCore
 public struct ProviderRegistry: Sendable {
     /// Providers by name.
     public let providers: [String: any Provider]
+    /// Resource schemas of every provider, by type (looked up once per resource instance, so built once).
+    private let resourceSchemas: [String: ResourceSchema]
+    /// Data source schemas of every provider, by type.
+    private let dataSourceSchemas: [String: ResourceSchema]
 
     /// Creates a registry.
     public init(_ providers: [any Provider]) {
         self.providers = Dictionary(uniqueKeysWithValues: providers.map { ($0.name, $0) })
+        resourceSchemas = providers.reduce(into: [:]) { $0.merge($1.resourceSchemas) { first, _ in first } }
+        dataSourceSchemas = providers.reduce(into: [:]) { $0.merge($1.dataSourceSchemas) { first, _ in first } }
     }
 
     /// The schema of resource type `type`, if a provider offers it.
     public func schema(for type: String) -> ResourceSchema? {
-        for provider in providers.values {
-            if let schema = provider.resourceSchemas[type] { return schema }
-        }
-        return nil
+        resourceSchemas[type]
     }
 
     /// The schema of the resource or data source type of `address`, if a provider offers it.
     public func schema(for address: ResourceAddress) -> ResourceSchema? {
-        guard address.mode == .data else { return schema(for: address.type) }
-        for provider in providers.values {
-            if let schema = provider.dataSourceSchemas[address.type] { return schema }
-        }
-        return nil
+        address.mode == .data ? dataSourceSchemas[address.type] : resourceSchemas[address.type]
     }
 
     /// Every data source type offered, for suggestions.
     public var dataSourceTypes: [String] {
-        providers.values.flatMap { $0.dataSourceSchemas.keys }.sorted()
+        dataSourceSchemas.keys.sorted()
     }
 
     /// Every resource type offered, for suggestions.
     public var resourceTypes: [String] {
-        providers.values.flatMap { $0.resourceSchemas.keys }.sorted()
+        resourceSchemas.keys.sorted()
     }
 }

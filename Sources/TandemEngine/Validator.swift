@@ -25,20 +25,24 @@ public enum Validator {
             _ = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
         }
+        // A reference the graph reported as undeclared would fail again when evaluated: report it once.
+        let reported = Set(graphDiagnostics.errors.compactMap(\.range))
+        var evaluation = Diagnostics()
         var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: variables)
         for node in graph.order {
             guard case .resource(let address) = node else {
-                evaluator.evaluate(node, diagnostics: &diagnostics)
+                evaluator.evaluate(node, diagnostics: &evaluation)
                 continue
             }
             guard let instance = expansion.instances[address], let schema = registry.schema(for: address) else { continue }
-            _ = evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics)
+            _ = evaluator.configuredValue(instance, schema: schema, diagnostics: &evaluation)
             diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(instance.declaration, schema: schema))
             evaluator.record(node, ResourceEvaluation.unknownValue(schema))
         }
-        if graph.graph.cycles().isEmpty {
+        diagnostics.append(contentsOf: evaluation.items.filter { $0.range.map { !reported.contains($0) } ?? true })
+        if !graph.hasCycles {
             diagnostics.append(contentsOf: Sensitivity(graph, registry: registry).diagnostics)
         }
-        return diagnostics.deduplicated
+        return diagnostics.inSourceOrder
     }
 }

@@ -17,6 +17,17 @@ public enum ConfigurationLoader {
         return (configuration, diagnostics)
     }
 
+    /// The `backend:` block of the root module in `directory`, read without evaluating or loading modules; nil when
+    /// there is none or the files cannot be read (loading the configuration reports why).
+    public static func backend(directory: String) -> BackendDeclaration? {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".tandem.yaml") }.sorted() ?? []
+        let sources = files.compactMap { file -> (path: String, text: String)? in
+            let path = (directory as NSString).appendingPathComponent(file)
+            return FileManager.default.contents(atPath: path).map { (path, String(decoding: $0, as: UTF8.self)) }
+        }
+        return parse(sources: sources, directory: directory).0.backend
+    }
+
     /// Loads one module directory; `callers` are the directories (standardised) of the modules calling it.
     private static func load(directory: String, callers: [String], call: ModuleCall? = nil, diagnostics: inout Diagnostics) -> Configuration? {
         let files: [String]

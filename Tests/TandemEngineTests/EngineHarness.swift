@@ -8,8 +8,15 @@ import TandemTesting
 
 /// Plans and applies configurations written inline against the in-memory provider and a temporary state file.
 struct EngineHarness {
-    let cloud = InMemoryCloud()
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-engine-\(UUID())").path
+    let cloud: InMemoryCloud
+    let directory: String
+
+    /// A harness over `cloud` (a fresh one by default) keeping its state and files in `directory` (a fresh one by default).
+    init(cloud: InMemoryCloud = InMemoryCloud(), directory: String? = nil) {
+        self.cloud = cloud
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("tandem-engine-\(UUID())").path
+    }
+
     var store: LocalStateStore { LocalStateStore(path: directory + "/state/default.json") }
     var registry: ProviderRegistry { ProviderRegistry([InMemoryProvider(cloud: cloud)]) }
 
