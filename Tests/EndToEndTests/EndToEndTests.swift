@@ -195,4 +195,46 @@ import TandemTesting
         #expect(run.stderr.contains("did you mean \"aws_sqs_queue.dlq\"?") || run.stderr.contains("Did you mean \"aws_sqs_queue.dlq\"?"))
         #expect(run.stderr.contains("Missing required argument \"name\""))
     }
+
+    @Test func modulesForEachAndDataSourcesEndToEnd() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            // The example calls ../../modules, so it runs in place; only the state lives in the temporary directory.
+            let options = ["--dir", TandemBinary.repositoryRoot + "/examples/aws-replication-sites", "--state", tandem.directory + "/state.json"]
+            let plan = try tandem.run(["plan", "--detailed-exitcode"] + options)
+            #expect(plan.exitCode == 2, "\(plan.stderr)")
+            #expect(plan.stdout.contains("Plan: 6 to create, 0 to update, 0 to replace, 0 to delete."))
+            #expect(plan.stdout.contains(#"+ module.events["walvis-bay"].aws_sqs_queue.main"#))
+            #expect(plan.stdout.contains("redrive_policy.max_receive_count      = 8"))
+            #expect(plan.stdout.contains(#"account = "123456789012""#), "the caller identity data source is read while planning")
+
+            let apply = try tandem.run(["apply", "--auto-approve"] + options)
+            #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            let sqs = SQSClient(configuration: moto.configuration(), transport: moto.transport)
+            #expect(try await sqs.queueURL(name: "rciis-durban-events-dlq") != nil)
+            let queues = try tandem.run(["output", "event_queues", "--json"] + options)
+            let decoded = try JSONSerialization.jsonObject(with: Data(queues.stdout.utf8)) as? [String: [String: String]]
+            #expect(decoded?["durban"]?["queue_url"] == "\(moto.endpoint)/123456789012/rciis-durban-events")
+
+            let again = try tandem.run(["plan", "--detailed-exitcode"] + options)
+            #expect(again.exitCode == 0, "\(again.stdout)\n\(again.stderr)")
+            let destroy = try tandem.run(["destroy", "--auto-approve"] + options)
+            #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+            #expect(try await sqs.queueURL(name: "rciis-durban-events-dlq") == nil)
+        }
+    }
+
+    @Test func backendBlockChoosesTheStateFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-backend-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "backend:\n  directory: states\nresources: {}\n".write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let tandem = TandemBinary(directory: directory, environment: ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"])
+        let initialised = try tandem.run(["init", "--workspace", "prod"])
+        #expect(initialised.exitCode == 0, "\(initialised.stderr)")
+        #expect(initialised.stdout.contains("states/prod.json"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/states"))
+    }
 }

@@ -33,7 +33,7 @@ struct PlanRenderer {
             lines.append(contentsOf: renderDrift(plan.drift))
             lines.append("")
         }
-        let changes = plan.resourceChanges.filter { $0.action != .noop }
+        let changes = plan.resourceChanges.filter { $0.action != .noop || $0.movedFrom != nil }
         let outputs = plan.outputChanges.filter { $0.action != .noop }
         if plan.mode == .refreshOnly {
             lines.append(plan.drift.isEmpty
@@ -50,8 +50,9 @@ struct PlanRenderer {
             lines.append("")
             for change in changes { lines.append(contentsOf: render(change)); lines.append("") }
             let counts = plan.counts
+            let moves = changes.filter { $0.movedFrom != nil }.count
             lines.append(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
-                         + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete.")
+                         + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete\(moves > 0 ? ", \(moves) to move" : "").")
         }
         if !outputs.isEmpty {
             lines.append("")
@@ -70,8 +71,11 @@ struct PlanRenderer {
 
     private func render(_ change: ResourceChange) -> [String] {
         let style = color(for: change.action)
-        var lines = ["  " + terminal.styled("# \(change.address) \(sentence(for: change.action))", .bold)]
-        lines.append("  \(terminal.styled(change.action.glyph, style)) \(change.address)")
+        var headline = "# \(change.address) \(change.action == .noop ? "" : sentence(for: change.action))"
+        if let old = change.movedFrom { headline += change.action == .noop ? "has moved from \(old)" : " (moved from \(old))" }
+        if change.createBeforeDestroy { headline += " (the new object is created before the old one is deleted)" }
+        var lines = ["  " + terminal.styled(headline, .bold)]
+        lines.append("  \(terminal.styled(change.glyph, style)) \(change.address)")
         for note in change.notes { lines.append("      " + terminal.styled("# \(note)", .dim)) }
         lines.append(contentsOf: renderAttributes(change.attributeChanges, action: change.action))
         return lines
