@@ -109,7 +109,7 @@ import TandemTesting
             let apply = try tandem.run(["apply", "--auto-approve"])
             #expect(apply.exitCode == 1)
             #expect(apply.stderr.contains("Error: Create of aws_s3_bucket.replica failed (argument bucket)"))
-            #expect(apply.stderr.contains("on main.tandem.yaml:23:5, in aws_s3_bucket.replica:"))
+            #expect(apply.stderr.contains("on main.tandem.yaml:25:5, in aws_s3_bucket.replica:"))
             #expect(apply.stderr.contains("already exists and is not managed by this state"))
             #expect(apply.stdout.contains("aws_s3_bucket.replica  create    failed"))
             #expect(apply.stdout.contains("aws_sqs_queue.events   create    applied"))
@@ -165,8 +165,8 @@ import TandemTesting
         #expect(plan.exitCode == 1)
         #expect(plan.stderr.components(separatedBy: "Error:").count == 2, "\(plan.stderr)")
         #expect(plan.stderr.contains("Cannot configure provider \"aws\""))
-        #expect(plan.stderr.contains("on main.tandem.yaml:10:3:"))
-        #expect(plan.stderr.contains("  10 |   aws:"))
+        #expect(plan.stderr.contains("on main.tandem.yaml:11:3:"))
+        #expect(plan.stderr.contains("  11 |   aws:"))
         #expect(plan.stderr.contains("AWS_ACCESS_KEY_ID"))
     }
 

@@ -7,6 +7,8 @@ struct LayoutDocument {
     var header: [LayoutTrivia]
     /// The document's value.
     var root: LayoutValue
+    /// The comment after a root scalar.
+    var rootComment: String?
     /// Comments after the root value that no block claimed.
     var trailing: [LayoutTrivia]
 }
@@ -37,7 +39,7 @@ enum LayoutValue {
 struct LayoutText {
     /// The text on the first line.
     var firstLine: String
-    /// The following lines, each with its indentation relative to the owning key or `-` (kept when re-indenting).
+    /// The following lines, each with its indentation relative to the owning key or `-`.
     var continuation: [(offset: Int, text: String)]
 }
 
