@@ -64,12 +64,32 @@ import TandemLanguage
             for _ in 0..<g.int(0...3) {
                 lines.append("    \(g.pick(["name", "dlq_arn", "tags", "versioning", "depends_on", "provider", "settings", "arn"])): \(value(&g, depth: 3))")
             }
+            if g.chance(30) { lines.append("    \(repetition(&g))") }
+        }
+        if g.chance(20) {
+            lines.append("data:")
+            lines.append("  mem_bucket.d: {name: \(value(&g, depth: 1))}")
+        }
+        if g.chance(20) {
+            lines.append("moved:")
+            lines.append("  - {from: \(g.pick(["mem_queue.q0", "mem_queue.q1[0]", "nope", "module.x.mem_queue.q2"])), to: \(g.pick(["mem_queue.q3", "mem_bucket.q0", "x"]))}")
+        }
+        if g.chance(15) {
+            // A module calling a directory that does not exist (or this one): both are located errors, never a crash.
+            lines.append("modules:")
+            lines.append("  m: {source: \(g.pick(["./missing", ".", "../nowhere"])), inputs: {v0: \(value(&g, depth: 1))}, \(repetition(&g))}")
         }
         if g.chance(50) {
             lines.append("outputs:")
             lines.append("  o: \(value(&g, depth: 2))")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `count` or `for_each`, sometimes huge, negative, unknown or referring to each other.
+    static func repetition(_ g: inout Generator) -> String {
+        g.pick(["count: \(g.int(-2...5))", "count: 1e12", "for_each: \(value(&g, depth: 2))", "for_each: ${var.v0}",
+                "for_each: ${mem_queue.q0.tags}", "count: ${length(local.l0)}", "for_each: [a, a]", "count: ${count.index}"])
     }
 
     static func mutate(_ text: String, _ g: inout Generator) -> String {
