@@ -263,13 +263,15 @@ public struct Applier: Sendable {
     private static func evaluator(upTo node: EvaluationNode?, graph: ConfigurationGraph, registry: ProviderRegistry, state: StateFile,
                                   plan: Plan, diagnostics: inout Diagnostics) -> NodeEvaluator {
         var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: plan.variables)
-        let recorded = Dictionary(state.resources.map { ($0.address, $0.attributes) }) { first, _ in first }
+        // Everything needs an index of the state; one resource usually reads a handful of others, found by a scan.
+        let index = node == nil ? Dictionary(state.resources.map { ($0.address, $0.attributes) }) { first, _ in first } : [:]
         for dependency in node.map(graph.evaluationOrder(upTo:)) ?? graph.order where dependency != node {
             guard case .resource(let address) = dependency else {
                 evaluator.evaluate(dependency, diagnostics: &diagnostics)
                 continue
             }
-            let known = address.mode == .data ? plan.dataSources[address.description] : recorded[address]
+            let recorded = node == nil ? index[address] : state.resource(address)?.attributes
+            let known = address.mode == .data ? plan.dataSources[address.description] : recorded
             evaluator.record(dependency, known ?? registry.schema(for: address).map(ResourceEvaluation.unknownValue) ?? .unknown)
         }
         return evaluator

@@ -105,9 +105,17 @@ public struct ConfigurationGraph: Sendable {
         return (result, diagnostics.deduplicated)
     }
 
-    /// `node` and everything it depends on (directly or not), in evaluation order.
+    /// `node` and what must be evaluated to evaluate it, in evaluation order: the locals, module inputs and outputs
+    /// it reads (directly or through each other) and the resources they reach. A resource's own dependencies are not
+    /// included: its value is taken as recorded.
     public func evaluationOrder(upTo node: EvaluationNode) -> [EvaluationNode] {
-        (graph.transitiveDependencies(of: node).union([node])).sorted { (positions[$0] ?? 0) < (positions[$1] ?? 0) }
+        var needed: Set<EvaluationNode> = [node]
+        var pending = Array(graph.dependencies[node] ?? [])
+        while let next = pending.popLast() {
+            guard needed.insert(next).inserted, next.resourceAddress == nil else { continue }
+            pending.append(contentsOf: graph.dependencies[next] ?? [])
+        }
+        return needed.sorted { (positions[$0] ?? 0) < (positions[$1] ?? 0) }
     }
 
     /// The resource instances `address` depends on, directly or through locals, module inputs and outputs.
