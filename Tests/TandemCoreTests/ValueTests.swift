@@ -26,6 +26,9 @@ import TandemCore
         ("aws_s3_bucket.replica", "aws_s3_bucket", "replica", nil as InstanceKey?),
         ("aws_sqs_queue.dlq[0]", "aws_sqs_queue", "dlq", InstanceKey.index(0)),
         (#"aws_sqs_queue.dlq["eu"]"#, "aws_sqs_queue", "dlq", InstanceKey.key("eu")),
+        (#"aws_sqs_queue.dlq["a.b[c]"]"#, "aws_sqs_queue", "dlq", InstanceKey.key("a.b[c]")),
+        (#"aws_sqs_queue.dlq["say \"hi\" \\ bye"]"#, "aws_sqs_queue", "dlq", InstanceKey.key(#"say "hi" \ bye"#)),
+        (#"module.site["x.y"].module.inner[2].data.aws_caller_identity.current"#, "aws_caller_identity", "current", nil as InstanceKey?),
     ])
     func resourceAddressesParseAndPrint(text: String, type: String, name: String, key: InstanceKey?) throws {
         let address = try #require(ResourceAddress(parsing: text))
@@ -35,13 +38,19 @@ import TandemCore
         #expect(address.description == text)
     }
 
+    @Test func instanceAddressesOrderNumericallyAndByModule() throws {
+        let texts = ["aws_q.a[10]", "aws_q.a[2]", #"module.m["b"].aws_q.a"#, "aws_q.a", #"module.m["a"].aws_q.a"#, "data.aws_q.a"]
+        #expect(texts.compactMap(ResourceAddress.init(parsing:)).sorted().map(\.description)
+            == ["aws_q.a", "aws_q.a[2]", "aws_q.a[10]", "data.aws_q.a", #"module.m["a"].aws_q.a"#, #"module.m["b"].aws_q.a"#])
+    }
+
     @Test func modulePathAddressesParse() throws {
         let address = try #require(ResourceAddress(parsing: "module.edge.aws_s3_bucket.replica"))
         #expect(address.modulePath == [ModuleStep("edge")])
         #expect(address.providerName == "aws")
     }
 
-    @Test(arguments: ["", "bucket", "a.b.c", "aws_s3_bucket.", "aws_s3_bucket.x[oops]"])
+    @Test(arguments: ["", "bucket", "a.b.c", "aws_s3_bucket.", "aws_s3_bucket.x[oops]", #"aws_s3_bucket.x["open]"#, "module.m.aws_s3_bucket[0].x"])
     func invalidAddressesAreRejected(text: String) {
         #expect(ResourceAddress(parsing: text) == nil)
     }
