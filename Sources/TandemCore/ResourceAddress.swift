@@ -161,50 +161,55 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
 }
 
 /// The dot-separated names of an address, each with an optional `[KEY]`.
+///
+/// Works on Unicode scalars, not characters: a key starting with a combining mark would otherwise merge with its
+/// opening quote into one character, and an address Tandem wrote could not be read back.
 enum AddressSegments {
+    typealias Scalars = Substring.UnicodeScalarView
+
     static func parse(_ text: String) -> [(name: String, key: InstanceKey?)]? {
         var result: [(name: String, key: InstanceKey?)] = []
-        var characters = Substring(text)
+        var rest = Substring(text).unicodeScalars
         while true {
-            let name = characters.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            let name = rest.prefix { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" }
             guard !name.isEmpty else { return nil }
-            characters = characters.dropFirst(name.count)
+            rest = rest.dropFirst(name.count)
             var key: InstanceKey?
-            if characters.first == "[" {
-                guard let (parsed, rest) = parseKey(characters.dropFirst()) else { return nil }
+            if rest.first == "[" {
+                guard let (parsed, after) = parseKey(rest.dropFirst()) else { return nil }
                 key = parsed
-                characters = rest
+                rest = after
             }
-            result.append((String(name), key))
-            if characters.isEmpty { return result }
-            guard characters.first == "." else { return nil }
-            characters = characters.dropFirst()
+            result.append((String(String.UnicodeScalarView(name)), key))
+            if rest.isEmpty { return result }
+            guard rest.first == "." else { return nil }
+            rest = rest.dropFirst()
         }
     }
 
     /// `0]` or `"text"]` (with `\"` and `\\` escapes); returns the key and what follows the bracket.
-    private static func parseKey(_ text: Substring) -> (InstanceKey, Substring)? {
+    private static func parseKey(_ text: Scalars) -> (InstanceKey, Scalars)? {
         var rest = text
         if rest.first == "\"" {
             rest = rest.dropFirst()
-            var value = ""
-            while let character = rest.first {
+            var value = String.UnicodeScalarView()
+            while let scalar = rest.first {
                 rest = rest.dropFirst()
-                if character == "\\" {
+                if scalar == "\\" {
                     guard let escaped = rest.first else { return nil }
                     value.append(escaped)
                     rest = rest.dropFirst()
-                } else if character == "\"" {
+                } else if scalar == "\"" {
                     guard rest.first == "]" else { return nil }
-                    return (.key(value), rest.dropFirst())
+                    return (.key(String(value)), rest.dropFirst())
                 } else {
-                    value.append(character)
+                    value.append(scalar)
                 }
             }
             return nil
         }
-        let digits = rest.prefix { $0.isNumber }
-        guard !digits.isEmpty, let index = Int(digits), rest.dropFirst(digits.count).first == "]" else { return nil }
+        let digits = rest.prefix { ("0"..."9").contains($0) }
+        guard !digits.isEmpty, let index = Int(String(String.UnicodeScalarView(digits))), rest.dropFirst(digits.count).first == "]" else { return nil }
         return (.index(index), rest.dropFirst(digits.count + 1))
     }
 }

@@ -44,6 +44,7 @@ public struct Applier: Sendable {
                                              parallelism: parallelism, hooks: hooks, failures: failures)) { $1 }
             let deletes = plan.resourceChanges.filter { $0.action == .delete }
             let forwardFailed = outcomes.values.contains { $0 != .succeeded }
+            await deleteReplacedObjects(plan, outcomes: outcomes, keep: forwardFailed, hooks: hooks, failures: failures)
             if !deletes.isEmpty {
                 if forwardFailed && plan.mode == .normal {
                     // Deleting objects the failed changes may still rely on could make things worse; leave them.
@@ -83,6 +84,31 @@ public struct Applier: Sendable {
         }
         return ApplyResult(outcomes: rows.map { (address: $0.0, action: $0.1, outcome: $0.2) },
                            diagnostics: await failures.diagnostics, state: await recorder.state)
+    }
+
+    /// Deletes the old objects of `create_before_destroy` replacements that succeeded. When some forward change failed
+    /// they are kept (a dependent may still use one) and reported, since the state no longer lists them.
+    private func deleteReplacedObjects(_ plan: Plan, outcomes: [ResourceAddress: WalkOutcome], keep: Bool, hooks: ApplyHooks,
+                                       failures: FailureLog) async {
+        for change in plan.resourceChanges where change.createBeforeDestroy && outcomes[change.address] == .succeeded {
+            guard let old = change.before else { continue }
+            let described = Self.describe(Plan.mask(old, paths: Set(change.sensitiveAttributes)))
+            if keep {
+                await failures.add(.error("The old object of \(change.address) was kept",
+                                          detail: "Its replacement was created, but other changes failed and may still use it. Delete it by hand once they are fixed (last known attributes: \(described)).",
+                                          address: change.address.description))
+                continue
+            }
+            do {
+                let provider = try await sessions.provider(change.provider)
+                try await provider.delete(type: change.address.type, prior: old,
+                                          progress: ProgressReporter { message in hooks.progress(change.address, message) })
+            } catch {
+                await failures.add(.error("The old object of \(change.address) could not be deleted",
+                                          detail: "The new object was created and recorded; delete the old one by hand (last known attributes: \(described)): \(error)",
+                                          address: change.address.description))
+            }
+        }
     }
 
     /// Writes what refresh found (changes and deletions made outside Tandem) before changing anything.
@@ -202,16 +228,10 @@ public struct Applier: Sendable {
 
         switch change.action {
         case .replace where change.createBeforeDestroy:
+            // The old object is deleted after every forward change, once its dependents point at the new one.
             let created = try await provider.create(type: address.type, planned: planned, progress: progress)
             try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created,
                                                     dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
-            guard let old = change.before else { return }
-            do {
-                try await provider.delete(type: address.type, prior: old, progress: progress)
-            } catch {
-                throw ProviderError("The new object was created and recorded, but the old one could not be deleted; delete it by hand "
-                                    + "(its last known attributes: \(describe(Plan.mask(old, paths: Set(change.sensitiveAttributes))))): \(error)")
-            }
         case .create, .replace:
             if let old = change.before, change.action == .replace {
                 try await provider.delete(type: address.type, prior: old, progress: progress)

@@ -56,6 +56,12 @@ public struct ConfigurationGraph: Sendable {
             let context = ReferenceContext(module: module, names: instance.repetitionNames, subject: instance.address.description)
             connect(node, instance.declaration.body, context)
             for (dependency, range) in instance.declaration.explicitDependencies {
+                guard dependency.modulePath.isEmpty else {
+                    diagnostics.append(.error("depends_on names resources of this module",
+                                              detail: "\(dependency) is inside a module; depend on the value you need through one of its outputs instead.",
+                                              range: range, address: instance.address.description))
+                    continue
+                }
                 guard module.configuration.resource(dependency) != nil else {
                     let declared = module.configuration.resources.map(\.address.localName)
                     diagnostics.append(.error("Reference to undeclared resource \"\(dependency.localName)\"",
@@ -65,7 +71,14 @@ public struct ConfigurationGraph: Sendable {
                 }
                 var group = dependency.declaration
                 group.modulePath = module.path
-                let keys = dependency.key.map { [$0] } ?? expansion.shape(of: .resource(group)).keys
+                let shape = expansion.shape(of: .resource(group))
+                if let key = dependency.key, shape.keysKnown, !shape.contains(key) {
+                    diagnostics.append(.error("depends_on names no instance \(dependency.localName)\(key)",
+                                              detail: "\(dependency.localName) has \(shape.keys.count) instance(s)\(shape.keys.first.map { _ in ": " + shape.keys.prefix(5).map { $0?.description ?? "(single)" }.joined(separator: ", ") } ?? "").",
+                                              range: range, address: instance.address.description))
+                    continue
+                }
+                let keys = dependency.key.map { [$0] } ?? shape.keys
                 for key in keys {
                     var target = group
                     target.key = key

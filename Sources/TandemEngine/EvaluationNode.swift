@@ -83,12 +83,15 @@ public struct GroupShape: Sendable {
     public var kind: Kind
     /// The instance keys, in order (one nil key for `.single`).
     public let keys: [InstanceKey?]
+    /// False for the stand-in shape `validate` uses when `count`/`for_each` is not known: the group then reads as unknown.
+    public let keysKnown: Bool
     private let members: Set<InstanceKey?>
 
     /// Creates a shape.
-    public init(kind: Kind, keys: [InstanceKey?]) {
+    public init(kind: Kind, keys: [InstanceKey?], keysKnown: Bool = true) {
         self.kind = kind
         self.keys = keys
+        self.keysKnown = keysKnown
         self.members = Set(keys)
     }
 
@@ -99,6 +102,7 @@ public struct GroupShape: Sendable {
 
     /// The group's value from its instances' values.
     public func collect(_ value: (InstanceKey?) -> Value) -> Value {
+        guard keysKnown else { return .unknown }
         switch kind {
         case .single: return keys.first.map { value($0) } ?? .null
         case .list: return .list(keys.map(value))

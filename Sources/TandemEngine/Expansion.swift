@@ -56,7 +56,7 @@ public struct Expansion: Sendable {
         for declaration in module.configuration.resources {
             let group = ResourceAddress(modulePath: module.path, mode: declaration.address.mode, type: declaration.address.type, name: declaration.address.name)
             let keyed = Self.instanceKeys(declaration.repetition, scope: scope, requireKnown: requireKnown, diagnostics: &diagnostics,
-                                          report: reportOnce, subject: declaration.address.description)
+                                          subject: declaration.address.description)
             groups[.resource(group)] = keyed.shape
             let providerKey = rootProviderKey(declaration.providerKey, in: module.path)
             if providerKey == nil, reportOnce, let call = module.call {
@@ -74,7 +74,7 @@ public struct Expansion: Sendable {
         for call in module.configuration.modules {
             guard let child = call.configuration else { continue }
             let keyed = Self.instanceKeys(call.repetition, scope: scope, requireKnown: requireKnown, diagnostics: &diagnostics,
-                                          report: reportOnce, subject: "module.\(call.name)")
+                                          subject: "module.\(call.name)")
             groups[.module(parent: module.path, name: call.name)] = keyed.shape
             if reportOnce { diagnostics.append(contentsOf: Self.checkInputs(of: call, module: child)) }
             for (key, names) in keyed.instances {
@@ -126,18 +126,22 @@ public struct Expansion: Sendable {
         return result
     }
 
-    /// The instances of a declaration: its keys and the `count`/`each` value each instance sees.
+    /// The instances of a declaration: its keys and the `count`/`each` value each instance sees. Problems are reported
+    /// for every module instance (the values differ between instances; identical reports are merged later).
+    /// Messages never quote a key or a count: the value may be sensitive, which is only known later.
     private static func instanceKeys(_ repetition: Repetition?, scope: EvaluationScope, requireKnown: Bool, diagnostics: inout Diagnostics,
-                                     report: Bool, subject: String) -> (shape: GroupShape, instances: [(InstanceKey?, [String: Value])]) {
+                                     subject: String) -> (shape: GroupShape, instances: [(InstanceKey?, [String: Value])]) {
         guard let repetition else { return (GroupShape(kind: .single, keys: [nil]), [(nil, [:])]) }
         var local = Diagnostics()
         let value = Evaluator(scope: scope).evaluate(repetition.expression, diagnostics: &local)
         var problems = local.errors
         var result: [(InstanceKey?, [String: Value])] = []
         let range = repetition.expression.range
-        defer { if report { diagnostics.append(contentsOf: problems) } }
+        defer { diagnostics.append(contentsOf: problems) }
+        // Resources, data sources and module outputs are never known before planning, whatever validate assumes.
+        let readsLateValues = repetition.expression.traversals.contains { !["var", "local", "each", "count", "path"].contains($0.root) }
         if value.containsUnknown, local.isEmpty {
-            if requireKnown {
+            if requireKnown || readsLateValues {
                 problems.append(.error("\(repetition.name) of \(subject) is not known until apply",
                                        detail: "count and for_each decide which instances exist, so they must be known when planning: build them from variables, locals and literals, not from resource attributes, data sources or module outputs.",
                                        range: range))
@@ -146,12 +150,12 @@ public struct Expansion: Sendable {
             let placeholder: (InstanceKey?, [String: Value]) = repetition.isCount
                 ? (.index(0), ["count": .map(["index": .unknown])])
                 : (.key("*"), ["each": .map(["key": .unknown, "value": .unknown])])
-            return (GroupShape(kind: repetition.isCount ? .list : .map, keys: [placeholder.0]), [placeholder])
+            return (GroupShape(kind: repetition.isCount ? .list : .map, keys: [placeholder.0], keysKnown: false), [placeholder])
         }
         switch (repetition, value) {
         case (.count, _):
             guard let count = value.intValue, count >= 0 else {
-                problems.append(.error("Invalid count", detail: "count must be a whole number of at least 0, got \(value.typeName == "number" ? Value.format(number: value.numberValue ?? 0) : value.typeName).", range: range))
+                problems.append(.error("Invalid count", detail: "count must be a whole number of at least 0, got \(value.typeName == "number" ? "a negative or fractional number" : "a \(value.typeName)").", range: range))
                 break
             }
             guard count <= maximumInstances else {
@@ -174,7 +178,7 @@ public struct Expansion: Sendable {
                     break
                 }
                 guard seen.insert(key).inserted else {
-                    problems.append(.error("Duplicate for_each key \"\(key)\"", detail: "Every instance needs its own key; use distinct() or toset().", range: range))
+                    problems.append(.error("Duplicate for_each key", detail: "The list holds the same string twice; every instance needs its own key: use distinct() or toset().", range: range))
                     continue
                 }
                 result.append((.key(key), ["each": .map(["key": .string(key), "value": .string(key)])]))

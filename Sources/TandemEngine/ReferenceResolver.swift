@@ -147,7 +147,8 @@ struct ReferenceResolver {
         case let value where shape.kind == .list: key = value.intValue.map { .index($0) }
         default: key = nil
         }
-        guard let key, shape.contains(key) else { return shape.keys }
-        return [key]
+        guard let key, shape.keysKnown else { return shape.keys }
+        // A key known now that names no instance reads nothing (evaluation reports it if the branch is taken).
+        return shape.contains(key) ? [key] : []
     }
 }

@@ -200,8 +200,9 @@ extension ConfigurationLoader {
                     reported = true
                     continue
                 }
-                guard let text = entry.value.scalar?.text, let address = ResourceAddress(parsing: text), address.mode == .managed else {
-                    diagnostics.append(.error("Invalid address in moved", detail: "Write a resource address such as aws_s3_bucket.replica or module.site[\"eu\"].aws_s3_bucket.replica.",
+                guard let text = entry.value.scalar?.text, let address = ResourceAddress(parsing: text), address.mode == .managed,
+                      address.type != "module" else {
+                    diagnostics.append(.error("Invalid address in moved", detail: "Write a resource address such as aws_s3_bucket.replica or module.site[\"eu\"].aws_s3_bucket.replica; whole modules are moved resource by resource.",
                                               range: entry.value.range))
                     reported = true
                     continue

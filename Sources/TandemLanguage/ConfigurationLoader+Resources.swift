@@ -39,6 +39,10 @@ extension ConfigurationLoader {
                     continue
                 }
                 providerKey = text
+            case "depends_on" where mode == .data:
+                diagnostics.append(.error("depends_on is not supported on data sources",
+                                          detail: "Data sources are read while planning, before anything is applied; refer to the values you need instead.",
+                                          range: field.keyRange))
             case "depends_on":
                 guard case .sequence(let items) = field.value.kind else {
                     diagnostics.append(.error("depends_on must be a list", detail: "Write a list of resource addresses, e.g. [aws_s3_bucket.replica].", range: field.value.range))

@@ -120,6 +120,12 @@ public enum ConfigurationLoader {
                     continue
                 }
                 if block.key == "moved" {
+                    guard isRoot else {
+                        diagnostics.append(.error("moved entries belong in the root module",
+                                                  detail: "Write the full addresses there, e.g. from: module.NAME.TYPE.OLD, to: module.NAME.TYPE.NEW.",
+                                                  range: block.keyRange))
+                        continue
+                    }
                     configuration.moved += moved(block, diagnostics: &diagnostics)
                     continue
                 }

@@ -43,7 +43,12 @@ public indirect enum Expression: Sendable {
     public var traversals: [Traversal] {
         switch self {
         case .literal: return []
-        case .traversal(let t): return [t]
+        case .traversal(let t):
+            // `q[local.k]` reads local.k too.
+            return [t] + t.steps.flatMap { step -> [Traversal] in
+                if case .index(let e) = step { return e.traversals }
+                return []
+            }
         case .template(let parts, _):
             return parts.flatMap { part -> [Traversal] in
                 if case .interpolation(let e) = part { return e.traversals }

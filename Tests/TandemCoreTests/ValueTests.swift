@@ -28,6 +28,7 @@ import TandemCore
         (#"aws_sqs_queue.dlq["eu"]"#, "aws_sqs_queue", "dlq", InstanceKey.key("eu")),
         (#"aws_sqs_queue.dlq["a.b[c]"]"#, "aws_sqs_queue", "dlq", InstanceKey.key("a.b[c]")),
         (#"aws_sqs_queue.dlq["say \"hi\" \\ bye"]"#, "aws_sqs_queue", "dlq", InstanceKey.key(#"say "hi" \ bye"#)),
+        ("aws_sqs_queue.dlq[\"\u{301}x\u{200D}\"]", "aws_sqs_queue", "dlq", InstanceKey.key("\u{301}x\u{200D}")),
         (#"module.site["x.y"].module.inner[2].data.aws_caller_identity.current"#, "aws_caller_identity", "current", nil as InstanceKey?),
     ])
     func resourceAddressesParseAndPrint(text: String, type: String, name: String, key: InstanceKey?) throws {

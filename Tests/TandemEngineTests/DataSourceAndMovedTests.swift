@@ -80,16 +80,26 @@ import TandemTesting
         #expect(try await harness.plan(renamed).hasChanges == false)
     }
 
+    @Test func movedChainsEndAtTheLastAddressInAnyOrder() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        try await harness.converge(try harness.configuration("resources:\n  mem_bucket.a: {name: kept}\n"))
+        let chained = try harness.configuration("resources:\n  mem_bucket.c: {name: kept}\nmoved:\n  - {from: mem_bucket.b, to: mem_bucket.c}\n  - {from: mem_bucket.a, to: mem_bucket.b}\n")
+        let plan = try await harness.plan(chained)
+        #expect(plan.resourceChanges.map { "\($0.action.rawValue) \($0.address) from \($0.movedFrom?.description ?? "-")" } == ["no-op mem_bucket.c from mem_bucket.a"])
+    }
+
     @Test func createBeforeDestroyCreatesTheNewObjectFirst() async throws {
         let harness = EngineHarness()
         defer { harness.cleanUp() }
-        try await harness.converge(try harness.configuration("resources:\n  mem_bucket.b: {name: blue}\n"))
-        let green = try harness.configuration("resources:\n  mem_bucket.b:\n    name: green\n    lifecycle: {create_before_destroy: true}\n")
+        try await harness.converge(try harness.configuration("resources:\n  mem_bucket.b: {name: blue}\n  mem_queue.q: {name: q, dlq_arn: '${mem_bucket.b.arn}'}\n"))
+        let green = try harness.configuration("resources:\n  mem_bucket.b:\n    name: green\n    lifecycle: {create_before_destroy: true}\n  mem_queue.q: {name: q, dlq_arn: '${mem_bucket.b.arn}'}\n")
         let plan = try await harness.plan(green)
         let change = try #require(plan.change("mem_bucket.b"))
         #expect(change.action == .replace && change.createBeforeDestroy && change.glyph == "+/-")
         #expect(try await harness.apply(plan, green).succeeded)
-        #expect(await harness.cloud.operations.suffix(2) == ["create green", "delete blue"])
+        // The old object goes only after what used it points at the new one.
+        #expect(await harness.cloud.operations.suffix(3) == ["create green", "update q", "delete blue"])
         #expect(try harness.store.read()?.resource(address("mem_bucket.b"))?.attributes["name"] == .string("green"))
     }
 }
