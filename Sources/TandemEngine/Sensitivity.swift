@@ -63,11 +63,6 @@ public struct Sensitivity: Sendable {
         }
     }
 
-    /// True when output `name` of the root module carries a sensitive value.
-    public func isSensitiveOutput(_ name: String) -> Bool {
-        sensitiveNodes.contains(.output([], name))
-    }
-
     /// Errors for outputs that show a sensitive value without being declared `sensitive: true`, and for `for_each`
     /// or `count` built from sensitive values (instance keys appear in addresses, which every plan shows).
     public var diagnostics: Diagnostics {

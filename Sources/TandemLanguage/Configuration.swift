@@ -189,11 +189,6 @@ public struct ResourceDeclaration: Sendable {
 
     /// The arguments as one object expression.
     public var body: Expression { .object(arguments, range) }
-
-    /// Resources referenced from the arguments as `TYPE.NAME...`, with where each reference is.
-    public var referencedResources: [(address: ResourceAddress, range: SourceRange)] {
-        body.resourceReferences
-    }
 }
 
 /// A resource's `lifecycle` meta-argument.
@@ -322,21 +317,6 @@ public struct BackendDeclaration: Sendable {
 }
 
 extension Expression {
-    /// Root names that are not resource types.
-    public static let reservedRoots: Set<String> = ["var", "local", "each", "count", "module", "data", "path", "self"]
-
-    /// Resources and data sources referenced anywhere inside the expression, as declarations of the same module.
-    public var resourceReferences: [(address: ResourceAddress, range: SourceRange)] {
-        traversals.compactMap { traversal in
-            if traversal.root == "data", let names = traversal.leadingNames(3) {
-                return (ResourceAddress(mode: .data, type: names[1], name: names[2]), traversal.range)
-            }
-            guard !Self.reservedRoots.contains(traversal.root), traversal.root.contains("_"),
-                  let names = traversal.leadingNames(2) else { return nil }
-            return (ResourceAddress(type: names[0], name: names[1]), traversal.range)
-        }
-    }
-
     /// Local values referenced anywhere inside the expression, as `local.NAME`.
     public var localReferences: [(name: String, range: SourceRange)] {
         traversals.compactMap { traversal in

@@ -37,8 +37,8 @@ import TandemLanguage
         #expect(events.providerKey == "aws.dest")
         #expect(events.range.start == SourcePosition(line: 10, column: 3))
         #expect(events.explicitDependencies.map(\.address.description) == ["aws_sqs_queue.dlq"])
-        #expect(events.referencedResources.map(\.address.description) == ["aws_sqs_queue.dlq"])
-        #expect(events.referencedResources.first?.range.start == SourcePosition(line: 14, column: 33))
+        #expect(events.body.traversals.map(\.text) == ["aws_sqs_queue.dlq.arn"])
+        #expect(events.body.traversals.first?.range.start == SourcePosition(line: 14, column: 33))
         #expect(configuration.outputs.map(\.name) == ["long", "url"])
         #expect(configuration.outputs.first?.sensitive == true)
     }
