@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,37 +37,14 @@ public struct LocalStateStore: StateStore {
         try Self.writeAtomically(try state.encoded(), to: path)
     }
 
-    /// Writes `data` to `path` atomically with mode 0600 (temp file, fsync, rename, fsync directory).
+    /// Writes `data` to `path` atomically with mode 0600 (see `AtomicFile`), creating the directory first.
     public static func writeAtomically(_ data: Data, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let directoryPath = directory.isEmpty ? "." : directory
-        try FileManager.default.createDirectory(atPath: directoryPath, withIntermediateDirectories: true)
-        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw StateError.io(path: temporary, operation: "create", errno: errno) }
-        var written = 0
-        let result: Int32 = data.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 { return errno }
-                written += n
-            }
-            return fsync(fd) == 0 ? 0 : errno
-        }
-        close(fd)
-        guard result == 0 else {
-            unlink(temporary)
-            throw StateError.io(path: temporary, operation: "write", errno: result)
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = errno
-            unlink(temporary)
-            throw StateError.io(path: path, operation: "rename onto", errno: error)
-        }
-        let directoryFD = open(directoryPath, O_RDONLY)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
+        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            throw StateError.io(path: error.path, operation: error.operation, errno: error.errno)
         }
     }
 

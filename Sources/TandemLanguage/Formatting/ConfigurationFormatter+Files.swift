@@ -73,7 +73,10 @@ extension ConfigurationFormatter {
             guard let formatted, formatted != text else { continue }
             if !checkOnly {
                 do {
-                    try AtomicFile.write(formatted, to: path)
+                    // Through a symbolic link to the real file, keeping its permission bits.
+                    let target = (path as NSString).resolvingSymlinksInPath
+                    let mode = (try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? NSNumber)?.uint16Value
+                    try AtomicFile.write(Data(formatted.utf8), to: target, mode: mode_t(mode ?? 0o644))
                 } catch {
                     report.diagnostics.append(.error("Cannot write \"\(path)\"", detail: "\(error)"))
                     continue
