@@ -44,7 +44,7 @@ public struct Applier: Sendable {
                                              parallelism: parallelism, hooks: hooks, failures: failures)) { $1 }
             let deletes = plan.resourceChanges.filter { $0.action == .delete }
             let forwardFailed = outcomes.values.contains { $0 != .succeeded }
-            await deleteReplacedObjects(plan, outcomes: outcomes, keep: forwardFailed, hooks: hooks, failures: failures)
+            await deleteDeposedObjects(plan, outcomes: outcomes, keep: forwardFailed, hooks: hooks, recorder: recorder, failures: failures)
             if !deletes.isEmpty {
                 if forwardFailed && plan.mode == .normal {
                     // Deleting objects the failed changes may still rely on could make things worse; leave them.
@@ -86,27 +86,32 @@ public struct Applier: Sendable {
                            diagnostics: await failures.diagnostics, state: await recorder.state)
     }
 
-    /// Deletes the old objects of `create_before_destroy` replacements that succeeded. When some forward change failed
-    /// they are kept (a dependent may still use one) and reported, since the state no longer lists them.
-    private func deleteReplacedObjects(_ plan: Plan, outcomes: [ResourceAddress: WalkOutcome], keep: Bool, hooks: ApplyHooks,
-                                       failures: FailureLog) async {
-        for change in plan.resourceChanges where change.createBeforeDestroy && outcomes[change.address] == .succeeded {
-            guard let old = change.before else { continue }
-            let described = Self.describe(Plan.mask(old, paths: Set(change.sensitiveAttributes)))
+    /// Deletes deposed objects: those the plan lists (left by an earlier apply) and the old objects of this apply's
+    /// `create_before_destroy` replacements. When some forward change failed they are kept (a dependent may still
+    /// use one); they stay recorded, so the next plan deletes them.
+    private func deleteDeposedObjects(_ plan: Plan, outcomes: [ResourceAddress: WalkOutcome], keep: Bool, hooks: ApplyHooks,
+                                      recorder: StateRecorder, failures: FailureLog) async {
+        let due = Set(plan.deposedDeletes.map(\.address)
+                      + plan.resourceChanges.filter { $0.createBeforeDestroy && outcomes[$0.address] == .succeeded }.map(\.address))
+        for old in await recorder.state.deposed where due.contains(old.address) {
             if keep {
-                await failures.add(.error("The old object of \(change.address) was kept",
-                                          detail: "Its replacement was created, but other changes failed and may still use it. Delete it by hand once they are fixed (last known attributes: \(described)).",
-                                          address: change.address.description))
+                await failures.add(.error("The old object of \(old.address) was kept",
+                                          detail: "Other changes failed and may still use it. It stays recorded as deposed; the next plan deletes it.",
+                                          address: old.address.description))
                 continue
             }
             do {
-                let provider = try await sessions.provider(change.provider)
-                try await provider.delete(type: change.address.type, prior: old,
-                                          progress: ProgressReporter { message in hooks.progress(change.address, message) })
+                let provider = try await sessions.provider(old.provider)
+                hooks.willApply(old.address, .delete)
+                let started = Date()
+                try await provider.delete(type: old.address.type, prior: old.attributes,
+                                          progress: ProgressReporter { message in hooks.progress(old.address, message) })
+                try await recorder.removeDeposed(old)
+                hooks.didApply(old.address, .delete, Date().timeIntervalSince(started), nil)
             } catch {
-                await failures.add(.error("The old object of \(change.address) could not be deleted",
-                                          detail: "The new object was created and recorded; delete the old one by hand (last known attributes: \(described)): \(error)",
-                                          address: change.address.description))
+                await failures.add(.error("The old object of \(old.address) could not be deleted",
+                                          detail: "It stays recorded as deposed; the next plan deletes it. \(error)",
+                                          address: old.address.description))
             }
         }
     }
@@ -228,10 +233,11 @@ public struct Applier: Sendable {
 
         switch change.action {
         case .replace where change.createBeforeDestroy:
-            // The old object is deleted after every forward change, once its dependents point at the new one.
+            // The old object stays recorded as deposed and is deleted after every forward change, once its
+            // dependents point at the new one.
             let created = try await provider.create(type: address.type, planned: planned, progress: progress)
-            try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: created,
-                                                    dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
+            try await recorder.replaceDeposing(ResourceState(address: address, provider: change.provider, attributes: created,
+                                                             dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
         case .create, .replace:
             if let old = change.before, change.action == .replace {
                 try await provider.delete(type: address.type, prior: old, progress: progress)
@@ -253,13 +259,6 @@ public struct Applier: Sendable {
         case .noop, .delete:
             break
         }
-    }
-
-    /// A value as compact JSON, for messages.
-    private static func describe(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
     }
 
     /// Apply carries out the reviewed plan: the configuration evaluated now (with the values that were unknown at plan

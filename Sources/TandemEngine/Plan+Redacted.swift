@@ -11,18 +11,8 @@ extension Plan {
         copy.variables = variables.reduce(into: [:]) { result, entry in
             result[entry.key] = sensitiveVariables.contains(entry.key) ? Self.sensitiveMarker : entry.value
         }
-        copy.resourceChanges = resourceChanges.map { change in
-            var change = change
-            let paths = Set(change.sensitiveAttributes)
-            change.before = change.before.map { Self.mask($0, paths: paths) }
-            change.after = change.after.map { planned in
-                var planned = planned
-                planned.known = Self.mask(planned.known, paths: paths)
-                return planned
-            }
-            change.attributeChanges = change.attributeChanges.map(Self.mask)
-            return change
-        }
+        copy.resourceChanges = resourceChanges.map(Self.mask)
+        copy.deposedDeletes = deposedDeletes.map(Self.mask)
         copy.drift = drift.map { drift in
             var drift = drift
             drift.attributeChanges = drift.attributeChanges.map(Self.mask)
@@ -39,6 +29,19 @@ extension Plan {
         copy.refreshedState = [:]
         copy.dataSources = [:]
         return copy
+    }
+
+    private static func mask(_ change: ResourceChange) -> ResourceChange {
+        var change = change
+        let paths = Set(change.sensitiveAttributes)
+        change.before = change.before.map { Self.mask($0, paths: paths) }
+        change.after = change.after.map { planned in
+            var planned = planned
+            planned.known = Self.mask(planned.known, paths: paths)
+            return planned
+        }
+        change.attributeChanges = change.attributeChanges.map(Self.mask)
+        return change
     }
 
     private static func mask(_ change: AttributeChange) -> AttributeChange {

@@ -278,6 +278,9 @@ public struct Plan: Codable, Sendable, Equatable {
     public var drift: [ResourceDrift]
     /// Resource changes, sorted by address.
     public var resourceChanges: [ResourceChange]
+    /// Deletes of deposed objects: old objects of `create_before_destroy` replacements an earlier apply did not get
+    /// to delete. Kept apart because their addresses are also in `resourceChanges` (the replacement).
+    public var deposedDeletes: [ResourceChange]
     /// Output changes, sorted by name.
     public var outputChanges: [OutputChange]
     /// Refreshed attributes of every managed resource by address (what a refresh-only apply writes to state).
@@ -291,8 +294,9 @@ public struct Plan: Codable, Sendable, Equatable {
     public init(id: String = UUID().uuidString.lowercased(), createdAt: Date = Date(), mode: PlanMode, stamp: PlanStamp,
                 variables: [String: Value], sensitiveVariables: [String], targets: [ResourceAddress], drift: [ResourceDrift],
                 resourceChanges: [ResourceChange], outputChanges: [OutputChange], refreshedState: [String: Value],
-                dataSources: [String: Value] = [:], warnings: [Diagnostic]) {
+                dataSources: [String: Value] = [:], deposedDeletes: [ResourceChange] = [], warnings: [Diagnostic]) {
         self.dataSources = dataSources
+        self.deposedDeletes = deposedDeletes
         self.formatVersion = Self.currentFormatVersion
         self.id = id
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
@@ -318,6 +322,7 @@ public struct Plan: Codable, Sendable, Equatable {
         case outputChanges = "output_changes"
         case refreshedState = "refreshed_state"
         case dataSources = "data_sources"
+        case deposedDeletes = "deposed_deletes"
     }
 
     /// True when applying would change resources, outputs or (refresh-only) the state.
@@ -326,12 +331,13 @@ public struct Plan: Codable, Sendable, Equatable {
         case .refreshOnly:
             return !drift.isEmpty
         case .normal, .destroy:
-            return resourceChanges.contains { $0.action != .noop || $0.movedFrom != nil } || outputChanges.contains { $0.action != .noop }
+            return resourceChanges.contains { $0.action != .noop || $0.movedFrom != nil } || !deposedDeletes.isEmpty
+                || outputChanges.contains { $0.action != .noop }
         }
     }
 
-    /// The number of resources per action.
+    /// The number of resources per action (deposed objects count as deletes).
     public var counts: [ChangeAction: Int] {
-        resourceChanges.reduce(into: [:]) { $0[$1.action, default: 0] += 1 }
+        (resourceChanges + deposedDeletes).reduce(into: [:]) { $0[$1.action, default: 0] += 1 }
     }
 }

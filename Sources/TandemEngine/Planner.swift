@@ -139,6 +139,8 @@ public struct Planner: Sendable {
                 diagnostics.append(Self.preventedDestroy(change.address, range: guarded, because: "this plan deletes it"))
             }
         }
+        var deposedDeletes = request.mode == .refreshOnly ? [] : try await deposedObjects(prior, refresh: request.refresh)
+        if let scopeOfTargets { deposedDeletes = deposedDeletes.filter { scopeOfTargets.contains($0.address) } }
         // A refresh-only plan only accepts live values: it carries the drift, no resource changes.
         if request.mode == .refreshOnly { changes = [] }
         let reportedDrift = scopeOfTargets.map { kept in drift.filter { kept.contains($0.address) } } ?? drift
@@ -160,7 +162,28 @@ public struct Planner: Sendable {
             outputChanges: outputChanges,
             refreshedState: Dictionary(uniqueKeysWithValues: refreshed.map { ($0.key.description, $0.value) }),
             dataSources: dataSources,
+            deposedDeletes: deposedDeletes,
             warnings: diagnostics.warnings)
+    }
+
+    /// Deletes for the deposed objects of the state that still exist (old objects of interrupted
+    /// `create_before_destroy` replacements).
+    private func deposedObjects(_ state: StateFile, refresh: Bool) async throws -> [ResourceChange] {
+        var result: [ResourceChange] = []
+        for old in state.deposed {
+            var live: Value? = old.attributes
+            if refresh {
+                do {
+                    live = try await sessions.provider(old.provider).read(type: old.address.type, current: old.attributes)
+                } catch {
+                    throw Diagnostics(EngineErrors.diagnostics(for: error, address: old.address, operation: "refresh"))
+                }
+            }
+            guard let live else { continue }
+            result.append(ResourceChange(address: old.address, provider: old.provider, action: .delete, before: live, after: nil,
+                                         attributeChanges: [], dependencies: old.dependencies, sensitiveAttributes: old.sensitiveAttributes))
+        }
+        return result
     }
 
     /// Reads a data source instance; its arguments must be known while planning.

@@ -21,6 +21,21 @@ public actor StateRecorder {
         try persist()
     }
 
+    /// Records `replacement` at its address and keeps the object it replaces as deposed, in one write, so an
+    /// interruption before the old object is deleted leaves it recorded (the next plan deletes it).
+    public func replaceDeposing(_ replacement: ResourceState) throws {
+        if let old = state.resource(replacement.address) { state.deposed.append(old) }
+        state.upsert(replacement)
+        try persist()
+    }
+
+    /// Records that the deposed object `old` was deleted.
+    public func removeDeposed(_ old: ResourceState) throws {
+        guard let index = state.deposed.firstIndex(of: old) else { return }
+        state.deposed.remove(at: index)
+        try persist()
+    }
+
     /// Records that a resource no longer exists.
     public func remove(_ address: ResourceAddress) throws {
         guard state.remove(address) else { return }

@@ -20,6 +20,9 @@ public struct StateFile: Codable, Sendable, Equatable {
     public var outputs: [String: OutputState]
     /// Ids of saved plans already applied to this state (most recent last), so a plan file is single-use.
     public var appliedPlans: [String]
+    /// Old objects of `create_before_destroy` replacements whose replacement exists but which are not deleted yet
+    /// (the apply was interrupted or the delete failed); the next plan deletes them.
+    public var deposed: [ResourceState]
 
     /// A new, empty state with a fresh lineage.
     public init(lineage: String = UUID().uuidString.lowercased()) {
@@ -29,12 +32,26 @@ public struct StateFile: Codable, Sendable, Equatable {
         self.resources = []
         self.outputs = [:]
         self.appliedPlans = []
+        self.deposed = []
     }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
         case lineage, serial, resources, outputs
         case appliedPlans = "applied_plans"
+        case deposed
+    }
+
+    /// Decodes a state; `deposed` may be absent (files written before it existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        lineage = try container.decode(String.self, forKey: .lineage)
+        serial = try container.decode(Int.self, forKey: .serial)
+        resources = try container.decode([ResourceState].self, forKey: .resources)
+        outputs = try container.decode([String: OutputState].self, forKey: .outputs)
+        appliedPlans = try container.decode([String].self, forKey: .appliedPlans)
+        deposed = try container.decodeIfPresent([ResourceState].self, forKey: .deposed) ?? []
     }
 
     /// The resource at `address`, if managed.

@@ -101,5 +101,30 @@ import TandemTesting
         // The old object goes only after what used it points at the new one.
         #expect(await harness.cloud.operations.suffix(3) == ["create green", "update q", "delete blue"])
         #expect(try harness.store.read()?.resource(address("mem_bucket.b"))?.attributes["name"] == .string("green"))
+        #expect(try harness.store.read()?.deposed.isEmpty == true)
+    }
+
+    @Test func anOldObjectThatCouldNotBeDeletedStaysRecordedAndTheNextPlanDeletesIt() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        try await harness.converge(try harness.configuration("resources:\n  mem_bucket.b: {name: blue}\n"))
+        let green = try harness.configuration("resources:\n  mem_bucket.b:\n    name: green\n    lifecycle: {create_before_destroy: true}\n")
+        await harness.cloud.fail("delete blue")
+        let failed = try await harness.apply(try await harness.plan(green), green)
+        #expect(!failed.succeeded)
+        #expect(failed.diagnostics.errors.map(\.summary) == ["The old object of mem_bucket.b could not be deleted"])
+        // Nothing is forgotten: the new object is recorded, the old one stays recorded as deposed.
+        let state = try #require(try harness.store.read())
+        #expect(state.resource(address("mem_bucket.b"))?.attributes["name"] == .string("green"))
+        #expect(state.deposed.map { $0.attributes["name"] } == [.string("blue")])
+
+        await harness.cloud.recover("delete blue")
+        let cleanUp = try await harness.plan(green)
+        #expect(cleanUp.hasChanges && cleanUp.counts[.delete] == 1)
+        #expect(cleanUp.deposedDeletes.map { $0.before?["name"] } == [.string("blue")])
+        #expect(try await harness.apply(cleanUp, green).succeeded)
+        #expect(await harness.cloud.object(type: "mem_bucket", name: "blue") == nil)
+        #expect(try harness.store.read()?.deposed.isEmpty == true)
+        #expect(try await harness.plan(green).hasChanges == false)
     }
 }

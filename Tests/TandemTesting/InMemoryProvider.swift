@@ -141,6 +141,9 @@ public actor InMemoryCloud {
     /// Makes `OPERATION NAME` (e.g. `create b`) fail from now on.
     public func fail(_ operationAndName: String) { failing.insert(operationAndName) }
 
+    /// Lets `OPERATION NAME` succeed again.
+    public func recover(_ operationAndName: String) { failing.remove(operationAndName) }
+
     func check(operation: String, name: String) throws {
         if failing.contains("\(operation) \(name)") { throw ProviderError("injected failure: \(operation) \(name)") }
     }

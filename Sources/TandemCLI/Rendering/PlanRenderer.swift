@@ -33,7 +33,7 @@ struct PlanRenderer {
             lines.append(contentsOf: renderDrift(plan.drift))
             lines.append("")
         }
-        let changes = plan.resourceChanges.filter { $0.action != .noop || $0.movedFrom != nil }
+        let changes = plan.resourceChanges.filter { $0.action != .noop || $0.movedFrom != nil } + plan.deposedDeletes
         let outputs = plan.outputChanges.filter { $0.action != .noop }
         if plan.mode == .refreshOnly {
             lines.append(plan.drift.isEmpty
@@ -48,7 +48,7 @@ struct PlanRenderer {
         if !changes.isEmpty {
             lines.append("Tandem will perform the following actions:")
             lines.append("")
-            for change in changes { lines.append(contentsOf: render(change)); lines.append("") }
+            for change in changes { lines.append(contentsOf: render(change, deposed: plan.deposedDeletes.contains(change))); lines.append("") }
             let counts = plan.counts
             let moves = changes.filter { $0.movedFrom != nil }.count
             lines.append(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
@@ -69,9 +69,9 @@ struct PlanRenderer {
         return lines.joined(separator: "\n")
     }
 
-    private func render(_ change: ResourceChange) -> [String] {
+    private func render(_ change: ResourceChange, deposed: Bool) -> [String] {
         let style = color(for: change.action)
-        var headline = "# \(change.address) \(change.action == .noop ? "" : sentence(for: change.action))"
+        var headline = "# \(change.address)\(deposed ? " (deposed: the old object of an interrupted replacement)" : "") \(change.action == .noop ? "" : sentence(for: change.action))"
         if let old = change.movedFrom { headline += change.action == .noop ? "has moved from \(old)" : " (moved from \(old))" }
         if change.createBeforeDestroy { headline += " (the new object is created before the old one is deleted)" }
         var lines = ["  " + terminal.styled(headline, .bold)]
