@@ -12,17 +12,20 @@ struct CommandContext {
     let terminal: Terminal
     let environment: [String: String]
     let registry = ProviderRegistry([AWSProvider()])
+    /// The state store of the selected workspace (see `Self.store(for:)`), chosen once per command.
+    let store: LocalStateStore
     private(set) var sources: [String: String] = [:]
 
     init(_ options: GlobalOptions) {
         self.options = options
         self.environment = ProcessInfo.processInfo.environment
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
+        self.store = Self.store(for: options)
     }
 
     /// The state store of the selected workspace: `--state`, else the configuration's `backend:` block, else
     /// `state/WORKSPACE.json` in the configuration directory.
-    var store: LocalStateStore {
+    private static func store(for options: GlobalOptions) -> LocalStateStore {
         if let path = options.statePath { return LocalStateStore(path: path) }
         let base = options.directory
         func inBase(_ path: String) -> String { path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path) }
