@@ -16,12 +16,48 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
 
     var sqs: SQSClient { SQSClient(configuration: settings, transport: transport) }
 
+    var iam: IAMClient { IAMClient(configuration: settings, transport: transport) }
+
+    /// Retries for eventual consistency, with AWS-sized pauses.
+    let consistency = EventualConsistency()
+
+    /// A client for the region bucket `name` lives in; nil when the bucket does not exist.
+    func s3(locating name: String) async throws -> S3Client? {
+        let probe = s3()
+        guard try await probe.bucketExists(name) else { return nil }
+        return s3(region: try await probe.getBucketLocation(name))
+    }
+
     private func resource(_ type: String) throws -> any AWSResource {
         switch type {
         case S3BucketResource.typeName: return S3BucketResource(provider: self)
+        case S3BucketNotificationResource.typeName: return S3BucketNotificationResource(provider: self)
+        case S3BucketReplicationResource.typeName: return S3BucketReplicationResource(provider: self)
         case SQSQueueResource.typeName: return SQSQueueResource(provider: self)
+        case SQSQueuePolicyResource.typeName: return SQSQueuePolicyResource(provider: self)
+        case IAMUserResource.typeName: return IAMUserResource(provider: self)
+        case IAMRoleResource.typeName: return IAMRoleResource(provider: self)
+        case IAMInlinePolicyResource.Owner.user.typeName: return IAMInlinePolicyResource(provider: self, owner: .user)
+        case IAMInlinePolicyResource.Owner.role.typeName: return IAMInlinePolicyResource(provider: self, owner: .role)
+        case IAMAccessKeyResource.typeName: return IAMAccessKeyResource(provider: self)
         default: throw ProviderError("The aws provider has no resource type \(type)")
         }
+    }
+
+    /// The attribute an import id names, per type that can be imported.
+    private static let importArguments: [String: String] = [
+        S3BucketResource.typeName: "bucket", S3BucketNotificationResource.typeName: "bucket", S3BucketReplicationResource.typeName: "bucket",
+        SQSQueueResource.typeName: "name", SQSQueuePolicyResource.typeName: "queue_url",
+        IAMUserResource.typeName: "name", IAMRoleResource.typeName: "name",
+    ]
+
+    func importObject(type: String, id: String) async throws -> Value? {
+        guard let argument = Self.importArguments[type] else {
+            throw ProviderError("\(type) cannot be imported\(type == IAMAccessKeyResource.typeName ? " (AWS never shows a secret again; create a new key instead)" : "")")
+        }
+        // A queue may be named by its URL too.
+        let name = type == SQSQueueResource.typeName ? (ARN.queueName(url: id) ?? id) : id
+        return try await read(type: type, current: .map([argument: .string(name)]))
     }
 
     func read(type: String, current: Value) async throws -> Value? {
@@ -41,9 +77,14 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     }
 
     func readDataSource(type: String, arguments: Value) async throws -> Value {
-        guard type == CallerIdentityDataSource.typeName else { throw ProviderError("The aws provider has no data source \(type)") }
-        return try await AWSErrors.translating {
-            try await CallerIdentityDataSource.read(with: STSClient(configuration: settings, transport: transport))
+        try await AWSErrors.translating {
+            if type == CallerIdentityDataSource.typeName {
+                return try await CallerIdentityDataSource.read(with: STSClient(configuration: settings, transport: transport))
+            }
+            guard let lookup = LookupDataSource.all.first(where: { $0.typeName == type }) else {
+                throw ProviderError("The aws provider has no data source \(type)")
+            }
+            return try await lookup.read(arguments, with: try resource(type))
         }
     }
 

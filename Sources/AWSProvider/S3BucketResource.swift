@@ -2,7 +2,8 @@ import AWSClient
 import TandemCore
 import TandemEngine
 
-/// `aws_s3_bucket`: a bucket with versioning, default encryption, public access block and tags.
+/// `aws_s3_bucket`: a bucket with versioning, default encryption, public access block, bucket policy, ownership
+/// controls, lifecycle rules and tags. `force_destroy` lets destroy empty it (every version) first.
 struct S3BucketResource: AWSResource {
     static let typeName = "aws_s3_bucket"
 
@@ -22,6 +23,13 @@ struct S3BucketResource: AWSResource {
             "block_public_policy": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
             "restrict_public_buckets": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
         ]), .optional, description: "Public access block; removing it from the configuration deletes it."),
+        "policy": AttributeSchema(.policyDocument, .optional, description: "Bucket policy; written after the public access block."),
+        "ownership_controls": AttributeSchema(.string, .optionalComputed, allowedValues: ["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"],
+                                              description: "Object ownership; unset keeps the live setting."),
+        "lifecycle_rule": AttributeSchema(.list(.object(S3Lifecycle.ruleSchema)), .optional, defaultValue: .list([]),
+                                          description: "Lifecycle rules; an empty list removes the configuration."),
+        "force_destroy": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
+                                         description: "Destroy deletes every object version first; otherwise a non-empty bucket is not deleted."),
         "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
         "arn": AttributeSchema(.string, .computed),
     ], description: "An S3 bucket")
@@ -38,12 +46,20 @@ struct S3BucketResource: AWSResource {
         async let encryption = s3.getBucketEncryption(name)
         async let publicAccessBlock = s3.getPublicAccessBlock(name)
         async let tags = s3.getBucketTagging(name)
+        async let policy = s3.getBucketPolicy(name)
+        async let ownership = s3.getBucketOwnershipControls(name)
+        async let lifecycle = s3.getBucketLifecycle(name)
         return .map([
             "bucket": .string(name),
             "region": .string(region),
             "versioning": try await versioning.map(Value.string) ?? .null,
             "encryption": Self.value(of: try await encryption),
             "public_access_block": Self.value(of: try await publicAccessBlock),
+            "policy": AWSPolicy.read(try await policy),
+            "ownership_controls": try await ownership.map(Value.string) ?? .null,
+            "lifecycle_rule": .list((try await lifecycle ?? []).map(S3Lifecycle.value(of:))),
+            // Not an S3 setting: what the configuration asked destroy to do.
+            "force_destroy": current["force_destroy"].boolValue.map(Value.bool) ?? .bool(false),
             "tags": .map(try await tags.mapValues(Value.string)),
             "arn": .string("arn:aws:s3:::\(name)"),
         ])
@@ -56,39 +72,56 @@ struct S3BucketResource: AWSResource {
         // CreateBucket succeeds for a bucket the caller already owns (us-east-1); never take one over silently.
         if try await s3.bucketExists(name) {
             throw ProviderError("Bucket \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
-                                + "Choose another name, or remove the object first.", attributePath: "bucket")
+                                + "Choose another name, or adopt it with tandem import.", attributePath: "bucket")
         }
         try await s3.createBucket(name, locationConstraint: region)
-        var withRegion = planned
-        if case .map(var entries) = planned {
-            entries["region"] = .string(region)
-            withRegion = .map(entries)
-        }
-        try await configure(name: name, s3: s3, prior: nil, planned: withRegion)
-        return try await readBack(name: name, region: region, progress: progress)
+        let withRegion = Self.setting(region: region, in: planned)
+        try await configure(name: name, s3: s3, prior: nil, planned: withRegion, progress: progress)
+        return try await readBack(planned: withRegion, progress: progress)
     }
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
         let name = prior["bucket"].stringValue ?? ""
         let region = prior["region"].stringValue ?? provider.settings.region
-        try await configure(name: name, s3: provider.s3(region: region), prior: prior, planned: planned)
-        return try await readBack(name: name, region: region, progress: progress)
+        try await configure(name: name, s3: provider.s3(region: region), prior: prior, planned: planned, progress: progress)
+        let withRegion = Self.setting(region: region, in: planned)
+        return try await readBack(planned: withRegion, progress: progress)
     }
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         let name = prior["bucket"].stringValue ?? ""
         let s3 = provider.s3(region: prior["region"].stringValue)
         do {
+            if prior["force_destroy"] == .bool(true) { try await empty(name, s3: s3, progress: progress) }
             try await s3.deleteBucket(name)
         } catch let error as AWSServiceError where error.code == "BucketNotEmpty" {
-            throw ProviderError("Bucket \(name) is not empty (\(error.code)); empty it first. Tandem does not delete objects it did not create.")
+            throw ProviderError("Bucket \(name) is not empty (\(error.code)). Empty it first, or set force_destroy: true and apply before destroying.")
         } catch let error as AWSServiceError where error.code == "NoSuchBucket" {
             return
         }
     }
 
+    /// Deletes every object version and delete marker, a page (up to 1,000) at a time.
+    private func empty(_ name: String, s3: S3Client, progress: ProgressReporter) async throws {
+        var keyMarker: String?
+        var versionMarker: String?
+        var deleted = 0
+        repeat {
+            let page = try await s3.listObjectVersions(name, keyMarker: keyMarker, versionIDMarker: versionMarker)
+            if !page.objects.isEmpty {
+                let failures = try await s3.deleteObjects(name, page.objects)
+                guard failures.isEmpty else {
+                    throw ProviderError("force_destroy could not delete \(failures.count) object version(s) of \(name): \(failures.prefix(5).joined(separator: "; "))")
+                }
+                deleted += page.objects.count
+                progress("force_destroy: deleted \(deleted) object version(s) so far")
+            }
+            (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
+        } while keyMarker != nil || versionMarker != nil
+    }
+
     /// Applies each sub-configuration that differs from `prior` (all that are set, for a new bucket).
-    private func configure(name: String, s3: S3Client, prior: Value?, planned: Value) async throws {
+    private func configure(name: String, s3: S3Client, prior: Value?, planned: Value, progress: ProgressReporter) async throws {
         func changed(_ key: String) -> Bool { prior?[key] != planned[key] }
         if changed("versioning"), let status = planned["versioning"].stringValue {
             try await s3.putBucketVersioning(name, status: status)
@@ -107,6 +140,28 @@ struct S3BucketResource: AWSResource {
                 try await s3.deletePublicAccessBlock(name)
             }
         }
+        if let ownership = planned["ownership_controls"].stringValue, changed("ownership_controls") {
+            try await s3.putBucketOwnershipControls(name, objectOwnership: ownership)
+        }
+        // After the public access block: a policy granting public access is refused while the block forbids it.
+        if changed("policy") {
+            if planned["policy"].mapValue != nil {
+                let policy = try AWSPolicy.text(planned["policy"])
+                try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "PutBucketPolicy", progress: progress) {
+                    try await s3.putBucketPolicy(name, policy: policy)
+                }
+            } else if prior != nil {
+                try await s3.deleteBucketPolicy(name)
+            }
+        }
+        if changed("lifecycle_rule") {
+            let rules = (planned["lifecycle_rule"].listValue ?? []).map(S3Lifecycle.rule(from:))
+            if !rules.isEmpty {
+                try await s3.putBucketLifecycle(name, rules: rules)
+            } else if prior != nil {
+                try await s3.deleteBucketLifecycle(name)
+            }
+        }
         if changed("tags") {
             let tags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
             if tags.isEmpty {
@@ -117,10 +172,18 @@ struct S3BucketResource: AWSResource {
         }
     }
 
+    /// `planned` with the region the bucket lives in.
+    private static func setting(region: String, in planned: Value) -> Value {
+        guard case .map(var entries) = planned else { return planned }
+        entries["region"] = .string(region)
+        return .map(entries)
+    }
+
     /// Reads the bucket after a write, retrying briefly while a new bucket is not yet visible (eventual consistency).
-    private func readBack(name: String, region: String, progress: ProgressReporter) async throws -> Value {
+    private func readBack(planned: Value, progress: ProgressReporter) async throws -> Value {
+        let name = planned["bucket"].stringValue ?? ""
         for attempt in 1...5 {
-            if let value = try await read(current: .map(["bucket": .string(name), "region": .string(region)])) { return value }
+            if let value = try await read(current: planned) { return value }
             progress("bucket \(name) not visible yet after create; retrying (\(attempt)/5)")
             try await Task.sleep(for: .milliseconds(200 * attempt))
         }

@@ -3,7 +3,8 @@ import Foundation
 import TandemCore
 import TandemEngine
 
-/// `aws_sqs_queue`: a queue with its attributes, redrive policy and tags; exposes `arn` and `url`.
+/// `aws_sqs_queue`: a queue with its attributes, access policy, redrive and redrive-allow policies and tags; exposes
+/// `arn` and `url`.
 struct SQSQueueResource: AWSResource {
     static let typeName = "aws_sqs_queue"
 
@@ -25,6 +26,12 @@ struct SQSQueueResource: AWSResource {
             "dead_letter_target_arn": AttributeSchema(.string, .required),
             "max_receive_count": AttributeSchema(.number, .required),
         ]), .optional, description: "Dead-letter queue and how many receives before a message moves there."),
+        "redrive_allow_policy": AttributeSchema(.object([
+            "redrive_permission": AttributeSchema(.string, .required, allowedValues: ["allowAll", "denyAll", "byQueue"]),
+            "source_queue_arns": AttributeSchema(.list(.string), .optional, defaultValue: .list([])),
+        ]), .optional, description: "Which source queues may use this queue as their dead-letter queue."),
+        "policy": AttributeSchema(.policyDocument, .optionalComputed,
+                                  description: "Access policy. Unset leaves the live policy alone (so aws_sqs_queue_policy can own it)."),
         "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
         "arn": AttributeSchema(.string, .computed),
         "url": AttributeSchema(.string, .computed),
@@ -52,6 +59,8 @@ struct SQSQueueResource: AWSResource {
             "fifo_queue": .bool(attributes["FifoQueue"] == "true"),
             "tags": .map(tags.mapValues(Value.string)),
             "redrive_policy": Self.redrivePolicy(from: attributes["RedrivePolicy"]),
+            "redrive_allow_policy": Self.redriveAllowPolicy(from: attributes["RedriveAllowPolicy"]),
+            "policy": AWSPolicy.read(attributes["Policy"]),
         ]
         for (key, sqsName) in Self.numericAttributes {
             value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
@@ -63,7 +72,7 @@ struct SQSQueueResource: AWSResource {
         let name = planned["name"].stringValue ?? ""
         var attributes = try Self.sqsAttributes(from: planned, comparedTo: nil)
         if planned["fifo_queue"] == .bool(true) { attributes["FifoQueue"] = "true" }
-        let tags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
+        let tags = Tags.strings(planned["tags"])
         // CreateQueue returns an existing queue with the same attributes; never take one over silently.
         if try await provider.sqs.queueURL(name: name) != nil {
             throw ProviderError("Queue \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
@@ -89,12 +98,9 @@ struct SQSQueueResource: AWSResource {
         }
         let attributes = try Self.sqsAttributes(from: planned, comparedTo: prior)
         if !attributes.isEmpty { try await provider.sqs.setQueueAttributes(queueURL: url, attributes: attributes) }
-        let oldTags = (prior["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
-        let newTags = (planned["tags"].mapValue ?? [:]).compactMapValues(\.stringValue)
-        let removed = Set(oldTags.keys).subtracting(newTags.keys)
-        if !removed.isEmpty { try await provider.sqs.untagQueue(queueURL: url, keys: removed.sorted()) }
-        let changedTags = newTags.filter { oldTags[$0.key] != $0.value }
-        if !changedTags.isEmpty { try await provider.sqs.tagQueue(queueURL: url, tags: changedTags) }
+        let change = Tags.change(from: prior["tags"], to: planned["tags"])
+        if !change.removed.isEmpty { try await provider.sqs.untagQueue(queueURL: url, keys: change.removed) }
+        if !change.set.isEmpty { try await provider.sqs.tagQueue(queueURL: url, tags: change.set) }
         return try await readBack(name: name)
     }
 
@@ -131,7 +137,28 @@ struct SQSQueueResource: AWSResource {
                 attributes["RedrivePolicy"] = ""
             }
         }
+        if prior?["redrive_allow_policy"] != planned["redrive_allow_policy"] {
+            let policy = planned["redrive_allow_policy"]
+            if let permission = policy["redrive_permission"].stringValue {
+                var json: [String: Value] = ["redrivePermission": .string(permission)]
+                if permission == "byQueue" { json["sourceQueueArns"] = policy["source_queue_arns"] }
+                attributes["RedriveAllowPolicy"] = try Value.map(json).canonicalJSON()
+            } else if prior != nil {
+                attributes["RedriveAllowPolicy"] = ""
+            }
+        }
+        if prior?["policy"] != planned["policy"], planned["policy"].mapValue != nil {
+            attributes["Policy"] = try AWSPolicy.text(planned["policy"])
+        }
         return attributes
+    }
+
+    /// Parses the server's RedriveAllowPolicy JSON.
+    static func redriveAllowPolicy(from json: String?) -> Value {
+        guard let json, !json.isEmpty, let parsed = try? Value(jsonString: json), let permission = parsed["redrivePermission"].stringValue else {
+            return .null
+        }
+        return .map(["redrive_permission": .string(permission), "source_queue_arns": parsed["sourceQueueArns"].listValue.map(Value.list) ?? .list([])])
     }
 
     /// Parses the server's RedrivePolicy JSON (whatever its spacing, and a count as number or string).

@@ -105,6 +105,9 @@ public struct Planner: Sendable {
                 diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
                 let configured = ResourceEvaluation.ignoringChanges(evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics),
                                                                     prior: before, lifecycle: resource.lifecycle, schema: schema)
+                for problem in registry.providers[address.providerName]?.validate(type: address.type, configuration: configured) ?? [] {
+                    diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem, address: address, operation: "validation", declaration: resource))
+                }
                 let defaults = try await sessions.provider(instance.providerKey).defaults(type: address.type)
                 let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
                 if action == .replace, let guarded = resource.lifecycle.preventDestroy {
@@ -132,6 +135,7 @@ public struct Planner: Sendable {
                 attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: paths),
                 dependencies: resource.dependencies, sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[resource.address]))
         }
+        ImplicitOrdering.addDependencies(to: &changes, registry: registry)
         let scopeOfTargets = Self.targetScope(targets, mode: request.mode, graph: graph.resourceGraph, state: prior)
         if let scopeOfTargets { changes = changes.filter { scopeOfTargets.contains($0.address) } }
         for change in changes where change.action == .delete {

@@ -17,6 +17,11 @@ public protocol Provider: Sendable {
     func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider
     /// Facts a reviewer should know about a planned change, such as a wait the service will impose.
     func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String]
+    /// Order the service needs between this resource and others, from its (planned or prior) attributes.
+    func ordering(type: String, value: Value) -> OrderingKeys
+    /// Rules the service enforces across attributes (beyond types and allowed values), checked while planning so a
+    /// bad combination is reported at its source before anything changes. Parts may be unknown; skip those.
+    func validate(type: String, configuration: Value) -> [ProviderError]
 }
 
 /// A provider configured with credentials and endpoints, ready to manage resources.
@@ -30,6 +35,9 @@ public protocol ConfiguredProvider: Sendable {
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
     /// Deletes a resource.
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws
+    /// Reads an existing object to bring under management (`tandem import`) from the id users know it by (a bucket
+    /// or queue name, a user or role name); nil when there is no such object.
+    func importObject(type: String, id: String) async throws -> Value?
     /// Looks up an existing object for a data source from its arguments and returns all its attributes; throws a
     /// `ProviderError` when there is no such object.
     func readDataSource(type: String, arguments: Value) async throws -> Value
@@ -43,6 +51,10 @@ public protocol ConfiguredProvider: Sendable {
 extension Provider {
     /// No data sources unless the provider declares some.
     public var dataSourceSchemas: [String: ResourceSchema] { [:] }
+    /// No order beyond the references in the configuration unless the provider declares some.
+    public func ordering(type: String, value: Value) -> OrderingKeys { OrderingKeys() }
+    /// No rules beyond the schema unless the provider declares some.
+    public func validate(type: String, configuration: Value) -> [ProviderError] { [] }
 }
 
 /// Lets a provider tell the user what it is waiting for (retries, eventual consistency) while an operation runs.

@@ -14,6 +14,9 @@ public indirect enum AttributeType: Sendable, Equatable, CustomStringConvertible
     case map(AttributeType)
     /// A nested block with its own attributes.
     case object([String: AttributeSchema])
+    /// An IAM-grammar policy document written as a map (or JSON text), kept in `PolicyDocument` normal form so
+    /// equivalent documents compare equal.
+    case policyDocument
 
     /// The type as users write it in messages.
     public var description: String {
@@ -24,6 +27,7 @@ public indirect enum AttributeType: Sendable, Equatable, CustomStringConvertible
         case .list(let element): return "list of \(element)"
         case .map(let element): return "map of \(element)"
         case .object: return "map (block)"
+        case .policyDocument: return "policy document (map)"
         }
     }
 }

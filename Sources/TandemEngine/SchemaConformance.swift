@@ -121,6 +121,49 @@ public struct SchemaConformance {
         case .object(let attributes):
             guard case .map = value else { return mismatch() }
             return conformBlock(value, expression: expression, attributes: attributes, path: path, diagnostics: &diagnostics)
+        case .policyDocument:
+            return conformPolicy(value, expression: expression, path: path, diagnostics: &diagnostics)
         }
+    }
+
+    /// A policy written as a map, or as JSON text (e.g. from `file()`), in normal form; errors point at the
+    /// offending element when it is written in the configuration.
+    private func conformPolicy(_ value: Value, expression: Expression, path: String, diagnostics: inout Diagnostics) -> Value {
+        var document = value
+        if case .string(let text) = value {
+            guard let parsed = try? Value(jsonString: text) else {
+                diagnostics.append(.error("Invalid policy for \"\(path)\"", detail: "The text is not a JSON document; write the policy as a map.",
+                                          range: expression.range))
+                return .unknown
+            }
+            document = parsed
+        }
+        do {
+            return try PolicyDocument.normalized(document)
+        } catch let invalid as PolicyDocument.Invalid {
+            diagnostics.append(.error("Invalid policy for \"\(path)\"", detail: "\(invalid).",
+                                      range: Self.range(of: invalid.path, in: expression)))
+            return .unknown
+        } catch {
+            diagnostics.append(.error("Invalid policy for \"\(path)\"", detail: "\(error)", range: expression.range))
+            return .unknown
+        }
+    }
+
+    /// The source range of the element at a policy path such as `Statement[1].Effect`, or the closest enclosing one.
+    static func range(of path: String, in expression: Expression) -> SourceRange {
+        var current = expression
+        for component in path.split(separator: ".") {
+            var name = Substring(component)
+            var index: Int?
+            if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+                index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+                name = name[..<open]
+            }
+            guard case .object(let entries, _) = current, let entry = entries.first(where: { $0.key == name }) else { break }
+            current = entry.value
+            if let index, case .list(let items, _) = current, items.indices.contains(index) { current = items[index] }
+        }
+        return current.range
     }
 }

@@ -65,6 +65,10 @@ public struct InMemoryProvider: Provider {
             await cloud.object(type: type, name: current["name"].stringValue ?? "")
         }
 
+        func importObject(type: String, id: String) async throws -> Value? {
+            await cloud.object(type: type, name: id)
+        }
+
         func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
             let name = planned["name"].stringValue ?? ""
             try await cloud.check(operation: "create", name: name)

@@ -83,18 +83,22 @@ struct PlanRenderer {
 
     private func renderAttributes(_ changes: [AttributeChange], action: ChangeAction) -> [String] {
         let width = changes.map(\.path.count).max() ?? 0
-        return changes.compactMap { change in
+        return changes.flatMap { change -> [String] in
             let name = change.path.padding(toLength: width, withPad: " ", startingAt: 0)
+            if !change.sensitive, let lines = PolicyChangeRenderer(terminal: terminal)
+                .render(name: name, before: change.before, after: change.afterValue, indent: "      ") {
+                return lines
+            }
             let replacement = change.forcesReplacement ? terminal.styled("  # forces replacement", .red) : ""
             switch (change.before, change.afterValue) {
             case (nil, let after):
-                if after == .null { return nil }
-                return "      \(terminal.styled("+", .green)) \(name) = \(ValueFormatter.format(after))"
+                if after == .null { return [] }
+                return ["      \(terminal.styled("+", .green)) \(name) = \(ValueFormatter.format(after))"]
             case (let before, nil):
-                if before == .null { return nil }
-                return "      \(terminal.styled("-", .red)) \(name) = \(ValueFormatter.format(before))"
+                if before == .null { return [] }
+                return ["      \(terminal.styled("-", .red)) \(name) = \(ValueFormatter.format(before))"]
             case (let before, let after):
-                return "      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after))\(replacement)"
+                return ["      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after))\(replacement)"]
             }
         }
     }

@@ -1,0 +1,20 @@
+extension S3Client {
+    /// The bucket policy as JSON text; nil when none is set (`NoSuchBucketPolicy`).
+    public func getBucketPolicy(_ name: String) async throws -> String? {
+        do {
+            return String(decoding: try await send(.GET, bucket: name, query: [("policy", "")]).body, as: UTF8.self)
+        } catch let error as AWSServiceError where error.code == "NoSuchBucketPolicy" {
+            return nil
+        }
+    }
+
+    /// Sets the bucket policy.
+    public func putBucketPolicy(_ name: String, policy: String) async throws {
+        try await send(.PUT, bucket: name, query: [("policy", "")], body: Array(policy.utf8))
+    }
+
+    /// Removes the bucket policy.
+    public func deleteBucketPolicy(_ name: String) async throws {
+        try await send(.DELETE, bucket: name, query: [("policy", "")])
+    }
+}

@@ -1,0 +1,75 @@
+import AWSClient
+import TandemCore
+import TandemEngine
+
+/// `aws_iam_user_policy` and `aws_iam_role_policy`: an inline policy embedded in one user or role, written as a map
+/// and compared in IAM normal form.
+struct IAMInlinePolicyResource: AWSResource {
+    /// Whose policy it is.
+    enum Owner: String, Sendable {
+        case user, role
+
+        var typeName: String { "aws_iam_\(rawValue)_policy" }
+    }
+
+    static func schema(for owner: Owner) -> ResourceSchema {
+        ResourceSchema(attributes: [
+            owner.rawValue: AttributeSchema(.string, .required, forcesReplacement: true, description: "The \(owner.rawValue) name."),
+            "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Policy name, unique per \(owner.rawValue)."),
+            "policy": AttributeSchema(.policyDocument, .required, description: "The policy document."),
+        ], description: "An inline policy of an IAM \(owner.rawValue)")
+    }
+
+    let provider: ConfiguredAWSProvider
+    let owner: Owner
+
+    func read(current: Value) async throws -> Value? {
+        guard let ownerName = current[owner.rawValue].stringValue, let name = current["name"].stringValue else { return nil }
+        let document: String?
+        do {
+            switch owner {
+            case .user: document = try await provider.iam.getUserPolicy(userName: ownerName, policyName: name)
+            case .role: document = try await provider.iam.getRolePolicy(roleName: ownerName, policyName: name)
+            }
+        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+            return nil
+        }
+        guard let document else { return nil }
+        return .map([owner.rawValue: .string(ownerName), "name": .string(name), "policy": AWSPolicy.read(document)])
+    }
+
+    func create(planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await put(planned, progress: progress)
+    }
+
+    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await put(planned, progress: progress)
+    }
+
+    func delete(prior: Value, progress: ProgressReporter) async throws {
+        let ownerName = prior[owner.rawValue].stringValue ?? ""
+        let name = prior["name"].stringValue ?? ""
+        do {
+            switch owner {
+            case .user: try await provider.iam.deleteUserPolicy(userName: ownerName, policyName: name)
+            case .role: try await provider.iam.deleteRolePolicy(roleName: ownerName, policyName: name)
+            }
+        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+            return
+        }
+    }
+
+    private func put(_ planned: Value, progress: ProgressReporter) async throws -> Value {
+        let ownerName = planned[owner.rawValue].stringValue ?? ""
+        let name = planned["name"].stringValue ?? ""
+        let document = try AWSPolicy.text(planned["policy"])
+        switch owner {
+        case .user: try await provider.iam.putUserPolicy(userName: ownerName, policyName: name, document: document)
+        case .role: try await provider.iam.putRolePolicy(roleName: ownerName, policyName: name, document: document)
+        }
+        guard let value = try await read(current: planned) else {
+            throw ProviderError("The inline policy \(name) of \(owner.rawValue) \(ownerName) was written but cannot be read back")
+        }
+        return value
+    }
+}

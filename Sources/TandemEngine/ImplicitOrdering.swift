@@ -1,0 +1,57 @@
+import TandemCore
+
+/// Order a service needs between objects whether or not the configuration refers from one to the other, as keys:
+/// a resource that `requires` a key is created after (and deleted before) every resource that `provides` it.
+///
+/// Example: S3 refuses a replication configuration until versioning is enabled on both buckets, so a bucket
+/// provides `s3:bucket:NAME` and a replication configuration requires it for its source and destination.
+public struct OrderingKeys: Sendable, Equatable {
+    /// Keys this resource satisfies.
+    public var provides: [String]
+    /// Keys whose providers must be applied first.
+    public var requires: [String]
+
+    /// Creates ordering keys.
+    public init(provides: [String] = [], requires: [String] = []) {
+        self.provides = provides
+        self.requires = requires
+    }
+}
+
+/// Adds the providers' implicit ordering to the dependencies of planned changes.
+enum ImplicitOrdering {
+    /// Adds an edge for every required key to each change providing it (from the planned values, or the prior ones for
+    /// deletes), skipping edges that would close a cycle with the dependencies the configuration already states.
+    static func addDependencies(to changes: inout [ResourceChange], registry: ProviderRegistry) {
+        var providers: [String: [ResourceAddress]] = [:]
+        var requirements: [(index: Int, keys: [String])] = []
+        for (index, change) in changes.enumerated() {
+            guard let provider = registry.providers[change.address.providerName] else { continue }
+            let keys = provider.ordering(type: change.address.type, value: change.after?.known ?? change.before ?? .null)
+            for key in keys.provides { providers[key, default: []].append(change.address) }
+            if !keys.requires.isEmpty { requirements.append((index, keys.requires)) }
+        }
+        guard !requirements.isEmpty else { return }
+        var dependencies = Dictionary(changes.map { ($0.address, Set($0.dependencies)) }) { first, _ in first }
+        func reaches(_ start: ResourceAddress, _ goal: ResourceAddress) -> Bool {
+            var pending = [start]
+            var seen: Set<ResourceAddress> = [start]
+            while let next = pending.popLast() {
+                if next == goal { return true }
+                for dependency in dependencies[next] ?? [] where seen.insert(dependency).inserted { pending.append(dependency) }
+            }
+            return false
+        }
+        for (index, keys) in requirements {
+            let address = changes[index].address
+            for key in keys {
+                for provider in providers[key] ?? [] where provider != address && !(dependencies[address]?.contains(provider) ?? false) {
+                    guard !reaches(provider, address) else { continue }
+                    dependencies[address, default: []].insert(provider)
+                    changes[index].dependencies.append(provider)
+                }
+            }
+            changes[index].dependencies.sort()
+        }
+    }
+}
