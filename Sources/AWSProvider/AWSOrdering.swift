@@ -4,10 +4,15 @@ import TandemEngine
 /// The order AWS needs between resources whether or not the configuration refers from one to the other:
 /// versioning (a bucket) before replication on it or to it, the IAM role and its policies before the replication
 /// that uses it, the queue policy before the notification that targets the queue, a role or user before a bucket
-/// policy naming it, and a user before its policies and keys. Deletes run in reverse.
+/// policy naming it, and a user before its policies and keys. Deletes run in reverse. A name not known yet (an ARN
+/// of an object this apply creates) waits for every object of its kind.
 enum AWSOrdering {
     static func keys(type: String, value: Value) -> OrderingKeys {
         func all(_ names: [String?], _ prefix: String) -> [String] { names.compactMap { $0.map { prefix + $0 } } }
+        /// The name `extract` finds in `field`, or `*` while the field is unknown.
+        func name(_ field: Value, _ extract: (String?) -> String?) -> String? {
+            field.containsUnknown ? "*" : extract(field.stringValue)
+        }
         switch type {
         case S3BucketResource.typeName:
             let principals = PolicyDocument.statements(of: value["policy"]).flatMap { principalARNs($0["Principal"]) }
@@ -15,18 +20,18 @@ enum AWSOrdering {
                                 requires: all(principals.map { ARN.iamName($0, kind: "role") }, "iam:role-object:")
                                     + all(principals.map { ARN.iamName($0, kind: "user") }, "iam:user:"))
         case S3BucketReplicationResource.typeName:
-            let destinations = (value["rule"].listValue ?? []).map { ARN.bucketName($0["destination"]["bucket"].stringValue) }
-            return OrderingKeys(requires: all([value["bucket"].stringValue] + destinations, "s3:bucket:")
-                                    + all([ARN.iamName(value["role"].stringValue, kind: "role")], "iam:role:"))
+            let destinations = (value["rule"].listValue ?? []).map { name($0["destination"]["bucket"], ARN.bucketName) }
+            return OrderingKeys(requires: all([name(value["bucket"]) { $0 }] + destinations, "s3:bucket:")
+                                    + all([name(value["role"]) { ARN.iamName($0, kind: "role") }], "iam:role:"))
         case S3BucketNotificationResource.typeName:
-            let queues = (value["queue"].listValue ?? []).map { ARN.queueName($0["queue_arn"].stringValue) }
-            return OrderingKeys(requires: all([value["bucket"].stringValue], "s3:bucket:") + all(queues, "sqs:queue-policy:"))
+            let queues = (value["queue"].listValue ?? []).map { name($0["queue_arn"]) { ARN.queueName($0) } }
+            return OrderingKeys(requires: all([name(value["bucket"]) { $0 }], "s3:bucket:") + all(queues, "sqs:queue-policy:"))
         case SQSQueueResource.typeName:
-            let name = value["name"].stringValue
-            return OrderingKeys(provides: all([name], "sqs:queue:") + (value["policy"].mapValue == nil ? [] : all([name], "sqs:queue-policy:")))
+            let queue = value["name"].stringValue
+            return OrderingKeys(provides: all([queue], "sqs:queue:") + (value["policy"].mapValue == nil ? [] : all([queue], "sqs:queue-policy:")))
         case SQSQueuePolicyResource.typeName:
-            let name = ARN.queueName(url: value["queue_url"].stringValue)
-            return OrderingKeys(provides: all([name], "sqs:queue-policy:"), requires: all([name], "sqs:queue:"))
+            let queue = name(value["queue_url"]) { ARN.queueName(url: $0) }
+            return OrderingKeys(provides: all([queue], "sqs:queue-policy:"), requires: all([queue], "sqs:queue:"))
         case IAMRoleResource.typeName:
             return OrderingKeys(provides: all([value["name"].stringValue], "iam:role:") + all([value["name"].stringValue], "iam:role-object:"))
         case IAMInlinePolicyResource.Owner.role.typeName:

@@ -60,7 +60,9 @@ struct SQSQueueResource: AWSResource {
             "tags": .map(tags.mapValues(Value.string)),
             "redrive_policy": Self.redrivePolicy(from: attributes["RedrivePolicy"]),
             "redrive_allow_policy": Self.redriveAllowPolicy(from: attributes["RedriveAllowPolicy"]),
-            "policy": AWSPolicy.read(attributes["Policy"]),
+            // Only a queue that manages its policy reads it; otherwise an aws_sqs_queue_policy owns it and a change
+            // there is not drift of the queue.
+            "policy": current["policy"].mapValue == nil ? .null : AWSPolicy.read(attributes["Policy"]),
         ]
         for (key, sqsName) in Self.numericAttributes {
             value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
@@ -88,7 +90,7 @@ struct SQSQueueResource: AWSResource {
                 try await Task.sleep(for: .seconds(5))
             }
         }
-        return try await readBack(name: name)
+        return try await readBack(planned)
     }
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
@@ -101,7 +103,7 @@ struct SQSQueueResource: AWSResource {
         let change = Tags.change(from: prior["tags"], to: planned["tags"])
         if !change.removed.isEmpty { try await provider.sqs.untagQueue(queueURL: url, keys: change.removed) }
         if !change.set.isEmpty { try await provider.sqs.tagQueue(queueURL: url, tags: change.set) }
-        return try await readBack(name: name)
+        return try await readBack(planned)
     }
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
@@ -114,8 +116,9 @@ struct SQSQueueResource: AWSResource {
         }
     }
 
-    private func readBack(name: String) async throws -> Value {
-        guard let value = try await read(current: .map(["name": .string(name)])) else {
+    private func readBack(_ planned: Value) async throws -> Value {
+        let name = planned["name"].stringValue ?? ""
+        guard let value = try await read(current: planned) else {
             throw ProviderError("Queue \(name) was written but cannot be read back")
         }
         return value

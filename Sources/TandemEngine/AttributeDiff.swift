@@ -20,14 +20,16 @@ public enum AttributeDiff {
                old?.mapValue != nil || new?.mapValue != nil,
                old == nil || old == .null || old?.mapValue != nil,
                new == nil || new == .null || new?.mapValue != nil {
-                let nestedChanges = changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: nested, prefix: path)
-                // A whole block added or removed shows as its leaf attributes; mark replacement from the block too.
-                result.append(contentsOf: nestedChanges.map { change in
-                    var change = change
-                    change.forcesReplacement = change.forcesReplacement || (attribute?.forcesReplacement ?? false)
-                    change.sensitive = change.sensitive || (attribute?.sensitive ?? false)
-                    return change
-                })
+                // A whole block added or removed shows as its leaf attributes.
+                result += inheriting(attribute, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: nested, prefix: path))
+                continue
+            }
+            // Lists of blocks of unchanged length show per element and attribute (`rule[0].status`).
+            if case .list(.object(let nested))? = attribute?.type, let oldItems = old?.listValue, let newItems = new?.listValue,
+               oldItems.count == newItems.count {
+                for (index, (oldItem, newItem)) in zip(oldItems, newItems).enumerated() where oldItem != newItem {
+                    result += inheriting(attribute, changes(before: oldItem, after: newItem, attributes: nested, prefix: "\(path)[\(index)]"))
+                }
                 continue
             }
             let parts = new?.knownParts
@@ -40,5 +42,15 @@ public enum AttributeDiff {
                 forcesReplacement: (attribute?.forcesReplacement ?? false) && old != nil && new != nil))
         }
         return result
+    }
+
+    /// Nested changes marked as forcing replacement or sensitive when their enclosing attribute is.
+    private static func inheriting(_ attribute: AttributeSchema?, _ changes: [AttributeChange]) -> [AttributeChange] {
+        changes.map { change in
+            var change = change
+            change.forcesReplacement = change.forcesReplacement || (attribute?.forcesReplacement ?? false)
+            change.sensitive = change.sensitive || (attribute?.sensitive ?? false)
+            return change
+        }
     }
 }

@@ -1,7 +1,8 @@
 import TandemCore
 
 /// Order a service needs between objects whether or not the configuration refers from one to the other, as keys:
-/// a resource that `requires` a key is created after (and deleted before) every resource that `provides` it.
+/// a resource that `requires` a key is created after (and deleted before) every resource that `provides` it. A key
+/// ending in `*` (a name not known yet) matches every key that starts with the rest, on either side.
 ///
 /// Example: S3 refuses a replication configuration until versioning is enabled on both buckets, so a bucket
 /// provides `s3:bucket:NAME` and a replication configuration requires it for its source and destination.
@@ -27,7 +28,7 @@ enum ImplicitOrdering {
         var requirements: [(index: Int, keys: [String])] = []
         for (index, change) in changes.enumerated() {
             guard let provider = registry.providers[change.address.providerName] else { continue }
-            let keys = provider.ordering(type: change.address.type, value: change.after?.known ?? change.before ?? .null)
+            let keys = provider.ordering(type: change.address.type, value: change.after?.value ?? change.before ?? .null)
             for key in keys.provides { providers[key, default: []].append(change.address) }
             if !keys.requires.isEmpty { requirements.append((index, keys.requires)) }
         }
@@ -45,7 +46,8 @@ enum ImplicitOrdering {
         for (index, keys) in requirements {
             let address = changes[index].address
             for key in keys {
-                for provider in providers[key] ?? [] where provider != address && !(dependencies[address]?.contains(provider) ?? false) {
+                let matching = providers.keys.filter { Self.matches(required: key, provided: $0) }.sorted().flatMap { providers[$0] ?? [] }
+                for provider in matching where provider != address && !(dependencies[address]?.contains(provider) ?? false) {
                     guard !reaches(provider, address) else { continue }
                     dependencies[address, default: []].insert(provider)
                     changes[index].dependencies.append(provider)
@@ -53,5 +55,12 @@ enum ImplicitOrdering {
             }
             changes[index].dependencies.sort()
         }
+    }
+
+    /// Equal keys match; a trailing `*` on either side matches any key starting with what precedes it.
+    static func matches(required: String, provided: String) -> Bool {
+        if required == provided { return true }
+        if required.hasSuffix("*"), provided.hasPrefix(required.dropLast()) { return true }
+        return provided.hasSuffix("*") && required.hasPrefix(provided.dropLast())
     }
 }
