@@ -62,6 +62,18 @@ import TandemTesting
             #expect(try changedPaths(again.stdout) == ["aws_s3_bucket_replication.source": ["rule[0].delete_marker_replication"]],
                     "only moto's DeleteMarkerReplication deviation may differ")
 
+            // A one-action edit of one statement shows as that statement's change, never as an escaped document.
+            let path = tandem.directory + "/main.tandem.yaml"
+            let edited = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "[s3:ReplicateObject, s3:ReplicateDelete, s3:ReplicateTags]",
+                                      with: "[s3:ReplicateObject, s3:ReplicateDelete, s3:ReplicateTags, s3:ObjectOwnerOverrideToBucketOwner]")
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            let policyEdit = try tandem.run(["plan"])
+            #expect(policyEdit.stdout.contains("~ policy = policy document (1 changed statement(s))"), "\(policyEdit.stdout)")
+            #expect(policyEdit.stdout.contains(#"~ statement "WriteReplicas""#))
+            #expect(policyEdit.stdout.contains(#"Action = ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"] -> ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"]"#))
+            #expect(!policyEdit.stdout.contains(#"\""#), "no escaped JSON")
+
             let destroy = try tandem.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             #expect(destroy.stdout.contains("5 deleted"))

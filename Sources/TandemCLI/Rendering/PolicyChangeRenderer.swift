@@ -28,13 +28,19 @@ struct PolicyChangeRenderer {
         } else if old == nil, let new {
             lines.append("\(inner)  Version = \(ValueFormatter.format(new["Version"]))")
         }
+        // The Sid is in the label; the body shows the other elements.
+        func body(_ statement: Value?) -> String {
+            guard case .map(var elements)? = statement else { return ValueFormatter.format(statement) }
+            elements["Sid"] = nil
+            return ValueFormatter.format(.map(elements))
+        }
         for change in changes {
             let label = change.sid.map { "statement \"\($0)\"" } ?? "statement"
             switch change.kind {
             case .added:
-                lines.append("\(inner)\(terminal.styled("+", .green)) \(label) \(ValueFormatter.format(change.after))")
+                lines.append("\(inner)\(terminal.styled("+", .green)) \(label) \(body(change.after))")
             case .removed:
-                lines.append("\(inner)\(terminal.styled("-", .red)) \(label) \(ValueFormatter.format(change.before))")
+                lines.append("\(inner)\(terminal.styled("-", .red)) \(label) \(body(change.before))")
             case .changed:
                 lines.append("\(inner)\(terminal.styled("~", .yellow)) \(label)")
                 for element in change.changedElements {
