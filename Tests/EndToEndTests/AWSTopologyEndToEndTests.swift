@@ -114,6 +114,11 @@ import TandemTesting
             #expect(try changedPaths(again.stdout) == ["aws_sqs_queue.dlq": ["redrive_allow_policy.redrive_permission", "redrive_allow_policy.source_queue_arns"]],
                     "only moto's missing RedriveAllowPolicy may differ")
 
+            // moto deletes a user that still has keys (AWS refuses), so the order is checked where Tandem decides it.
+            let destroyPlan = try tandem.run(["plan", "--destroy", "--json"])
+            for dependent in ["aws_iam_access_key.replicator", "aws_iam_user_policy.replicator"] {
+                #expect(try dependencies(destroyPlan.stdout, of: dependent).contains("aws_iam_user.replicator"), "\(dependent) is deleted before the user")
+            }
             let destroy = try tandem.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             #expect(destroy.stdout.contains("8 deleted"))
