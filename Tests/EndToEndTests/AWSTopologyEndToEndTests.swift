@@ -7,19 +7,6 @@ import TandemTesting
 /// AWS in two places these examples touch (moto-5.2.md): GetBucketReplication reports DeleteMarkerReplication as
 /// Disabled, and SQS ignores RedriveAllowPolicy. The second plan must show exactly those differences and nothing else.
 @Suite(.serialized) struct AWSTopologyEndToEndTests {
-    private func workspace(_ moto: MotoServer, example: String) throws -> TandemBinary {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TandemBinary.repositoryRoot + "/examples/\(example)/main.tandem.yaml",
-                                         toPath: directory + "/main.tandem.yaml")
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("TANDEM_") }
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        environment["AWS_ENDPOINT_URL"] = moto.endpoint
-        environment["NO_COLOR"] = "1"
-        return TandemBinary(directory: directory, environment: environment)
-    }
-
     /// Resource addresses and the attribute paths they change in a `plan --json`.
     private func changedPaths(_ planJSON: String) throws -> [String: [String]] {
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(planJSON.utf8)) as? [String: Any])
@@ -39,7 +26,7 @@ import TandemTesting
     @Test func crossRegionReplication() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto, example: "aws-crr")
+            let tandem = try TandemBinary.workspace(moto, example: "aws-crr")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let plan = try tandem.run(["plan", "--json"])
             #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -85,7 +72,7 @@ import TandemTesting
     @Test func cephToAWSHalf() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto, example: "ceph-aws-bidirectional")
+            let tandem = try TandemBinary.workspace(moto, example: "ceph-aws-bidirectional")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let plan = try tandem.run(["plan", "--json"])
             #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -132,7 +119,7 @@ import TandemTesting
     @Test func importAdoptsAnExistingBucketAndQueue() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto, example: "aws-s3-sqs")
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
             try await s3.createBucket("rciis-ceph-replica-af-south-1", locationConstraint: "af-south-1")

@@ -5,24 +5,10 @@ import TandemTesting
 
 /// The built `tandem` binary against moto on 127.0.0.1: the whole user journey of the foundation issue.
 @Suite(.serialized) struct EndToEndTests {
-    private func workspace(_ moto: MotoServer, example: String = "aws-s3-sqs") throws -> TandemBinary {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TandemBinary.repositoryRoot + "/examples/\(example)/main.tandem.yaml",
-                                         toPath: directory + "/main.tandem.yaml")
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("TANDEM_") }
-        environment["AWS_ACCESS_KEY_ID"] = "testing"
-        environment["AWS_SECRET_ACCESS_KEY"] = "testing"
-        // The example has no endpoint set: the standard variable the AWS CLI honours points it at moto.
-        environment["AWS_ENDPOINT_URL"] = moto.endpoint
-        environment["NO_COLOR"] = "1"
-        return TandemBinary(directory: directory, environment: environment)
-    }
-
     @Test func planApplyDriftFixDestroy() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto)
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
             let sqs = SQSClient(configuration: moto.configuration(), transport: moto.transport)
@@ -81,7 +67,7 @@ import TandemTesting
     @Test func savedPlanIsAppliedExactlyOnce() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto)
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             #expect(try tandem.run(["plan", "--out", "first.plan"]).exitCode == 0)
             #expect(try tandem.run(["plan", "--out", "second.plan"]).exitCode == 0)
@@ -102,7 +88,7 @@ import TandemTesting
     @Test func anExistingBucketIsNotTakenOverAndTheErrorPointsAtTheArgument() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto)
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
             try await s3.createBucket("rciis-ceph-replica-af-south-1", locationConstraint: "af-south-1")
@@ -122,7 +108,7 @@ import TandemTesting
 
     @Test func heldLockFailsAtOnceAndForceUnlockReleasesIt() async throws {
         let moto = try await MotoServer.shared()
-        let tandem = try workspace(moto)
+        let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
         try FileManager.default.createDirectory(atPath: tandem.directory + "/state", withIntermediateDirectories: true)
         let lock = #"{"id": "1b6c1bb0-0000-4000-8000-000000000001", "operation": "apply", "who": "ops@builder", "host": "builder", "pid": 4242, "created": "2026-11-21T10:00:00Z"}"#
@@ -143,7 +129,7 @@ import TandemTesting
     @Test func ctrlCAtTheConfirmationPromptReleasesTheLockAndChangesNothing() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto)
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let run = try tandem.interrupt(["apply"], whenOutputContains: "Only 'yes' is accepted")
             #expect(run.exitCode == 130, "\(run.stdout)\n\(run.stderr)")
@@ -155,7 +141,7 @@ import TandemTesting
 
     @Test func missingCredentialsAreReportedOnceAtTheProviderBlock() async throws {
         let moto = try await MotoServer.shared()
-        var tandem = try workspace(moto)
+        var tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
         tandem.environment["AWS_ACCESS_KEY_ID"] = nil
         tandem.environment["AWS_SECRET_ACCESS_KEY"] = nil
@@ -172,7 +158,7 @@ import TandemTesting
 
     @Test func configurationErrorsShowFileLineColumnAndTheLine() async throws {
         let moto = try await MotoServer.shared()
-        let tandem = try workspace(moto)
+        let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
         try """
         resources:
@@ -199,7 +185,7 @@ import TandemTesting
     @Test func modulesForEachAndDataSourcesEndToEnd() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try workspace(moto)
+            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             // The example calls ../../modules, so it runs in place; only the state lives in the temporary directory.
             let options = ["--dir", TandemBinary.repositoryRoot + "/examples/aws-replication-sites", "--state", tandem.directory + "/state.json"]
