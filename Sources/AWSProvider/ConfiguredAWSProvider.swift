@@ -21,11 +21,13 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     /// Retries for eventual consistency, with AWS-sized pauses.
     let consistency = EventualConsistency()
 
-    /// A client for the region bucket `name` lives in; nil when the bucket does not exist.
-    func s3(locating name: String) async throws -> S3Client? {
-        let probe = s3()
+    /// A client for the region bucket `name` lives in, and that region; nil when the bucket does not exist.
+    /// `near` is the region to ask first (the one last recorded), the provider's when nil.
+    func locate(_ name: String, near region: String? = nil) async throws -> (client: S3Client, region: String)? {
+        let probe = s3(region: region)
         guard try await probe.bucketExists(name) else { return nil }
-        return s3(region: try await probe.getBucketLocation(name))
+        let location = try await probe.getBucketLocation(name)
+        return (s3(region: location), location)
     }
 
     private func resource(_ type: String) throws -> any AWSResource {

@@ -31,7 +31,7 @@ struct EventualConsistency: Sendable {
 
     /// A role created moments ago that S3 cannot assume yet.
     static let roleNotYetAssumable = Reason(explanation: "the IAM role created moments ago cannot be assumed yet") { error in
-        (error.code == "InvalidArgument" || error.code == "InvalidRequest" || error.code == "AccessDenied")
+        (error.code == "InvalidArgument" || error.code == "InvalidRequest")
             && error.message.lowercased().contains("role")
     }
 

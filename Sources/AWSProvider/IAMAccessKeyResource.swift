@@ -21,7 +21,7 @@ struct IAMAccessKeyResource: AWSResource {
         let keys: [IAMAccessKey]
         do {
             keys = try await provider.iam.listAccessKeys(userName: user)
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return nil
         }
         guard let key = keys.first(where: { $0.accessKeyID == id }) else { return nil }
@@ -50,7 +50,7 @@ struct IAMAccessKeyResource: AWSResource {
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
             try await provider.iam.deleteAccessKey(userName: prior["user"].stringValue ?? "", accessKeyID: prior["id"].stringValue ?? "")
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return
         }
     }

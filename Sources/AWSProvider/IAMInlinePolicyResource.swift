@@ -31,7 +31,7 @@ struct IAMInlinePolicyResource: AWSResource {
             case .user: document = try await provider.iam.getUserPolicy(userName: ownerName, policyName: name)
             case .role: document = try await provider.iam.getRolePolicy(roleName: ownerName, policyName: name)
             }
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return nil
         }
         guard let document else { return nil }
@@ -54,7 +54,7 @@ struct IAMInlinePolicyResource: AWSResource {
             case .user: try await provider.iam.deleteUserPolicy(userName: ownerName, policyName: name)
             case .role: try await provider.iam.deleteRolePolicy(roleName: ownerName, policyName: name)
             }
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return
         }
     }

@@ -69,7 +69,7 @@ struct IAMRoleResource: AWSResource {
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
             try await provider.iam.deleteRole(name: prior["name"].stringValue ?? "")
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return
         } catch let error as AWSServiceError where error.code == "DeleteConflict" {
             throw ProviderError("IAM refuses to delete the role while it has inline or attached policies this state does not manage (\(error.message)). "

@@ -45,7 +45,7 @@ struct IAMUserResource: AWSResource {
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
             try await provider.iam.deleteUser(name: prior["name"].stringValue ?? "")
-        } catch let error as AWSServiceError where error.code == "NoSuchEntity" {
+        } catch let error as AWSServiceError where error.isNoSuchEntity {
             return
         } catch let error as AWSServiceError where error.code == "DeleteConflict" {
             throw ProviderError("IAM refuses to delete the user while it has access keys, inline or attached policies, or other credentials "

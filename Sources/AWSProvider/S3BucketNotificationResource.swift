@@ -28,7 +28,7 @@ struct S3BucketNotificationResource: AWSResource {
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
-        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.s3(locating: bucket) else { return nil }
+        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.locate(bucket)?.client else { return nil }
         let document = try await s3.getBucketNotification(bucket)
         return .map([
             "bucket": .string(bucket),
@@ -40,7 +40,7 @@ struct S3BucketNotificationResource: AWSResource {
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
         let bucket = planned["bucket"].stringValue ?? ""
-        guard let s3 = try await provider.s3(locating: bucket) else { throw ProviderError("Bucket \(bucket) does not exist", attributePath: "bucket") }
+        guard let s3 = try await provider.locate(bucket)?.client else { throw ProviderError("Bucket \(bucket) does not exist", attributePath: "bucket") }
         let live = try await s3.getBucketNotification(bucket)
         let foreign = Self.undeclared(in: live, planned: planned)
         if !foreign.isEmpty {
@@ -53,13 +53,13 @@ struct S3BucketNotificationResource: AWSResource {
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
         let bucket = planned["bucket"].stringValue ?? ""
-        guard let s3 = try await provider.s3(locating: bucket) else { throw ProviderError("Bucket \(bucket) no longer exists") }
+        guard let s3 = try await provider.locate(bucket)?.client else { throw ProviderError("Bucket \(bucket) no longer exists") }
         return try await put(planned, s3: s3, progress: progress)
     }
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         let bucket = prior["bucket"].stringValue ?? ""
-        guard let s3 = try await provider.s3(locating: bucket) else { return }
+        guard let s3 = try await provider.locate(bucket)?.client else { return }
         try await s3.putBucketNotification(bucket, NotificationConfiguration(queues: [], topics: [], lambdaFunctions: [], eventBridge: false))
     }
 

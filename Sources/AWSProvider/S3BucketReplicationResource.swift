@@ -51,7 +51,7 @@ struct S3BucketReplicationResource: AWSResource {
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
-        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.s3(locating: bucket),
+        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.locate(bucket)?.client,
               let configuration = try await s3.getBucketReplication(bucket) else { return nil }
         return .map(["bucket": .string(bucket), "role": .string(configuration.role), "rule": .list(configuration.rules.map(Self.value(of:)))])
     }
@@ -66,13 +66,13 @@ struct S3BucketReplicationResource: AWSResource {
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         let bucket = prior["bucket"].stringValue ?? ""
-        guard let s3 = try await provider.s3(locating: bucket) else { return }
+        guard let s3 = try await provider.locate(bucket)?.client else { return }
         try await s3.deleteBucketReplication(bucket)
     }
 
     private func put(_ planned: Value, progress: ProgressReporter) async throws -> Value {
         let bucket = planned["bucket"].stringValue ?? ""
-        guard let s3 = try await provider.s3(locating: bucket) else { throw ProviderError("Bucket \(bucket) does not exist", attributePath: "bucket") }
+        guard let s3 = try await provider.locate(bucket)?.client else { throw ProviderError("Bucket \(bucket) does not exist", attributePath: "bucket") }
         let configuration = ReplicationConfiguration(role: planned["role"].stringValue ?? "",
                                                      rules: (planned["rule"].listValue ?? []).map(Self.rule(from:)))
         try await provider.consistency.run([EventualConsistency.versioningNotYetVisible, EventualConsistency.roleNotYetAssumable],

@@ -38,10 +38,7 @@ struct S3BucketResource: AWSResource {
 
     func read(current: Value) async throws -> Value? {
         guard let name = current["bucket"].stringValue else { return nil }
-        let probe = provider.s3(region: current["region"].stringValue)
-        guard try await probe.bucketExists(name) else { return nil }
-        let region = try await probe.getBucketLocation(name)
-        let s3 = provider.s3(region: region)
+        guard let (s3, region) = try await provider.locate(name, near: current["region"].stringValue) else { return nil }
         async let versioning = s3.getBucketVersioning(name)
         async let encryption = s3.getBucketEncryption(name)
         async let publicAccessBlock = s3.getPublicAccessBlock(name)

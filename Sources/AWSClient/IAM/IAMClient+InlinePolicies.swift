@@ -15,10 +15,6 @@ extension IAMClient {
         _ = try await call("DeleteUserPolicy", [("UserName", userName), ("PolicyName", policyName)])
     }
 
-    /// The names of a user's inline policies.
-    public func listUserPolicies(userName: String) async throws -> [String] {
-        try await listNames("ListUserPolicies", [("UserName", userName)], listName: "PolicyNames")
-    }
 
     /// Creates or replaces an inline policy of a role.
     public func putRolePolicy(roleName: String, policyName: String, document: String) async throws {
@@ -34,10 +30,5 @@ extension IAMClient {
     /// Deletes an inline policy of a role.
     public func deleteRolePolicy(roleName: String, policyName: String) async throws {
         _ = try await call("DeleteRolePolicy", [("RoleName", roleName), ("PolicyName", policyName)])
-    }
-
-    /// The names of a role's inline policies.
-    public func listRolePolicies(roleName: String) async throws -> [String] {
-        try await listNames("ListRolePolicies", [("RoleName", roleName)], listName: "PolicyNames")
     }
 }

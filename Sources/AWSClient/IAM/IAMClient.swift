@@ -25,12 +25,7 @@ public struct IAMClient: Sendable {
         }
     }
 
-    /// Every page of a listing: follows `Marker` while `IsTruncated` is true and collects `member` texts of `listName`.
-    func listNames(_ action: String, _ parameters: [(name: String, value: String)], listName: String) async throws -> [String] {
-        try await listMembers(action, parameters, listName: listName).compactMap { $0.text.isEmpty ? nil : $0.text }
-    }
-
-    /// Every `member` element of `listName` across pages.
+    /// Every `member` element of `listName` across pages (follows `Marker` while `IsTruncated` is true).
     func listMembers(_ action: String, _ parameters: [(name: String, value: String)], listName: String) async throws -> [XMLNode] {
         var members: [XMLNode] = []
         var marker: String?

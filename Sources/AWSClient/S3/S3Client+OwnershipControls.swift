@@ -17,9 +17,4 @@ extension S3Client {
         ])
         try await send(.PUT, bucket: name, query: [("ownershipControls", "")], xml: body)
     }
-
-    /// Removes the ownership controls.
-    public func deleteBucketOwnershipControls(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("ownershipControls", "")])
-    }
 }
