@@ -3,9 +3,9 @@ import PackageDescription
 
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
-//   1 TandemLanguage, TandemState, AWSClient
+//   1 TandemLanguage, TandemState, AWSClient, CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
 //   2 TandemEngine
-//   3 AWSProvider
+//   3 AWSProvider, CephProvider
 //   4 TandemCLI
 //   5 tandem (executable, one file)
 let package = Package(
@@ -37,13 +37,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "CephClient", dependencies: ["AWSClient"]),
         .target(name: "TandemEngine", dependencies: [
             "TandemCore", "TandemLanguage", "TandemState",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient"]),
+        .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient"]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider",
+            "TandemEngine", "AWSProvider", "CephProvider",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
+        .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
     ]
 )

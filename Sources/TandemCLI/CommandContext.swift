@@ -1,4 +1,5 @@
 import AWSProvider
+import CephProvider
 import ArgumentParser
 import Foundation
 import TandemCore
@@ -11,7 +12,7 @@ struct CommandContext {
     let options: GlobalOptions
     let terminal: Terminal
     let environment: [String: String]
-    let registry = ProviderRegistry([AWSProvider()])
+    let registry = ProviderRegistry([AWSProvider(), CephProvider()])
     /// The state store of the selected workspace (see `Self.store(for:)`), chosen once per command.
     let store: LocalStateStore
     private(set) var sources: [String: String] = [:]

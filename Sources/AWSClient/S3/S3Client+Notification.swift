@@ -81,4 +81,11 @@ extension S3Client {
         let body = XMLNode("NotificationConfiguration", attributes: ["xmlns": XMLNode.s3Namespace], children: children)
         try await send(.PUT, bucket: name, query: [("notification", "")], xml: body)
     }
+
+    /// Removes the bucket's notification `id`, or every notification when `id` is nil, with `DELETE ?notification`:
+    /// the Ceph RGW's call for it (it refuses an empty document as MalformedXML). AWS has no such call; use an empty
+    /// `putBucketNotification` there.
+    public func deleteBucketNotification(_ name: String, id: String? = nil) async throws {
+        try await send(.DELETE, bucket: name, query: [("notification", id ?? "")])
+    }
 }

@@ -29,8 +29,8 @@ extension S3Client {
         return keys
     }
 
-    /// Deletes one object (succeeds when the key does not exist, as S3 does).
-    public func deleteObject(bucket: String, key: String) async throws {
-        try await send(.DELETE, bucket: bucket, key: key)
+    /// Deletes one object, or one version of it (succeeds when the key does not exist, as S3 does).
+    public func deleteObject(bucket: String, key: String, versionID: String? = nil) async throws {
+        try await send(.DELETE, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
     }
 }

@@ -1,0 +1,112 @@
+import AWSClient
+import CephClient
+import TandemCore
+import TandemEngine
+
+/// The `ceph` provider with its radosgw-admin runner and (when configured) an RGW endpoint.
+struct ConfiguredCephProvider: ConfiguredProvider {
+    let admin: RadosGWAdmin
+    let gateway: AWSClientConfiguration?
+    let transport = AWSTransport()
+
+    /// The period: committed when (and only when) the staged multisite configuration differs from it.
+    var period: PeriodCommitter { PeriodCommitter(admin: admin) }
+
+    /// An S3 client for the RGW endpoint; throws when the provider block has none.
+    func s3() throws -> S3Client { S3Client(configuration: try gatewayConfiguration(), transport: transport) }
+
+    /// An SNS client (bucket-notification topics) for the RGW endpoint.
+    func sns() throws -> SNSClient { SNSClient(configuration: try gatewayConfiguration(), transport: transport) }
+
+    private func gatewayConfiguration() throws -> AWSClientConfiguration {
+        guard let gateway else {
+            throw ProviderError("This resource needs the RGW S3 endpoint: set endpoint, access_key and secret_key in the ceph provider block "
+                                + "(or RGW_ENDPOINT, RGW_ACCESS_KEY_ID and RGW_SECRET_ACCESS_KEY).")
+        }
+        return gateway
+    }
+
+    private func resource(_ type: String) throws -> any CephResource {
+        guard let kind = CephResources.all.first(where: { $0.typeName == type }) else {
+            throw ProviderError("The ceph provider has no resource type \(type)")
+        }
+        return kind.init(provider: self)
+    }
+
+    func read(type: String, current: Value) async throws -> Value? {
+        try await CephErrors.translating { try await resource(type).read(current: current) }
+    }
+
+    func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await CephErrors.translating { try await resource(type).create(planned: planned, progress: progress) }
+    }
+
+    func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await CephErrors.translating { try await resource(type).update(prior: prior, planned: planned, progress: progress) }
+    }
+
+    func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
+        try await CephErrors.translating { try await resource(type).delete(prior: prior, progress: progress) }
+    }
+
+    func importObject(type: String, id: String) async throws -> Value? {
+        let kind = try resource(type)
+        guard let argument = Swift.type(of: kind).importArgument else { throw ProviderError("\(type) cannot be imported") }
+        return try await read(type: type, current: .map([argument: .string(id)]))
+    }
+
+    func readDataSource(type: String, arguments: Value) async throws -> Value {
+        guard type == SyncStatusDataSource.typeName else { throw ProviderError("The ceph provider has no data source \(type)") }
+        return try await CephErrors.translating { try await SyncStatusDataSource.read(arguments, admin: admin) }
+    }
+
+    func defaults(type: String) -> [String: Value] { [:] }
+
+    func shutdown() async {
+        try? await transport.shutdown()
+    }
+}
+
+/// One Ceph resource type: its schema and operations.
+protocol CephResource: Sendable {
+    /// The type name, such as `ceph_zone`.
+    static var typeName: String { get }
+    /// The attributes.
+    static var schema: ResourceSchema { get }
+    /// The attribute `tandem import`'s id names; nil when the type cannot be imported.
+    static var importArgument: String? { get }
+    init(provider: ConfiguredCephProvider)
+    func read(current: Value) async throws -> Value?
+    func create(planned: Value, progress: ProgressReporter) async throws -> Value
+    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
+    func delete(prior: Value, progress: ProgressReporter) async throws
+}
+
+extension CephResource {
+    /// Reads what was just written; an error when it cannot be found.
+    func readBack(_ current: Value, what: String) async throws -> Value {
+        guard let value = try await read(current: current) else { throw ProviderError("\(what) was written but cannot be read back") }
+        return value
+    }
+}
+
+/// Every resource type of the provider.
+enum CephResources {
+    static let all: [any CephResource.Type] = [
+        RealmResource.self, ZoneGroupResource.self, ZoneResource.self, UserResource.self, BucketResource.self,
+        SyncGroupResource.self, SyncFlowResource.self, SyncPipeResource.self, BucketTopicResource.self, BucketNotificationResource.self,
+    ]
+}
+
+/// Maps client errors to provider errors that keep the tool's or service's message.
+enum CephErrors {
+    static func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import CephClient
+import TandemCore
+import TandemEngine
+
+/// `ceph_user`: an RGW user with its S3 key and admin capabilities. The secret key is sensitive: it is kept in the
+/// 0600 state, never printed, and reaches radosgw-admin through standard input, never its arguments.
+struct UserResource: CephResource {
+    static let typeName = "ceph_user"
+    static let importArgument: String? = "uid"
+
+    static let schema = ResourceSchema(attributes: [
+        "uid": AttributeSchema(.string, .required, forcesReplacement: true, description: "User id."),
+        "tenant": AttributeSchema(.string, .optional, forcesReplacement: true, description: "Tenant; the user is then tenant$uid."),
+        "display_name": AttributeSchema(.string, .required),
+        "email": AttributeSchema(.string, .optional, defaultValue: .string("")),
+        "system": AttributeSchema(.bool, .optional, defaultValue: .bool(false), description: "A system user (multisite sync) bypasses permissions."),
+        "suspended": AttributeSchema(.bool, .optional, defaultValue: .bool(false)),
+        "max_buckets": AttributeSchema(.number, .optionalComputed, description: "How many buckets the user may own (RGW default 1000)."),
+        "caps": AttributeSchema(.map(.string), .optional, defaultValue: .map([:]),
+                                description: "Admin capabilities by type, e.g. {users: \"*\", buckets: read}."),
+        "realm": AttributeSchema(.string, .optional, forcesReplacement: true, description: "Realm to create the user in (multisite)."),
+        "zone": AttributeSchema(.string, .optional, forcesReplacement: true, description: "Zone to create the user in; the master zone in multisite."),
+        "access_key": AttributeSchema(.string, .optionalComputed, description: "S3 access key; generated when unset."),
+        "secret_key": AttributeSchema(.string, .optionalComputed, sensitive: true, description: "S3 secret key; generated when unset."),
+    ], description: "An RGW user")
+
+    let provider: ConfiguredCephProvider
+
+    init(provider: ConfiguredCephProvider) { self.provider = provider }
+
+    private func scope(_ value: Value) -> [String] {
+        var arguments = ["--uid=\(value["uid"].stringValue ?? "")"]
+        if let tenant = value["tenant"].stringValue { arguments.append("--tenant=\(tenant)") }
+        if let realm = value["realm"].stringValue { arguments.append("--rgw-realm=\(realm)") }
+        if let zone = value["zone"].stringValue { arguments.append("--rgw-zone=\(zone)") }
+        return arguments
+    }
+
+    func read(current: Value) async throws -> Value? {
+        guard let user = try await provider.admin.jsonIfExists(["user", "info"] + scope(current), as: RGWUser.self) else { return nil }
+        // The key this state manages when it still exists, else the user's first one.
+        let key = user.keys.first { $0.accessKey == current["access_key"].stringValue } ?? user.keys.first
+        return .map([
+            "uid": current["uid"], "tenant": current["tenant"], "realm": current["realm"], "zone": current["zone"],
+            "display_name": .string(user.displayName), "email": .string(user.email),
+            "system": .bool(user.system?.value ?? false), "suspended": .bool(user.suspended != 0),
+            "max_buckets": .number(Double(user.maxBuckets)),
+            "caps": .map(Dictionary(user.caps.map { ($0.type, Value.string($0.perm)) }, uniquingKeysWith: { first, _ in first })),
+            "access_key": key.map { .string($0.accessKey) } ?? .null, "secret_key": key.map { .string($0.secretKey) } ?? .null,
+        ])
+    }
+
+    func create(planned: Value, progress: ProgressReporter) async throws -> Value {
+        let uid = planned["uid"].stringValue ?? ""
+        if try await provider.admin.jsonIfExists(["user", "info"] + scope(planned), as: RGWUser.self) != nil {
+            throw ProviderError("RGW user \(uid) already exists and is not managed by this state; import it with "
+                                + "tandem import \(Self.typeName).NAME \(uid).", attributePath: "uid")
+        }
+        var arguments = ["user", "create"] + scope(planned) + profile(planned)
+        let caps = Self.caps(planned["caps"])
+        if !caps.isEmpty { arguments.append("--caps=\(caps.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))") }
+        if let access = planned["access_key"].stringValue { arguments.append("--access-key=\(access)") }
+        let user = try await provider.admin.json(arguments, secrets: planned["secret_key"].stringValue.map { ["--secret-key=\($0)"] } ?? [],
+                                                 as: RGWUser.self)
+        if let access = planned["access_key"].stringValue, let secret = planned["secret_key"].stringValue,
+           !user.keys.contains(where: { $0.accessKey == access && $0.secretKey == secret }) {
+            throw ProviderError("RGW user \(uid) was created without the configured secret key (does the command prefix forward standard input?)")
+        }
+        if planned["suspended"] == .bool(true) { try await provider.admin.run(["user", "suspend"] + scope(planned)) }
+        return try await readBack(planned, what: "RGW user \(uid)")
+    }
+
+    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        let scope = scope(planned)
+        try await provider.admin.run(["user", "modify"] + scope + profile(planned))
+        if planned["suspended"] != prior["suspended"] {
+            try await provider.admin.run(["user", planned["suspended"] == .bool(true) ? "suspend" : "enable"] + scope)
+        }
+        let before = Self.caps(prior["caps"]), after = Self.caps(planned["caps"])
+        let removed = before.filter { after[$0.key] != $0.value }, added = after.filter { before[$0.key] != $0.value }
+        if !removed.isEmpty { try await provider.admin.run(["caps", "rm"] + scope + ["--caps=\(Self.capsArgument(removed))"]) }
+        if !added.isEmpty { try await provider.admin.run(["caps", "add"] + scope + ["--caps=\(Self.capsArgument(added))"]) }
+        if let access = planned["access_key"].stringValue, let secret = planned["secret_key"].stringValue,
+           access != prior["access_key"].stringValue || secret != prior["secret_key"].stringValue {
+            // Rotation: the new key first, so the user is never without one.
+            try await provider.admin.run(["key", "create", "--key-type=s3", "--access-key=\(access)"] + scope, secrets: ["--secret-key=\(secret)"])
+            if let old = prior["access_key"].stringValue, old != access {
+                try await provider.admin.run(["key", "rm", "--key-type=s3", "--access-key=\(old)"] + scope)
+            }
+        }
+        return try await readBack(planned, what: "RGW user \(planned["uid"].stringValue ?? "")")
+    }
+
+    func delete(prior: Value, progress: ProgressReporter) async throws {
+        do {
+            try await provider.admin.run(["user", "rm"] + scope(prior))
+        } catch let error as RadosGWAdminError where error.isNotFound || error.message.contains("user does not exist") {
+            return
+        }
+    }
+
+    private func profile(_ planned: Value) -> [String] {
+        var arguments = ["--display-name=\(planned["display_name"].stringValue ?? "")", "--email=\(planned["email"].stringValue ?? "")",
+                         "--system=\(planned["system"] == .bool(true))"]
+        if let maxBuckets = planned["max_buckets"].intValue { arguments.append("--max-buckets=\(maxBuckets)") }
+        return arguments
+    }
+
+    private static func caps(_ value: Value) -> [String: String] {
+        (value.mapValue ?? [:]).compactMapValues(\.stringValue)
+    }
+
+    private static func capsArgument(_ caps: [String: String]) -> String {
+        caps.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
+}
