@@ -50,7 +50,7 @@ let package = Package(
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
-        .target(name: "TandemTesting", dependencies: ["TandemCore", "AWSClient", "TandemEngine"], path: "Tests/TandemTesting"),
+        .target(name: "TandemTesting", dependencies: ["TandemCore", "AWSClient", "CephClient", "TandemEngine"], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                           path: "Benchmarks/TandemBenchmarks"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),

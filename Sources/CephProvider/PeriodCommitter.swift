@@ -2,7 +2,7 @@ import CephClient
 import TandemEngine
 
 /// Commits the realm's period when (and only when) the staged zonegroups (with their zones' endpoints and sync
-/// policy) differ from the committed ones, and only once the master zonegroup has a master zone to commit from.
+/// policy) differ from the committed ones, and only while the master zonegroup has a master zone to commit from.
 struct PeriodCommitter: Sendable {
     let admin: RadosGWAdmin
 
@@ -10,25 +10,18 @@ struct PeriodCommitter: Sendable {
     func commitIfNeeded(realm: String?, progress: ProgressReporter) async throws {
         let realmArguments = realm.map { ["--rgw-realm=\($0)"] } ?? []
         guard let staged = try await stagedZoneGroups(realmArguments), !staged.isEmpty,
-              let master = staged.first(where: { $0.isMaster.value }), !master.masterZone.isEmpty else { return }
+              let master = staged.first(where: { $0.isMaster.value }),
+              // Nothing to commit from until the master zone exists (or after it was removed, when tearing down).
+              let masterZone = master.zones.first(where: { $0.id == master.masterZone })?.name else { return }
         let committed = try await admin.jsonIfExists(["period", "get"] + realmArguments, as: RGWPeriod.self)
         if let committed, Self.sameZoneGroups(committed.zoneGroups, staged) { return }
         // Run from the master zone when it lives on this cluster; otherwise radosgw-admin forwards to the master's endpoint.
-        let masterZone = master.zones.first { $0.id == master.masterZone }?.name
         var zoneArguments: [String] = []
-        if let masterZone, try await admin.jsonIfExists(["zone", "get", "--rgw-zone=\(masterZone)"] + realmArguments, as: RGWZone.self) != nil {
+        if try await admin.jsonIfExists(["zone", "get", "--rgw-zone=\(masterZone)"] + realmArguments, as: RGWZone.self) != nil {
             zoneArguments = ["--rgw-zone=\(masterZone)"]
         }
         progress("committing the period of realm \(realm ?? "(default)")")
         try await admin.run(["period", "update", "--commit"] + realmArguments + zoneArguments)
-    }
-
-    /// True when the staged zonegroups differ from the committed period (for drift: "changed but not committed").
-    func hasUncommittedChanges(realm: String?) async throws -> Bool {
-        let realmArguments = realm.map { ["--rgw-realm=\($0)"] } ?? []
-        guard let staged = try await stagedZoneGroups(realmArguments) else { return false }
-        guard let committed = try await admin.jsonIfExists(["period", "get"] + realmArguments, as: RGWPeriod.self) else { return !staged.isEmpty }
-        return !Self.sameZoneGroups(committed.zoneGroups, staged)
     }
 
     private func stagedZoneGroups(_ realmArguments: [String]) async throws -> [RGWZoneGroup]? {

@@ -63,7 +63,7 @@ struct RealmResource: CephResource {
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
-            try await provider.admin.run(["realm", "rm", "--rgw-realm=\(prior["name"].stringValue ?? "")"])
+            try await provider.admin.run(["realm", "delete", "--rgw-realm=\(prior["name"].stringValue ?? "")"])
         } catch let error as RadosGWAdminError where error.isNotFound {
             return
         }

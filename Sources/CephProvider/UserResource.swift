@@ -20,6 +20,8 @@ struct UserResource: CephResource {
                                 description: "Admin capabilities by type, e.g. {users: \"*\", buckets: read}."),
         "realm": AttributeSchema(.string, .optional, forcesReplacement: true, description: "Realm to create the user in (multisite)."),
         "zone": AttributeSchema(.string, .optional, forcesReplacement: true, description: "Zone to create the user in; the master zone in multisite."),
+        "purge_data": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
+                                      description: "Let destroy delete the user's buckets and objects (radosgw-admin refuses otherwise)."),
         "access_key": AttributeSchema(.string, .optionalComputed, description: "S3 access key; generated when unset."),
         "secret_key": AttributeSchema(.string, .optionalComputed, sensitive: true, description: "S3 secret key; generated when unset."),
     ], description: "An RGW user")
@@ -42,6 +44,7 @@ struct UserResource: CephResource {
         let key = user.keys.first { $0.accessKey == current["access_key"].stringValue } ?? user.keys.first
         return .map([
             "uid": current["uid"], "tenant": current["tenant"], "realm": current["realm"], "zone": current["zone"],
+            "purge_data": current["purge_data"].boolValue.map(Value.bool) ?? .bool(false),
             "display_name": .string(user.displayName), "email": .string(user.email),
             "system": .bool(user.system?.value ?? false), "suspended": .bool(user.suspended != 0),
             "max_buckets": .number(Double(user.maxBuckets)),
@@ -93,9 +96,12 @@ struct UserResource: CephResource {
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
-            try await provider.admin.run(["user", "rm"] + scope(prior))
+            try await provider.admin.run(["user", "rm"] + scope(prior) + (prior["purge_data"] == .bool(true) ? ["--purge-data"] : []))
         } catch let error as RadosGWAdminError where error.isNotFound || error.message.contains("user does not exist") {
             return
+        } catch let error as RadosGWAdminError where error.message.contains("purge data") {
+            throw ProviderError("RGW user \(prior["uid"].stringValue ?? "") still owns buckets. Delete them first, or set purge_data: true "
+                                + "and apply before destroying (\(error.message)).")
         }
     }
 

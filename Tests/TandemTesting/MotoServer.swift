@@ -87,79 +87,27 @@ public actor MotoServer {
         if let endpoint = ProcessInfo.processInfo.environment["TANDEM_MOTO_ENDPOINT"], !endpoint.isEmpty {
             return MotoServer(endpoint: endpoint, processID: nil)
         }
-        let repositoryRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // Tests/TandemTesting
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()
-        let script = repositoryRoot.appendingPathComponent("scripts/moto-server")
-        removeStaleRunDirectories()
-        let runDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tandem-moto-\(ProcessInfo.processInfo.processIdentifier)")
-        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        let script = TestScript.repositoryRoot.appendingPathComponent("scripts/moto-server")
+        let runDirectory = try TestScript.runDirectory(prefix: "tandem-moto-")
         let stderrFile = runDirectory.appendingPathComponent("moto-server.stderr")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
 
         let arguments = [
             script.path, "start",
             "--run-dir", runDirectory.path,
             "--watch-pid", String(ProcessInfo.processInfo.processIdentifier),
         ]
-        let (printed, status) = try await runToCompletion("/bin/bash", arguments: arguments, stderr: stderrFile)
-        let errors = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+        let (printed, status): (String, Int32)
+        do {
+            (printed, status) = try await TestScript.run("/bin/bash", arguments: arguments, stderr: stderrFile)
+        } catch {
+            throw MotoServerError("\(error)")
+        }
         let fields = printed.split(whereSeparator: \.isWhitespace)
         guard status == 0, fields.count == 2, let port = Int(fields[0]), let pid = Int32(fields[1]) else {
-            let detail = errors.split(separator: "\n").suffix(15).joined(separator: "\n")
+            let detail = TestScript.tail(stderrFile)
             throw MotoServerError("scripts/moto-server exited with status \(status)\(detail.isEmpty ? "" : ":\n" + detail)")
         }
         return MotoServer(endpoint: "http://127.0.0.1:\(port)", processID: pid)
-    }
-
-    /// Deletes the run directories (logs) of earlier test processes that have exited.
-    private static func removeStaleRunDirectories() {
-        let temporary = FileManager.default.temporaryDirectory
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
-        for name in names where name.hasPrefix("tandem-moto-") {
-            guard let pid = Int32(name.dropFirst("tandem-moto-".count)),
-                  pid != ProcessInfo.processInfo.processIdentifier,
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
-        }
-    }
-
-    /// Runs a program to completion on a dispatch thread and returns its standard output and exit status.
-    ///
-    /// `Process.terminationHandler` and `waitUntilExit()` are not used: under the test runner on
-    /// Linux the child was observed never to be reaped, so they never return. Instead the output
-    /// is read to end-of-file (the script detaches everything it leaves running) and the child
-    /// is reaped here.
-    private static func runToCompletion(_ executable: String, arguments: [String], stderr: URL) async throws -> (String, Int32) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardInput = FileHandle.nullDevice
-                do {
-                    process.standardError = try FileHandle(forWritingTo: stderr)
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: MotoServerError("could not run \(arguments.first ?? executable): \(error)"))
-                    return
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                var rawStatus: Int32 = 0
-                let status: Int32
-                if waitpid(process.processIdentifier, &rawStatus, 0) == process.processIdentifier {
-                    status = (rawStatus & 0x7f) == 0 ? (rawStatus >> 8) & 0xff : 128 + (rawStatus & 0x7f)
-                } else {
-                    // Already reaped elsewhere: judge by the output alone.
-                    status = 0
-                }
-                continuation.resume(returning: (String(decoding: data, as: UTF8.self), status))
-            }
-        }
     }
 }
 
