@@ -40,6 +40,11 @@ public struct CephProvider: Provider {
     /// No notes beyond the plan.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] { [] }
 
+    /// Order multisite needs regardless of references (see `CephOrdering`).
+    public func ordering(type: String, value: Value) -> OrderingKeys {
+        CephOrdering.keys(type: type, value: value)
+    }
+
     /// A flow's zones must match its type.
     public func validate(type: String, configuration: Value) -> [ProviderError] {
         type == SyncFlowResource.typeName ? SyncFlowResource.validate(configuration) : []

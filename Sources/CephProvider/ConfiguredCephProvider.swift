@@ -8,6 +8,7 @@ struct ConfiguredCephProvider: ConfiguredProvider {
     let admin: RadosGWAdmin
     let gateway: AWSClientConfiguration?
     let transport = AWSTransport()
+    let changes = SerialChanges()
 
     /// The period: committed when (and only when) the staged multisite configuration differs from it.
     var period: PeriodCommitter { PeriodCommitter(admin: admin) }
@@ -38,15 +39,15 @@ struct ConfiguredCephProvider: ConfiguredProvider {
     }
 
     func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
-        try await CephErrors.translating { try await resource(type).create(planned: planned, progress: progress) }
+        try await changes.run { try await CephErrors.translating { try await resource(type).create(planned: planned, progress: progress) } }
     }
 
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
-        try await CephErrors.translating { try await resource(type).update(prior: prior, planned: planned, progress: progress) }
+        try await changes.run { try await CephErrors.translating { try await resource(type).update(prior: prior, planned: planned, progress: progress) } }
     }
 
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
-        try await CephErrors.translating { try await resource(type).delete(prior: prior, progress: progress) }
+        try await changes.run { try await CephErrors.translating { try await resource(type).delete(prior: prior, progress: progress) } }
     }
 
     func importObject(type: String, id: String) async throws -> Value? {

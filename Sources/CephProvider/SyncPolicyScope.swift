@@ -5,8 +5,11 @@ import TandemEngine
 /// What sync group, flow and pipe resources share: the group they belong to, whether the policy is the zonegroup's
 /// (committed to the period) or one bucket's, and reading the group back.
 struct SyncPolicyScope: Sendable {
-    /// `group_id`, `bucket` and `realm`, the attributes every sync policy resource has.
+    /// `group_id`, `bucket`, `zonegroup` and `realm`, the attributes every sync policy resource has.
     static let attributes: [String: AttributeSchema] = [
+        // Named explicitly: radosgw-admin run in a realm without a zonegroup creates a second master zonegroup
+        // "default", after which the period can no longer be committed.
+        "zonegroup": AttributeSchema(.string, .required, forcesReplacement: true, description: "The zonegroup whose policy this is."),
         "group_id": AttributeSchema(.string, .required, forcesReplacement: true, description: "The sync group's id."),
         "bucket": AttributeSchema(.string, .optional, forcesReplacement: true, description: "A bucket-level policy for this bucket; the zonegroup's when unset."),
         "realm": AttributeSchema(.string, .optional, forcesReplacement: true, description: "The realm; the default realm when unset."),
@@ -15,9 +18,9 @@ struct SyncPolicyScope: Sendable {
     let provider: ConfiguredCephProvider
     let value: Value
 
-    /// `--group-id`, `--bucket` and `--rgw-realm` options.
+    /// `--group-id`, `--bucket`, `--rgw-zonegroup` and `--rgw-realm` options.
     var arguments: [String] {
-        var arguments = ["--group-id=\(value["group_id"].stringValue ?? "")"]
+        var arguments = ["--group-id=\(value["group_id"].stringValue ?? "")", "--rgw-zonegroup=\(value["zonegroup"].stringValue ?? "")"]
         if let bucket = value["bucket"].stringValue { arguments.append("--bucket=\(bucket)") }
         if let realm = value["realm"].stringValue { arguments.append("--rgw-realm=\(realm)") }
         return arguments
@@ -38,6 +41,6 @@ struct SyncPolicyScope: Sendable {
 
     /// The scope's attributes as read back (carried from `value`).
     var readBack: [String: Value] {
-        ["group_id": value["group_id"], "bucket": value["bucket"], "realm": value["realm"]]
+        ["group_id": value["group_id"], "bucket": value["bucket"], "zonegroup": value["zonegroup"], "realm": value["realm"]]
     }
 }

@@ -18,8 +18,10 @@ public final class CephCluster: Sendable {
     public let endpoint: String?
     /// The admin user's keys (users/buckets/metadata/usage/zone caps); nil without gateway.
     public let adminCredentials: AWSCredentials?
-    /// A transport for tests to share; never shut down.
-    public let transport = AWSTransport(requestTimeout: .seconds(60))
+    /// A transport for tests to share; it lives as long as the process (AsyncHTTPClient aborts when a client is
+    /// released without being shut down, and clusters come and go).
+    public var transport: AWSTransport { Self.sharedTransport }
+    private static let sharedTransport = AWSTransport(requestTimeout: .seconds(60))
 
     private init(runDirectory: String, endpoint: String?, adminCredentials: AWSCredentials?) {
         self.runDirectory = runDirectory

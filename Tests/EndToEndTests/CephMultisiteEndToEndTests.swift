@@ -1,0 +1,120 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// The seed's RGW multisite topologies applied by the built binary to a real Ceph cluster (radosgw 16.2): each test
+/// starts a cluster without gateway, applies the example (realm, zonegroup, zones, system user, period commits),
+/// then starts one radosgw per zone the way an operator (or Rook) would, and checks that data really flows.
+@Suite(.serialized) struct CephMultisiteEndToEndTests {
+    /// Polls `condition` every 0.3 s until it holds or `seconds` pass; returns the seconds it took, nil on timeout.
+    private func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds {
+            if try await condition() { return Date().timeIntervalSince(start) }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return nil
+    }
+
+    private func keys(_ tandem: TandemBinary, user: String) throws -> AWSCredentials {
+        AWSCredentials(accessKeyID: try #require(try tandem.stateAttribute(user, "access_key")),
+                       secretAccessKey: try #require(try tandem.stateAttribute(user, "secret_key")))
+    }
+
+    /// Creates `bucket` through `s3`, retrying while the new zone's gateway still loads its period.
+    private func createBucket(_ bucket: String, _ s3: S3Client) async throws {
+        var lastError: (any Error)?
+        let created = try await eventually(within: 30) {
+            do {
+                try await s3.createBucket(bucket, locationConstraint: nil)
+                return true
+            } catch {
+                lastError = error
+                return false
+            }
+        }
+        #expect(created != nil, "bucket \(bucket) could not be created: \(String(describing: lastError))")
+    }
+
+    @Test func twoZonesFromOneClusterReplicateBothWays() async throws {
+        let cluster = try await CephCluster.bare("multisite")
+        var tandem = try TandemBinary.workspace(cluster, example: "ceph-multisite")
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        let (portA, portB) = (CephCluster.freePort(), CephCluster.freePort())
+        tandem.environment["TANDEM_VAR_zone_a_endpoint"] = "http://127.0.0.1:\(portA)"
+        tandem.environment["TANDEM_VAR_zone_b_endpoint"] = "http://127.0.0.1:\(portB)"
+
+        let plan = try tandem.run(["plan", "--json"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        let apply = try tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("Resources: 5 created"))
+        #expect(apply.stdout.contains("committing the period of realm rciis"))
+        let secret = try #require(try tandem.stateAttribute("ceph_zone.a", "system_secret_key"))
+        #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret), "the system key is in no output")
+        #expect(try tandem.stateAttribute("ceph_zone.b", "system_secret_key") == secret, "zone B took zone A's key by reference")
+
+        let again = try tandem.run(["plan", "--detailed-exitcode"])
+        #expect(again.exitCode == 0, "a second plan shows no changes:\n\(again.stdout)\n\(again.stderr)")
+
+        try await cluster.startGateway(name: "site-a", port: portA, zone: "site-a", zoneGroup: "rciis-sites", realm: "rciis")
+        try await cluster.startGateway(name: "site-b", port: portB, zone: "site-b", zoneGroup: "rciis-sites", realm: "rciis")
+        let credentials = try keys(tandem, user: "ceph_user.test")
+        let siteA = S3Client(configuration: cluster.configuration(endpoint: "http://127.0.0.1:\(portA)", credentials: credentials), transport: cluster.transport)
+        let siteB = S3Client(configuration: cluster.configuration(endpoint: "http://127.0.0.1:\(portB)", credentials: credentials), transport: cluster.transport)
+        try await createBucket("rciis-multisite", siteA)
+        try await siteA.putObject(bucket: "rciis-multisite", key: "from-a/ünïcödé key.txt", body: Array("hello".utf8), contentType: "text/plain")
+        let aToB = try await eventually(within: 30) { (try? await siteB.listObjectKeys(bucket: "rciis-multisite"))?.contains("from-a/ünïcödé key.txt") == true }
+        #expect(aToB != nil, "an object written through zone A is visible through zone B")
+        try await siteB.putObject(bucket: "rciis-multisite", key: "from-b.txt", body: Array("back".utf8), contentType: nil)
+        let bToA = try await eventually(within: 30) { (try? await siteA.listObjectKeys(bucket: "rciis-multisite"))?.contains("from-b.txt") == true }
+        #expect(bToA != nil, "and the reverse")
+        print("multisite lag: A->B \(aToB ?? -1) s, B->A \(bToA ?? -1) s")
+
+        // The sync status data source, read from a second configuration that only asks.
+        let status = TandemBinary(directory: tandem.directory + "/status", environment: tandem.environment)
+        try FileManager.default.createDirectory(atPath: status.directory, withIntermediateDirectories: true)
+        try """
+        providers:
+          ceph: {}
+        data:
+          ceph_sync_status.b:
+            zone: site-b
+            realm: rciis
+        outputs:
+          caught_up:
+            value: ${data.ceph_sync_status.b.caught_up}
+          source:
+            value: ${data.ceph_sync_status.b.data_sources[0].zone}
+        """.write(toFile: status.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let caughtUp = try await eventually(within: 60) {
+            let read = try status.run(["apply", "--auto-approve"])
+            return read.exitCode == 0 && read.stdout.contains("caught_up = true")
+        }
+        #expect(caughtUp != nil, "sync status reports zone B caught up")
+        #expect(try status.run(["output", "source"]).stdout.contains("site-a"))
+
+        // A hand change to zone B's endpoint is drift; apply puts it back (and commits the period only if it was committed).
+        let changed = try await cluster.admin.run(["zone", "modify", "--rgw-realm=rciis", "--rgw-zonegroup=rciis-sites", "--rgw-zone=site-b",
+                                                   "--endpoints=http://127.0.0.1:1"])
+        #expect(!changed.isEmpty)
+        let drift = try tandem.run(["drift"])
+        #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("ceph_zone.b was changed outside Tandem"))
+        #expect(drift.stdout.contains(#"~ endpoints = ["http://127.0.0.1:\#(portB)"] -> ["http://127.0.0.1:1"]"#), "\(drift.stdout)")
+        let repair = try tandem.run(["apply", "--auto-approve"])
+        #expect(repair.exitCode == 0 && repair.stdout.contains("1 updated"), "\(repair.stdout)\n\(repair.stderr)")
+        #expect(try tandem.run(["drift"]).exitCode == 0)
+
+        // Tear down: gateways first (as an operator would), the test bucket, then everything the state holds.
+        try await cluster.stopGateway(name: "site-a")
+        try await cluster.stopGateway(name: "site-b")
+        try await cluster.admin.run(["bucket", "rm", "--bucket=rciis-multisite", "--purge-objects", "--rgw-realm=rciis", "--rgw-zone=site-a"])
+        let destroy = try tandem.run(["destroy", "--auto-approve"])
+        #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+        #expect(destroy.stdout.contains("5 deleted"))
+        let realms = String(decoding: try await cluster.admin.run(["realm", "list"]), as: UTF8.self)
+        #expect(!realms.contains("rciis"), "\(realms)")
+    }
+}
