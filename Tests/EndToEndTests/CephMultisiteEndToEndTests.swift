@@ -107,14 +107,52 @@ import TandemTesting
         #expect(repair.exitCode == 0 && repair.stdout.contains("1 updated"), "\(repair.stdout)\n\(repair.stderr)")
         #expect(try tandem.run(["drift"]).exitCode == 0)
 
-        // Tear down: gateways first (as an operator would), the test bucket, then everything the state holds.
-        try await cluster.stopGateway(name: "site-a")
-        try await cluster.stopGateway(name: "site-b")
+        // Tear down while the gateways run (radosgw-admin waits ~15 s for the watches of stopped gateways to time
+        // out); the cluster itself is wiped when the test process exits.
         try await cluster.admin.run(["bucket", "rm", "--bucket=rciis-multisite", "--purge-objects", "--rgw-realm=rciis", "--rgw-zone=site-a"])
         let destroy = try tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
         #expect(destroy.stdout.contains("5 deleted"))
         let realms = String(decoding: try await cluster.admin.run(["realm", "list"]), as: UTF8.self)
         #expect(!realms.contains("rciis"), "\(realms)")
+    }
+
+    @Test func veleroSyncPolicyFlowsOneWayOnly() async throws {
+        let cluster = try await CephCluster.bare("velero")
+        var tandem = try TandemBinary.workspace(cluster, example: "velero-rgw-multisite")
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        let (portA, portB) = (CephCluster.freePort(), CephCluster.freePort())
+        tandem.environment["TANDEM_VAR_zone_a_endpoint"] = "http://127.0.0.1:\(portA)"
+        tandem.environment["TANDEM_VAR_zone_b_endpoint"] = "http://127.0.0.1:\(portB)"
+
+        // The sync policy waits for the master zone although it refers only to the zonegroup and zone names.
+        let plan = try tandem.run(["plan", "--json"])
+        let changes = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])["resource_changes"] as? [[String: Any]]
+        let group = changes?.first { $0["address"] as? String == "ceph_sync_group.velero" }
+        #expect((group?["dependencies"] as? [String] ?? []).contains("ceph_zone.a"), "\(plan.stdout)")
+
+        let apply = try tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("Resources: 8 created"))
+        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+        let policy = String(decoding: try await cluster.admin.run(["period", "get", "--rgw-realm=velero"]), as: UTF8.self)
+        #expect(policy.contains("velero-sync-group") && policy.contains("directional"), "the policy is committed to the period")
+
+        try await cluster.startGateway(name: "zone-a", port: portA, zone: "zone-a", zoneGroup: "global", realm: "velero")
+        try await cluster.startGateway(name: "zone-b", port: portB, zone: "zone-b", zoneGroup: "global", realm: "velero")
+        let credentials = try keys(tandem, user: "ceph_user.velero")
+        let zoneA = S3Client(configuration: cluster.configuration(endpoint: "http://127.0.0.1:\(portA)", credentials: credentials), transport: cluster.transport)
+        let zoneB = S3Client(configuration: cluster.configuration(endpoint: "http://127.0.0.1:\(portB)", credentials: credentials), transport: cluster.transport)
+        try await createBucket("velero-backups", zoneA)
+        try await zoneA.putObject(bucket: "velero-backups", key: "backups/test-backup/velero-backup.json", body: Array("{}".utf8), contentType: nil)
+        let aToB = try await eventually(within: 30) {
+            (try? await zoneB.listObjectKeys(bucket: "velero-backups"))?.contains("backups/test-backup/velero-backup.json") == true
+        }
+        #expect(aToB != nil, "a backup written through zone A reaches zone B")
+        try await zoneB.putObject(bucket: "velero-backups", key: "backups/from-passive", body: Array("x".utf8), contentType: nil)
+        let bToA = try await eventually(within: 15) {
+            (try? await zoneA.listObjectKeys(bucket: "velero-backups"))?.contains("backups/from-passive") == true
+        }
+        #expect(bToA == nil, "the directional flow never copies zone B's writes to zone A")
     }
 }

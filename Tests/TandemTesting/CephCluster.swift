@@ -61,11 +61,6 @@ public final class CephCluster: Sendable {
                                "--zonegroup", zoneGroup, "--realm", realm], log: URL(fileURLWithPath: runDirectory + "/../gateway-\(name).stderr"))
     }
 
-    /// Stops a gateway started with `startGateway`.
-    public func stopGateway(name: String) async throws {
-        try await Self.script(["stop-gateway", name, "--run-dir", runDirectory], log: URL(fileURLWithPath: runDirectory + "/../gateway-\(name).stderr"))
-    }
-
     /// A free TCP port on 127.0.0.1 (bound and released; the caller binds it soon after).
     public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
