@@ -50,7 +50,11 @@ let package = Package(
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
-        .target(name: "TandemTesting", dependencies: ["TandemCore", "AWSClient", "CephClient", "TandemEngine"], path: "Tests/TandemTesting"),
+        .target(name: "TandemTesting", dependencies: [
+            "TandemCore", "AWSClient", "CephClient", "TandemEngine",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                           path: "Benchmarks/TandemBenchmarks"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),

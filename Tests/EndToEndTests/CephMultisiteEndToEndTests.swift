@@ -129,7 +129,8 @@ import TandemTesting
         let plan = try tandem.run(["plan", "--json"])
         let changes = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])["resource_changes"] as? [[String: Any]]
         let group = changes?.first { $0["address"] as? String == "ceph_sync_group.velero" }
-        #expect((group?["dependencies"] as? [String] ?? []).contains("ceph_zone.a"), "\(plan.stdout)")
+        let dependencies = group?["dependencies"] as? [String]
+        #expect(dependencies?.contains("ceph_zone.a") == true, "\(plan.stdout)")
 
         let apply = try tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")

@@ -1,0 +1,82 @@
+import AWSClient
+import CephClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// The RGW half of the Ceph <-> AWS topology (`examples/ceph-notifications`) applied by the built binary to a real
+/// radosgw: a user with caps, a versioned bucket, a topic pushing to an HTTP endpoint and the bucket's notification.
+/// Apply, read back, a real event delivered, drift after hand changes, destroy.
+@Suite(.serialized) struct CephResourcesEndToEndTests {
+    @Test func userTopicAndNotificationLifecycle() async throws {
+        let cluster = try await CephCluster.shared()
+        let sink = try await HTTPEventSink.start()
+        var tandem = try TandemBinary.workspace(cluster, example: "ceph-notifications")
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        tandem.environment["TANDEM_VAR_push_endpoint"] = sink.endpoint + "/events"
+        tandem.environment["TANDEM_VAR_persistent_events"] = "false"  // delivered inside the S3 request: no 30 s wait
+
+        let apply = try tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("Resources: 4 created"))
+        let secret = try #require(try tandem.stateAttribute("ceph_user.replicator", "secret_key"))
+        #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret))
+        #expect(apply.stdout.contains("replicator_secret_key = (sensitive value)"))
+
+        // Read back through the cluster's own tools.
+        let user = try await cluster.admin.json(["user", "info", "--uid=s3-replicator"], as: RGWUser.self)
+        #expect(user.caps.map { "\($0.type)=\($0.perm)" } == ["buckets=read"])
+        #expect(user.keys.map(\.secretKey) == [secret])
+        let sns = SNSClient(configuration: cluster.configuration(), transport: cluster.transport)
+        let arn = try #require(try tandem.stateAttribute("ceph_bucket_topic.events", "arn"))
+        let topic = try #require(try await sns.getTopicAttributes(arn: arn))
+        #expect(topic["EndPoint"]?.contains(sink.endpoint + "/events") == true)
+        #expect(topic["OpaqueData"] == "rciis-ceph-source")
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        #expect(try await s3.getBucketNotification("rciis-ceph-source").topics.map(\.id) == ["replicate-all"])
+        #expect(try await s3.getBucketVersioning("rciis-ceph-source") == "Enabled")
+
+        // A real event: RGW pushes the raw (not URL-encoded) key with the topic's opaque data.
+        let key = "dir/ünï cödé+%41.txt"
+        try await s3.putObject(bucket: "rciis-ceph-source", key: key, body: Array("event".utf8), contentType: "text/plain")
+        let record = try #require(try await firstRecord(from: sink))
+        #expect(record["eventName"] as? String == "ObjectCreated:Put")
+        #expect(((record["s3"] as? [String: Any])?["object"] as? [String: Any])?["key"] as? String == key)
+        #expect(record["opaqueData"] as? String == "rciis-ceph-source")
+
+        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+
+        // Hand changes: a cap added with radosgw-admin, the topic re-pointed through the SNS API.
+        try await cluster.admin.run(["caps", "add", "--uid=s3-replicator", "--caps=usage=read"])
+        _ = try await sns.createTopic(name: "replication-events", attributes: ["push-endpoint": "http://127.0.0.1:1/elsewhere",
+                                                                               "OpaqueData": "rciis-ceph-source", "persistent": "false"])
+        let drift = try tandem.run(["drift"])
+        #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("ceph_user.replicator was changed outside Tandem"), "\(drift.stdout)")
+        #expect(drift.stdout.contains(#"~ caps = { buckets = "read" } -> { buckets = "read", usage = "read" }"#), "\(drift.stdout)")
+        #expect(drift.stdout.contains(#"~ push_endpoint = "\#(sink.endpoint)/events" -> "http://127.0.0.1:1/elsewhere""#), "\(drift.stdout)")
+        let repair = try tandem.run(["apply", "--auto-approve"])
+        #expect(repair.exitCode == 0 && repair.stdout.contains("2 updated"), "\(repair.stdout)\n\(repair.stderr)")
+        #expect(try tandem.run(["drift"]).exitCode == 0)
+
+        let destroy = try tandem.run(["destroy", "--auto-approve"])
+        #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+        #expect(destroy.stdout.contains("4 deleted"))
+        #expect(try await cluster.admin.jsonIfExists(["user", "info", "--uid=s3-replicator"], as: RGWUser.self) == nil)
+        #expect(try await sns.getTopicAttributes(arn: arn) == nil)
+        #expect(try await s3.bucketExists("rciis-ceph-source") == false)
+        await sink.stop()
+    }
+
+    /// The first record the sink received, waiting up to 10 s.
+    private func firstRecord(from sink: HTTPEventSink) async throws -> [String: Any]? {
+        for _ in 0..<50 {
+            if let body = sink.bodies.first,
+               let records = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["Records"] as? [[String: Any]] {
+                return records.first
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return nil
+    }
+}
