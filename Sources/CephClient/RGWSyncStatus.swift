@@ -28,6 +28,15 @@ public struct RGWSyncStatus: Equatable, Sendable {
         public var recoveringShards = 0
         /// True when the zone printed "data is caught up with source".
         public var caughtUp = false
+
+        /// Creates a source entry.
+        public init(zone: String, state: String = "", behindShards: Int = 0, recoveringShards: Int = 0, caughtUp: Bool = false) {
+            self.zone = zone
+            self.state = state
+            self.behindShards = behindShards
+            self.recoveringShards = recoveringShards
+            self.caughtUp = caughtUp
+        }
     }
 
     /// True when metadata and every data source are caught up.
