@@ -15,10 +15,13 @@ struct PeriodCommitter: Sendable {
               let masterZone = master.zones.first(where: { $0.id == master.masterZone })?.name else { return }
         let committed = try await admin.jsonIfExists(["period", "get"] + realmArguments, as: RGWPeriod.self)
         if let committed, Self.sameZoneGroups(committed.zoneGroups, staged) { return }
-        // Run from the master zone when it lives on this cluster; otherwise radosgw-admin forwards to the master's endpoint.
+        // Run as the master zone when it lives on this cluster; otherwise as a local zone of the zonegroup, and
+        // radosgw-admin forwards the commit to the master zone's endpoint with that zone's system key.
+        let candidates = [masterZone] + master.zones.map(\.name).filter { $0 != masterZone }
         var zoneArguments: [String] = []
-        if try await admin.jsonIfExists(["zone", "get", "--rgw-zone=\(masterZone)"] + realmArguments, as: RGWZone.self) != nil {
-            zoneArguments = ["--rgw-zone=\(masterZone)"]
+        for zone in candidates where try await admin.jsonIfExists(["zone", "get", "--rgw-zone=\(zone)"] + realmArguments, as: RGWZone.self) != nil {
+            zoneArguments = ["--rgw-zone=\(zone)"]
+            break
         }
         progress("committing the period of realm \(realm ?? "(default)")")
         try await admin.run(["period", "update", "--commit"] + realmArguments + zoneArguments)

@@ -156,4 +156,41 @@ import TandemTesting
         }
         #expect(bToA == nil, "the directional flow never copies zone B's writes to zone A")
     }
+
+    @Test func secondClusterPullsTheRealmAndJoins() async throws {
+        let (siteA, siteB) = (try await CephCluster.bare("site-a"), try await CephCluster.bare("site-b"))
+        var tandem = try TandemBinary.workspace(siteA, example: "ceph-multisite-two-clusters")
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        let (portA, portB) = (CephCluster.freePort(), CephCluster.freePort())
+        tandem.environment["TANDEM_VAR_zone_a_endpoint"] = "http://127.0.0.1:\(portA)"
+        tandem.environment["TANDEM_VAR_zone_b_endpoint"] = "http://127.0.0.1:\(portB)"
+        tandem.environment["TANDEM_VAR_site_a_config"] = siteA.configPath
+        tandem.environment["TANDEM_VAR_site_b_config"] = siteB.configPath
+
+        let first = try tandem.run(["apply", "--auto-approve", "--target", "ceph_zone.a", "--target", "ceph_user.test"])
+        #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr)")
+        try await siteA.startGateway(name: "site-a", port: portA, zone: "site-a", zoneGroup: "rciis-sites", realm: "rciis")
+        let second = try tandem.run(["apply", "--auto-approve"])
+        #expect(second.exitCode == 0, "\(second.stdout)\n\(second.stderr)")
+        #expect(second.stdout.contains("pulling realm rciis from http://127.0.0.1:\(portA)"))
+        let secret = try #require(try tandem.stateAttribute("ceph_zone.a", "system_secret_key"))
+        #expect(!second.stdout.contains(secret) && !second.stderr.contains(secret))
+        // The master zone's cluster knows zone B from the committed period.
+        let period = String(decoding: try await siteA.admin.run(["period", "get", "--rgw-realm=rciis"]), as: UTF8.self)
+        #expect(period.contains("site-b") && period.contains("http://127.0.0.1:\(portB)"), "cluster A's period lists zone B")
+        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+
+        try await siteB.startGateway(name: "site-b", port: portB, zone: "site-b", zoneGroup: "rciis-sites", realm: "rciis")
+        let credentials = try keys(tandem, user: "ceph_user.test")
+        let s3A = S3Client(configuration: siteA.configuration(endpoint: "http://127.0.0.1:\(portA)", credentials: credentials), transport: siteA.transport)
+        let s3B = S3Client(configuration: siteB.configuration(endpoint: "http://127.0.0.1:\(portB)", credentials: credentials), transport: siteB.transport)
+        try await createBucket("rciis-two-clusters", s3A)
+        try await s3A.putObject(bucket: "rciis-two-clusters", key: "from-a.txt", body: Array("hello".utf8), contentType: nil)
+        let aToB = try await eventually(within: 60) { (try? await s3B.listObjectKeys(bucket: "rciis-two-clusters"))?.contains("from-a.txt") == true }
+        #expect(aToB != nil, "an object written on cluster A is served by cluster B")
+        try await s3B.putObject(bucket: "rciis-two-clusters", key: "from-b.txt", body: Array("back".utf8), contentType: nil)
+        let bToA = try await eventually(within: 60) { (try? await s3A.listObjectKeys(bucket: "rciis-two-clusters"))?.contains("from-b.txt") == true }
+        #expect(bToA != nil, "and the reverse")
+        print("two-cluster lag: A->B \(aToB ?? -1) s, B->A \(bToA ?? -1) s")
+    }
 }
