@@ -24,6 +24,8 @@ public struct CephProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "RGW access key; defaults to RGW_ACCESS_KEY_ID."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "RGW secret key; defaults to RGW_SECRET_ACCESS_KEY."),
             "region": AttributeSchema(.string, .optional, defaultValue: .string("us-east-1"), description: "Region used when signing requests."),
+            "user_management": AttributeSchema(.string, .optional, defaultValue: .string("radosgw-admin"), allowedValues: ["radosgw-admin", "admin-api"],
+                                               description: "How ceph_user is managed: radosgw-admin, or the admin ops REST API of the endpoint (needs caps users=*)."),
         ], description: "Ceph RGW")
     }
 
@@ -66,6 +68,7 @@ public struct CephProvider: Provider {
                                              credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
                                              endpointOverride: endpoint, environment: environment)
         }
-        return ConfiguredCephProvider(admin: admin, gateway: gateway)
+        return ConfiguredCephProvider(admin: admin, gateway: gateway,
+                                      usersThroughAdminAPI: configuration["user_management"].stringValue == "admin-api")
     }
 }

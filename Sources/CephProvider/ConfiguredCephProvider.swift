@@ -7,6 +7,8 @@ import TandemEngine
 struct ConfiguredCephProvider: ConfiguredProvider {
     let admin: RadosGWAdmin
     let gateway: AWSClientConfiguration?
+    /// Use the RGW admin ops REST API (rather than radosgw-admin) for users.
+    let usersThroughAdminAPI: Bool
     let transport = AWSTransport()
     let changes = SerialChanges()
 
@@ -15,6 +17,14 @@ struct ConfiguredCephProvider: ConfiguredProvider {
 
     /// An S3 client for the RGW endpoint; throws when the provider block has none.
     func s3() throws -> S3Client { S3Client(configuration: try gatewayConfiguration(), transport: transport) }
+
+    /// How users are managed: radosgw-admin, or the admin ops API of the endpoint.
+    var users: any UserAdministration {
+        get throws {
+            usersThroughAdminAPI ? AdminAPIUsers(api: RGWAdminOps(configuration: try gatewayConfiguration(), transport: transport))
+                                 : RadosGWAdminUsers(admin: admin)
+        }
+    }
 
     /// An SNS client (bucket-notification topics) for the RGW endpoint.
     func sns() throws -> SNSClient { SNSClient(configuration: try gatewayConfiguration(), transport: transport) }

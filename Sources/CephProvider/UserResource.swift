@@ -30,16 +30,19 @@ struct UserResource: CephResource {
 
     init(provider: ConfiguredCephProvider) { self.provider = provider }
 
-    private func scope(_ value: Value) -> [String] {
-        var arguments = ["--uid=\(value["uid"].stringValue ?? "")"]
-        if let tenant = value["tenant"].stringValue { arguments.append("--tenant=\(tenant)") }
-        if let realm = value["realm"].stringValue { arguments.append("--rgw-realm=\(realm)") }
-        if let zone = value["zone"].stringValue { arguments.append("--rgw-zone=\(zone)") }
-        return arguments
+    private var users: any UserAdministration { get throws { try provider.users } }
+
+    private func scope(_ value: Value) -> UserScope {
+        UserScope(uid: value["uid"].stringValue ?? "", tenant: value["tenant"].stringValue, realm: value["realm"].stringValue, zone: value["zone"].stringValue)
+    }
+
+    private func settings(_ value: Value) -> UserSettings {
+        UserSettings(displayName: value["display_name"].stringValue ?? "", email: value["email"].stringValue ?? "",
+                     system: value["system"] == .bool(true), maxBuckets: value["max_buckets"].intValue)
     }
 
     func read(current: Value) async throws -> Value? {
-        guard let user = try await provider.admin.jsonIfExists(["user", "info"] + scope(current), as: RGWUser.self) else { return nil }
+        guard let user = try await users.info(scope(current)) else { return nil }
         // The key this state manages when it still exists, else the user's first one.
         let key = user.keys.first { $0.accessKey == current["access_key"].stringValue } ?? user.keys.first
         return .map([
@@ -55,61 +58,44 @@ struct UserResource: CephResource {
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
         let uid = planned["uid"].stringValue ?? ""
-        if try await provider.admin.jsonIfExists(["user", "info"] + scope(planned), as: RGWUser.self) != nil {
+        if try await users.info(scope(planned)) != nil {
             throw ProviderError("RGW user \(uid) already exists and is not managed by this state; import it with "
                                 + "tandem import \(Self.typeName).NAME \(uid).", attributePath: "uid")
         }
-        var arguments = ["user", "create"] + scope(planned) + profile(planned)
-        let caps = Self.caps(planned["caps"])
-        if !caps.isEmpty { arguments.append("--caps=\(caps.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))") }
-        if let access = planned["access_key"].stringValue { arguments.append("--access-key=\(access)") }
-        let user = try await provider.admin.json(arguments, secrets: planned["secret_key"].stringValue.map { ["--secret-key=\($0)"] } ?? [],
-                                                 as: RGWUser.self)
-        if let access = planned["access_key"].stringValue, let secret = planned["secret_key"].stringValue,
-           !user.keys.contains(where: { $0.accessKey == access && $0.secretKey == secret }) {
+        let access = planned["access_key"].stringValue, secret = planned["secret_key"].stringValue
+        let user = try await users.create(scope(planned), settings: settings(planned), caps: Self.capsArgument(Self.caps(planned["caps"])),
+                                          accessKey: access, secretKey: secret)
+        if let access, let secret, !user.keys.contains(where: { $0.accessKey == access && $0.secretKey == secret }) {
             throw ProviderError("RGW user \(uid) was created without the configured secret key (does the command prefix forward standard input?)")
         }
-        if planned["suspended"] == .bool(true) { try await provider.admin.run(["user", "suspend"] + scope(planned)) }
+        if planned["suspended"] == .bool(true) { try await users.setSuspended(scope(planned), true) }
         return try await readBack(planned, what: "RGW user \(uid)")
     }
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
         let scope = scope(planned)
-        try await provider.admin.run(["user", "modify"] + scope + profile(planned))
-        if planned["suspended"] != prior["suspended"] {
-            try await provider.admin.run(["user", planned["suspended"] == .bool(true) ? "suspend" : "enable"] + scope)
-        }
+        try await users.modify(scope, settings: settings(planned))
+        if planned["suspended"] != prior["suspended"] { try await users.setSuspended(scope, planned["suspended"] == .bool(true)) }
         let before = Self.caps(prior["caps"]), after = Self.caps(planned["caps"])
         let removed = before.filter { after[$0.key] != $0.value }, added = after.filter { before[$0.key] != $0.value }
-        if !removed.isEmpty { try await provider.admin.run(["caps", "rm"] + scope + ["--caps=\(Self.capsArgument(removed))"]) }
-        if !added.isEmpty { try await provider.admin.run(["caps", "add"] + scope + ["--caps=\(Self.capsArgument(added))"]) }
+        if !removed.isEmpty { try await users.removeCaps(scope, Self.capsArgument(removed)) }
+        if !added.isEmpty { try await users.addCaps(scope, Self.capsArgument(added)) }
         if let access = planned["access_key"].stringValue, let secret = planned["secret_key"].stringValue,
            access != prior["access_key"].stringValue || secret != prior["secret_key"].stringValue {
             // Rotation: the new key first, so the user is never without one.
-            try await provider.admin.run(["key", "create", "--key-type=s3", "--access-key=\(access)"] + scope, secrets: ["--secret-key=\(secret)"])
-            if let old = prior["access_key"].stringValue, old != access {
-                try await provider.admin.run(["key", "rm", "--key-type=s3", "--access-key=\(old)"] + scope)
-            }
+            try await users.createKey(scope, accessKey: access, secretKey: secret)
+            if let old = prior["access_key"].stringValue, old != access { try await users.removeKey(scope, accessKey: old) }
         }
         return try await readBack(planned, what: "RGW user \(planned["uid"].stringValue ?? "")")
     }
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         do {
-            try await provider.admin.run(["user", "rm"] + scope(prior) + (prior["purge_data"] == .bool(true) ? ["--purge-data"] : []))
-        } catch let error as RadosGWAdminError where error.isNotFound || error.message.contains("user does not exist") {
-            return
-        } catch let error as RadosGWAdminError where error.message.contains("purge data") {
+            try await users.remove(scope(prior), purgeData: prior["purge_data"] == .bool(true))
+        } catch let error as UserOwnsBuckets {
             throw ProviderError("RGW user \(prior["uid"].stringValue ?? "") still owns buckets. Delete them first, or set purge_data: true "
-                                + "and apply before destroying (\(error.message)).")
+                                + "and apply before destroying (\(error.detail)).")
         }
-    }
-
-    private func profile(_ planned: Value) -> [String] {
-        var arguments = ["--display-name=\(planned["display_name"].stringValue ?? "")", "--email=\(planned["email"].stringValue ?? "")",
-                         "--system=\(planned["system"] == .bool(true))"]
-        if let maxBuckets = planned["max_buckets"].intValue { arguments.append("--max-buckets=\(maxBuckets)") }
-        return arguments
     }
 
     private static func caps(_ value: Value) -> [String: String] {
