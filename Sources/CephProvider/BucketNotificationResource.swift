@@ -21,12 +21,8 @@ struct BucketNotificationResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
-        guard let bucket = current["bucket"].stringValue else { return nil }
-        let s3 = try provider.s3()
-        guard try await s3.bucketExists(bucket) else { return nil }
+        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.s3(ifBucketExists: bucket) else { return nil }
         let document = try await s3.getBucketNotification(bucket)
         // No entries means no notification: the resource is gone.
         guard !document.topics.isEmpty else { return nil }
@@ -55,8 +51,7 @@ struct BucketNotificationResource: CephResource {
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         let bucket = prior["bucket"].stringValue ?? ""
-        let s3 = try provider.s3()
-        guard try await s3.bucketExists(bucket) else { return }
+        guard let s3 = try await provider.s3(ifBucketExists: bucket) else { return }
         try await s3.deleteBucketNotification(bucket)
     }
 

@@ -17,12 +17,8 @@ struct BucketResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
-        guard let bucket = current["bucket"].stringValue else { return nil }
-        let s3 = try provider.s3()
-        guard try await s3.bucketExists(bucket) else { return nil }
+        guard let bucket = current["bucket"].stringValue, let s3 = try await provider.s3(ifBucketExists: bucket) else { return nil }
         return .map([
             "bucket": .string(bucket),
             "versioning": try await s3.getBucketVersioning(bucket).map(Value.string) ?? .null,
@@ -52,8 +48,7 @@ struct BucketResource: CephResource {
 
     func delete(prior: Value, progress: ProgressReporter) async throws {
         let bucket = prior["bucket"].stringValue ?? ""
-        let s3 = try provider.s3()
-        guard try await s3.bucketExists(bucket) else { return }
+        guard let s3 = try await provider.s3(ifBucketExists: bucket) else { return }
         if prior["force_destroy"] == .bool(true) { try await empty(bucket, s3: s3, progress: progress) }
         do {
             try await s3.deleteBucket(bucket)

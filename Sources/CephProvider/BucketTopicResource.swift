@@ -27,8 +27,6 @@ struct BucketTopicResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
         let sns = try provider.sns()
         var arn = current["arn"].stringValue

@@ -18,6 +18,12 @@ struct ConfiguredCephProvider: ConfiguredProvider {
     /// An S3 client for the RGW endpoint; throws when the provider block has none.
     func s3() throws -> S3Client { S3Client(configuration: try gatewayConfiguration(), transport: transport) }
 
+    /// An S3 client when `bucket` exists; nil when it does not.
+    func s3(ifBucketExists bucket: String) async throws -> S3Client? {
+        let s3 = try s3()
+        return try await s3.bucketExists(bucket) ? s3 : nil
+    }
+
     /// How users are managed: radosgw-admin, or the admin ops API of the endpoint.
     var users: any UserAdministration {
         get throws {

@@ -21,8 +21,6 @@ struct RealmResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
         guard let name = current["name"].stringValue,
               let realm = try await provider.admin.jsonIfExists(["realm", "get", "--rgw-realm=\(name)"], as: RGWRealm.self) else { return nil }

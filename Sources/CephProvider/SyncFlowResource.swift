@@ -18,8 +18,6 @@ struct SyncFlowResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     /// A symmetrical flow needs zones; a directional one a source and a destination.
     static func validate(_ configuration: Value) -> [ProviderError] {
         switch configuration["type"].stringValue {

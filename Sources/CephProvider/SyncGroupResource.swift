@@ -14,8 +14,6 @@ struct SyncGroupResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
         let scope = SyncPolicyScope(provider: provider, value: current)
         guard let group = try await scope.group() else { return nil }

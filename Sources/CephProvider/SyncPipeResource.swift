@@ -18,8 +18,6 @@ struct SyncPipeResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     func read(current: Value) async throws -> Value? {
         let scope = SyncPolicyScope(provider: provider, value: current)
         guard let pipe = try await scope.group()?.pipes.first(where: { $0.id == current["pipe_id"].stringValue }) else { return nil }

@@ -28,8 +28,6 @@ struct UserResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     private var users: any UserAdministration { get throws { try provider.users } }
 
     private func scope(_ value: Value) -> UserScope {

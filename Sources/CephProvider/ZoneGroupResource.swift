@@ -19,8 +19,6 @@ struct ZoneGroupResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     private func scope(_ value: Value) -> [String] {
         ["--rgw-realm=\(value["realm"].stringValue ?? "")", "--rgw-zonegroup=\(value["name"].stringValue ?? "")"]
     }

@@ -27,8 +27,6 @@ struct ZoneResource: CephResource {
 
     let provider: ConfiguredCephProvider
 
-    init(provider: ConfiguredCephProvider) { self.provider = provider }
-
     private func scope(_ value: Value) -> [String] {
         ["--rgw-realm=\(value["realm"].stringValue ?? "")", "--rgw-zonegroup=\(value["zonegroup"].stringValue ?? "")",
          "--rgw-zone=\(value["name"].stringValue ?? "")"]
