@@ -75,7 +75,10 @@ public final class CephCluster: Sendable {
     }
 
     private static func start(label: String, gateway: Bool) async throws -> CephCluster {
-        let base = try TestScript.runDirectory(prefix: "tandem-ceph-\(label)-")
+        // Clusters of test processes that died without their watcher are stopped before their files go.
+        let base = try await TestScript.runDirectory(prefix: "tandem-ceph-\(label)-") { stale in
+            try? await script(["down", "--run-dir", stale.appendingPathComponent("cluster").path], log: stale.appendingPathComponent("down.stderr"))
+        }
         let runDirectory = base.appendingPathComponent("cluster").path
         var arguments = ["up", "--run-dir", runDirectory, "--watch-pid", String(ProcessInfo.processInfo.processIdentifier)]
         if !gateway { arguments.append("--no-gateway") }

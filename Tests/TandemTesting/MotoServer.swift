@@ -88,7 +88,7 @@ public actor MotoServer {
             return MotoServer(endpoint: endpoint, processID: nil)
         }
         let script = TestScript.repositoryRoot.appendingPathComponent("scripts/moto-server")
-        let runDirectory = try TestScript.runDirectory(prefix: "tandem-moto-")
+        let runDirectory = try await TestScript.runDirectory(prefix: "tandem-moto-")
         let stderrFile = runDirectory.appendingPathComponent("moto-server.stderr")
 
         let arguments = [

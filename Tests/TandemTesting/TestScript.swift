@@ -8,14 +8,16 @@ enum TestScript {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
-    /// A per-process directory `PREFIX<pid>` under the temporary directory, after deleting those of exited processes.
-    static func runDirectory(prefix: String) throws -> URL {
+    /// A per-process directory `PREFIX<pid>` under the temporary directory, after deleting those of exited processes
+    /// (`stopping` first runs on each, to stop what such a process may have left running).
+    static func runDirectory(prefix: String, stopping: (URL) async -> Void = { _ in }) async throws -> URL {
         let temporary = FileManager.default.temporaryDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }),
+            guard let pid = Int32(name.reversed().prefix { $0.isNumber }.reversed().map(String.init).joined()),
                   pid != ProcessInfo.processInfo.processIdentifier,
                   kill(pid, 0) != 0, errno == ESRCH else { continue }
+            await stopping(temporary.appendingPathComponent(name))
             try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
         }
         let directory = temporary.appendingPathComponent("\(prefix)\(ProcessInfo.processInfo.processIdentifier)")
