@@ -6,7 +6,7 @@ import TandemEngine
 /// RGW keeps one document per bucket, per zone; destroy removes it with RGW's DELETE ?notification.
 struct BucketNotificationResource: CephResource {
     static let typeName = "ceph_bucket_notification"
-    static let importArgument: String? = "bucket"
+    static let importPath: [String] = ["bucket"]
 
     static let schema = ResourceSchema(attributes: [
         "bucket": AttributeSchema(.string, .required, forcesReplacement: true, description: "Bucket name."),

@@ -7,7 +7,7 @@ import TandemEngine
 /// when the bucket has notifications.
 struct BucketResource: CephResource {
     static let typeName = "ceph_bucket"
-    static let importArgument: String? = "bucket"
+    static let importPath: [String] = ["bucket"]
 
     static let schema = ResourceSchema(attributes: [
         "bucket": AttributeSchema(.string, .required, forcesReplacement: true, description: "Bucket name (3-63 characters)."),

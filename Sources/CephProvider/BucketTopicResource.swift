@@ -8,7 +8,7 @@ import TandemEngine
 /// endpoint serves; multisite does not sync them.
 struct BucketTopicResource: CephResource {
     static let typeName = "ceph_bucket_topic"
-    static let importArgument: String? = "name"
+    static let importPath: [String] = ["name"]
 
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Topic name."),

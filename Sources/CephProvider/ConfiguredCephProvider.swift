@@ -67,9 +67,13 @@ struct ConfiguredCephProvider: ConfiguredProvider {
     }
 
     func importObject(type: String, id: String) async throws -> Value? {
-        let kind = try resource(type)
-        guard let argument = Swift.type(of: kind).importArgument else { throw ProviderError("\(type) cannot be imported") }
-        return try await read(type: type, current: .map([argument: .string(id)]))
+        let path = Swift.type(of: try resource(type)).importPath
+        guard !path.isEmpty else { throw ProviderError("\(type) cannot be imported") }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == path.count, !parts.contains(where: \.isEmpty) else {
+            throw ProviderError("The id of a \(type) to import is \(path.map { $0.uppercased() }.joined(separator: "/")), not \(id)")
+        }
+        return try await read(type: type, current: .map(Dictionary(uniqueKeysWithValues: zip(path, parts.map(Value.string)))))
     }
 
     func readDataSource(type: String, arguments: Value) async throws -> Value {
@@ -90,8 +94,9 @@ protocol CephResource: Sendable {
     static var typeName: String { get }
     /// The attributes.
     static var schema: ResourceSchema { get }
-    /// The attribute `tandem import`'s id names; nil when the type cannot be imported.
-    static var importArgument: String? { get }
+    /// The attributes `tandem import`'s id names, separated by `/` (`realm/zonegroup/name` for a zone); empty when
+    /// the type cannot be imported.
+    static var importPath: [String] { get }
     init(provider: ConfiguredCephProvider)
     func read(current: Value) async throws -> Value?
     func create(planned: Value, progress: ProgressReporter) async throws -> Value
@@ -100,6 +105,17 @@ protocol CephResource: Sendable {
 }
 
 extension CephResource {
+    /// Runs what follows creating an object (system user, period commit, read-back). The engine records nothing for
+    /// a failed create, so when a step fails the error says the object exists and how to adopt it once fixed.
+    func completing(_ what: String, importID: String, _ steps: () async throws -> Value) async throws -> Value {
+        do {
+            return try await steps()
+        } catch {
+            throw ProviderError("\(what) was created, but what follows failed: \(error). Fix the cause, then adopt it with "
+                                + "tandem import \(Self.typeName).NAME \(importID) and apply again.")
+        }
+    }
+
     /// Reads what was just written; an error when it cannot be found.
     func readBack(_ current: Value, what: String) async throws -> Value {
         guard let value = try await read(current: current) else { throw ProviderError("\(what) was written but cannot be read back") }

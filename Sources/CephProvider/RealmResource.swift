@@ -6,7 +6,7 @@ import TandemEngine
 /// is pulled from the master zone's endpoint with the system user's keys (`pull`).
 struct RealmResource: CephResource {
     static let typeName = "ceph_realm"
-    static let importArgument: String? = "name"
+    static let importPath: [String] = ["name"]
 
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Realm name."),

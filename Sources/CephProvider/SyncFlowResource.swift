@@ -6,7 +6,7 @@ import TandemEngine
 /// directional (one source zone to one destination zone).
 struct SyncFlowResource: CephResource {
     static let typeName = "ceph_sync_flow"
-    static let importArgument: String? = nil
+    static let importPath: [String] = []
 
     static let schema = ResourceSchema(attributes: SyncPolicyScope.attributes.merging([
         "flow_id": AttributeSchema(.string, .required, forcesReplacement: true),

@@ -5,7 +5,7 @@ import TandemEngine
 /// `ceph_sync_group`: a multisite sync policy group (`radosgw-admin sync group`), zonegroup-wide or for one bucket.
 struct SyncGroupResource: CephResource {
     static let typeName = "ceph_sync_group"
-    static let importArgument: String? = "group_id"
+    static let importPath: [String] = ["realm", "zonegroup", "group_id"]
 
     static let schema = ResourceSchema(attributes: SyncPolicyScope.attributes.merging([
         "status": AttributeSchema(.string, .required, allowedValues: ["enabled", "allowed", "forbidden"],

@@ -5,7 +5,7 @@ import TandemEngine
 /// `ceph_sync_pipe`: what a sync group syncs: which buckets of which zones go to which, optionally one key prefix.
 struct SyncPipeResource: CephResource {
     static let typeName = "ceph_sync_pipe"
-    static let importArgument: String? = nil
+    static let importPath: [String] = []
 
     static let schema = ResourceSchema(attributes: SyncPolicyScope.attributes.merging([
         "pipe_id": AttributeSchema(.string, .required, forcesReplacement: true),

@@ -6,7 +6,7 @@ import TandemEngine
 /// 0600 state, never printed, and reaches radosgw-admin through standard input, never its arguments.
 struct UserResource: CephResource {
     static let typeName = "ceph_user"
-    static let importArgument: String? = "uid"
+    static let importPath: [String] = ["uid"]
 
     static let schema = ResourceSchema(attributes: [
         "uid": AttributeSchema(.string, .required, forcesReplacement: true, description: "User id."),

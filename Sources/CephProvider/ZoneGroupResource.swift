@@ -5,7 +5,7 @@ import TandemEngine
 /// `ceph_zonegroup`: a group of zones that replicate each other's data. Changes are committed to the realm's period.
 struct ZoneGroupResource: CephResource {
     static let typeName = "ceph_zonegroup"
-    static let importArgument: String? = nil
+    static let importPath: [String] = ["realm", "name"]
 
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Zonegroup name."),
@@ -35,12 +35,16 @@ struct ZoneGroupResource: CephResource {
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
         let name = planned["name"].stringValue ?? ""
+        let importID = "\(planned["realm"].stringValue ?? "")/\(name)"
         if try await provider.admin.jsonIfExists(["zonegroup", "get"] + scope(planned), as: RGWZoneGroup.self) != nil {
-            throw ProviderError("Zonegroup \(name) already exists in this realm and is not managed by this state.", attributePath: "name")
+            throw ProviderError("Zonegroup \(name) already exists in this realm and is not managed by this state; import it with "
+                                + "tandem import \(Self.typeName).NAME \(importID).", attributePath: "name")
         }
         try await provider.admin.run(["zonegroup", "create"] + scope(planned) + settings(planned))
-        try await provider.period.commitIfNeeded(realm: planned["realm"].stringValue, progress: progress)
-        return try await readBack(planned, what: "Zonegroup \(name)")
+        return try await completing("Zonegroup \(name)", importID: importID) {
+            try await provider.period.commitIfNeeded(realm: planned["realm"].stringValue, progress: progress)
+            return try await readBack(planned, what: "Zonegroup \(name)")
+        }
     }
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {

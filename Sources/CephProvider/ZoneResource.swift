@@ -9,7 +9,7 @@ import TandemEngine
 /// and nobody types a key. Changes are committed to the realm's period.
 struct ZoneResource: CephResource {
     static let typeName = "ceph_zone"
-    static let importArgument: String? = nil
+    static let importPath: [String] = ["realm", "zonegroup", "name"]
 
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Zone name."),
@@ -52,17 +52,21 @@ struct ZoneResource: CephResource {
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
         let name = planned["name"].stringValue ?? ""
+        let importID = "\(planned["realm"].stringValue ?? "")/\(planned["zonegroup"].stringValue ?? "")/\(name)"
         if try await provider.admin.jsonIfExists(["zone", "get"] + scope(planned), as: RGWZone.self) != nil {
-            throw ProviderError("Zone \(name) already exists on this cluster and is not managed by this state.", attributePath: "name")
+            throw ProviderError("Zone \(name) already exists on this cluster and is not managed by this state; import it with "
+                                + "tandem import \(Self.typeName).NAME \(importID).", attributePath: "name")
         }
         try await provider.admin.run(["zone", "create"] + scope(planned) + settings(planned), secrets: keySecrets(planned))
-        if let uid = planned["system_user"].stringValue {
-            let keys = try await createSystemUser(uid, planned: planned)
-            try await provider.admin.run(["zone", "modify"] + scope(planned),
-                                         secrets: ["--access-key=\(keys.accessKey)", "--secret=\(keys.secretKey)"])
+        return try await completing("Zone \(name)", importID: importID) {
+            if let uid = planned["system_user"].stringValue {
+                let keys = try await createSystemUser(uid, planned: planned)
+                try await provider.admin.run(["zone", "modify"] + scope(planned),
+                                             secrets: ["--access-key=\(keys.accessKey)", "--secret=\(keys.secretKey)"])
+            }
+            try await provider.period.commitIfNeeded(realm: planned["realm"].stringValue, progress: progress)
+            return try await readBack(planned, what: "Zone \(name)")
         }
-        try await provider.period.commitIfNeeded(realm: planned["realm"].stringValue, progress: progress)
-        return try await readBack(planned, what: "Zone \(name)")
     }
 
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {

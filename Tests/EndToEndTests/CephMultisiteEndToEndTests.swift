@@ -58,6 +58,14 @@ import TandemTesting
         let again = try tandem.run(["plan", "--detailed-exitcode"])
         #expect(again.exitCode == 0, "a second plan shows no changes:\n\(again.stdout)\n\(again.stderr)")
 
+        // A zone can be adopted (e.g. after a create whose period commit failed) by realm/zonegroup/name.
+        #expect(try tandem.run(["state", "rm", "ceph_zone.b"]).exitCode == 0)
+        let badID = try tandem.run(["import", "ceph_zone.b", "site-b"])
+        #expect(badID.exitCode == 1 && badID.stderr.contains("is REALM/ZONEGROUP/NAME"), "\(badID.stderr)")
+        let imported = try tandem.run(["import", "ceph_zone.b", "rciis/rciis-sites/site-b"])
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "the imported zone matches its configuration")
+
         try await cluster.startGateway(name: "site-a", port: portA, zone: "site-a", zoneGroup: "rciis-sites", realm: "rciis")
         try await cluster.startGateway(name: "site-b", port: portB, zone: "site-b", zoneGroup: "rciis-sites", realm: "rciis")
         let credentials = try keys(tandem, user: "ceph_user.test")
