@@ -4,6 +4,7 @@ import PackageDescription
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
 //   1 TandemLanguage, TandemState, AWSClient, CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
+//   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
 //   3 AWSProvider, CephProvider
 //   4 TandemCLI
@@ -38,6 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CephClient", dependencies: ["AWSClient"]),
+        .target(name: "TandemReplicator", dependencies: ["TandemCore", "AWSClient"]),
         .target(name: "TandemEngine", dependencies: [
             "TandemCore", "TandemLanguage", "TandemState",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
+        .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
     ]

@@ -1,8 +1,8 @@
 /// Percent-encoding as AWS specifies it: every byte except the RFC 3986 unreserved
 /// characters `A-Z a-z 0-9 - . _ ~` becomes `%XX` with upper-case hex.
-enum PercentEncoding {
+public enum PercentEncoding {
     /// Encodes `value`; with `keepingSlashes` a `/` stays as it is (for paths).
-    static func encode(_ value: String, keepingSlashes: Bool = false) -> String {
+    public static func encode(_ value: String, keepingSlashes: Bool = false) -> String {
         var result = ""
         result.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {
@@ -18,7 +18,7 @@ enum PercentEncoding {
     }
 
     /// Decodes `%XX` sequences (and `+` as a space when `plusAsSpace`); malformed sequences are kept as they are.
-    static func decode(_ value: String, plusAsSpace: Bool = false) -> String {
+    public static func decode(_ value: String, plusAsSpace: Bool = false) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(value.utf8.count)
         var iterator = Array(value.utf8)[...]

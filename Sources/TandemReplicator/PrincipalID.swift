@@ -1,0 +1,17 @@
+import Foundation
+
+/// Principal ids as S3 events carry them, in one comparable form.
+///
+/// AWS sends `AWS:AIDA…` for an IAM user (the unique id, not the name) and `AWS:AROA…:session` for an assumed role
+/// (the session name varies, so only the `AROA…` part identifies the role); the documentation's examples omit the
+/// `AWS:` prefix. RGW sends the requester's plain uid, without its tenant.
+public enum PrincipalID {
+    /// `AWS:AIDAX` -> `AIDAX`; `AWS:AROAX:session` -> `AROAX`; `tenant$uid` -> `uid`; anything else as it is.
+    public static func normalised(_ principal: String) -> String {
+        var text = Substring(principal.trimmingCharacters(in: .whitespaces))
+        if text.hasPrefix("AWS:") { text = text.dropFirst(4) }
+        if text.hasPrefix("AROA"), let colon = text.firstIndex(of: ":") { text = text[..<colon] }
+        if let dollar = text.lastIndex(of: "$") { text = text[text.index(after: dollar)...] }
+        return String(text)
+    }
+}
