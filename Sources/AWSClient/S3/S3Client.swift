@@ -55,12 +55,12 @@ public struct S3Client: Sendable {
         return try await transport.send(request, signer: signer)
     }
 
-    /// Sends a request with an XML body.
+    /// Sends a request with an XML body (to the bucket, or to one of its objects).
     @discardableResult
-    func send(_ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode) async throws -> AWSHTTPResponse {
+    func send(_ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode, key: String? = nil) async throws -> AWSHTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/xml")
-        return try await send(method, bucket: bucket, query: query, headers: headers, body: xml.document())
+        return try await send(method, bucket: bucket, key: key, query: query, headers: headers, body: xml.document())
     }
 
     /// Parses an XML response body.

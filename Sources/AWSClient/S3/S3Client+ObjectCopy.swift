@@ -1,0 +1,127 @@
+import NIOHTTP1
+
+/// What HEAD tells about an object: enough to copy it faithfully and to compare two copies.
+public struct ObjectHead: Sendable, Equatable {
+    /// Size in bytes.
+    public var size: Int
+    /// The ETag without quotes (`<md5>` for single uploads, `<md5>-<parts>` for multipart ones).
+    public var eTag: String
+    /// The version id, when the bucket is versioned.
+    public var versionID: String?
+    /// Standard headers worth keeping: Content-Type, Content-Encoding, Content-Disposition, Cache-Control,
+    /// Content-Language, Expires (lower-case names).
+    public var standardHeaders: [String: String]
+    /// User metadata (`x-amz-meta-*`, the suffix in lower case).
+    public var metadata: [String: String]
+
+    /// Header names copied as they are.
+    public static let copiedHeaderNames = ["content-type", "content-encoding", "content-disposition", "cache-control", "content-language", "expires"]
+
+    /// Creates a description.
+    public init(size: Int, eTag: String, versionID: String? = nil, standardHeaders: [String: String] = [:], metadata: [String: String] = [:]) {
+        self.size = size
+        self.eTag = eTag
+        self.versionID = versionID
+        self.standardHeaders = standardHeaders
+        self.metadata = metadata
+    }
+
+    /// The headers that give a new object the same Content-* settings and user metadata.
+    public var headersForCopy: [(name: String, value: String)] {
+        standardHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            + metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key)", $0.value) }
+    }
+}
+
+extension S3Client {
+    /// HEAD of an object; nil when there is no such key.
+    public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
+        let response: AWSHTTPResponse
+        do {
+            response = try await send(.HEAD, bucket: bucket, key: key)
+        } catch let error as AWSServiceError where error.statusCode == 404 {
+            return nil
+        }
+        let headers = response.headers
+        var standard: [String: String] = [:]
+        for name in ObjectHead.copiedHeaderNames { if let value = headers.first(name: name) { standard[name] = value } }
+        var metadata: [String: String] = [:]
+        for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+        }
+        return ObjectHead(size: Int(headers.first(name: "content-length") ?? "") ?? 0,
+                          eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
+                          versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata)
+    }
+
+    /// The bytes of an object, or of `range` of it (inclusive offsets). With `ifMatch`, S3 refuses (412) when the
+    /// object changed since that ETag was seen, so the parts of one copy always come from one version.
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int>? = nil, ifMatch eTag: String? = nil) async throws -> [UInt8] {
+        var headers = HTTPHeaders()
+        if let range { headers.add(name: "range", value: "bytes=\(range.lowerBound)-\(range.upperBound)") }
+        if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
+        return try await send(.GET, bucket: bucket, key: key, headers: headers).body
+    }
+
+    /// Uploads an object in one request with extra headers (Content-*, `x-amz-meta-*`, `x-amz-tagging`); returns
+    /// the new ETag without quotes.
+    @discardableResult
+    public func putObject(bucket: String, key: String, body: [UInt8], headers extra: [(name: String, value: String)]) async throws -> String {
+        var headers = HTTPHeaders()
+        for header in extra { headers.add(name: header.name, value: header.value) }
+        let response = try await send(.PUT, bucket: bucket, key: key, headers: headers, body: body)
+        return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+    }
+
+    /// The object's tags.
+    public func getObjectTagging(bucket: String, key: String) async throws -> [String: String] {
+        let root = try xml(try await send(.GET, bucket: bucket, key: key, query: [("tagging", "")]), operation: "GetObjectTagging")
+        var tags: [String: String] = [:]
+        for tag in root.firstDescendant(named: "TagSet")?.children(named: "Tag") ?? [] {
+            if let key = tag.childText("Key") { tags[key] = tag.childText("Value") ?? "" }
+        }
+        return tags
+    }
+
+    /// `x-amz-tagging` header value for `tags` (form-encoded `k=v&k=v`), nil when there are none.
+    public static func taggingHeader(_ tags: [String: String]) -> String? {
+        guard !tags.isEmpty else { return nil }
+        return tags.sorted { $0.key < $1.key }.map { "\(PercentEncoding.encode($0.key))=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
+    }
+
+    /// Starts a multipart upload with the new object's headers; returns the upload id.
+    public func createMultipartUpload(bucket: String, key: String, headers extra: [(name: String, value: String)]) async throws -> String {
+        var headers = HTTPHeaders()
+        for header in extra { headers.add(name: header.name, value: header.value) }
+        let root = try xml(try await send(.POST, bucket: bucket, key: key, query: [("uploads", "")], headers: headers), operation: "CreateMultipartUpload")
+        guard let id = root.childText("UploadId"), !id.isEmpty else {
+            throw AWSClientError(.invalidResponse, "S3 CreateMultipartUpload: the response has no UploadId")
+        }
+        return id
+    }
+
+    /// Uploads one part (numbered from 1); returns its ETag without quotes.
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: [UInt8]) async throws -> String {
+        let response = try await send(.PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body)
+        return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+    }
+
+    /// Completes a multipart upload from its parts' numbers and ETags; returns the object's ETag (empty on RGW
+    /// versioned buckets, which leave it out).
+    @discardableResult
+    public func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [(number: Int, eTag: String)]) async throws -> String {
+        let body = XMLNode("CompleteMultipartUpload", attributes: ["xmlns": XMLNode.s3Namespace], children: parts.map { part in
+            XMLNode("Part", children: [XMLNode("PartNumber", text: String(part.number)), XMLNode("ETag", text: "\"\(part.eTag)\"")])
+        })
+        let root = try xml(try await send(.POST, bucket: bucket, query: [("uploadId", uploadID)], xml: body, key: key), operation: "CompleteMultipartUpload")
+        if root.name == "Error" {
+            throw AWSServiceError(service: "S3", code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
+        }
+        return (root.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
+    }
+
+    /// Abandons a multipart upload so its parts stop taking space.
+    public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
+        try await send(.DELETE, bucket: bucket, key: key, query: [("uploadId", uploadID)])
+    }
+}
