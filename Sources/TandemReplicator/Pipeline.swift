@@ -1,0 +1,62 @@
+import AWSClient
+
+/// One direction of replication: decides what an event means for the target and does it.
+///
+/// Events are at-least-once and unordered, so a payload is never replayed: a create copies the source's current
+/// state (nothing when it is gone), a delete deletes on the target only when the source really no longer has the
+/// key (otherwise the current state is copied). Events from the replicator's own identities are skipped; events
+/// without identity cost one HEAD of each side and write nothing when the target already holds the object.
+public struct Pipeline: Sendable {
+    /// What handling an event did.
+    public enum Result: Sendable, Equatable {
+        /// Copied to the target (bytes written).
+        case replicated(bytes: Int)
+        /// Deleted on the target.
+        case deleted
+        /// Nothing to do, with the reason (`own-principal`, `already-current`, `source-gone`, `other-bucket`).
+        case skipped(String)
+    }
+
+    /// The pipeline's name.
+    public let name: String
+    let configuration: PipelineConfiguration
+    let source: S3Client
+    let target: S3Client
+    let copier: ObjectCopier
+    let template: KeyTemplate
+    let skipPrincipals: Set<String>
+    let locks = KeyLocks()
+
+    /// Creates a pipeline over `transport`.
+    public init(_ configuration: PipelineConfiguration, transport: AWSTransport) throws {
+        name = configuration.name
+        self.configuration = configuration
+        source = S3Client(configuration: configuration.source.clientConfiguration, transport: transport)
+        target = S3Client(configuration: configuration.target.endpoint.clientConfiguration, transport: transport)
+        let sizes = configuration.copy
+        copier = ObjectCopier(source: source, target: target, settings: sizes.map {
+            ObjectCopier.Settings(multipartThreshold: $0.multipartThreshold, partSize: $0.partSize, partsInFlight: $0.partsInFlight)
+        } ?? ObjectCopier.Settings())
+        template = try KeyTemplate(configuration.target.keyTemplate)
+        skipPrincipals = Set(configuration.skipPrincipals.map(PrincipalID.normalised))
+    }
+
+    /// Handles one event; throws when the source or target could not be read or written (the event is then retried).
+    public func handle(_ event: ObjectEvent) async throws -> Result {
+        if let principal = event.principal, skipPrincipals.contains(principal) { return .skipped("own-principal") }
+        guard event.bucket == configuration.source.bucket else { return .skipped("other-bucket") }
+        let targetBucket = configuration.target.endpoint.bucket
+        let targetKey = template.targetKey(for: event.key, bucket: event.bucket)
+        return try await locks.withLock(event.key) {
+            switch try await copier.copy(bucket: event.bucket, key: event.key, to: targetBucket, key: targetKey) {
+            case .copied(let bytes): return .replicated(bytes: bytes)
+            case .alreadyCurrent: return .skipped("already-current")
+            case .sourceGone where event.change == .removed:
+                guard try await target.headObject(bucket: targetBucket, key: targetKey) != nil else { return .skipped("already-current") }
+                try await target.deleteObject(bucket: targetBucket, key: targetKey)
+                return .deleted
+            case .sourceGone: return .skipped("source-gone")
+            }
+        }
+    }
+}

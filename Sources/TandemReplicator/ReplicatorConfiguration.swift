@@ -1,0 +1,156 @@
+import AWSClient
+import Foundation
+
+/// The runtime configuration `tandem replicator run --config FILE` reads (JSON; apply writes it with mode 0600
+/// because it holds credentials). Printing it never shows a secret.
+public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
+    /// The pipelines, each one direction from one source bucket to one target bucket.
+    public var pipelines: [PipelineConfiguration]
+
+    /// Reads and checks a configuration file.
+    public static func load(path: String) throws -> ReplicatorConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
+        }
+        let configuration: ReplicatorConfiguration
+        do {
+            configuration = try JSONDecoder().decode(ReplicatorConfiguration.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError("\(path): \(Self.path(context.codingPath + [key])) is missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
+            throw ConfigurationError("\(path): \(Self.path(context.codingPath)): \(context.debugDescription)")
+        }
+        try configuration.check(path: path)
+        return configuration
+    }
+
+    /// Rules beyond the JSON shape: unique pipeline names, valid key templates, positive concurrency.
+    func check(path: String) throws {
+        var names: Set<String> = []
+        for (index, pipeline) in pipelines.enumerated() {
+            let at = "\(path): pipelines[\(index)]"
+            guard names.insert(pipeline.name).inserted else { throw ConfigurationError("\(at).name: \(pipeline.name) is used twice") }
+            do {
+                _ = try KeyTemplate(pipeline.target.keyTemplate)
+            } catch let error as KeyTemplate.Invalid {
+                throw ConfigurationError("\(at).target.key_template: \(error.description)")
+            }
+            guard pipeline.concurrency > 0 else { throw ConfigurationError("\(at).concurrency must be at least 1") }
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+}
+
+/// A configuration file the replicator cannot use; the message names the file and the field.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, starting with the file.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// One S3-compatible endpoint with the credentials to use it.
+public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// The endpoint URL; AWS when nil.
+    public var endpoint: String?
+    /// The region to sign for.
+    public var region: String
+    /// The access key id.
+    public var accessKey: String
+    /// The secret access key (never printed).
+    public var secretKey: String
+    /// The bucket.
+    public var bucket: String
+
+    enum CodingKeys: String, CodingKey {
+        case endpoint, region, bucket, accessKey = "access_key", secretKey = "secret_key"
+    }
+
+    /// Creates an endpoint configuration.
+    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String) {
+        self.endpoint = endpoint
+        self.region = region
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.bucket = bucket
+    }
+
+    /// The client configuration for this endpoint.
+    public var clientConfiguration: AWSClientConfiguration {
+        AWSClientConfiguration(region: region, credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
+                               endpointOverride: endpoint, environment: [:])
+    }
+
+    /// `bucket at endpoint (key AKID…)`; the secret is never part of it.
+    public var description: String { "\(bucket) at \(endpoint ?? "AWS \(region)") (key \(accessKey))" }
+}
+
+/// One direction of replication.
+public struct PipelineConfiguration: Codable, Sendable, Equatable {
+    /// A name for logs and metrics.
+    public var name: String
+    /// Where objects come from.
+    public var source: EndpointConfiguration
+    /// Where objects go, and under which key.
+    public var target: TargetConfiguration
+    /// Where change events come from.
+    public var events: EventSourceConfiguration
+    /// Requesters whose changes are not replicated (the replicator's own identities: `AWS:AIDA…`, `AROA…`, RGW uids).
+    public var skipPrincipals: [String]
+    /// Keys handled at the same time (one key is never handled twice at once).
+    public var concurrency: Int
+    /// Copy sizes.
+    public var copy: CopySizes?
+
+    enum CodingKeys: String, CodingKey {
+        case name, source, target, events, copy, concurrency, skipPrincipals = "skip_principals"
+    }
+
+    /// The target side: endpoint and bucket, and where a source key lands.
+    public struct TargetConfiguration: Codable, Sendable, Equatable {
+        /// The endpoint, credentials and bucket.
+        public var endpoint: EndpointConfiguration
+        /// The target key for a source key: `{key}` (default), or e.g. `{bucket}/{key}`.
+        public var keyTemplate: String
+
+        enum CodingKeys: String, CodingKey { case endpoint, keyTemplate = "key_template" }
+    }
+
+    /// Where events come from.
+    public struct EventSourceConfiguration: Codable, Sendable, Equatable {
+        /// An SQS queue (AWS bucket notifications).
+        public var sqs: SQSSource?
+
+        /// An SQS queue and how to poll it.
+        public struct SQSSource: Codable, Sendable, Equatable {
+            /// The queue URL.
+            public var queueURL: String
+            /// The endpoint and credentials for SQS (the source's when nil).
+            public var endpoint: EndpointConfiguration?
+            /// How long a message stays invisible while it is worked on; extended while a copy runs.
+            public var visibilityTimeout: Int
+
+            enum CodingKeys: String, CodingKey { case queueURL = "queue_url", endpoint, visibilityTimeout = "visibility_timeout" }
+        }
+    }
+
+    /// Copy sizes (see `ObjectCopier.Settings`).
+    public struct CopySizes: Codable, Sendable, Equatable {
+        /// Bytes above which objects are copied in parts.
+        public var multipartThreshold: Int
+        /// Bytes per part.
+        public var partSize: Int
+        /// Parts in flight per object.
+        public var partsInFlight: Int
+
+        enum CodingKeys: String, CodingKey { case multipartThreshold = "multipart_threshold", partSize = "part_size", partsInFlight = "parts_in_flight" }
+    }
+}

@@ -1,0 +1,81 @@
+import AWSClient
+import Foundation
+
+/// Takes events from an SQS queue (AWS bucket notifications) by long polling, and deletes a message only once
+/// every event in it was handled. A message whose work failed is left alone: it becomes visible again after the
+/// visibility timeout and, after the queue's `maxReceiveCount`, moves to its dead-letter queue by the redrive
+/// policy. While a message is worked on (a large copy), its visibility is extended.
+public struct SQSEventSource: Sendable {
+    let queueURL: String
+    let sqs: SQSClient
+    let visibilityTimeout: Int
+    let pipeline: Pipeline
+    let metrics: ReplicatorMetrics
+    let log: @Sendable (String) -> Void
+
+    /// Creates a source for `pipeline`.
+    public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.SQSSource, source: EndpointConfiguration, pipeline: Pipeline,
+                transport: AWSTransport, metrics: ReplicatorMetrics, log: @escaping @Sendable (String) -> Void) {
+        queueURL = configuration.queueURL
+        sqs = SQSClient(configuration: (configuration.endpoint ?? source).clientConfiguration, transport: transport)
+        visibilityTimeout = max(configuration.visibilityTimeout, 30)
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.log = log
+    }
+
+    /// Polls until the task is cancelled; messages already received are finished (or handed back) first.
+    public func run(waitSeconds: Int = 20) async {
+        while !Task.isCancelled {
+            do {
+                let messages = try await sqs.receiveMessages(queueURL: queueURL, waitSeconds: waitSeconds, visibilityTimeout: visibilityTimeout)
+                await withTaskGroup(of: Void.self) { group in
+                    for message in messages { group.addTask { await process(message) } }
+                }
+            } catch {
+                if Task.isCancelled { break }
+                log("pipeline \(pipeline.name): receiving from \(queueURL) failed: \(error); retrying in 2 s")
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    /// Handles one message; deletes it when every event succeeded.
+    func process(_ message: SQSMessage) async {
+        let decoded: EventDecoder.Decoded
+        do {
+            decoded = try EventDecoder.decode(Data(message.body.utf8))
+        } catch {
+            // Not an S3 event: leave it to the redrive policy (dead-letter queue) rather than lose or loop on it.
+            metrics.add("events_failed", pipeline: pipeline.name)
+            log("pipeline \(pipeline.name): message \(message.id) is not an S3 event (\(error)); left for the dead-letter queue")
+            return
+        }
+        for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
+        metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
+        let keepAlive = Task {
+            // Extend the visibility at half the timeout while the work runs.
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(visibilityTimeout / 2))
+                try await sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, seconds: visibilityTimeout)
+            }
+        }
+        defer { keepAlive.cancel() }
+        var succeeded = true
+        for event in decoded.events {
+            do {
+                metrics.record(try await pipeline.handle(event), pipeline: pipeline.name)
+            } catch {
+                succeeded = false
+                metrics.add("events_failed", pipeline: pipeline.name)
+                log("pipeline \(pipeline.name): \(event.name) \(event.bucket)/\(event.key) failed (receive \(message.receiveCount)): \(error)")
+            }
+        }
+        guard succeeded else { return }
+        do {
+            try await sqs.deleteMessage(queueURL: queueURL, receiptHandle: message.receiptHandle)
+        } catch {
+            log("pipeline \(pipeline.name): deleting message \(message.id) failed (it will be handled again): \(error)")
+        }
+    }
+}
