@@ -39,7 +39,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CephClient", dependencies: ["AWSClient"]),
-        .target(name: "TandemReplicator", dependencies: ["TandemCore", "AWSClient"]),
+        .target(name: "TandemReplicator", dependencies: [
+            "TandemCore", "AWSClient",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "TandemEngine", dependencies: [
             "TandemCore", "TandemLanguage", "TandemState",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -51,8 +51,22 @@ public struct ObjectCopier: Sendable {
         self.settings = settings
     }
 
-    /// Copies `bucket/key` of the source to `targetBucket/targetKey`.
+    /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a GET
+    /// answers 412 to `If-Match`) the copy starts over from a new HEAD; when it disappears, nothing is copied.
     public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome {
+        var attempt = 1
+        while true {
+            do {
+                return try await copyOnce(bucket: bucket, key: key, to: targetBucket, key: targetKey)
+            } catch let error as AWSServiceError where error.code == "NoSuchKey" {
+                return .sourceGone
+            } catch let error as AWSServiceError where error.statusCode == 412 && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func copyOnce(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome {
         guard let head = try await source.headObject(bucket: bucket, key: key) else { return .sourceGone }
         if let existing = try await target.headObject(bucket: targetBucket, key: targetKey), Self.holdsSameObject(existing, as: head) {
             return .alreadyCurrent

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Events pushed over HTTP (RGW bucket notifications): `accept` answers only once the body is in the journal on disk,
+/// then `run` works it off; a body is completed in the journal after every event in it was handled, or after
+/// `maximumAttempts` failures, when it goes to the dead-letter file `<pipeline>.dead` instead of being lost.
+public final class PushEventSource: Sendable {
+    let journal: EventJournal
+    let pipeline: Pipeline
+    let metrics: ReplicatorMetrics
+    let log: @Sendable (String) -> Void
+    let concurrency: Int
+    let maximumAttempts: Int
+    let deadLetterPath: String
+    private let stream: AsyncStream<(UInt64, Data)>
+    private let continuation: AsyncStream<(UInt64, Data)>.Continuation
+
+    /// Opens (or creates) the pipeline's journal under `directory`; bodies left pending by an earlier run are worked
+    /// off first.
+    public init(directory: String, pipeline: Pipeline, concurrency: Int, metrics: ReplicatorMetrics, maximumAttempts: Int = 5,
+                log: @escaping @Sendable (String) -> Void) throws {
+        journal = try EventJournal(directory: directory, name: pipeline.name)
+        deadLetterPath = directory + "/\(pipeline.name).dead"
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.log = log
+        self.concurrency = max(concurrency, 1)
+        self.maximumAttempts = max(maximumAttempts, 1)
+        (stream, continuation) = AsyncStream.makeStream(of: (UInt64, Data).self)
+    }
+
+    /// Stores a pushed body durably; when this returns, the body will be handled even if the process dies now.
+    public func accept(_ body: Data) async throws {
+        let offset = try await journal.append(body)
+        continuation.yield((offset, body))
+    }
+
+    /// Works off pending and newly accepted bodies until the task is cancelled.
+    public func run() async {
+        let backlog = await journal.takePendingAtOpen()
+        if !backlog.isEmpty { log("pipeline \(pipeline.name): \(backlog.count) journaled event(s) from an earlier run") }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            func schedule(_ offset: UInt64, _ body: Data) async {
+                if running >= concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask { await self.process(offset, body) }
+            }
+            for (offset, body) in backlog { await schedule(offset, body) }
+            for await (offset, body) in stream {
+                await schedule(offset, body)
+            }
+        }
+    }
+
+    /// Stops taking new work; `run` returns once what it started is finished.
+    public func finish() {
+        continuation.finish()
+    }
+
+    private func process(_ offset: UInt64, _ body: Data) async {
+        let decoded: EventDecoder.Decoded
+        do {
+            decoded = try EventDecoder.decode(body)
+        } catch {
+            metrics.add("events_failed", pipeline: pipeline.name)
+            await deadLetter(offset, body, reason: "\(error)")
+            return
+        }
+        for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
+        metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
+        for event in decoded.events {
+            var attempt = 1
+            while true {
+                do {
+                    metrics.record(try await pipeline.handle(event), pipeline: pipeline.name)
+                    break
+                } catch {
+                    metrics.add("events_failed", pipeline: pipeline.name)
+                    guard attempt < maximumAttempts, !Task.isCancelled else {
+                        await deadLetter(offset, body, reason: "\(event.name) \(event.bucket)/\(event.key): \(error)")
+                        return
+                    }
+                    log("pipeline \(pipeline.name): \(event.name) \(event.bucket)/\(event.key) failed (attempt \(attempt)): \(error)")
+                    try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                    attempt += 1
+                }
+            }
+        }
+        do {
+            try await journal.complete(offset)
+        } catch {
+            log("pipeline \(pipeline.name): could not record progress in the journal (the event will be handled again): \(error)")
+        }
+    }
+
+    private func deadLetter(_ offset: UInt64, _ body: Data, reason: String) async {
+        log("pipeline \(pipeline.name): event moved to \(deadLetterPath): \(reason)")
+        metrics.add("events_dead_lettered", pipeline: pipeline.name)
+        do {
+            if !FileManager.default.fileExists(atPath: deadLetterPath) {
+                _ = FileManager.default.createFile(atPath: deadLetterPath, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: deadLetterPath))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: body + Data("\n".utf8))
+            try handle.synchronize()
+            try await journal.complete(offset)
+        } catch {
+            log("pipeline \(pipeline.name): could not write the dead-letter file (the event stays in the journal): \(error)")
+        }
+    }
+}
+
+/// Exponential backoff with full jitter: attempt n waits a random time up to 0.2 s x 2^(n-1), at most 10 s.
+enum Backoff {
+    static func delay(attempt: Int) -> Duration {
+        let ceiling = min(0.2 * pow(2, Double(attempt - 1)), 10)
+        return .milliseconds(Int(Double.random(in: 0...ceiling) * 1000))
+    }
+}

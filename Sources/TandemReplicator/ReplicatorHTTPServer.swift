@@ -1,0 +1,139 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The replicator's HTTP endpoint: `POST /events/<pipeline>` (RGW bucket-notification pushes, answered 200 only
+/// once journaled), `GET /metrics` (Prometheus text), `GET /healthz` (the process answers) and `GET /readyz` (every
+/// event source has started).
+public final class ReplicatorHTTPServer: Sendable {
+    /// The address it listens on, `127.0.0.1:PORT`.
+    public let address: String
+    private let channel: any Channel
+
+    /// The largest body accepted (RGW sends one record per POST).
+    static let maximumBody = 1 << 20
+
+    private init(address: String, channel: any Channel) {
+        self.address = address
+        self.channel = channel
+    }
+
+    /// Starts listening on `host:port` (port 0: a free one).
+    public static func start(host: String, port: Int, routes: Routes) async throws -> ReplicatorHTTPServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(Handler(routes: routes)) }
+            }
+            .bind(host: host, port: port).get()
+        return ReplicatorHTTPServer(address: "\(host):\(channel.localAddress?.port ?? port)", channel: channel)
+    }
+
+    /// Stops listening.
+    public func stop() async {
+        try? await channel.close()
+    }
+
+    /// What the endpoints serve.
+    public struct Routes: Sendable {
+        /// Push sources by pipeline name.
+        public var push: [String: PushEventSource]
+        /// Counters for `/metrics`.
+        public var metrics: ReplicatorMetrics
+        /// True once every source runs.
+        public var isReady: @Sendable () -> Bool
+
+        /// Creates routes.
+        public init(push: [String: PushEventSource], metrics: ReplicatorMetrics, isReady: @escaping @Sendable () -> Bool) {
+            self.push = push
+            self.metrics = metrics
+            self.isReady = isReady
+        }
+
+        /// The status and body for a request.
+        func respond(method: HTTPMethod, path: String, body: Data) async -> (HTTPResponseStatus, String) {
+            switch (method, path) {
+            case (.GET, "/healthz"): return (.ok, "ok\n")
+            case (.GET, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
+            case (.GET, "/metrics"): return (.ok, PrometheusText.render(metrics))
+            case (.POST, _) where path.hasPrefix("/events/"):
+                guard let source = push[String(path.dropFirst("/events/".count))] else { return (.notFound, "no such pipeline\n") }
+                do {
+                    try await source.accept(body)
+                    return (.ok, "")
+                } catch {
+                    // Not journaled: the sender must retry (RGW persistent topics do).
+                    return (.internalServerError, "could not journal the event\n")
+                }
+            default:
+                return (.notFound, "not found\n")
+            }
+        }
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let routes: Routes
+        var head: HTTPRequestHead?
+        var body = Data()
+        var tooLarge = false
+
+        init(routes: Routes) { self.routes = routes }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let requestHead):
+                head = requestHead
+                body = Data()
+                tooLarge = false
+            case .body(var buffer):
+                if body.count + buffer.readableBytes > ReplicatorHTTPServer.maximumBody { tooLarge = true } else {
+                    body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+                }
+            case .end:
+                guard let head else { return }
+                let (method, path, body, tooLarge, routes) = (head.method, String(head.uri.prefix { $0 != "?" }), body, tooLarge, routes)
+                let keepAlive = head.isKeepAlive
+                let loop = context.eventLoop
+                let boundContext = NIOLoopBound(context, eventLoop: loop)
+                let future = loop.makeFutureWithTask {
+                    tooLarge ? (.payloadTooLarge, "body larger than \(ReplicatorHTTPServer.maximumBody) bytes\n")
+                        : await routes.respond(method: method, path: path, body: body)
+                }
+                future.whenSuccess { status, text in
+                    let context = boundContext.value
+                    var responseHead = HTTPResponseHead(version: .http1_1, status: status)
+                    responseHead.headers.add(name: "content-length", value: String(text.utf8.count))
+                    responseHead.headers.add(name: "content-type", value: "text/plain; version=0.0.4")
+                    if !keepAlive { responseHead.headers.add(name: "connection", value: "close") }
+                    context.write(NIOAny(HTTPServerResponsePart.head(responseHead)), promise: nil)
+                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+                    let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+                    if !keepAlive { done.whenComplete { _ in boundContext.value.close(promise: nil) } }
+                }
+            }
+        }
+    }
+}
+
+/// Counters in the Prometheus text exposition format.
+enum PrometheusText {
+    static func render(_ metrics: ReplicatorMetrics) -> String {
+        var lines: [String] = []
+        var described: Set<String> = []
+        for (key, value) in metrics.snapshot {
+            let name = "tandem_replicator_\(key.name)_total"
+            if described.insert(name).inserted { lines.append("# TYPE \(name) counter") }
+            var labels = "pipeline=\"\(escape(key.pipeline))\""
+            if let reason = key.reason { labels += ",reason=\"\(escape(reason))\"" }
+            lines.append("\(name){\(labels)} \(value)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
