@@ -6,6 +6,12 @@ import Foundation
 public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
     /// The pipelines, each one direction from one source bucket to one target bucket.
     public var pipelines: [PipelineConfiguration]
+    /// `HOST:PORT` of the HTTP endpoint (pushes, metrics, health); `127.0.0.1:0` picks a free port.
+    public var listen: String
+    /// Where push journals and dead-letter files live.
+    public var stateDirectory: String
+
+    enum CodingKeys: String, CodingKey { case pipelines, listen, stateDirectory = "state_directory" }
 
     /// Reads and checks a configuration file.
     public static func load(path: String) throws -> ReplicatorConfiguration {
@@ -39,6 +45,9 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
                 throw ConfigurationError("\(at).target.key_template: \(error.description)")
             }
             guard pipeline.concurrency > 0 else { throw ConfigurationError("\(at).concurrency must be at least 1") }
+            guard (pipeline.events.sqs == nil) != (pipeline.events.http == nil) else {
+                throw ConfigurationError("\(at).events: give exactly one of sqs and http")
+            }
         }
     }
 
@@ -128,6 +137,14 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public struct EventSourceConfiguration: Codable, Sendable, Equatable {
         /// An SQS queue (AWS bucket notifications).
         public var sqs: SQSSource?
+        /// Pushes to `POST /events/<pipeline>` (RGW bucket notifications), journaled before they are answered.
+        public var http: HTTPSource?
+
+        /// The push endpoint has no settings of its own (its path is the pipeline's name).
+        public struct HTTPSource: Codable, Sendable, Equatable {
+            /// Creates the setting.
+            public init() {}
+        }
 
         /// An SQS queue and how to poll it.
         public struct SQSSource: Codable, Sendable, Equatable {

@@ -19,7 +19,7 @@ import TandemTesting
         }
         let configuration = PipelineConfiguration(
             name: "rgw-push", source: endpoint("push-source"), target: .init(endpoint: endpoint("push-target"), keyTemplate: "{bucket}/{key}"),
-            events: .init(sqs: nil), skipPrincipals: [], concurrency: 4, copy: nil)
+            events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 4, copy: nil)
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-push-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let metrics = ReplicatorMetrics()

@@ -27,7 +27,7 @@ import TandemTesting
         let configuration = PipelineConfiguration(
             name: "source-to-target", source: endpoint("pipeline-source"),
             target: .init(endpoint: endpoint("pipeline-target"), keyTemplate: "replica/{key}"),
-            events: .init(sqs: .init(queueURL: queueURL, endpoint: nil, visibilityTimeout: 60)),
+            events: .init(sqs: .init(queueURL: queueURL, endpoint: nil, visibilityTimeout: 60), http: nil),
             skipPrincipals: ["AWS:AIDAREPLICATOR"], concurrency: 4, copy: nil)
         return Setup(s3: s3, sqs: sqs, queueURL: queueURL, configuration: configuration)
     }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TandemReplicator
+
+/// `tandem replicator`: the bundled event-driven S3 <-> S3 copier that apply provisions.
+struct ReplicatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self])
+}
+
+/// `tandem replicator run --config FILE`: runs until SIGTERM or Ctrl-C, logging one JSON object per line to stderr.
+struct ReplicatorRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Replicate events as the configuration says, until SIGTERM.")
+
+    @Option(name: .long, help: "The runtime configuration (JSON, written by tandem apply).")
+    var config: String
+
+    func run() async throws {
+        let configuration: ReplicatorConfiguration
+        do {
+            configuration = try ReplicatorConfiguration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let replicator = Replicator(configuration: configuration, log: JSONLog.write)
+        let running = Task { try await replicator.run() }
+        var signals: [DispatchSourceSignal] = []
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                JSONLog.write("signal \(number): finishing work in flight")
+                running.cancel()
+            }
+            source.resume()
+            signals.append(source)
+        }
+        do {
+            try await running.value
+        } catch {
+            JSONLog.write("fatal: \(error)")
+            throw ExitCode(1)
+        }
+        signals.forEach { $0.cancel() }
+    }
+}
+
+/// One JSON object per line on standard error: `{"time": …, "message": …}`.
+enum JSONLog {
+    static func write(_ message: String) {
+        let line: [String: String] = ["time": ISO8601DateFormatter().string(from: Date()), "message": message]
+        guard let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}

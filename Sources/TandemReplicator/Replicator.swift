@@ -1,0 +1,74 @@
+import AWSClient
+import Foundation
+
+/// The replicator process: one HTTP endpoint (pushes, metrics, health), and one event source per pipeline.
+///
+/// `run` returns when its task is cancelled (SIGTERM): SQS sources stop polling and finish the messages they
+/// hold (unfinished ones return to the queue by their visibility timeout); push sources finish what they started,
+/// and what they did not start stays in the journal for the next run.
+public final class Replicator: Sendable {
+    let configuration: ReplicatorConfiguration
+    let log: @Sendable (String) -> Void
+    /// Counters of every pipeline.
+    public let metrics = ReplicatorMetrics()
+    private let readiness = Readiness()
+
+    /// Creates a replicator; `log` receives one line per noteworthy thing.
+    public init(configuration: ReplicatorConfiguration, log: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// Runs until cancelled. `started` receives the endpoint's address once it listens.
+    public func run(started: @Sendable (String) -> Void = { _ in }) async throws {
+        let transport = AWSTransport()
+        defer { Task { try? await transport.shutdown() } }
+        var push: [String: PushEventSource] = [:]
+        var polls: [SQSEventSource] = []
+        for pipelineConfiguration in configuration.pipelines {
+            let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
+            if let sqs = pipelineConfiguration.events.sqs {
+                polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, transport: transport, metrics: metrics, log: log))
+            } else {
+                push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
+                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
+            }
+        }
+        let (host, port) = try Self.hostAndPort(configuration.listen)
+        let readiness = self.readiness
+        let server = try await ReplicatorHTTPServer.start(host: host, port: port,
+                                                          routes: .init(push: push, metrics: metrics, isReady: { readiness.isReady }))
+        log("listening on \(server.address) with \(configuration.pipelines.count) pipeline(s)")
+        started(server.address)
+        let pushSources = Array(push.values)
+        await withTaskGroup(of: Void.self) { group in
+            for source in pushSources { group.addTask { await source.run() } }
+            for source in polls { group.addTask { await source.run() } }
+            readiness.set()
+            // Wait for cancellation, then let the push sources drain what they started.
+            group.addTask {
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                pushSources.forEach { $0.finish() }
+            }
+            await group.waitForAll()
+        }
+        await server.stop()
+        log("stopped")
+    }
+
+    static func hostAndPort(_ listen: String) throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ConfigurationError("listen must be HOST:PORT, not \(listen)")
+        }
+        return (String(listen[..<colon]), port)
+    }
+}
+
+/// Set once every event source has started.
+final class Readiness: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ready = false
+
+    func set() { lock.withLock { ready = true } }
+    var isReady: Bool { lock.withLock { ready } }
+}

@@ -1,0 +1,78 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// `tandem replicator run` as a process, fed by real radosgw pushes: killed with SIGKILL while events it
+/// acknowledged are still unfinished, then restarted: nothing is lost and the target equals the source.
+@Suite(.serialized) struct ReplicatorCrashEndToEndTests {
+    @Test func acknowledgedPushesSurviveAKill() async throws {
+        let cluster = try await CephCluster.shared()
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        let sns = SNSClient(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("crash-source", locationConstraint: nil)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-replicator-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = CephCluster.freePort()
+        let endpoint: (String) -> [String: Any] = { bucket in
+            ["endpoint": cluster.endpoint ?? "", "region": "us-east-1", "bucket": bucket,
+             "access_key": cluster.adminCredentials?.accessKeyID ?? "", "secret_key": cluster.adminCredentials?.secretAccessKey ?? ""]
+        }
+        let configuration: [String: Any] = [
+            "listen": "127.0.0.1:\(port)", "state_directory": directory + "/state",
+            "pipelines": [["name": "crash", "source": endpoint("crash-source"), "target": ["endpoint": endpoint("crash-target"), "key_template": "{key}"],
+                           "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2]],
+        ]
+        let configPath = directory + "/replicator.json"
+        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: configPath))
+        let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
+
+        func start() async throws -> TandemBinary.Launched {
+            let launched = try tandem.launch(["replicator", "run", "--config", configPath])
+            for _ in 0..<100 {
+                if (try? await cluster.transport.sendUnsigned(method: "GET", url: "http://127.0.0.1:\(port)/readyz"))?.statusCode == 200 { return launched }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Issue.record("the replicator did not become ready")
+            return launched
+        }
+
+        // The target bucket does not exist yet: every copy fails and is retried, so acknowledged events are pending.
+        let first = try await start()
+        let arn = try await sns.createTopic(name: "crash-events", attributes: ["push-endpoint": "http://127.0.0.1:\(port)/events/crash", "persistent": "false"])
+        try await s3.putBucketNotification("crash-source", NotificationConfiguration(topics: [
+            NotificationTarget(id: "crash", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
+        ]))
+        let keys = (1...12).map { "burst/key \($0)+é.txt" }
+        for key in keys {
+            // A non-persistent topic delivers inside the PUT: when it returns, the replicator has answered 200.
+            try await s3.putObject(bucket: "crash-source", key: key, body: Array("payload \(key)".utf8), headers: [])
+        }
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        let journal = try FileManager.default.attributesOfItem(atPath: directory + "/state/journal/crash.journal")[.size] as? NSNumber
+        #expect((journal?.intValue ?? 0) > 0, "acknowledged events were still in the journal when the process died")
+
+        try await s3.createBucket("crash-target", locationConstraint: nil)
+        let second = try await start()
+        var listed: [String] = []
+        for _ in 0..<100 {
+            listed = try await s3.listObjectKeys(bucket: "crash-target")
+            if Set(listed) == Set(keys) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(Set(listed) == Set(keys), "every acknowledged event was replicated after the restart")
+        for key in keys.prefix(3) {
+            #expect(try await s3.getObject(bucket: "crash-target", key: key) == Array("payload \(key)".utf8))
+        }
+        let metrics = String(decoding: try await cluster.transport.sendUnsigned(method: "GET", url: "http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("tandem_replicator_objects_replicated_total{pipeline=\"crash\"} 12"), "\(metrics)")
+
+        // SIGTERM: a clean stop.
+        kill(second.process.processIdentifier, SIGTERM)
+        second.process.waitUntilExit()
+        #expect(second.process.terminationStatus == 0)
+        try await s3.deleteBucketNotification("crash-source")
+    }
+}
