@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient"]),
         .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient"]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "TandemReplicator",
+            "TandemEngine", "AWSProvider", "CephProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),

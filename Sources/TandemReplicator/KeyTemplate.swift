@@ -29,6 +29,13 @@ public struct KeyTemplate: Sendable, Equatable {
         self.parts = parts.filter { $0 != .text("") }
     }
 
+    /// The literal target prefix when the template is `PREFIX{key}` (so target keys sort like source keys and two
+    /// listings can be merged); nil for other shapes.
+    public func prefix(forBucket bucket: String) -> String? {
+        guard parts.last == .key, parts.filter({ $0 == .key }).count == 1 else { return nil }
+        return targetKey(for: "", bucket: bucket)
+    }
+
     /// The target key for `key` of `bucket`.
     public func targetKey(for key: String, bucket: String) -> String {
         parts.map { part in

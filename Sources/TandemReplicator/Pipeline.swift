@@ -41,6 +41,15 @@ public struct Pipeline: Sendable {
         skipPrincipals = Set(configuration.skipPrincipals.map(PrincipalID.normalised))
     }
 
+    /// Copies the source's current state of `key` to its target key, under the key's lock (backfill uses this, so it
+    /// never races an event for the same key).
+    func replicateCurrentState(of key: String) async throws -> ObjectCopier.Outcome {
+        let (targetBucket, targetKey) = (configuration.target.endpoint.bucket, template.targetKey(for: key, bucket: configuration.source.bucket))
+        return try await locks.withLock(key) {
+            try await copier.copy(bucket: configuration.source.bucket, key: key, to: targetBucket, key: targetKey)
+        }
+    }
+
     /// Handles one event; throws when the source or target could not be read or written (the event is then retried).
     public func handle(_ event: ObjectEvent) async throws -> Result {
         if let principal = event.principal, skipPrincipals.contains(principal) { return .skipped("own-principal") }

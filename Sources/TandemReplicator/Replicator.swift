@@ -25,8 +25,10 @@ public final class Replicator: Sendable {
         defer { Task { try? await transport.shutdown() } }
         var push: [String: PushEventSource] = [:]
         var polls: [SQSEventSource] = []
+        var firstStarts: [Pipeline] = []
         for pipelineConfiguration in configuration.pipelines {
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
+            if !FileManager.default.fileExists(atPath: backfillMarker(pipeline.name)) { firstStarts.append(pipeline) }
             if let sqs = pipelineConfiguration.events.sqs {
                 polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, transport: transport, metrics: metrics, log: log))
             } else {
@@ -44,6 +46,8 @@ public final class Replicator: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for source in pushSources { group.addTask { await source.run() } }
             for source in polls { group.addTask { await source.run() } }
+            // On a pipeline's first start, objects that existed before events flowed are reconciled alongside.
+            for pipeline in firstStarts { group.addTask { await self.backfillOnce(pipeline) } }
             readiness.set()
             // Wait for cancellation, then let the push sources drain what they started.
             group.addTask {
@@ -54,6 +58,23 @@ public final class Replicator: Sendable {
         }
         await server.stop()
         log("stopped")
+    }
+
+    private func backfillMarker(_ pipeline: String) -> String {
+        configuration.stateDirectory + "/backfill/\(pipeline).done"
+    }
+
+    private func backfillOnce(_ pipeline: Pipeline) async {
+        do {
+            let summary = try await Backfill(pipeline: pipeline).run(progress: log)
+            metrics.add("objects_replicated", pipeline: pipeline.name, summary.copied)
+            metrics.add("bytes_replicated", pipeline: pipeline.name, summary.bytes)
+            try FileManager.default.createDirectory(atPath: configuration.stateDirectory + "/backfill", withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: backfillMarker(pipeline.name), contents: Data())
+            log("backfill \(pipeline.name): \(summary.examined) examined, \(summary.copied) copied (\(summary.bytes) bytes), \(summary.alreadyCurrent) already current")
+        } catch {
+            log("backfill \(pipeline.name) failed (it runs again at the next start, or with tandem replicator backfill): \(error)")
+        }
     }
 
     static func hostAndPort(_ listen: String) throws -> (String, Int) {

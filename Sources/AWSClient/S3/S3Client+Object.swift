@@ -1,5 +1,30 @@
 import NIOHTTP1
 
+/// One object of a listing.
+public struct ListedObject: Sendable, Equatable {
+    /// The key.
+    public var key: String
+    /// Size in bytes.
+    public var size: Int
+    /// The ETag without quotes.
+    public var eTag: String
+
+    /// Creates an entry.
+    public init(key: String, size: Int, eTag: String) {
+        self.key = key
+        self.size = size
+        self.eTag = eTag
+    }
+}
+
+/// A page of a listing and where the next one starts.
+public struct ObjectListPage: Sendable, Equatable {
+    /// The objects, in key order.
+    public var objects: [ListedObject]
+    /// The token for the next page; nil on the last.
+    public var nextContinuationToken: String?
+}
+
 extension S3Client {
     /// Uploads a small object in one request (the body is held in memory and signed).
     public func putObject(bucket: String, key: String, body: [UInt8], contentType: String?) async throws {
@@ -9,24 +34,32 @@ extension S3Client {
     }
 
     /// Every key in the bucket, in S3's (UTF-8 binary) order, following ListObjectsV2 continuation tokens.
-    /// Memory grows with the number of keys: meant for tests and emptiness checks.
+    /// Memory grows with the number of keys: meant for tests and emptiness checks (see `listObjectsPage`).
     public func listObjectKeys(bucket: String) async throws -> [String] {
         var keys: [String] = []
-        var continuationToken: String?
+        var token: String?
         repeat {
-            // `encoding-type=url` keeps keys with characters XML cannot carry intact.
-            var query: [(name: String, value: String)] = [("list-type", "2"), ("encoding-type", "url")]
-            if let token = continuationToken { query.append(("continuation-token", token)) }
-            let response = try await send(.GET, bucket: bucket, query: query)
-            let root = try xml(response, operation: "ListObjectsV2")
-            let encoded = root.childText("EncodingType") == "url"
-            for item in root.children(named: "Contents") {
-                guard let key = item.childText("Key") else { continue }
-                keys.append(encoded ? PercentEncoding.decode(key, plusAsSpace: true) : key)
-            }
-            continuationToken = root.childText("IsTruncated") == "true" ? root.childText("NextContinuationToken") : nil
-        } while continuationToken != nil
+            let page = try await listObjectsPage(bucket: bucket, continuationToken: token)
+            keys += page.objects.map(\.key)
+            token = page.nextContinuationToken
+        } while token != nil
         return keys
+    }
+
+    /// One page of ListObjectsV2 (up to `maxKeys` objects in UTF-8 binary key order) and where the next starts.
+    public func listObjectsPage(bucket: String, prefix: String? = nil, continuationToken: String?, maxKeys: Int = 1000) async throws -> ObjectListPage {
+        // `encoding-type=url` keeps keys with characters XML cannot carry intact.
+        var query: [(name: String, value: String)] = [("list-type", "2"), ("encoding-type", "url"), ("max-keys", String(maxKeys))]
+        if let prefix { query.append(("prefix", prefix)) }
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        let root = try xml(try await send(.GET, bucket: bucket, query: query), operation: "ListObjectsV2")
+        let encoded = root.childText("EncodingType") == "url"
+        let objects = root.children(named: "Contents").compactMap { item -> ListedObject? in
+            guard let key = item.childText("Key") else { return nil }
+            return ListedObject(key: encoded ? PercentEncoding.decode(key, plusAsSpace: true) : key, size: Int(item.childText("Size") ?? "") ?? 0,
+                                eTag: (item.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""))
+        }
+        return ObjectListPage(objects: objects, nextContinuationToken: root.childText("IsTruncated") == "true" ? root.childText("NextContinuationToken") : nil)
     }
 
     /// Deletes one object, or one version of it (succeeds when the key does not exist, as S3 does).

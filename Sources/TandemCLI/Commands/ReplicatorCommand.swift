@@ -1,3 +1,4 @@
+import AWSClient
 import ArgumentParser
 import Foundation
 import TandemReplicator
@@ -5,7 +6,7 @@ import TandemReplicator
 /// `tandem replicator`: the bundled event-driven S3 <-> S3 copier that apply provisions.
 struct ReplicatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self])
+        commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self, ReplicatorBackfillCommand.self])
 }
 
 /// `tandem replicator run --config FILE`: runs until SIGTERM or Ctrl-C, logging one JSON object per line to stderr.
@@ -43,6 +44,39 @@ struct ReplicatorRunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         signals.forEach { $0.cancel() }
+    }
+}
+
+/// `tandem replicator backfill --config FILE [--pipeline NAME]`: reconciles existing objects now.
+struct ReplicatorBackfillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backfill",
+                                                    abstract: "Copy existing objects the target lacks or holds differently (a streaming merge of both listings).")
+
+    @Option(name: .long, help: "The runtime configuration (JSON, written by tandem apply).")
+    var config: String
+
+    @Option(name: .long, help: "Only this pipeline (default: all).")
+    var pipeline: String?
+
+    func run() async throws {
+        let configuration: ReplicatorConfiguration
+        do {
+            configuration = try ReplicatorConfiguration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let selected = configuration.pipelines.filter { pipeline == nil || $0.name == pipeline }
+        guard !selected.isEmpty else {
+            FileHandle.standardError.write(Data("Error: no pipeline named \(pipeline ?? "") in \(config)\n".utf8))
+            throw ExitCode(1)
+        }
+        let transport = AWSTransport()
+        defer { Task { try? await transport.shutdown() } }
+        for pipelineConfiguration in selected {
+            let summary = try await Backfill(pipeline: try Pipeline(pipelineConfiguration, transport: transport)).run(progress: JSONLog.write)
+            print("\(pipelineConfiguration.name): \(summary.examined) examined, \(summary.copied) copied (\(summary.bytes) bytes), \(summary.alreadyCurrent) already current")
+        }
     }
 }
 
