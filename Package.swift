@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
-        .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "TandemTesting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "TandemTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
     ]
