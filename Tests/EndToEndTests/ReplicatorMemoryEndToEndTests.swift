@@ -1,0 +1,52 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// The copy engine's memory bound, measured on the process: `tandem replicator backfill` copies a 100 MiB object
+/// between two moto buckets in 8 MiB parts, 2 in flight, and its resident memory stays far below the object's size.
+@Suite(.serialized) struct ReplicatorMemoryEndToEndTests {
+    @Test func a100MiBObjectIsCopiedWithFlatMemory() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            try await s3.createBucket("memory-source", locationConstraint: nil)
+            try await s3.createBucket("memory-target", locationConstraint: nil)
+            let size = 100 << 20
+            var body = [UInt8](repeating: 0, count: size)
+            for index in stride(from: 0, to: size, by: 4096) { body[index] = UInt8(truncatingIfNeeded: index / 4096) }
+            try await s3.putObject(bucket: "memory-source", key: "big/100 MiB.bin", body: body, headers: [("content-type", "application/x-test")])
+            body = []
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-memory-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let endpoint: (String) -> [String: Any] = { ["endpoint": moto.endpoint, "region": "us-east-1", "bucket": $0, "access_key": "testing", "secret_key": "testing"] }
+            let configuration: [String: Any] = [
+                "listen": "127.0.0.1:0", "state_directory": directory + "/state",
+                "pipelines": [["name": "memory", "source": endpoint("memory-source"), "target": ["endpoint": endpoint("memory-target"), "key_template": "{key}"],
+                               "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 1,
+                               "copy": ["multipart_threshold": 8 << 20, "part_size": 8 << 20, "parts_in_flight": 2]]],
+            ]
+            try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: directory + "/replicator.json"))
+            let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
+            let launched = try tandem.launch(["replicator", "backfill", "--config", directory + "/replicator.json"])
+            var peakKiB = 0
+            while launched.process.isRunning {
+                let status = (try? String(contentsOfFile: "/proc/\(launched.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+                if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                   let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                    peakKiB = max(peakKiB, kib)
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let output = String(decoding: launched.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(launched.process.terminationStatus == 0, "\(output)")
+            #expect(output.contains("1 copied (104857600 bytes)"), "\(output)")
+            let copied = try #require(try await s3.headObject(bucket: "memory-target", key: "big/100 MiB.bin"))
+            #expect(copied.size == size && copied.eTag.hasSuffix("-13") && copied.standardHeaders["content-type"] == "application/x-test")
+            print("peak resident memory copying 100 MiB: \(peakKiB / 1024) MiB")
+            #expect(peakKiB > 0 && peakKiB < 96 * 1024, "peak \(peakKiB / 1024) MiB for a 100 MiB object in 8 MiB parts, 2 in flight")
+        }
+    }
+}
