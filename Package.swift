@@ -63,6 +63,7 @@ let package = Package(
         ], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                           path: "Benchmarks/TandemBenchmarks"),
+        .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient"], path: "Benchmarks/ReplicatorBenchmark"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
         .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),

@@ -1,0 +1,124 @@
+// replicator-benchmark: the replicator's copy engine between two buckets of a local radosgw (memstore), against
+// rclone sync on the same endpoints in the same run when rclone is installed.
+//
+//   swift build -c release --product tandem --product replicator-benchmark
+//   .build/release/replicator-benchmark [SMALL_COUNT] [BIG_MIB]        (defaults: 2000 objects of 4 KiB, one 1024 MiB object)
+//
+// It starts its own cluster with scripts/ceph-cluster (wiped at the end), runs `tandem replicator backfill`
+// (the same copy path events use) as a child process, and reports wall time and the child's peak resident memory.
+import AWSClient
+import Foundation
+
+let arguments = CommandLine.arguments
+let smallCount = arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000
+let bigMiB = arguments.count > 2 ? Int(arguments[2]) ?? 1024 : 1024
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let tandem = [root + "/.build/release/tandem", root + "/.build/debug/tandem"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
+guard !tandem.isEmpty else { fatalError("build tandem first: swift build -c release --product tandem") }
+
+/// Runs a program, samples its peak resident memory (VmHWM), and returns (seconds, peak MiB, exit status, output).
+func measure(_ program: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (Double, Int, Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    let start = Date()
+    try process.run()
+    // Read the output on another thread so a chatty child never blocks on a full pipe.
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let collected = Collected()
+    let reader = DispatchQueue(label: "output")
+    reader.async { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
+    var peak = 0
+    while process.isRunning {
+        if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+            peak = max(peak, kib)
+        }
+        usleep(20_000)
+    }
+    process.waitUntilExit()
+    let seconds = Date().timeIntervalSince(start)
+    reader.sync {}
+    return (seconds, peak / 1024, process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
+}
+
+let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(getpid())").path
+print("starting a Ceph cluster under \(runDirectory) ...")
+let (_, _, upStatus, upOutput) = try measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
+guard upStatus == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(upOutput)") }
+defer { _ = try? measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"]) }
+let settings = Dictionary(try String(contentsOfFile: runDirectory + "/cluster/admin.env", encoding: .utf8).split(separator: "\n").compactMap { line -> (String, String)? in
+    guard let equals = line.firstIndex(of: "=") else { return nil }
+    return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+}, uniquingKeysWith: { $1 })
+let endpoint = settings["TANDEM_TEST_RGW_ENDPOINT"]!, accessKey = settings["CEPH_ADMIN_ACCESS_KEY"]!, secretKey = settings["CEPH_ADMIN_SECRET_KEY"]!
+let transport = AWSTransport(requestTimeout: .seconds(600))
+let s3 = S3Client(configuration: AWSClientConfiguration(region: "us-east-1", credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
+                                                        endpointOverride: endpoint, environment: [:]), transport: transport)
+
+func configuration(source: String, target: String, concurrency: Int) throws -> String {
+    let side: (String) -> [String: Any] = { ["endpoint": endpoint, "region": "us-east-1", "bucket": $0, "access_key": accessKey, "secret_key": secretKey] }
+    let document: [String: Any] = [
+        "listen": "127.0.0.1:0", "state_directory": runDirectory + "/state",
+        "pipelines": [["name": "\(source)-to-\(target)", "source": side(source), "target": ["endpoint": side(target), "key_template": "{key}"],
+                       "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": concurrency,
+                       "copy": ["multipart_threshold": 16 << 20, "part_size": 8 << 20, "parts_in_flight": 4]]],
+    ]
+    let path = runDirectory + "/\(source).json"
+    try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: path))
+    chmod(path, 0o600)
+    return path
+}
+
+/// rclone with its remote defined in the environment (no secrets on its command line); nil when not installed.
+func rclone(_ arguments: [String]) throws -> (Double, Int, Int32, String)? {
+    guard let path = ["/usr/bin/rclone", "/usr/local/bin/rclone"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+    var environment = ProcessInfo.processInfo.environment
+    environment["RCLONE_CONFIG_RGW_TYPE"] = "s3"
+    environment["RCLONE_CONFIG_RGW_PROVIDER"] = "Ceph"
+    environment["RCLONE_CONFIG_RGW_ENDPOINT"] = endpoint
+    environment["RCLONE_CONFIG_RGW_ACCESS_KEY_ID"] = accessKey
+    environment["RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY"] = secretKey
+    return try measure(path, arguments, environment: environment)
+}
+
+func report(_ label: String, _ result: (Double, Int, Int32, String), objects: Int, bytes: Int) {
+    let (seconds, peak, status, output) = result
+    if status != 0 { print("\(label) FAILED (exit \(status)):\n\(output)") }
+    let mib = Double(bytes) / 1_048_576
+    print(String(format: "%-28@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, seconds, Double(objects) / seconds, mib / seconds, peak))
+}
+
+for bucket in ["bench-small", "bench-small-tandem", "bench-small-rclone", "bench-big", "bench-big-tandem", "bench-big-rclone"] {
+    try await s3.createBucket(bucket, locationConstraint: nil)
+}
+print("writing \(smallCount) objects of 4 KiB ...")
+let small = [UInt8](repeating: 0x61, count: 4096)
+try await withThrowingTaskGroup(of: Void.self) { group in
+    var next = 0
+    func add() { let key = String(format: "obj/%06d", next); next += 1; group.addTask { try await s3.putObject(bucket: "bench-small", key: key, body: small, headers: []) } }
+    while next < min(32, smallCount) { add() }
+    while try await group.next() != nil { if next < smallCount { add() } }
+}
+print("writing one \(bigMiB) MiB object ...")
+try await s3.putObject(bucket: "bench-big", key: "big.bin", body: [UInt8](repeating: 0x62, count: bigMiB << 20), headers: [])
+
+print("\nbetween two buckets of one local radosgw (\(endpoint)):")
+report("tandem \(smallCount) x 4 KiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-small", target: "bench-small-tandem", concurrency: 32)]),
+       objects: smallCount, bytes: smallCount * 4096)
+if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list"]) {
+    report("rclone \(smallCount) x 4 KiB", result, objects: smallCount, bytes: smallCount * 4096)
+} else {
+    print("rclone is not installed (apt-get install rclone): no comparison")
+}
+report("tandem 1 x \(bigMiB) MiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-big", target: "bench-big-tandem", concurrency: 4)]),
+       objects: 1, bytes: bigMiB << 20)
+if let result = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone"]) {
+    report("rclone 1 x \(bigMiB) MiB", result, objects: 1, bytes: bigMiB << 20)
+}
+try await transport.shutdown()
