@@ -7,6 +7,16 @@ import TandemReplicator
 struct ReplicatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self, ReplicatorBackfillCommand.self])
+
+    /// Reads the runtime configuration, or prints why it cannot be used and exits 1.
+    static func load(_ path: String) throws -> ReplicatorConfiguration {
+        do {
+            return try ReplicatorConfiguration.load(path: path)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// `tandem replicator run --config FILE`: runs until SIGTERM or Ctrl-C, logging one JSON object per line to stderr.
@@ -17,13 +27,7 @@ struct ReplicatorRunCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
-        let configuration: ReplicatorConfiguration
-        do {
-            configuration = try ReplicatorConfiguration.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let configuration = try ReplicatorCommand.load(config)
         let replicator = Replicator(configuration: configuration, log: JSONLog.write)
         let running = Task { try await replicator.run() }
         var signals: [DispatchSourceSignal] = []
@@ -59,13 +63,7 @@ struct ReplicatorBackfillCommand: AsyncParsableCommand {
     var pipeline: String?
 
     func run() async throws {
-        let configuration: ReplicatorConfiguration
-        do {
-            configuration = try ReplicatorConfiguration.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let configuration = try ReplicatorCommand.load(config)
         let selected = configuration.pipelines.filter { pipeline == nil || $0.name == pipeline }
         guard !selected.isEmpty else {
             FileHandle.standardError.write(Data("Error: no pipeline named \(pipeline ?? "") in \(config)\n".utf8))

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import TandemReplicator
+
+/// A configuration the replicator cannot use is refused with the file and the field, and never shows a secret.
+struct ReplicatorConfigurationTests {
+    private func load(_ json: String) throws -> ReplicatorConfiguration {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("replicator-\(UUID()).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try ReplicatorConfiguration.load(path: path)
+    }
+
+    private let side = #"{"endpoint": "http://127.0.0.1:1", "region": "us-east-1", "bucket": "b", "access_key": "AKID", "secret_key": "TOPSECRET"}"#
+
+    private func pipeline(template: String = "{key}", events: String = #"{"http": {}}"#) -> String {
+        #"{"listen": "127.0.0.1:0", "state_directory": "/tmp/x", "pipelines": [{"name": "p", "source": \#(side), "target": {"endpoint": \#(side), "key_template": "\#(template)"}, "events": \#(events), "skip_principals": [], "concurrency": 2}]}"#
+    }
+
+    @Test func aValidConfigurationLoadsAndPrintsNoSecret() throws {
+        let configuration = try load(pipeline(template: "replica/{bucket}/{key}"))
+        #expect(configuration.pipelines.first?.target.keyTemplate == "replica/{bucket}/{key}")
+        #expect(!String(describing: configuration.pipelines[0].source).contains("TOPSECRET"))
+        #expect(try KeyTemplate("replica/{bucket}/{key}").targetKey(for: "a b/c", bucket: "src") == "replica/src/a b/c")
+        #expect(try KeyTemplate("replica/{bucket}/{key}").prefix(forBucket: "src") == "replica/src/")
+        #expect(try KeyTemplate("{key}.bak").prefix(forBucket: "src") == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"listen": "127.0.0.1:0", "state_directory": "/tmp/x", "pipelines": [{"name": "p"}]}"#, "pipelines[0].source is missing"),
+        ("TEMPLATE:{bucket}", "has no {key}"),
+        ("TEMPLATE:{key}{nope}", "unknown placeholder {nope}"),
+        ("EVENTS:{}", "give exactly one of sqs and http"),
+    ]) func mistakesNameTheField(input: String, message: String) throws {
+        let json: String
+        if input.hasPrefix("TEMPLATE:") { json = pipeline(template: String(input.dropFirst(9))) }
+        else if input.hasPrefix("EVENTS:") { json = pipeline(events: String(input.dropFirst(7))) }
+        else { json = input }
+        let error = try #require(throws: ConfigurationError.self) { try load(json) }
+        #expect(error.description.contains(message), "\(error.description)")
+        #expect(error.description.contains(".json"), "the file is named")
+        #expect(!error.description.contains("TOPSECRET"))
+    }
+}
