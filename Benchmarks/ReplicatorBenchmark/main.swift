@@ -32,8 +32,9 @@ func measure(_ program: String, _ arguments: [String], environment: [String: Str
     let collected = Collected()
     let reader = DispatchQueue(label: "output")
     reader.async { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
-    var peak = 0
-    while process.isRunning {
+    // Reaped with waitpid: Foundation's isRunning was seen never to turn false here.
+    var peak = 0, raw: Int32 = 0
+    while waitpid(process.processIdentifier, &raw, WNOHANG) == 0 {
         if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
            let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
@@ -41,14 +42,19 @@ func measure(_ program: String, _ arguments: [String], environment: [String: Str
         }
         usleep(20_000)
     }
-    process.waitUntilExit()
     let seconds = Date().timeIntervalSince(start)
     reader.sync {}
-    return (seconds, peak / 1024, process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
+    let status: Int32 = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+    return (seconds, peak / 1024, status, String(decoding: collected.data, as: UTF8.self))
+}
+
+/// Prints a line at once (stdout to a file is otherwise buffered until exit).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(getpid())").path
-print("starting a Ceph cluster under \(runDirectory) ...")
+say("starting a Ceph cluster under \(runDirectory) ...")
 let (_, _, upStatus, upOutput) = try measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
 guard upStatus == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(upOutput)") }
 defer { _ = try? measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"]) }
@@ -78,7 +84,8 @@ func configuration(source: String, target: String, concurrency: Int) throws -> S
 /// rclone with its remote defined in the environment (no secrets on its command line); nil when not installed.
 func rclone(_ arguments: [String]) throws -> (Double, Int, Int32, String)? {
     guard let path = ["/usr/bin/rclone", "/usr/local/bin/rclone"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-    var environment = ProcessInfo.processInfo.environment
+    // AWS_* settings of this shell (a CA bundle, a profile) must not change what rclone talks to.
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
     environment["RCLONE_CONFIG_RGW_TYPE"] = "s3"
     environment["RCLONE_CONFIG_RGW_PROVIDER"] = "Ceph"
     environment["RCLONE_CONFIG_RGW_ENDPOINT"] = endpoint
@@ -89,15 +96,18 @@ func rclone(_ arguments: [String]) throws -> (Double, Int, Int32, String)? {
 
 func report(_ label: String, _ result: (Double, Int, Int32, String), objects: Int, bytes: Int) {
     let (seconds, peak, status, output) = result
-    if status != 0 { print("\(label) FAILED (exit \(status)):\n\(output)") }
+    if status != 0 {
+        say("\(label) FAILED (exit \(status)):\n\(output)")
+        return
+    }
     let mib = Double(bytes) / 1_048_576
-    print(String(format: "%-28@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, seconds, Double(objects) / seconds, mib / seconds, peak))
+    say(String(format: "%-28@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, seconds, Double(objects) / seconds, mib / seconds, peak))
 }
 
 for bucket in ["bench-small", "bench-small-tandem", "bench-small-rclone", "bench-big", "bench-big-tandem", "bench-big-rclone"] {
     try await s3.createBucket(bucket, locationConstraint: nil)
 }
-print("writing \(smallCount) objects of 4 KiB ...")
+say("writing \(smallCount) objects of 4 KiB ...")
 let small = [UInt8](repeating: 0x61, count: 4096)
 try await withThrowingTaskGroup(of: Void.self) { group in
     var next = 0
@@ -105,16 +115,16 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     while next < min(32, smallCount) { add() }
     while try await group.next() != nil { if next < smallCount { add() } }
 }
-print("writing one \(bigMiB) MiB object ...")
+say("writing one \(bigMiB) MiB object ...")
 try await s3.putObject(bucket: "bench-big", key: "big.bin", body: [UInt8](repeating: 0x62, count: bigMiB << 20), headers: [])
 
-print("\nbetween two buckets of one local radosgw (\(endpoint)):")
+say("\nbetween two buckets of one local radosgw (\(endpoint)):")
 report("tandem \(smallCount) x 4 KiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-small", target: "bench-small-tandem", concurrency: 32)]),
        objects: smallCount, bytes: smallCount * 4096)
 if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list"]) {
     report("rclone \(smallCount) x 4 KiB", result, objects: smallCount, bytes: smallCount * 4096)
 } else {
-    print("rclone is not installed (apt-get install rclone): no comparison")
+    say("rclone is not installed (apt-get install rclone): no comparison")
 }
 report("tandem 1 x \(bigMiB) MiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-big", target: "bench-big-tandem", concurrency: 4)]),
        objects: 1, bytes: bigMiB << 20)

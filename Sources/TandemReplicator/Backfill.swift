@@ -46,6 +46,8 @@ public struct Backfill: Sendable {
             while let object = try await sources.next() {
                 summary.examined += 1
                 if summary.examined % 1000 == 0 { progress("backfill \(pipeline.name): \(summary.examined) objects examined, \(summary.copied) copied") }
+                // Known missing on the target only when its listing was merged and had no such key.
+                var targetIsMissing = false
                 if var cursor = targets, let prefix {
                     // Skip target keys that sort before this one (they exist only on the target).
                     while let candidate = try await cursor.peek(), String(candidate.key.dropFirst(prefix.count)).utf8.lexicographicallyPrecedes(object.key.utf8) {
@@ -57,10 +59,11 @@ public struct Backfill: Sendable {
                         summary.alreadyCurrent += 1
                         continue
                     }
+                    targetIsMissing = match == nil
                 }
                 if running >= concurrency, let outcome = try await group.next() { settle(outcome) }
                 running += 1
-                group.addTask { try await pipeline.replicateCurrentState(of: object.key) }
+                group.addTask { [targetIsMissing] in try await pipeline.replicateCurrentState(of: object.key, targetIsMissing: targetIsMissing) }
             }
             while let outcome = try await group.next() { settle(outcome) }
         }

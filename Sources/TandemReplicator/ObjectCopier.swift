@@ -53,11 +53,12 @@ public struct ObjectCopier: Sendable {
 
     /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a GET
     /// answers 412 to `If-Match`) the copy starts over from a new HEAD; when it disappears, nothing is copied.
-    public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome {
+    /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target.
+    public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false) async throws -> Outcome {
         var attempt = 1
         while true {
             do {
-                return try await copyOnce(bucket: bucket, key: key, to: targetBucket, key: targetKey)
+                return try await copyOnce(bucket: bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing && attempt == 1)
             } catch let error as AWSServiceError where error.code == "NoSuchKey" {
                 return .sourceGone
             } catch let error as AWSServiceError where error.statusCode == 412 && attempt < 3 {
@@ -66,20 +67,23 @@ public struct ObjectCopier: Sendable {
         }
     }
 
-    private func copyOnce(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome {
+    private func copyOnce(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool) async throws -> Outcome {
         guard let head = try await source.headObject(bucket: bucket, key: key) else { return .sourceGone }
-        if let existing = try await target.headObject(bucket: targetBucket, key: targetKey), Self.holdsSameObject(existing, as: head) {
+        if !targetIsMissing, let existing = try await target.headObject(bucket: targetBucket, key: targetKey), Self.holdsSameObject(existing, as: head) {
             return .alreadyCurrent
         }
         var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
         headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
-        if let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: bucket, key: key)) {
+        // HEAD says how many tags there are (when the server tells): no tagging request for untagged objects.
+        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: bucket, key: key)) {
             headers.append(("x-amz-tagging", tagging))
         }
         if head.size <= settings.multipartThreshold {
             let body = try await source.getObject(bucket: bucket, key: key, ifMatch: head.eTag)
             guard body.count == head.size else { throw CopyError.sizeMismatch(key: key, expected: head.size, read: body.count) }
-            try await target.putObject(bucket: targetBucket, key: targetKey, body: body, headers: headers)
+            let written = try await target.putObject(bucket: targetBucket, key: targetKey, body: body, headers: headers)
+            // A single upload's ETag is the MD5 of its body: equal to the source's, the bytes are verified end to end.
+            if written == head.eTag { return .copied(bytes: head.size) }
         } else {
             try await copyInParts(head, bucket: bucket, key: key, to: targetBucket, key: targetKey, headers: headers)
         }

@@ -21,7 +21,7 @@ public final class Replicator: Sendable {
 
     /// Runs until cancelled. `started` receives the endpoint's address once it listens.
     public func run(started: @Sendable (String) -> Void = { _ in }) async throws {
-        let transport = AWSTransport()
+        let transport = AWSTransport(connectionsPerHost: Self.connections(for: configuration.pipelines))
         defer { Task { try? await transport.shutdown() } }
         var push: [String: PushEventSource] = [:]
         var polls: [SQSEventSource] = []
@@ -75,6 +75,11 @@ public final class Replicator: Sendable {
         } catch {
             log("backfill \(pipeline.name) failed (it runs again at the next start, or with tandem replicator backfill): \(error)")
         }
+    }
+
+    /// Enough connections for every pipeline's concurrent keys and parts.
+    public static func connections(for pipelines: [PipelineConfiguration]) -> Int {
+        max(8, pipelines.map { $0.concurrency * max($0.copy?.partsInFlight ?? 4, 1) }.max() ?? 8)
     }
 
     static func hostAndPort(_ listen: String) throws -> (String, Int) {

@@ -13,12 +13,16 @@ public struct ObjectHead: Sendable, Equatable {
     public var standardHeaders: [String: String]
     /// User metadata (`x-amz-meta-*`, the suffix in lower case).
     public var metadata: [String: String]
+    /// How many tags the object has (`x-amz-tagging-count`); nil when the server does not say.
+    public var tagCount: Int?
 
     /// Header names copied as they are.
     public static let copiedHeaderNames = ["content-type", "content-encoding", "content-disposition", "cache-control", "content-language", "expires"]
 
     /// Creates a description.
-    public init(size: Int, eTag: String, versionID: String? = nil, standardHeaders: [String: String] = [:], metadata: [String: String] = [:]) {
+    public init(size: Int, eTag: String, versionID: String? = nil, standardHeaders: [String: String] = [:], metadata: [String: String] = [:],
+                tagCount: Int? = nil) {
+        self.tagCount = tagCount
         self.size = size
         self.eTag = eTag
         self.versionID = versionID
@@ -51,7 +55,8 @@ extension S3Client {
         }
         return ObjectHead(size: Int(headers.first(name: "content-length") ?? "") ?? 0,
                           eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
-                          versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata)
+                          versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata,
+                          tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) })
     }
 
     /// The bytes of an object, or of `range` of it (inclusive offsets). With `ifMatch`, S3 refuses (412) when the

@@ -23,10 +23,11 @@ public final class AWSTransport: Sendable {
     ///   - requestTimeout: The deadline of one attempt of one request (connect, send and receive).
     ///   - connectTimeout: How long to keep trying to open a connection (the HTTP client retries
     ///     refused connections within this time).
+    ///   - connectionsPerHost: Connections kept open to one endpoint (requests beyond wait for one).
     ///   - logger: Receives one debug line per attempt (service, method, path, status, request id);
     ///     never headers or bodies.
     public init(
-        requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
+        requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), connectionsPerHost: Int = 8,
         logger: Logger = Logger(label: "tandem.aws")
     ) {
         let timeout = Self.timeAmount(requestTimeout)
@@ -34,6 +35,7 @@ public final class AWSTransport: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: Self.timeAmount(connectTimeout), read: timeout))
         configuration.httpVersion = .http1Only
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connectionsPerHost, 1))
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.logger = logger
         self.requestTimeout = timeout

@@ -69,7 +69,7 @@ struct ReplicatorBackfillCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: no pipeline named \(pipeline ?? "") in \(config)\n".utf8))
             throw ExitCode(1)
         }
-        let transport = AWSTransport()
+        let transport = AWSTransport(connectionsPerHost: Replicator.connections(for: selected))
         defer { Task { try? await transport.shutdown() } }
         for pipelineConfiguration in selected {
             let summary = try await Backfill(pipeline: try Pipeline(pipelineConfiguration, transport: transport)).run(progress: JSONLog.write)
