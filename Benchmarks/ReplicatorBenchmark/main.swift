@@ -104,7 +104,7 @@ func report(_ label: String, _ result: (Double, Int, Int32, String), objects: In
     say(String(format: "%-28@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, seconds, Double(objects) / seconds, mib / seconds, peak))
 }
 
-for bucket in ["bench-small", "bench-small-tandem", "bench-small-rclone", "bench-big", "bench-big-tandem", "bench-big-rclone"] {
+for bucket in ["bench-small", "bench-small-tandem", "bench-small-rclone", "bench-small-rclone-ssc", "bench-big", "bench-big-tandem", "bench-big-rclone", "bench-big-rclone-ssc"] {
     try await s3.createBucket(bucket, locationConstraint: nil)
 }
 say("writing \(smallCount) objects of 4 KiB ...")
@@ -121,14 +121,21 @@ try await s3.putObject(bucket: "bench-big", key: "big.bin", body: [UInt8](repeat
 say("\nbetween two buckets of one local radosgw (\(endpoint)):")
 report("tandem \(smallCount) x 4 KiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-small", target: "bench-small-tandem", concurrency: 32)]),
        objects: smallCount, bytes: smallCount * 4096)
-if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list"]) {
+// rclone copies server-side (CopyObject) within one endpoint; `--disable copy` makes it move the bytes as tandem does.
+if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list", "--disable", "copy"]) {
     report("rclone \(smallCount) x 4 KiB", result, objects: smallCount, bytes: smallCount * 4096)
+    if let serverSide = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone-ssc", "--transfers=32", "--checkers=64", "--fast-list"]) {
+        report("  (rclone server-side copy)", serverSide, objects: smallCount, bytes: smallCount * 4096)
+    }
 } else {
     say("rclone is not installed (apt-get install rclone): no comparison")
 }
 report("tandem 1 x \(bigMiB) MiB", try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: "bench-big", target: "bench-big-tandem", concurrency: 4)]),
        objects: 1, bytes: bigMiB << 20)
-if let result = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone"]) {
+if let result = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone", "--disable", "copy"]) {
     report("rclone 1 x \(bigMiB) MiB", result, objects: 1, bytes: bigMiB << 20)
+    if let serverSide = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
+        report("  (rclone server-side copy)", serverSide, objects: 1, bytes: bigMiB << 20)
+    }
 }
 try await transport.shutdown()
