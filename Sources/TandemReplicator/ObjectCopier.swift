@@ -53,11 +53,17 @@ public struct ObjectCopier: Sendable {
 
     /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a GET
     /// answers 412 to `If-Match`) the copy starts over from a new HEAD; when it disappears, nothing is copied.
-    /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target.
-    public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false) async throws -> Outcome {
+    /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target, and with a
+    /// `sizeHint` up to the multipart threshold the object is read with one GET (no HEAD): two requests per object.
+    public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false,
+                     sizeHint: Int? = nil) async throws -> Outcome {
         var attempt = 1
         while true {
             do {
+                if targetIsMissing, attempt == 1, let sizeHint, sizeHint <= settings.multipartThreshold,
+                   let outcome = try await copySmall(bucket: bucket, key: key, to: targetBucket, key: targetKey) {
+                    return outcome
+                }
                 return try await copyOnce(bucket: bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing && attempt == 1)
             } catch let error as AWSServiceError where error.code == "NoSuchKey" {
                 return .sourceGone
@@ -72,12 +78,7 @@ public struct ObjectCopier: Sendable {
         if !targetIsMissing, let existing = try await target.headObject(bucket: targetBucket, key: targetKey), Self.holdsSameObject(existing, as: head) {
             return .alreadyCurrent
         }
-        var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
-        headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
-        // HEAD says how many tags there are (when the server tells): no tagging request for untagged objects.
-        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: bucket, key: key)) {
-            headers.append(("x-amz-tagging", tagging))
-        }
+        let headers = try await headersForCopy(of: head, bucket: bucket, key: key)
         if head.size <= settings.multipartThreshold {
             let body = try await source.getObject(bucket: bucket, key: key, ifMatch: head.eTag)
             guard body.count == head.size else { throw CopyError.sizeMismatch(key: key, expected: head.size, read: body.count) }
@@ -91,6 +92,36 @@ public struct ObjectCopier: Sendable {
             throw CopyError.verificationFailed(key: targetKey)
         }
         return .copied(bytes: head.size)
+    }
+
+    /// One GET (body and headers) and one PUT, for small objects the target is known to lack; nil when the object
+    /// turned out larger than the threshold (it grew since it was listed).
+    private func copySmall(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome? {
+        let head: ObjectHead, body: [UInt8]
+        do {
+            (head, body) = try await source.getObjectWithHead(bucket: bucket, key: key, limit: settings.multipartThreshold)
+        } catch let error as AWSServiceError where error.statusCode == 416 {
+            return nil  // an empty object has no byte 0: take the HEAD path
+        }
+        guard body.count <= settings.multipartThreshold else { return nil }
+        let written = try await target.putObject(bucket: targetBucket, key: targetKey, body: body, headers: try await headersForCopy(of: head, bucket: bucket, key: key))
+        if written != head.eTag {
+            guard let check = try await target.headObject(bucket: targetBucket, key: targetKey), check.size == head.size else {
+                throw CopyError.verificationFailed(key: targetKey)
+            }
+        }
+        return .copied(bytes: head.size)
+    }
+
+    /// The new object's headers: the source's Content-* and user metadata, the recorded source ETag, and its tags
+    /// (fetched only when the response did not say there are none).
+    private func headersForCopy(of head: ObjectHead, bucket: String, key: String) async throws -> [(name: String, value: String)] {
+        var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
+        headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
+        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: bucket, key: key)) {
+            headers.append(("x-amz-tagging", tagging))
+        }
+        return headers
     }
 
     /// True when `existing` (on the target) is `head` (on the source): same size, and the same ETag either directly

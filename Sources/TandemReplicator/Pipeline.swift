@@ -43,10 +43,11 @@ public struct Pipeline: Sendable {
 
     /// Copies the source's current state of `key` to its target key, under the key's lock (backfill uses this, so it
     /// never races an event for the same key).
-    func replicateCurrentState(of key: String, targetIsMissing: Bool) async throws -> ObjectCopier.Outcome {
+    func replicateCurrentState(of key: String, targetIsMissing: Bool, sizeHint: Int?) async throws -> ObjectCopier.Outcome {
         let (targetBucket, targetKey) = (configuration.target.endpoint.bucket, template.targetKey(for: key, bucket: configuration.source.bucket))
         return try await locks.withLock(key) {
-            try await copier.copy(bucket: configuration.source.bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing)
+            try await copier.copy(bucket: configuration.source.bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing,
+                                  sizeHint: sizeHint)
         }
     }
 

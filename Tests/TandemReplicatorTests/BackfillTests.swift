@@ -19,6 +19,7 @@ import TandemTesting
                 for key in keys { group.addTask { try await s3.putObject(bucket: "backfill-source", key: key, body: Array(key.utf8), headers: []) } }
                 try await group.waitForAll()
             }
+            try await s3.putObject(bucket: "backfill-source", key: "zz-empty", body: [], headers: [("content-type", "text/plain")])
             for key in keys.prefix(10) {  // already replicated
                 try await s3.putObject(bucket: "backfill-target", key: "mirror/" + key, body: Array(key.utf8), headers: [])
             }
@@ -33,15 +34,16 @@ import TandemTesting
                 events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 4, copy: nil)
             let backfill = Backfill(pipeline: try Pipeline(configuration, transport: moto.transport), pageSize: 7)
             let summary = try await backfill.run()
-            #expect(summary.examined == keys.count)
-            #expect(summary.copied == keys.count - 10, "the 25 missing plus the stale k10")
+            #expect(summary.examined == keys.count + 1)
+            #expect(summary.copied == keys.count - 10 + 1, "the missing ones (an empty object too) plus the stale k10")
             #expect(summary.alreadyCurrent == 10)
             let target = Set(try await s3.listObjectKeys(bucket: "backfill-target"))
-            #expect(target == Set(keys.map { "mirror/" + $0 } + ["mirror/only-on-target"]))
+            #expect(target == Set(keys.map { "mirror/" + $0 } + ["mirror/only-on-target", "mirror/zz-empty"]))
+            #expect(try await s3.headObject(bucket: "backfill-target", key: "mirror/zz-empty")?.size == 0)
             #expect(try await s3.getObject(bucket: "backfill-target", key: "mirror/k10") == Array("k10".utf8))
 
             let again = try await backfill.run()
-            #expect(again.copied == 0 && again.alreadyCurrent == keys.count)
+            #expect(again.copied == 0 && again.alreadyCurrent == keys.count + 1)
         }
     }
 }

@@ -30,6 +30,20 @@ public struct ObjectHead: Sendable, Equatable {
         self.metadata = metadata
     }
 
+    /// Reads a HEAD or GET response's headers.
+    init(_ headers: HTTPHeaders) {
+        var standard: [String: String] = [:]
+        for name in Self.copiedHeaderNames { if let value = headers.first(name: name) { standard[name] = value } }
+        var metadata: [String: String] = [:]
+        for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+        }
+        self.init(size: Int(headers.first(name: "content-length") ?? "") ?? 0,
+                  eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
+                  versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata,
+                  tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) })
+    }
+
     /// The headers that give a new object the same Content-* settings and user metadata.
     public var headersForCopy: [(name: String, value: String)] {
         standardHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -46,17 +60,18 @@ extension S3Client {
         } catch let error as AWSServiceError where error.statusCode == 404 {
             return nil
         }
-        let headers = response.headers
-        var standard: [String: String] = [:]
-        for name in ObjectHead.copiedHeaderNames { if let value = headers.first(name: name) { standard[name] = value } }
-        var metadata: [String: String] = [:]
-        for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
-            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
-        }
-        return ObjectHead(size: Int(headers.first(name: "content-length") ?? "") ?? 0,
-                          eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
-                          versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata,
-                          tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) })
+        return ObjectHead(response.headers)
+    }
+
+    /// The object with what its response headers say about it (one request instead of HEAD then GET), reading at
+    /// most `limit + 1` bytes: a body longer than `limit` means the object is larger and the answer is incomplete.
+    public func getObjectWithHead(bucket: String, key: String, limit: Int) async throws -> (head: ObjectHead, body: [UInt8]) {
+        var headers = HTTPHeaders()
+        headers.add(name: "range", value: "bytes=0-\(limit)")
+        let response = try await send(.GET, bucket: bucket, key: key, headers: headers)
+        var head = ObjectHead(response.headers)
+        head.size = response.body.count
+        return (head, response.body)
     }
 
     /// The bytes of an object, or of `range` of it (inclusive offsets). With `ifMatch`, S3 refuses (412) when the
