@@ -57,7 +57,10 @@ let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent
 say("starting a Ceph cluster under \(runDirectory) ...")
 let (_, _, upStatus, upOutput) = try measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
 guard upStatus == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(upOutput)") }
-defer { _ = try? measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"]) }
+defer {
+    _ = try? measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"])
+    try? FileManager.default.removeItem(atPath: runDirectory)  // the runtime configurations hold the admin keys
+}
 let settings = Dictionary(try String(contentsOfFile: runDirectory + "/cluster/admin.env", encoding: .utf8).split(separator: "\n").compactMap { line -> (String, String)? in
     guard let equals = line.firstIndex(of: "=") else { return nil }
     return (String(line[..<equals]), String(line[line.index(after: equals)...]))
