@@ -33,7 +33,8 @@ public final class Replicator: Sendable {
                 polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, transport: transport, metrics: metrics, log: log))
             } else {
                 push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
-                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
+                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics,
+                                                          maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log)
             }
         }
         let (host, port) = try Self.hostAndPort(configuration.listen)

@@ -118,9 +118,11 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var concurrency: Int
     /// Copy sizes.
     public var copy: CopySizes?
+    /// Attempts per pushed event before it goes to the dead-letter file (default 5).
+    public var maxAttempts: Int?
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, events, copy, concurrency, skipPrincipals = "skip_principals"
+        case name, source, target, events, copy, concurrency, skipPrincipals = "skip_principals", maxAttempts = "max_attempts"
     }
 
     /// The target side: endpoint and bucket, and where a source key lands.

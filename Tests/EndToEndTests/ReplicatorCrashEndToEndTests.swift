@@ -22,7 +22,9 @@ import TandemTesting
         let configuration: [String: Any] = [
             "listen": "127.0.0.1:\(port)", "state_directory": directory + "/state",
             "pipelines": [["name": "crash", "source": endpoint("crash-source"), "target": ["endpoint": endpoint("crash-target"), "key_template": "{key}"],
-                           "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2]],
+                           "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2,
+                           // Retried until the kill (the target bucket is missing), never dead-lettered however slow the machine.
+                           "max_attempts": 10_000]],
         ]
         let configPath = directory + "/replicator.json"
         try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: configPath))
