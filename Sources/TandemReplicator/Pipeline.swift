@@ -51,6 +51,17 @@ public struct Pipeline: Sendable {
         }
     }
 
+    /// Handles one event and records the copy's duration in `metrics` when it copied.
+    func timedHandle(_ event: ObjectEvent, metrics: ReplicatorMetrics) async throws -> Result {
+        let clock = ContinuousClock(), start = clock.now
+        let result = try await handle(event)
+        if case .replicated = result {
+            let elapsed = clock.now - start
+            metrics.observeCopy(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, pipeline: name)
+        }
+        return result
+    }
+
     /// Handles one event; throws when the source or target could not be read or written (the event is then retried).
     public func handle(_ event: ObjectEvent) async throws -> Result {
         if let principal = event.principal, skipPrincipals.contains(principal) { return .skipped("own-principal") }

@@ -75,7 +75,7 @@ public final class PushEventSource: Sendable {
             var attempt = 1
             while true {
                 do {
-                    metrics.record(try await pipeline.handle(event), pipeline: pipeline.name)
+                    metrics.record(try await pipeline.timedHandle(event, metrics: metrics), pipeline: pipeline.name)
                     break
                 } catch {
                     metrics.add("events_failed", pipeline: pipeline.name)

@@ -130,6 +130,17 @@ enum PrometheusText {
             if let reason = key.reason { labels += ",reason=\"\(escape(reason))\"" }
             lines.append("\(name){\(labels)} \(value)")
         }
+        let latencies = metrics.copyLatencies.sorted { $0.key < $1.key }
+        if !latencies.isEmpty { lines.append("# TYPE tandem_replicator_copy_seconds histogram") }
+        for (pipeline, histogram) in latencies {
+            let label = "pipeline=\"\(escape(pipeline))\""
+            for (bound, count) in zip(ReplicatorMetrics.Histogram.bounds, histogram.buckets) {
+                lines.append("tandem_replicator_copy_seconds_bucket{\(label),le=\"\(bound)\"} \(count)")
+            }
+            lines.append("tandem_replicator_copy_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
+            lines.append("tandem_replicator_copy_seconds_sum{\(label)} \(histogram.sum)")
+            lines.append("tandem_replicator_copy_seconds_count{\(label)} \(histogram.count)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

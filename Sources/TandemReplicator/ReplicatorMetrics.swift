@@ -20,6 +20,25 @@ public final class ReplicatorMetrics: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counters: [Key: Int] = [:]
+    private var latencies: [String: Histogram] = [:]
+
+    /// Copy latencies of one pipeline: cumulative counts per upper bound (seconds), their sum and count.
+    public struct Histogram: Sendable, Equatable {
+        /// Upper bounds of the buckets, in seconds.
+        public static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+        /// Observations at or below each bound (cumulative, as Prometheus wants them).
+        public var buckets = [Int](repeating: 0, count: bounds.count)
+        /// Sum of all observations, in seconds.
+        public var sum = 0.0
+        /// Number of observations.
+        public var count = 0
+
+        mutating func observe(_ seconds: Double) {
+            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { buckets[index] += 1 }
+            sum += seconds
+            count += 1
+        }
+    }
 
     /// Creates empty counters.
     public init() {}
@@ -32,6 +51,16 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     /// A counter's value (0 when never touched).
     public func value(_ name: String, pipeline: String, reason: String? = nil) -> Int {
         lock.withLock { counters[Key(name: name, pipeline: pipeline, reason: reason)] ?? 0 }
+    }
+
+    /// Records how long one copy took.
+    public func observeCopy(seconds: Double, pipeline: String) {
+        lock.withLock { latencies[pipeline, default: Histogram()].observe(seconds) }
+    }
+
+    /// Copy latency histograms by pipeline.
+    public var copyLatencies: [String: Histogram] {
+        lock.withLock { latencies }
     }
 
     /// Every counter, sorted.

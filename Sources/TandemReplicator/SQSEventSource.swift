@@ -64,7 +64,7 @@ public struct SQSEventSource: Sendable {
         var succeeded = true
         for event in decoded.events {
             do {
-                metrics.record(try await pipeline.handle(event), pipeline: pipeline.name)
+                metrics.record(try await pipeline.timedHandle(event, metrics: metrics), pipeline: pipeline.name)
             } catch {
                 succeeded = false
                 metrics.add("events_failed", pipeline: pipeline.name)

@@ -52,7 +52,10 @@ import TandemTesting
         #expect(metrics.value("events_failed", pipeline: "rgw-push") == 0)
 
         let metricsPage = try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(server.address)/metrics")
-        #expect(String(decoding: metricsPage.body, as: UTF8.self).contains(#"tandem_replicator_events_received_total{pipeline="rgw-push"} 6"#))
+        let page = String(decoding: metricsPage.body, as: UTF8.self)
+        #expect(page.contains(#"tandem_replicator_events_received_total{pipeline="rgw-push"} 6"#))
+        #expect(page.contains(#"tandem_replicator_copy_seconds_count{pipeline="rgw-push"} \#(metrics.value("objects_replicated", pipeline: "rgw-push"))"#), "\(page)")
+        #expect(page.contains(#"tandem_replicator_copy_seconds_bucket{pipeline="rgw-push",le="+Inf"}"#))
         #expect(try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(server.address)/readyz").statusCode == 200)
         try await s3.deleteBucketNotification("push-source")
         source.finish()
