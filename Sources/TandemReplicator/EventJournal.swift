@@ -87,7 +87,4 @@ actor EventJournal {
         }
         try AtomicFile.write(Data(String(doneOffset).utf8), to: donePath)
     }
-
-    /// Records not yet done.
-    var outstandingCount: Int { outstanding.count }
 }
