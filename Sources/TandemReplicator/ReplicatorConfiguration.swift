@@ -27,7 +27,11 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
         } catch let DecodingError.keyNotFound(key, context) {
             throw ConfigurationError("\(path): \(Self.path(context.codingPath + [key])) is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
-            throw ConfigurationError("\(path): \(Self.path(context.codingPath)): \(context.debugDescription)")
+            let field = Self.path(context.codingPath)
+            if field.isEmpty, let syntax = Self.syntaxError(in: data) {
+                throw ConfigurationError("\(path):\(syntax)")
+            }
+            throw ConfigurationError("\(path): \(field.isEmpty ? "" : field + ": ")\(context.debugDescription)")
         }
         try configuration.check(path: path)
         return configuration
@@ -48,6 +52,22 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             guard (pipeline.events.sqs == nil) != (pipeline.events.http == nil) else {
                 throw ConfigurationError("\(at).events: give exactly one of sqs and http")
             }
+        }
+    }
+
+    /// `LINE:COLUMN: message` for text that is not JSON (JSONSerialization says "around character N").
+    static func syntaxError(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return nil
+        } catch {
+            let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let range = message.range(of: #"character (\d+)"#, options: .regularExpression),
+                  let offset = Int(message[range].dropFirst("character ".count)) else { return " \(message)" }
+            let before = data.prefix(offset)
+            let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return "\(line):\(column): \(message)"
         }
     }
 

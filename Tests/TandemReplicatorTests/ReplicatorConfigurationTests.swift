@@ -31,6 +31,7 @@ struct ReplicatorConfigurationTests {
         ("TEMPLATE:{bucket}", "has no {key}"),
         ("TEMPLATE:{key}{nope}", "unknown placeholder {nope}"),
         ("EVENTS:{}", "give exactly one of sqs and http"),
+        ("{\n  \"pipelines\": [\n    x\n  ]\n}", ".json:3:5: "),
     ]) func mistakesNameTheField(input: String, message: String) throws {
         let json: String
         if input.hasPrefix("TEMPLATE:") { json = pipeline(template: String(input.dropFirst(9))) }
