@@ -72,7 +72,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "TandemTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemEngine", "TandemTesting"]),
+        .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
     ]
 )
