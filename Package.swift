@@ -4,6 +4,7 @@ import PackageDescription
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
 //   1 TandemLanguage, TandemState, AWSClient, CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
+//   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
 //   3 AWSProvider, CephProvider
@@ -39,8 +40,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CephClient", dependencies: ["AWSClient"]),
+        .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
         .target(name: "TandemReplicator", dependencies: [
-            "TandemCore", "AWSClient",
+            "TandemCore", "AWSClient", "KafkaClient",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
@@ -57,7 +60,7 @@ let package = Package(
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
         .target(name: "TandemTesting", dependencies: [
-            "TandemCore", "AWSClient", "CephClient", "TandemEngine",
+            "TandemCore", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Tests/TandemTesting"),
@@ -71,8 +74,8 @@ let package = Package(
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
-        .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "TandemTesting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "TandemTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
     ]
 )

@@ -9,7 +9,7 @@ public final class PushEventSource: Sendable {
     let metrics: ReplicatorMetrics
     let log: @Sendable (String) -> Void
     let concurrency: Int
-    let maximumAttempts: Int
+    let handler: DeliveryHandler
     let deadLetterPath: String
     private let stream: AsyncStream<(UInt64, Data)>
     private let continuation: AsyncStream<(UInt64, Data)>.Continuation
@@ -24,7 +24,7 @@ public final class PushEventSource: Sendable {
         self.metrics = metrics
         self.log = log
         self.concurrency = max(concurrency, 1)
-        self.maximumAttempts = max(maximumAttempts, 1)
+        handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: maximumAttempts, log: log)
         (stream, continuation) = AsyncStream.makeStream(of: (UInt64, Data).self)
     }
 
@@ -61,38 +61,17 @@ public final class PushEventSource: Sendable {
     }
 
     private func process(_ offset: UInt64, _ body: Data) async {
-        let decoded: EventDecoder.Decoded
-        do {
-            decoded = try EventDecoder.decode(body)
-        } catch {
-            metrics.add("events_failed", pipeline: pipeline.name)
-            await deadLetter(offset, body, reason: "\(error)")
-            return
-        }
-        for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
-        metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
-        for event in decoded.events {
-            var attempt = 1
-            while true {
-                do {
-                    metrics.record(try await pipeline.timedHandle(event, metrics: metrics), pipeline: pipeline.name)
-                    break
-                } catch {
-                    metrics.add("events_failed", pipeline: pipeline.name)
-                    guard attempt < maximumAttempts, !Task.isCancelled else {
-                        await deadLetter(offset, body, reason: "\(event.name) \(event.bucket)/\(event.key): \(error)")
-                        return
-                    }
-                    log("pipeline \(pipeline.name): \(event.name) \(event.bucket)/\(event.key) failed (attempt \(attempt)): \(error)")
-                    try? await Task.sleep(for: Backoff.delay(attempt: attempt))
-                    attempt += 1
-                }
+        switch await handler.handle(body, delivery: "journal offset \(offset)") {
+        case .handled:
+            do {
+                try await journal.complete(offset)
+            } catch {
+                log("pipeline \(pipeline.name): could not record progress in the journal (the event will be handled again): \(error)")
             }
-        }
-        do {
-            try await journal.complete(offset)
-        } catch {
-            log("pipeline \(pipeline.name): could not record progress in the journal (the event will be handled again): \(error)")
+        case .failed(let reason):
+            await deadLetter(offset, body, reason: reason)
+        case .interrupted:
+            log("pipeline \(pipeline.name): journal offset \(offset) stays in the journal for the next run")
         }
     }
 
@@ -112,13 +91,5 @@ public final class PushEventSource: Sendable {
         } catch {
             log("pipeline \(pipeline.name): could not write the dead-letter file (the event stays in the journal): \(error)")
         }
-    }
-}
-
-/// Exponential backoff with full jitter: attempt n waits a random time up to 0.2 s x 2^(n-1), at most 10 s.
-enum Backoff {
-    static func delay(attempt: Int) -> Duration {
-        let ceiling = min(0.2 * pow(2, Double(attempt - 1)), 10)
-        return .milliseconds(Int(Double.random(in: 0...ceiling) * 1000))
     }
 }

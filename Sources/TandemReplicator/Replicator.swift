@@ -4,8 +4,9 @@ import Foundation
 /// The replicator process: one HTTP endpoint (pushes, metrics, health), and one event source per pipeline.
 ///
 /// `run` returns when its task is cancelled (SIGTERM): SQS sources stop polling and finish the messages they
-/// hold (unfinished ones return to the queue by their visibility timeout); push sources finish what they started,
-/// and what they did not start stays in the journal for the next run.
+/// hold (unfinished ones return to the queue by their visibility timeout); Kafka sources stop polling, commit what
+/// is done and leave the group; push sources finish what they started, and what they did not start stays in the
+/// journal for the next run.
 public final class Replicator: Sendable {
     let configuration: ReplicatorConfiguration
     let log: @Sendable (String) -> Void
@@ -25,12 +26,16 @@ public final class Replicator: Sendable {
         defer { Task { try? await transport.shutdown() } }
         var push: [String: PushEventSource] = [:]
         var polls: [SQSEventSource] = []
+        var consumers: [KafkaEventSource] = []
         var firstStarts: [Pipeline] = []
         for pipelineConfiguration in configuration.pipelines {
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
             if !FileManager.default.fileExists(atPath: backfillMarker(pipeline.name)) { firstStarts.append(pipeline) }
             if let sqs = pipelineConfiguration.events.sqs {
                 polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, transport: transport, metrics: metrics, log: log))
+            } else if let kafka = pipelineConfiguration.events.kafka {
+                consumers.append(KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics,
+                                                  maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log))
             } else {
                 push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
                                                           concurrency: pipelineConfiguration.concurrency, metrics: metrics,
@@ -47,6 +52,7 @@ public final class Replicator: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for source in pushSources { group.addTask { await source.run() } }
             for source in polls { group.addTask { await source.run() } }
+            for source in consumers { group.addTask { await source.run() } }
             // On a pipeline's first start, objects that existed before events flowed are reconciled alongside.
             for pipeline in firstStarts { group.addTask { await self.backfillOnce(pipeline) } }
             readiness.set()

@@ -49,8 +49,11 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
                 throw ConfigurationError("\(at).target.key_template: \(error.description)")
             }
             guard pipeline.concurrency > 0 else { throw ConfigurationError("\(at).concurrency must be at least 1") }
-            guard (pipeline.events.sqs == nil) != (pipeline.events.http == nil) else {
-                throw ConfigurationError("\(at).events: give exactly one of sqs and http")
+            guard [pipeline.events.sqs != nil, pipeline.events.http != nil, pipeline.events.kafka != nil].filter({ $0 }).count == 1 else {
+                throw ConfigurationError("\(at).events: give exactly one of sqs, kafka and http")
+            }
+            if let kafka = pipeline.events.kafka, kafka.deadLetterTopic == kafka.topic {
+                throw ConfigurationError("\(at).events.kafka.dead_letter_topic must differ from topic")
             }
         }
     }
@@ -138,7 +141,7 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var concurrency: Int
     /// Copy sizes.
     public var copy: CopySizes?
-    /// Attempts per pushed event before it goes to the dead-letter file (default 5).
+    /// Attempts per pushed or Kafka event before it goes to the dead-letter file or topic (default 5).
     public var maxAttempts: Int?
 
     enum CodingKeys: String, CodingKey {
@@ -161,6 +164,27 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public var sqs: SQSSource?
         /// Pushes to `POST /events/<pipeline>` (RGW bucket notifications), journaled before they are answered.
         public var http: HTTPSource?
+        /// A Kafka topic read by a consumer group (RGW notifications through a Kafka topic).
+        public var kafka: KafkaSource?
+
+        /// A topic, the consumer group reading it, and where records go that cannot be handled.
+        public struct KafkaSource: Codable, Sendable, Equatable {
+            /// Bootstrap brokers, `host:port[,host:port...]`.
+            public var brokers: String
+            /// The topic the bucket notifications are written to.
+            public var topic: String
+            /// The consumer group; its committed offsets are where a restarted replicator resumes.
+            public var groupID: String
+            /// Where a record goes, with a `tandem-error` header, when it is not an S3 event or its work still fails
+            /// after the pipeline's `max_attempts`; its offset is committed only once the dead-letter topic has it.
+            public var deadLetterTopic: String
+            /// Further librdkafka properties (`security.protocol`, `sasl.*`, `session.timeout.ms`, ...).
+            public var properties: [String: String]?
+
+            enum CodingKeys: String, CodingKey {
+                case brokers, topic, properties, groupID = "group_id", deadLetterTopic = "dead_letter_topic"
+            }
+        }
 
         /// The push endpoint has no settings of its own (its path is the pipeline's name).
         public struct HTTPSource: Codable, Sendable, Equatable {

@@ -130,6 +130,11 @@ enum PrometheusText {
             if let reason = key.reason { labels += ",reason=\"\(escape(reason))\"" }
             lines.append("\(name){\(labels)} \(value)")
         }
+        for (key, value) in metrics.gaugeSnapshot {
+            let name = "tandem_replicator_\(key.name)"
+            if described.insert(name).inserted { lines.append("# TYPE \(name) gauge") }
+            lines.append("\(name){pipeline=\"\(escape(key.pipeline))\"} \(value)")
+        }
         let latencies = metrics.copyLatencies.sorted { $0.key < $1.key }
         if !latencies.isEmpty { lines.append("# TYPE tandem_replicator_copy_seconds histogram") }
         for (pipeline, histogram) in latencies {

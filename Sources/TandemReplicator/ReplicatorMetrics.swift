@@ -21,6 +21,7 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var counters: [Key: Int] = [:]
     private var latencies: [String: Histogram] = [:]
+    private var gauges: [Key: Int] = [:]
 
     /// Copy latencies of one pipeline: cumulative counts per upper bound (seconds), their sum and count.
     public struct Histogram: Sendable, Equatable {
@@ -51,6 +52,16 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     /// A counter's value (0 when never touched).
     public func value(_ name: String, pipeline: String, reason: String? = nil) -> Int {
         lock.withLock { counters[Key(name: name, pipeline: pipeline, reason: reason)] ?? 0 }
+    }
+
+    /// Sets a gauge (`queue_lag`: events the source holds that the pipeline has not taken yet).
+    public func set(_ name: String, pipeline: String, _ value: Int) {
+        lock.withLock { gauges[Key(name: name, pipeline: pipeline)] = value }
+    }
+
+    /// Every gauge, sorted.
+    public var gaugeSnapshot: [(Key, Int)] {
+        lock.withLock { gauges.sorted { $0.key < $1.key } }
     }
 
     /// Records how long one copy took.

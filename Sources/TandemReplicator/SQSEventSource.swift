@@ -40,19 +40,9 @@ public struct SQSEventSource: Sendable {
         }
     }
 
-    /// Handles one message; deletes it when every event succeeded.
+    /// Handles one message; deletes it when every event succeeded. Retries are the queue's: a failed message is
+    /// received again after its visibility timeout, up to the redrive policy's `maxReceiveCount`.
     func process(_ message: SQSMessage) async {
-        let decoded: EventDecoder.Decoded
-        do {
-            decoded = try EventDecoder.decode(Data(message.body.utf8))
-        } catch {
-            // Not an S3 event: leave it to the redrive policy (dead-letter queue) rather than lose or loop on it.
-            metrics.add("events_failed", pipeline: pipeline.name)
-            log("pipeline \(pipeline.name): message \(message.id) is not an S3 event (\(error)); left for the dead-letter queue")
-            return
-        }
-        for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
-        metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
         let keepAlive = Task {
             // Extend the visibility at half the timeout while the work runs.
             while !Task.isCancelled {
@@ -61,17 +51,14 @@ public struct SQSEventSource: Sendable {
             }
         }
         defer { keepAlive.cancel() }
-        var succeeded = true
-        for event in decoded.events {
-            do {
-                metrics.record(try await pipeline.timedHandle(event, metrics: metrics), pipeline: pipeline.name)
-            } catch {
-                succeeded = false
-                metrics.add("events_failed", pipeline: pipeline.name)
-                log("pipeline \(pipeline.name): \(event.name) \(event.bucket)/\(event.key) failed (receive \(message.receiveCount)): \(error)")
-            }
+        let handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: 1, log: log)
+        switch await handler.handle(Data(message.body.utf8), delivery: "message \(message.id), receive \(message.receiveCount)") {
+        case .handled: break
+        case .failed(let reason):
+            log("pipeline \(pipeline.name): \(reason); the message returns to the queue (its redrive policy moves it to the dead-letter queue)")
+            return
+        case .interrupted: return
         }
-        guard succeeded else { return }
         do {
             try await sqs.deleteMessage(queueURL: queueURL, receiptHandle: message.receiptHandle)
         } catch {

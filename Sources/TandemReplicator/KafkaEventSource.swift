@@ -1,0 +1,105 @@
+import Foundation
+import KafkaClient
+
+/// Takes events from a Kafka topic as a member of a consumer group. A record's offset is committed only after its
+/// events were handled, or after it was written to the dead-letter topic (not an S3 event, or still failing after
+/// `maximumAttempts`): a replicator killed at any moment reads again what it had not finished, and never skips a
+/// record. Records are worked on concurrently (up to `concurrency`); commits follow `PartitionProgress`.
+public final class KafkaEventSource: Sendable {
+    let configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource
+    let handler: DeliveryHandler
+    let concurrency: Int
+    let metrics: ReplicatorMetrics
+    let log: @Sendable (String) -> Void
+    var name: String { handler.pipeline.name }
+
+    /// Creates a source for `pipeline`.
+    public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource, pipeline: Pipeline, concurrency: Int,
+                metrics: ReplicatorMetrics, maximumAttempts: Int = 5, log: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: maximumAttempts, log: log)
+        self.concurrency = max(concurrency, 1)
+        self.metrics = metrics
+        self.log = log
+    }
+
+    /// Consumes until the task is cancelled; then finishes the records it holds, commits, and leaves the group.
+    public func run() async {
+        let librdkafkaLog: @Sendable (String) -> Void = { [log, name] line in log("pipeline \(name): \(line)") }
+        let consumer: KafkaConsumer, deadLetters: KafkaProducer
+        do {
+            consumer = try KafkaConsumer(brokers: configuration.brokers, group: configuration.groupID, topics: [configuration.topic],
+                                         properties: configuration.properties ?? [:], log: librdkafkaLog)
+            deadLetters = try KafkaProducer(brokers: configuration.brokers, properties: configuration.properties ?? [:], log: librdkafkaLog)
+        } catch {
+            log("pipeline \(name): cannot consume \(configuration.topic): \(error)")
+            return
+        }
+        let poller = KafkaPoller(consumer: consumer, slots: concurrency, log: { [log, name] in log("pipeline \(name): \($0)") })
+        let progress = Progress()
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.reportLag(consumer) }
+                for await message in poller.messages {
+                    progress.started(message)
+                    group.addTask {
+                        // A record not done (shutdown came first) stays in flight, so no commit passes it.
+                        if await self.process(message, deadLetters: deadLetters), let position = progress.finished(message) {
+                            do { try consumer.commit([position], synchronously: false) } catch { self.log("pipeline \(self.name): \(error)") }
+                        }
+                        poller.release()
+                    }
+                }
+                group.cancelAll()
+            }
+        } onCancel: {
+            poller.stop()
+        }
+        do { try consumer.commit(progress.positions, synchronously: true) } catch { log("pipeline \(name): last commit: \(error)") }
+        consumer.close()
+    }
+
+    /// Handles a record; true when it is done with (handled, or in the dead-letter topic).
+    private func process(_ message: KafkaMessage, deadLetters: KafkaProducer) async -> Bool {
+        let delivery = "\(message.topic)[\(message.partition)]@\(message.offset)"
+        let reason: String
+        switch await handler.handle(message.value, delivery: delivery) {
+        case .handled: return true
+        case .interrupted: return false
+        case .failed(let why): reason = why
+        }
+        // The offset may only move past this record once the dead-letter topic holds it.
+        var attempt = 1
+        while true {
+            do {
+                try deadLetters.send(topic: configuration.deadLetterTopic, key: message.key, value: message.value,
+                                     header: (name: "tandem-error", value: reason))
+                metrics.add("events_dead_lettered", pipeline: name)
+                log("pipeline \(name): \(delivery) moved to \(configuration.deadLetterTopic): \(reason)")
+                return true
+            } catch {
+                log("pipeline \(name): writing \(delivery) to \(configuration.deadLetterTopic) failed (attempt \(attempt)): \(error)")
+                if Task.isCancelled { return false }
+                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    private func reportLag(_ consumer: KafkaConsumer) async {
+        while !Task.isCancelled {
+            if let lag = consumer.lag() { metrics.set("queue_lag", pipeline: name, Int(lag)) }
+            try? await Task.sleep(for: .seconds(2))
+        }
+    }
+
+    /// `PartitionProgress` shared by the record tasks.
+    private final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var progress = PartitionProgress()
+
+        func started(_ message: KafkaMessage) { lock.withLock { progress.started(message) } }
+        func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? { lock.withLock { progress.finished(message) } }
+        var positions: [KafkaPartitionOffset] { lock.withLock { progress.positions } }
+    }
+}

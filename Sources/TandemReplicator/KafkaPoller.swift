@@ -1,0 +1,49 @@
+import Foundation
+import KafkaClient
+
+/// Polls a consumer on a thread of its own (librdkafka's poll blocks, Swift's cooperative threads must not) and
+/// hands records over as an async sequence. At most `slots` records are out at once: the thread waits for a
+/// `release` before it polls again, so memory stays bounded however far behind the pipeline is.
+final class KafkaPoller: @unchecked Sendable {
+    /// The records, in the order polled; ends after `stop`.
+    let messages: AsyncStream<KafkaMessage>
+    private let continuation: AsyncStream<KafkaMessage>.Continuation
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// Starts polling `consumer`; `log` receives consumer errors (the thread keeps polling after them).
+    init(consumer: KafkaConsumer, slots: Int, log: @escaping @Sendable (String) -> Void) {
+        (messages, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
+        self.slots = DispatchSemaphore(value: slots)
+        let thread = Thread { [self] in
+            while !isStopped {
+                guard self.slots.wait(timeout: .now() + .milliseconds(200)) == .success else { continue }
+                do {
+                    if let message = try consumer.poll(timeout: .milliseconds(200)), !isStopped {
+                        continuation.yield(message)
+                        continue
+                    }
+                } catch {
+                    log("\(error)")
+                }
+                self.slots.signal()
+            }
+            continuation.finish()
+        }
+        thread.name = "kafka-poll"
+        thread.start()
+    }
+
+    /// Returns a slot once a record's work is over.
+    func release() {
+        slots.signal()
+    }
+
+    /// Stops polling; `messages` ends within a poll timeout.
+    func stop() {
+        lock.withLock { stopped = true }
+    }
+
+    private var isStopped: Bool { lock.withLock { stopped } }
+}

@@ -1,0 +1,39 @@
+import KafkaClient
+
+/// Which offsets of each partition may be committed when records finish out of order: the commit position of a
+/// partition is its lowest record still being worked on (everything below it is done), or one past the highest
+/// finished record when none is in flight. A record is therefore never committed before it and every earlier record
+/// of its partition are done: at-least-once.
+struct PartitionProgress {
+    private struct Partition: Hashable {
+        var topic: String
+        var number: Int32
+    }
+
+    private var inFlight: [Partition: Set<Int64>] = [:]
+    private var highestFinished: [Partition: Int64] = [:]
+    private var committed: [Partition: Int64] = [:]
+
+    /// Notes that work on a record started (the first record of a partition is where its position starts).
+    mutating func started(_ message: KafkaMessage) {
+        let partition = Partition(topic: message.topic, number: message.partition)
+        inFlight[partition, default: []].insert(message.offset)
+        if committed[partition] == nil { committed[partition] = message.offset }
+    }
+
+    /// Notes that work on a record finished; returns the partition's new commit position when it moved forward.
+    mutating func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? {
+        let partition = Partition(topic: message.topic, number: message.partition)
+        inFlight[partition, default: []].remove(message.offset)
+        highestFinished[partition] = max(highestFinished[partition] ?? -1, message.offset)
+        let position = inFlight[partition]?.min() ?? (highestFinished[partition]! + 1)
+        guard position > committed[partition]! else { return nil }
+        committed[partition] = position
+        return KafkaPartitionOffset(topic: partition.topic, partition: partition.number, offset: position)
+    }
+
+    /// Every partition's commit position so far (for the last, synchronous commit before leaving the group).
+    var positions: [KafkaPartitionOffset] {
+        committed.map { KafkaPartitionOffset(topic: $0.key.topic, partition: $0.key.number, offset: $0.value) }
+    }
+}
