@@ -1,0 +1,91 @@
+import AWSClient
+import Foundation
+import KafkaClient
+import Testing
+import TandemTesting
+
+/// `tandem replicator run` consuming radosgw-shaped records from librdkafka's mock cluster (which lives in this test
+/// process, so the topic and the group's committed offsets outlive the replicator): killed with SIGKILL mid-stream and
+/// restarted, it loses nothing, and the versioned target shows that no object was written twice.
+@Suite(.serialized) struct ReplicatorKafkaEndToEndTests {
+    @Test func aKillMidStreamLosesNothingAndDuplicatesNothing() async throws {
+        let cluster = try await CephCluster.shared()
+        let kafka = try KafkaMockCluster(topics: ["bucket-events": 3, "bucket-events-dead": 1])
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("kafka-kill-source", locationConstraint: nil)
+        try await s3.createBucket("kafka-kill-target", locationConstraint: nil)
+        try await s3.putBucketVersioning("kafka-kill-target", status: "Enabled")
+
+        // 240 objects of 64 KiB with one record each, plus 10 objects created and deleted again (create and delete records).
+        let keys = (1...240).map { "stream/\($0 % 7)/object \($0)+ü.bin" }
+        let removed = (1...10).map { "stream/removed \($0).bin" }
+        let producer = try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in })
+        let payload = [UInt8](repeating: 0x5a, count: 64 * 1024)
+        for key in keys + removed {
+            try await s3.putObject(bucket: "kafka-kill-source", key: key, body: payload + Array(key.utf8), headers: [])
+            try producer.send(topic: "bucket-events", key: Data(key.utf8),
+                              value: RGWNotification.body("ObjectCreated:Put", bucket: "kafka-kill-source", key: key, size: payload.count + key.utf8.count))
+        }
+        for key in removed {
+            try await s3.deleteObject(bucket: "kafka-kill-source", key: key)
+            try producer.send(topic: "bucket-events", key: Data(key.utf8), value: RGWNotification.body("ObjectRemoved:Delete", bucket: "kafka-kill-source", key: key))
+        }
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-kafka-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = CephCluster.freePort()
+        let endpoint: (String) -> [String: Any] = { bucket in
+            ["endpoint": cluster.endpoint ?? "", "region": "us-east-1", "bucket": bucket,
+             "access_key": cluster.adminCredentials?.accessKeyID ?? "", "secret_key": cluster.adminCredentials?.secretAccessKey ?? ""]
+        }
+        let configuration: [String: Any] = [
+            "listen": "127.0.0.1:\(port)", "state_directory": directory + "/state",
+            "pipelines": [["name": "kafka", "source": endpoint("kafka-kill-source"),
+                           "target": ["endpoint": endpoint("kafka-kill-target"), "key_template": "{key}"],
+                           "events": ["kafka": ["brokers": kafka.bootstrapServers, "topic": "bucket-events", "group_id": "replicator",
+                                                "dead_letter_topic": "bucket-events-dead", "properties": ["session.timeout.ms": "6000"]]],
+                           "skip_principals": [String](), "concurrency": 2]],
+        ]
+        let configPath = directory + "/replicator.json"
+        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: configPath))
+        // No backfill: only the records may bring objects over.
+        try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: directory + "/state/backfill/kafka.done", contents: Data())
+        let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
+
+        let first = try tandem.launch(["replicator", "run", "--config", configPath])
+        var copiedBeforeKill = 0
+        for _ in 0..<600 where copiedBeforeKill < 40 {
+            try await Task.sleep(for: .milliseconds(50))
+            copiedBeforeKill = try await s3.listObjectKeys(bucket: "kafka-kill-target").count
+        }
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(copiedBeforeKill >= 40 && copiedBeforeKill < keys.count, "killed mid-stream (\(copiedBeforeKill) of \(keys.count) copied)")
+
+        let second = try tandem.launch(["replicator", "run", "--config", configPath])
+        var listed: [String] = []
+        for _ in 0..<300 where Set(listed) != Set(keys) {
+            try await Task.sleep(for: .milliseconds(200))
+            listed = try await s3.listObjectKeys(bucket: "kafka-kill-target")
+        }
+        #expect(Set(listed) == Set(keys), "every record was handled after the restart; deleted objects were not copied")
+        var versions: [String: Int] = [:]
+        var keyMarker: String?, versionMarker: String?
+        repeat {
+            let page = try await s3.listObjectVersions("kafka-kill-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
+            for version in page.objects { versions[version.key, default: 0] += 1 }
+            (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
+        } while keyMarker != nil
+        #expect(versions.values.allSatisfy { $0 == 1 } && versions.count == keys.count,
+                "each object was written once: \(versions.filter { $0.value != 1 })")
+        let sample = try #require(keys.randomElement())
+        #expect(try await s3.getObject(bucket: "kafka-kill-target", key: sample) == payload + Array(sample.utf8))
+
+        kill(second.process.processIdentifier, SIGTERM)
+        second.process.waitUntilExit()
+        #expect(second.process.terminationStatus == 0)
+        #expect(try kafka.records(of: "bucket-events-dead", atLeast: 1, timeout: .seconds(3)).isEmpty, "nothing was dead-lettered")
+    }
+}

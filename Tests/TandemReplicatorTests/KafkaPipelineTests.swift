@@ -1,0 +1,95 @@
+import AWSClient
+import Foundation
+import KafkaClient
+import Testing
+import TandemTesting
+@testable import TandemReplicator
+
+/// Records in radosgw's notification shape, produced to librdkafka's mock cluster, consumed by a Kafka event
+/// source that copies between two buckets of the real test radosgw.
+@Suite(.serialized) struct KafkaPipelineTests {
+    private func pipeline(_ cluster: CephCluster, kafka: KafkaMockCluster, source: String, target: String) -> PipelineConfiguration {
+        let endpoint = { (bucket: String) in
+            EndpointConfiguration(endpoint: cluster.endpoint, region: "us-east-1", accessKey: cluster.adminCredentials?.accessKeyID ?? "",
+                                  secretKey: cluster.adminCredentials?.secretAccessKey ?? "", bucket: bucket)
+        }
+        let events = PipelineConfiguration.EventSourceConfiguration.KafkaSource(
+            brokers: kafka.bootstrapServers, topic: "rgw-events", groupID: "replicator", deadLetterTopic: "rgw-dead",
+            properties: ["session.timeout.ms": "6000"])
+        return PipelineConfiguration(name: "kafka", source: endpoint(source), target: .init(endpoint: endpoint(target), keyTemplate: "{key}"),
+                                     events: .init(sqs: nil, http: nil, kafka: events), skipPrincipals: ["replicator"], concurrency: 4, copy: nil)
+    }
+
+    @Test func recordsAreReplicatedCommittedAndPoisonIsDeadLettered() async throws {
+        let cluster = try await CephCluster.shared()
+        let kafka = try KafkaMockCluster(topics: ["rgw-events": 3, "rgw-dead": 1])
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("kafka-source", locationConstraint: nil)
+        try await s3.createBucket("kafka-target", locationConstraint: nil)
+        let keys = ["plain.txt", "with space.txt", "a+b%41 & =.txt", "dir/ünïcödé 日本.txt"]
+        let producer = try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in })
+        for key in keys + ["gone.txt"] {
+            try await s3.putObject(bucket: "kafka-source", key: key, body: Array("kafka \(key)".utf8), headers: [])
+            let head = try #require(try await s3.headObject(bucket: "kafka-source", key: key))
+            try producer.send(topic: "rgw-events", key: Data(key.utf8),
+                              value: RGWNotification.body("ObjectCreated:Put", bucket: "kafka-source", key: key, size: head.size, eTag: head.eTag))
+        }
+        try await s3.deleteObject(bucket: "kafka-source", key: "gone.txt")
+        try producer.send(topic: "rgw-events", key: Data("gone.txt".utf8), value: RGWNotification.body("ObjectRemoved:Delete", bucket: "kafka-source", key: "gone.txt"))
+        try producer.send(topic: "rgw-events", value: Data("not an event".utf8))
+        // The replicator's own write, echoed back: skipped by principal.
+        try producer.send(topic: "rgw-events", value: RGWNotification.body("ObjectCreated:Put", bucket: "kafka-source", key: "echo.txt", principal: "replicator"))
+
+        let metrics = ReplicatorMetrics()
+        let source = KafkaEventSource(try #require(pipeline(cluster, kafka: kafka, source: "kafka-source", target: "kafka-target").events.kafka),
+                                      pipeline: try Pipeline(pipeline(cluster, kafka: kafka, source: "kafka-source", target: "kafka-target"), transport: cluster.transport),
+                                      concurrency: 4, metrics: metrics, maximumAttempts: 2, log: { print($0) })
+        let worker = Task { await source.run() }
+        var listed: Set<String> = []
+        for _ in 0..<150 where listed != Set(keys) {
+            try await Task.sleep(for: .milliseconds(200))
+            listed = Set(try await s3.listObjectKeys(bucket: "kafka-target"))
+        }
+        #expect(listed == Set(keys), "raw RGW keys land as written; the deleted key is not copied")
+        let dead = try kafka.records(of: "rgw-dead", atLeast: 1)
+        #expect(dead.map { String(decoding: $0.value, as: UTF8.self) } == ["not an event"])
+        #expect(metrics.value("events_skipped", pipeline: "kafka", reason: "own-principal") == 1)
+        for _ in 0..<50 where metrics.gaugeSnapshot.first?.1 != 0 { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(metrics.gaugeSnapshot.map { "\($0.0.name)=\($0.1)" } == ["queue_lag=0"], "the consumer reports it has read everything")
+        worker.cancel()
+        await worker.value
+
+        // Everything was committed: another member of the group finds nothing left to read.
+        let successor = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "replicator", topics: ["rgw-events"],
+                                          properties: ["session.timeout.ms": "6000"], log: { _ in })
+        defer { successor.close() }
+        var leftOver: KafkaMessage?
+        let deadline = ContinuousClock.now + .seconds(8)
+        while leftOver == nil, ContinuousClock.now < deadline { leftOver = try successor.poll(timeout: .milliseconds(200)) }
+        #expect(leftOver == nil, "no record was left uncommitted")
+    }
+
+    @Test func aRecordWhoseCopyKeepsFailingGoesToTheDeadLetterTopic() async throws {
+        let cluster = try await CephCluster.shared()
+        let kafka = try KafkaMockCluster(topics: ["rgw-events": 1, "rgw-dead": 1])
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("kafka-failing-source", locationConstraint: nil)
+        try await s3.putObject(bucket: "kafka-failing-source", key: "stuck.txt", body: Array("stuck".utf8), headers: [])
+        let event = RGWNotification.body("ObjectCreated:Put", bucket: "kafka-failing-source", key: "stuck.txt", size: 5)
+        try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in }).send(topic: "rgw-events", value: event)
+
+        // The target bucket does not exist: every attempt fails.
+        let configuration = pipeline(cluster, kafka: kafka, source: "kafka-failing-source", target: "kafka-no-such-bucket")
+        let metrics = ReplicatorMetrics()
+        let source = KafkaEventSource(try #require(configuration.events.kafka), pipeline: try Pipeline(configuration, transport: cluster.transport),
+                                      concurrency: 1, metrics: metrics, maximumAttempts: 2, log: { print($0) })
+        let worker = Task { await source.run() }
+        let dead = try kafka.records(of: "rgw-dead", atLeast: 1, timeout: .seconds(30))
+        #expect(dead.map(\.value) == [event], "the original record, unchanged")
+        #expect(metrics.value("events_failed", pipeline: "kafka") == 2, "two attempts, then the dead-letter topic")
+        for _ in 0..<25 where metrics.value("events_dead_lettered", pipeline: "kafka") == 0 { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(metrics.value("events_dead_lettered", pipeline: "kafka") == 1)
+        worker.cancel()
+        await worker.value
+    }
+}
