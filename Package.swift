@@ -7,7 +7,7 @@ import PackageDescription
 //   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
-//   3 AWSProvider, CephProvider
+//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions and launches TandemReplicator)
 //   4 TandemCLI
 //   5 tandem (executable, one file)
 let package = Package(
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TandemReplicator", dependencies: [
             "TandemCore", "AWSClient", "KafkaClient",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TandemEngine", dependencies: [
             "TandemCore", "TandemLanguage", "TandemState",
@@ -53,8 +53,9 @@ let package = Package(
         ]),
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient"]),
         .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient"]),
+        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator"]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "TandemReplicator", "AWSClient",
+            "TandemEngine", "AWSProvider", "CephProvider", "TandemProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),

@@ -1,5 +1,6 @@
 import AWSProvider
 import CephProvider
+import TandemProvider
 import ArgumentParser
 import Foundation
 import TandemCore
@@ -12,7 +13,7 @@ struct CommandContext {
     let options: GlobalOptions
     let terminal: Terminal
     let environment: [String: String]
-    let registry = ProviderRegistry([AWSProvider(), CephProvider()])
+    let registry: ProviderRegistry
     /// The state store of the selected workspace (see `Self.store(for:)`), chosen once per command.
     let store: LocalStateStore
     private(set) var sources: [String: String] = [:]
@@ -22,6 +23,15 @@ struct CommandContext {
         self.environment = ProcessInfo.processInfo.environment
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
         self.store = Self.store(for: options)
+        self.registry = ProviderRegistry([AWSProvider(), CephProvider(), Self.tandemProvider(for: store)])
+    }
+
+    /// Local replicators of a state file live next to it: `state/default.json` -> `state/default.replicators/NAME/`.
+    private static func tandemProvider(for store: LocalStateStore) -> TandemProvider {
+        let directory = ((store.path as NSString).deletingPathExtension as String) + ".replicators"
+        let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return TandemProvider(runtimeDirectory: directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory,
+                              program: program)
     }
 
     /// The state store of the selected workspace: `--state`, else the configuration's `backend:` block, else

@@ -25,8 +25,8 @@ public struct Sensitivity: Sendable {
                 guard let instance = expansion.instances[address], let module = expansion.modules[address.modulePath] else { continue }
                 let context = ReferenceContext(module: module, names: instance.repetitionNames)
                 var sensitive = registry.schema(for: address)?.sensitivePaths ?? []
-                for argument in instance.declaration.arguments where refersToSensitive(argument.value, in: context) {
-                    sensitive.insert(argument.key)
+                for argument in instance.declaration.arguments {
+                    sensitive.formUnion(sensitivePaths(argument.value, at: argument.key, in: context))
                 }
                 paths[address] = sensitive
             case .variable(let path, let name):
@@ -44,6 +44,15 @@ public struct Sensitivity: Sendable {
                 if output.sensitive || refersToSensitive(output.value, in: ReferenceContext(module: module, names: [:])) { sensitiveNodes.insert(node) }
             }
         }
+    }
+
+    /// The paths under `path` whose values read a sensitive value: inside a block written out in place, only the
+    /// entries that do (`source.secret_key`, not all of `source`), so the rest of the block stays readable in plans.
+    private func sensitivePaths(_ expression: Expression, at path: String, in context: ReferenceContext) -> Set<String> {
+        if case .object(let entries, _) = expression {
+            return entries.reduce(into: []) { $0.formUnion(sensitivePaths($1.value, at: "\(path).\($1.key)", in: context)) }
+        }
+        return refersToSensitive(expression, in: context) ? [path] : []
     }
 
     /// True when `expression`, evaluated in `context`, reads a sensitive value.

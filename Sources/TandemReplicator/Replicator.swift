@@ -45,7 +45,8 @@ public final class Replicator: Sendable {
         let (host, port) = try Self.hostAndPort(configuration.listen)
         let readiness = self.readiness
         let server = try await ReplicatorHTTPServer.start(host: host, port: port,
-                                                          routes: .init(push: push, metrics: metrics, isReady: { readiness.isReady }))
+                                                          routes: .init(push: push, metrics: metrics, configuration: configuration,
+                                                                        isReady: { readiness.isReady }))
         log("listening on \(server.address) with \(configuration.pipelines.count) pipeline(s)")
         started(server.address)
         let pushSources = Array(push.values)

@@ -21,6 +21,11 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
         } catch {
             throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
         }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes and checks configuration text; errors name `path`.
+    public static func decode(_ data: Data, path: String) throws -> ReplicatorConfiguration {
         let configuration: ReplicatorConfiguration
         do {
             configuration = try JSONDecoder().decode(ReplicatorConfiguration.self, from: data)

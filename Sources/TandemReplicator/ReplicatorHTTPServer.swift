@@ -4,8 +4,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// The replicator's HTTP endpoint: `POST /events/<pipeline>` (RGW bucket-notification pushes, answered 200 only
-/// once journaled), `GET /metrics` (Prometheus text), `GET /healthz` (the process answers) and `GET /readyz` (every
-/// event source has started).
+/// once journaled), `GET /metrics` (Prometheus text), `GET /status` (`ReplicatorStatus` as JSON), `GET /healthz`
+/// (the process answers) and `GET /readyz` (every event source has started).
 public final class ReplicatorHTTPServer: Sendable {
     /// The address it listens on, `127.0.0.1:PORT`.
     public let address: String
@@ -43,11 +43,15 @@ public final class ReplicatorHTTPServer: Sendable {
         public var metrics: ReplicatorMetrics
         /// True once every source runs.
         public var isReady: @Sendable () -> Bool
+        /// The configuration served by `/status` (none: `/status` is not served).
+        public var configuration: ReplicatorConfiguration?
 
         /// Creates routes.
-        public init(push: [String: PushEventSource], metrics: ReplicatorMetrics, isReady: @escaping @Sendable () -> Bool) {
+        public init(push: [String: PushEventSource], metrics: ReplicatorMetrics, configuration: ReplicatorConfiguration? = nil,
+                    isReady: @escaping @Sendable () -> Bool) {
             self.push = push
             self.metrics = metrics
+            self.configuration = configuration
             self.isReady = isReady
         }
 
@@ -57,6 +61,11 @@ public final class ReplicatorHTTPServer: Sendable {
             case (.GET, "/healthz"): return (.ok, "ok\n")
             case (.GET, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
             case (.GET, "/metrics"): return (.ok, PrometheusText.render(metrics))
+            case (.GET, "/status") where configuration != nil:
+                let status = ReplicatorStatus.current(of: configuration!, metrics: metrics, ready: isReady())
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                return (.ok, String(decoding: (try? encoder.encode(status)) ?? Data(), as: UTF8.self) + "\n")
             case (.POST, _) where path.hasPrefix("/events/"):
                 guard let source = push[String(path.dropFirst("/events/".count))] else { return (.notFound, "no such pipeline\n") }
                 do {

@@ -1,0 +1,89 @@
+import AWSClient
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemReplicator
+
+/// The `tandem` provider, ready to deploy replicators.
+struct ConfiguredTandemProvider: ConfiguredProvider {
+    let local: LocalReplicatorRuntime
+    let transport: AWSTransport
+
+    private func runtime(_ value: Value) throws -> any ReplicatorRuntime {
+        switch value["runtime"].stringValue ?? "local" {
+        case "local": return local
+        default: throw ProviderError("runtime \(value["runtime"].stringValue ?? "") is not available yet; use runtime local", attributePath: "runtime")
+        }
+    }
+
+    private func check(_ type: String) throws {
+        guard type == ReplicatorSchema.typeName else { throw ProviderError("The tandem provider has no resource type \(type)") }
+    }
+
+    func read(type: String, current: Value) async throws -> Value? {
+        try check(type)
+        guard let name = current["name"].stringValue, let observed = try await runtime(current).observe(name: name) else { return nil }
+        return Self.value(observed, runtime: current["runtime"])
+    }
+
+    func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await deploy(type: type, planned: planned, progress: progress)
+    }
+
+    func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await deploy(type: type, planned: planned, progress: progress)
+    }
+
+    func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
+        try check(type)
+        guard let name = prior["name"].stringValue else { return }
+        try await runtime(prior).remove(name: name, progress: { progress($0) })
+    }
+
+    private func deploy(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try check(type)
+        let name = planned["name"].stringValue ?? ""
+        let document = try ReplicatorDocument.json(for: planned, stateDirectory: (local.directory as NSString).appendingPathComponent(name) + "/state")
+        do {
+            _ = try ReplicatorConfiguration.decode(document, path: "the replicator configuration")
+        } catch {
+            throw ProviderError("\(error)")
+        }
+        do {
+            let observed = try await runtime(planned).deploy(name: name, configuration: document, running: planned["state"].stringValue != "stopped",
+                                                             progress: { progress($0) })
+            return Self.value(observed, runtime: planned["runtime"])
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError("\(error)")
+        }
+    }
+
+    /// The resource's attributes for an observed replicator.
+    static func value(_ observed: ReplicatorObservation, runtime: Value) -> Value {
+        var attributes = ReplicatorDocument.attributes(of: observed.configuration)
+        attributes["runtime"] = runtime.isNull ? .string("local") : runtime
+        attributes["state"] = .string(observed.state)
+        attributes["pid"] = observed.pid.map { .number(Double($0)) } ?? .null
+        attributes["config_path"] = .string(observed.configurationPath)
+        attributes["log_path"] = .string(observed.logPath)
+        attributes["endpoint"] = .string("http://\(observed.configuration.listen)")
+        return .map(attributes)
+    }
+
+    func importObject(type: String, id: String) async throws -> Value? {
+        try check(type)
+        return try await read(type: type, current: .map(["name": .string(id), "runtime": .string("local")]))
+    }
+
+    func readDataSource(type: String, arguments: Value) async throws -> Value {
+        throw ProviderError("The tandem provider has no data source \(type)")
+    }
+
+    func defaults(type: String) -> [String: Value] { [:] }
+
+    func shutdown() async {
+        try? await transport.shutdown()
+    }
+}

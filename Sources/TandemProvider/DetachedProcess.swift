@@ -1,0 +1,64 @@
+import Foundation
+
+/// Starting and stopping a long-running process that outlives the command that started it: its own session (no
+/// terminal signals reach it), standard input from /dev/null, output appended to a log file (mode 0600), and an
+/// environment of `PATH` only, so the parent's credentials are not inherited.
+enum DetachedProcess {
+    /// Starts `program arguments...`; returns its pid.
+    static func start(_ program: String, _ arguments: [String], log: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc 2.26+; the header shows it only with _GNU_SOURCE).
+        posix_spawnattr_setflags(&attributes, 0x80)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
+        let path = "PATH=" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let environment: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        defer { (argv + environment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, program, &actions, &attributes, argv, environment)
+        guard code == 0 else { throw ProcessError("cannot start \(program): \(String(cString: strerror(code)))") }
+        return pid
+    }
+
+    /// True while `pid` is a live process (not a zombie) whose command line contains `marker`: a pid file left by a
+    /// dead process whose number was reused never matches.
+    static func isRunning(_ pid: pid_t, commandLineContains marker: String) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+           let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
+            _ = waitpid(pid, nil, WNOHANG)
+            return false
+        }
+        guard let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: commandLine.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self).contains(marker)
+    }
+
+    /// SIGTERM, then SIGKILL when the process is still there after `grace`; returns once it is gone.
+    static func stop(_ pid: pid_t, commandLineContains marker: String, grace: Duration) async {
+        guard isRunning(pid, commandLineContains: marker) else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while isRunning(pid, commandLineContains: marker) {
+            if ContinuousClock.now >= deadline {
+                kill(pid, SIGKILL)
+                try? await Task.sleep(for: .milliseconds(100))
+                _ = waitpid(pid, nil, WNOHANG)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+/// A process could not be started.
+struct ProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import TandemCore
+import TandemReplicator
+
+/// The runtime configuration file of a `tandem_replicator` (`ReplicatorConfiguration` JSON, one pipeline) made from
+/// the resource's attributes, and the attributes read back from such a file: the two are inverse, so a replicator
+/// whose file says what the configuration says plans no change.
+enum ReplicatorDocument {
+    /// The file's JSON for the resource attributes `value`; `stateDirectory` is where the runtime keeps its journals.
+    static func json(for value: Value, stateDirectory: String) throws -> Data {
+        let source = value["source"], target = value["target"], events = value["events"]
+        func endpoint(_ side: Value) -> Value {
+            .map(["endpoint": side["endpoint"], "region": side["region"], "bucket": side["bucket"],
+                  "access_key": side["access_key"], "secret_key": side["secret_key"]].filter { !$0.value.isNull })
+        }
+        var eventSource: [String: Value] = [:]
+        if !events["sqs"].isNull {
+            eventSource["sqs"] = .map(["queue_url": events["sqs"]["queue_url"], "visibility_timeout": events["sqs"]["visibility_timeout"]])
+        }
+        if !events["kafka"].isNull { eventSource["kafka"] = events["kafka"] }
+        if !events["http"].isNull { eventSource["http"] = .map([:]) }
+        let pipeline: Value = .map([
+            "name": value["name"], "source": endpoint(source),
+            "target": .map(["endpoint": endpoint(target), "key_template": target["key_template"]]),
+            "events": .map(eventSource), "skip_principals": value["skip_principals"],
+            "concurrency": value["concurrency"], "max_attempts": value["max_attempts"],
+        ])
+        let document: Value = .map(["listen": value["listen"], "state_directory": .string(stateDirectory), "pipelines": .list([pipeline])])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+
+    /// The resource attributes a configuration file describes (`name` ... `max_attempts`; not runtime or state).
+    static func attributes(of configuration: ReplicatorConfiguration) -> [String: Value] {
+        guard let pipeline = configuration.pipelines.first else { return [:] }
+        func endpoint(_ side: EndpointConfiguration) -> [String: Value] {
+            ["endpoint": side.endpoint.map(Value.string) ?? .null, "region": .string(side.region), "bucket": .string(side.bucket),
+             "access_key": .string(side.accessKey), "secret_key": .string(side.secretKey)]
+        }
+        var target = endpoint(pipeline.target.endpoint)
+        target["key_template"] = .string(pipeline.target.keyTemplate)
+        let sqs: Value = pipeline.events.sqs.map {
+            .map(["queue_url": .string($0.queueURL), "visibility_timeout": .number(Double($0.visibilityTimeout))])
+        } ?? .null
+        let kafka: Value = pipeline.events.kafka.map {
+            .map(["brokers": .string($0.brokers), "topic": .string($0.topic), "group_id": .string($0.groupID),
+                  "dead_letter_topic": .string($0.deadLetterTopic), "properties": .map(($0.properties ?? [:]).mapValues(Value.string))])
+        } ?? .null
+        return [
+            "name": .string(pipeline.name), "listen": .string(configuration.listen),
+            "source": .map(endpoint(pipeline.source)), "target": .map(target),
+            "events": .map(["sqs": sqs, "kafka": kafka, "http": pipeline.events.http == nil ? .null : .map([:])]),
+            "skip_principals": .list(pipeline.skipPrincipals.map(Value.string)),
+            "concurrency": .number(Double(pipeline.concurrency)), "max_attempts": .number(Double(pipeline.maxAttempts ?? 5)),
+        ]
+    }
+}

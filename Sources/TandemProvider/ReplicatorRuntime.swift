@@ -1,0 +1,28 @@
+import Foundation
+import TandemReplicator
+
+/// Where a `tandem_replicator` runs. `local` (a background process on this machine) is implemented; `kubernetes`
+/// (a Deployment, Secret, Service and PodMonitor) comes with the Kubernetes provider and plugs in here.
+protocol ReplicatorRuntime: Sendable {
+    /// Installs `configuration` for the replicator `name` and, when `running`, (re)starts it and waits until it is ready.
+    func deploy(name: String, configuration: Data, running: Bool, progress: @Sendable (String) -> Void) async throws -> ReplicatorObservation
+    /// What is deployed and running now; nil when nothing is deployed.
+    func observe(name: String) async throws -> ReplicatorObservation?
+    /// Stops the replicator and removes what holds credentials.
+    func remove(name: String, progress: @Sendable (String) -> Void) async throws
+}
+
+/// A deployed replicator as observed.
+struct ReplicatorObservation: Sendable {
+    /// `running` (answers, ready, runs the deployed configuration), `stale` (runs another configuration),
+    /// `unresponsive` (its process lives but `/status` does not answer), or `stopped`.
+    var state: String
+    /// The deployed configuration.
+    var configuration: ReplicatorConfiguration
+    /// The process id, when running.
+    var pid: Int32?
+    /// Where the configuration file is.
+    var configurationPath: String
+    /// Where the process logs.
+    var logPath: String
+}

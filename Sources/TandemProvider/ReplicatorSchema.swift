@@ -1,0 +1,60 @@
+import TandemCore
+import TandemEngine
+
+/// The schema of `tandem_replicator`: one replication pipeline and where it runs.
+enum ReplicatorSchema {
+    static let typeName = "tandem_replicator"
+
+    private static func endpoint(_ role: String, extra: [String: AttributeSchema] = [:]) -> AttributeSchema {
+        AttributeSchema(.object([
+            "endpoint": AttributeSchema(.string, .optional, description: "The S3 endpoint URL (AWS when unset)."),
+            "region": AttributeSchema(.string, .optional, defaultValue: .string("us-east-1"), description: "The region to sign for."),
+            "bucket": AttributeSchema(.string, .required, description: "The bucket."),
+            "access_key": AttributeSchema(.string, .required, description: "Access key id, e.g. ${aws_iam_access_key.replicator.id}."),
+            "secret_key": AttributeSchema(.string, .required, sensitive: true, description: "Secret key, e.g. ${aws_iam_access_key.replicator.secret}."),
+        ].merging(extra) { $1 }), .required, description: role)
+    }
+
+    static let schema = ResourceSchema(attributes: [
+        "name": AttributeSchema(.string, .required, forcesReplacement: true,
+                                description: "The pipeline's name (logs, metrics, the push path /events/NAME); letters, digits, - _ ."),
+        "runtime": AttributeSchema(.string, .optional, forcesReplacement: true, defaultValue: .string("local"), allowedValues: ["local", "kubernetes"],
+                                   description: "local: a background process on this machine; kubernetes: comes with the Kubernetes provider."),
+        "state": AttributeSchema(.string, .optional, defaultValue: .string("running"), allowedValues: ["running", "stopped"],
+                                 description: "running, or stopped (configured but not running). Read back as running, stopped, stale "
+                                    + "(runs an older configuration), starting or unresponsive."),
+        "listen": AttributeSchema(.string, .optional, defaultValue: .string("127.0.0.1:9464"),
+                                  description: "HOST:PORT of the replicator's endpoint (pushes, /metrics, /status, /healthz, /readyz); one per replicator."),
+        "source": endpoint("Where objects come from."),
+        "target": endpoint("Where objects go.", extra: [
+            "key_template": AttributeSchema(.string, .optional, defaultValue: .string("{key}"),
+                                            description: "The target key: {key} and {bucket} are replaced, e.g. {bucket}/{key}."),
+        ]),
+        "events": AttributeSchema(.object([
+            "sqs": AttributeSchema(.object([
+                "queue_url": AttributeSchema(.string, .required, description: "The queue the source bucket notifies (its endpoint and keys are the source's)."),
+                "visibility_timeout": AttributeSchema(.number, .optional, defaultValue: .number(300),
+                                                      description: "Seconds a message stays invisible while worked on; extended during long copies."),
+            ]), .optional, description: "AWS bucket notifications through an SQS queue."),
+            "kafka": AttributeSchema(.object([
+                "brokers": AttributeSchema(.string, .required, description: "Bootstrap brokers, host:port[,host:port]."),
+                "topic": AttributeSchema(.string, .required, description: "The topic RGW notifies."),
+                "group_id": AttributeSchema(.string, .required, description: "The consumer group (its committed offsets are where a restart resumes)."),
+                "dead_letter_topic": AttributeSchema(.string, .required, description: "Where records go that cannot be handled."),
+                "properties": AttributeSchema(.map(.string), .optional, sensitive: true, defaultValue: .map([:]),
+                                              description: "Further librdkafka properties (security.protocol, sasl.*)."),
+            ]), .optional, description: "RGW bucket notifications through a Kafka topic."),
+            "http": AttributeSchema(.object([:]), .optional,
+                                    description: "RGW bucket notifications pushed to http://LISTEN/events/NAME (journaled before they are answered)."),
+        ]), .required, description: "Where change events come from: exactly one of sqs, kafka, http."),
+        "skip_principals": AttributeSchema(.list(.string), .optional, defaultValue: .list([]),
+                                           description: "The replicator's own identities, e.g. ${aws_iam_user.replicator.unique_id} or an RGW uid: their events are not replicated back."),
+        "concurrency": AttributeSchema(.number, .optional, defaultValue: .number(8), description: "Keys handled at the same time."),
+        "max_attempts": AttributeSchema(.number, .optional, defaultValue: .number(5),
+                                        description: "Attempts per event before it is dead-lettered (push and Kafka; SQS uses its redrive policy)."),
+        "pid": AttributeSchema(.number, .computed, description: "The process id while running (runtime local)."),
+        "config_path": AttributeSchema(.string, .computed, description: "The runtime configuration file (mode 0600)."),
+        "log_path": AttributeSchema(.string, .computed, description: "The replicator's log (JSON lines)."),
+        "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN: /metrics, /status, /events/NAME."),
+    ], description: "The bundled replicator: one event-driven S3 -> S3 pipeline, provisioned and launched by apply")
+}

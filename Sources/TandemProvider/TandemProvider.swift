@@ -1,0 +1,72 @@
+import AWSClient
+import Foundation
+import TandemCore
+import TandemEngine
+
+/// The `tandem` provider: what Tandem itself runs. `tandem_replicator` provisions and launches the bundled
+/// replicator (`tandem replicator run`) for one pipeline.
+public struct TandemProvider: Provider {
+    let runtimeDirectory: String
+    let program: String
+
+    /// Creates the provider. Local replicators keep their files under `runtimeDirectory` (next to the state file) and
+    /// run `program` (the `tandem` executable).
+    public init(runtimeDirectory: String, program: String) {
+        self.runtimeDirectory = runtimeDirectory
+        self.program = program
+    }
+
+    /// `tandem`: the configuration name and resource type prefix.
+    public var name: String { "tandem" }
+
+    /// The provider block has no settings.
+    public var configurationSchema: ResourceSchema { ResourceSchema(attributes: [:], description: "Tandem's own runtime") }
+
+    /// `tandem_replicator`.
+    public var resourceSchemas: [String: ResourceSchema] { [ReplicatorSchema.typeName: ReplicatorSchema.schema] }
+
+    /// A restart is worth knowing before it happens.
+    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        guard type == ReplicatorSchema.typeName, action == .update else { return [] }
+        switch (before?["state"].stringValue, after["state"].stringValue) {
+        case (_, "stopped"): return ["The replicator stops: work in flight finishes or returns to its queue first."]
+        case ("stopped", _): return ["The replicator starts."]
+        default: return ["The replicator restarts with the new configuration: work in flight finishes or returns to its queue first."]
+        }
+    }
+
+    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists.
+    public func validate(type: String, configuration: Value) -> [ProviderError] {
+        guard type == ReplicatorSchema.typeName else { return [] }
+        var errors: [ProviderError] = []
+        if let name = configuration["name"].stringValue,
+           name.isEmpty || name.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0))) }) || name.hasPrefix(".") {
+            errors.append(ProviderError("name must be letters, digits, -, _ or . (it names files and the push path), not \"\(name)\"", attributePath: "name"))
+        }
+        if let listen = configuration["listen"].stringValue {
+            let port = listen.split(separator: ":").last.flatMap { Int($0) }
+            if port == nil || port == 0 || !listen.contains(":") {
+                errors.append(ProviderError("listen must be HOST:PORT with a fixed port (apply waits on it), not \"\(listen)\"", attributePath: "listen"))
+            }
+        }
+        if case .map(let events) = configuration["events"], !configuration["events"].containsUnknown {
+            let given = ["sqs", "kafka", "http"].filter { !(events[$0] ?? .null).isNull }
+            if given.count != 1 {
+                errors.append(ProviderError("events needs exactly one of sqs, kafka and http (given: \(given.isEmpty ? "none" : given.joined(separator: ", ")))",
+                                            attributePath: "events"))
+            }
+        }
+        if configuration["runtime"].stringValue == "kubernetes" {
+            errors.append(ProviderError("runtime kubernetes (a Deployment, Secret, Service and PodMonitor) arrives with the Kubernetes provider; use runtime local for now",
+                                        attributePath: "runtime"))
+        }
+        return errors
+    }
+
+    /// Nothing to configure: local replicators need only the runtime directory.
+    public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+        let transport = AWSTransport(requestTimeout: .seconds(5), connectTimeout: .seconds(2))
+        return ConfiguredTandemProvider(local: LocalReplicatorRuntime(directory: runtimeDirectory, program: program, transport: transport),
+                                        transport: transport)
+    }
+}
