@@ -30,8 +30,8 @@ struct CommandContext {
     private static func tandemProvider(for store: LocalStateStore) -> TandemProvider {
         let directory = ((store.path as NSString).deletingPathExtension as String) + ".replicators"
         let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return TandemProvider(runtimeDirectory: directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory,
-                              program: program)
+        let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        return TandemProvider(runtimeDirectory: URL(fileURLWithPath: absolute).standardized.path, program: program)
     }
 
     /// The state store of the selected workspace: `--state`, else the configuration's `backend:` block, else

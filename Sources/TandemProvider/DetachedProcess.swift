@@ -1,8 +1,8 @@
 import Foundation
 
 /// Starting and stopping a long-running process that outlives the command that started it: its own session (no
-/// terminal signals reach it), standard input from /dev/null, output appended to a log file (mode 0600), and an
-/// environment of `PATH` only, so the parent's credentials are not inherited.
+/// terminal signals reach it), standard input from /dev/null, output appended to a log file (mode 0600), no other
+/// inherited descriptors, and an environment of `PATH` only, so the parent's credentials are not inherited.
 enum DetachedProcess {
     /// Starts `program arguments...`; returns its pid.
     static func start(_ program: String, _ arguments: [String], log: String) throws -> pid_t {
@@ -12,6 +12,10 @@ enum DetachedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_APPEND | O_CREAT, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours: an inherited descriptor (Foundation's Process tracks a child by a socket it holds)
+        // would make whoever runs tandem wait for the replicator as if it were tandem itself.
+        let inherited = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }.filter { $0 > 2 }
+        for descriptor in inherited where fcntl(descriptor, F_GETFD) >= 0 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -32,7 +32,8 @@ public final class Replicator: Sendable {
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
             if !FileManager.default.fileExists(atPath: backfillMarker(pipeline.name)) { firstStarts.append(pipeline) }
             if let sqs = pipelineConfiguration.events.sqs {
-                polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, transport: transport, metrics: metrics, log: log))
+                polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency,
+                                            transport: transport, metrics: metrics, log: log))
             } else if let kafka = pipelineConfiguration.events.kafka {
                 consumers.append(KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics,
                                                   maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log))

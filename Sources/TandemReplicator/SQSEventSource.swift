@@ -9,23 +9,34 @@ public struct SQSEventSource: Sendable {
     let queueURL: String
     let sqs: SQSClient
     let visibilityTimeout: Int
+    let concurrency: Int
     let pipeline: Pipeline
     let metrics: ReplicatorMetrics
     let log: @Sendable (String) -> Void
 
     /// Creates a source for `pipeline`.
     public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.SQSSource, source: EndpointConfiguration, pipeline: Pipeline,
-                transport: AWSTransport, metrics: ReplicatorMetrics, log: @escaping @Sendable (String) -> Void) {
+                concurrency: Int = 10, transport: AWSTransport, metrics: ReplicatorMetrics, log: @escaping @Sendable (String) -> Void) {
         queueURL = configuration.queueURL
         sqs = SQSClient(configuration: (configuration.endpoint ?? source).clientConfiguration, transport: transport)
         visibilityTimeout = max(configuration.visibilityTimeout, 30)
+        self.concurrency = concurrency
         self.pipeline = pipeline
         self.metrics = metrics
         self.log = log
     }
 
-    /// Polls until the task is cancelled; messages already received are finished (or handed back) first.
+    /// Polls until the task is cancelled; messages already received are finished (or handed back) first. One
+    /// receiver per 10 of the pipeline's `concurrency` (a receive returns at most 10 messages), and the queue's
+    /// backlog (`ApproximateNumberOfMessages`) as the `queue_lag` gauge.
     public func run(waitSeconds: Int = 20) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, (concurrency + 9) / 10) { group.addTask { await receive(waitSeconds: waitSeconds) } }
+            group.addTask { await reportLag() }
+        }
+    }
+
+    private func receive(waitSeconds: Int) async {
         while !Task.isCancelled {
             do {
                 let messages = try await sqs.receiveMessages(queueURL: queueURL, waitSeconds: waitSeconds, visibilityTimeout: visibilityTimeout)
@@ -37,6 +48,15 @@ public struct SQSEventSource: Sendable {
                 log("pipeline \(pipeline.name): receiving from \(queueURL) failed: \(error); retrying in 2 s")
                 try? await Task.sleep(for: .seconds(2))
             }
+        }
+    }
+
+    private func reportLag() async {
+        while !Task.isCancelled {
+            if let backlog = (try? await sqs.getQueueAttributes(queueURL: queueURL))?["ApproximateNumberOfMessages"].flatMap({ Int($0) }) {
+                metrics.set("queue_lag", pipeline: pipeline.name, backlog)
+            }
+            try? await Task.sleep(for: .seconds(10))
         }
     }
 

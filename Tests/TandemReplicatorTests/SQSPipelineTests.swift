@@ -80,6 +80,7 @@ import TandemTesting
             #expect(metrics.value("events_received", pipeline: "source-to-target") == 9, "6 puts, 1 overwrite, 2 deletes")
             #expect(metrics.value("events_failed", pipeline: "source-to-target") == 0)
             #expect(metrics.value("objects_deleted", pipeline: "source-to-target") >= 1)
+            #expect(metrics.gaugeSnapshot.map { "\($0.0.name) \($0.0.pipeline)" } == ["queue_lag source-to-target"], "the queue's backlog is reported")
         }
     }
 

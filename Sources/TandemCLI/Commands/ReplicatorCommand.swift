@@ -6,7 +6,7 @@ import TandemReplicator
 /// `tandem replicator`: the bundled event-driven S3 <-> S3 copier that apply provisions.
 struct ReplicatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self, ReplicatorBackfillCommand.self])
+        commandName: "replicator", abstract: "Run the bundled replicator.", subcommands: [ReplicatorRunCommand.self, ReplicatorBackfillCommand.self, ReplicatorStatusCommand.self])
 
     /// Reads the runtime configuration, or prints why it cannot be used and exits 1.
     static func load(_ path: String) throws -> ReplicatorConfiguration {
