@@ -63,7 +63,7 @@ public struct Backfill: Sendable {
                 }
                 if running >= concurrency, let outcome = try await group.next() { settle(outcome) }
                 running += 1
-                group.addTask { [targetIsMissing] in try await pipeline.replicateCurrentState(of: object.key, targetIsMissing: targetIsMissing, sizeHint: object.size) }
+                group.addTask { [targetIsMissing] in try await pipeline.replicateCurrentState(of: object, targetIsMissing: targetIsMissing) }
             }
             while let outcome = try await group.next() { settle(outcome) }
         }

@@ -3,26 +3,37 @@ import AWSClient
 /// Copies one object's current state from a source bucket to a target bucket, with bounded memory whatever its size.
 ///
 /// HEAD the source first (its current state is what gets copied, whatever an event said); skip when the target
-/// already holds it (same size, and the same ETag or the source ETag recorded on it); otherwise GET -> PUT up to the
-/// multipart threshold, and above it ranged GETs -> UploadPart with a bounded number of parts in flight, so memory
-/// is at most `partSize x partsInFlight`. Every GET carries `If-Match` with the ETag HEAD saw, so a copy never mixes
-/// two versions; a failed multipart upload is aborted. Content-Type, Content-Encoding, Content-Disposition,
-/// Cache-Control, Content-Language, Expires, user metadata and tags are kept.
+/// already holds it (same size, and the same ETag or the source ETag recorded on it); otherwise copy it, either
+/// inside the server (`Settings.serverSide`, see ObjectCopier+ServerSide.swift) or by moving the bytes through the
+/// replicator (ObjectCopier+Streaming.swift): GET -> PUT up to the multipart threshold, ranged GETs -> UploadPart
+/// above it, with a bounded number of parts in flight so memory is at most `partSize x partsInFlight`. Every read
+/// is tied to the ETag HEAD saw (`If-Match`), so a copy never mixes two versions; a failed multipart upload is
+/// aborted. Content-Type, Content-Encoding, Content-Disposition, Cache-Control, Content-Language, Expires, user
+/// metadata and tags are kept.
 public struct ObjectCopier: Sendable {
-    /// Sizes that bound memory and request counts.
+    /// Sizes that bound memory and request counts, and whether the server copies.
     public struct Settings: Sendable, Equatable {
-        /// Objects larger than this are copied in parts.
+        /// Objects larger than this are streamed in parts.
         public var multipartThreshold: Int
         /// The size of each part (S3 requires at least 5 MiB except for the last).
         public var partSize: Int
-        /// Parts read and uploaded at the same time.
+        /// Parts read and uploaded (or copied) at the same time.
         public var partsInFlight: Int
+        /// Copy inside the server (CopyObject, UploadPartCopy) instead of reading and writing the bytes. Only for a
+        /// source and target on one endpoint where the target's credentials can read the source.
+        public var serverSide: Bool
+        /// Server-side copies of objects up to this size take one CopyObject (S3 allows up to 5 GiB), larger ones
+        /// go in parts with UploadPartCopy.
+        public var singleCopyLimit: Int
 
-        /// Creates settings; the defaults keep a copy under 4 x 8 MiB of buffers.
-        public init(multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20, partsInFlight: Int = 4) {
+        /// Creates settings; the defaults keep a streamed copy under 4 x 8 MiB of buffers.
+        public init(multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20, partsInFlight: Int = 4, serverSide: Bool = false,
+                    singleCopyLimit: Int = 5 << 30) {
             self.multipartThreshold = multipartThreshold
             self.partSize = max(partSize, 5 << 20)
             self.partsInFlight = max(partsInFlight, 1)
+            self.serverSide = serverSide
+            self.singleCopyLimit = min(singleCopyLimit, 5 << 30)
         }
     }
 
@@ -51,20 +62,26 @@ public struct ObjectCopier: Sendable {
         self.settings = settings
     }
 
-    /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a GET
+    /// Where a copy reads and writes.
+    struct Route: Sendable {
+        let bucket: String, key: String, targetBucket: String, targetKey: String
+    }
+
+    /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a read
     /// answers 412 to `If-Match`) the copy starts over from a new HEAD; when it disappears, nothing is copied.
-    /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target, and with a
-    /// `sizeHint` up to the multipart threshold the object is read with one GET (no HEAD): two requests per object.
+    /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target, and with the
+    /// `listed` size and ETag a copy takes no HEAD at all: one CopyObject server-side; one GET and one PUT streamed,
+    /// up to the multipart threshold.
     public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false,
-                     sizeHint: Int? = nil) async throws -> Outcome {
+                     listed: ListedObject? = nil) async throws -> Outcome {
+        let route = Route(bucket: bucket, key: key, targetBucket: targetBucket, targetKey: targetKey)
         var attempt = 1
         while true {
             do {
-                if targetIsMissing, attempt == 1, let sizeHint, sizeHint <= settings.multipartThreshold,
-                   let outcome = try await copySmall(bucket: bucket, key: key, to: targetBucket, key: targetKey) {
+                if targetIsMissing, attempt == 1, let listed, let outcome = try await copyAsListed(listed, route) {
                     return outcome
                 }
-                return try await copyOnce(bucket: bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing && attempt == 1)
+                return try await copyOnce(route, targetIsMissing: targetIsMissing && attempt == 1)
             } catch let error as AWSServiceError where error.code == "NoSuchKey" {
                 return .sourceGone
             } catch let error as AWSServiceError where error.statusCode == 412 && attempt < 3 {
@@ -73,52 +90,34 @@ public struct ObjectCopier: Sendable {
         }
     }
 
-    private func copyOnce(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool) async throws -> Outcome {
-        guard let head = try await source.headObject(bucket: bucket, key: key) else { return .sourceGone }
-        if !targetIsMissing, let existing = try await target.headObject(bucket: targetBucket, key: targetKey), Self.holdsSameObject(existing, as: head) {
-            return .alreadyCurrent
+    /// The copy of an object a listing just showed, without HEAD; nil when it takes the HEAD path after all.
+    private func copyAsListed(_ listed: ListedObject, _ route: Route) async throws -> Outcome? {
+        if settings.serverSide {
+            return listed.size <= settings.singleCopyLimit ? try await copyInServer(listed, route) : nil
         }
-        let headers = try await headersForCopy(of: head, bucket: bucket, key: key)
-        if head.size <= settings.multipartThreshold {
-            let body = try await source.getObject(bucket: bucket, key: key, ifMatch: head.eTag)
-            guard body.count == head.size else { throw CopyError.sizeMismatch(key: key, expected: head.size, read: body.count) }
-            let written = try await target.putObject(bucket: targetBucket, key: targetKey, body: body, headers: headers)
-            // A single upload's ETag is the MD5 of its body: equal to the source's, the bytes are verified end to end.
-            if written == head.eTag { return .copied(bytes: head.size) }
-        } else {
-            try await copyInParts(head, bucket: bucket, key: key, to: targetBucket, key: targetKey, headers: headers)
-        }
-        guard let written = try await target.headObject(bucket: targetBucket, key: targetKey), written.size == head.size else {
-            throw CopyError.verificationFailed(key: targetKey)
-        }
-        return .copied(bytes: head.size)
+        return listed.size <= settings.multipartThreshold ? try await streamSmall(route) : nil
     }
 
-    /// One GET (body and headers) and one PUT, for small objects the target is known to lack; nil when the object
-    /// turned out larger than the threshold (it grew since it was listed).
-    private func copySmall(bucket: String, key: String, to targetBucket: String, key targetKey: String) async throws -> Outcome? {
-        let head: ObjectHead, body: [UInt8]
-        do {
-            (head, body) = try await source.getObjectWithHead(bucket: bucket, key: key, limit: settings.multipartThreshold)
-        } catch let error as AWSServiceError where error.statusCode == 416 {
-            return nil  // an empty object has no byte 0: take the HEAD path
+    private func copyOnce(_ route: Route, targetIsMissing: Bool) async throws -> Outcome {
+        guard let head = try await source.headObject(bucket: route.bucket, key: route.key) else { return .sourceGone }
+        if !targetIsMissing, let existing = try await target.headObject(bucket: route.targetBucket, key: route.targetKey),
+           Self.holdsSameObject(existing, as: head) {
+            return .alreadyCurrent
         }
-        guard body.count <= settings.multipartThreshold else { return nil }
-        let written = try await target.putObject(bucket: targetBucket, key: targetKey, body: body, headers: try await headersForCopy(of: head, bucket: bucket, key: key))
-        if written != head.eTag {
-            guard let check = try await target.headObject(bucket: targetBucket, key: targetKey), check.size == head.size else {
-                throw CopyError.verificationFailed(key: targetKey)
-            }
+        if settings.serverSide {
+            try await copyInServer(head, route)
+        } else {
+            try await stream(head, route)
         }
         return .copied(bytes: head.size)
     }
 
     /// The new object's headers: the source's Content-* and user metadata, the recorded source ETag, and its tags
     /// (fetched only when the response did not say there are none).
-    private func headersForCopy(of head: ObjectHead, bucket: String, key: String) async throws -> [(name: String, value: String)] {
+    func headersForCopy(of head: ObjectHead, _ route: Route) async throws -> [(name: String, value: String)] {
         var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
         headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
-        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: bucket, key: key)) {
+        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key)) {
             headers.append(("x-amz-tagging", tagging))
         }
         return headers
@@ -132,23 +131,22 @@ public struct ObjectCopier: Sendable {
         return existing.eTag == head.eTag || existing.metadata[sourceETagMetadata] == original || existing.eTag == original
     }
 
-    private func copyInParts(_ head: ObjectHead, bucket: String, key: String, to targetBucket: String, key targetKey: String,
-                             headers: [(name: String, value: String)]) async throws {
-        let uploadID = try await target.createMultipartUpload(bucket: targetBucket, key: targetKey, headers: headers)
+    /// A multipart upload of `head` to the target with `partCount` parts, `partsInFlight` at a time, each written by
+    /// `part(number, range)` (which returns the part's ETag); `beforeCompleting` runs once every part is written.
+    /// The upload is aborted when anything fails.
+    func uploadInParts(_ head: ObjectHead, _ route: Route, partSize: Int, beforeCompleting: @Sendable () async throws -> Void = {},
+                       part: @escaping @Sendable (Int, ClosedRange<Int>, String) async throws -> String) async throws {
+        let uploadID = try await target.createMultipartUpload(bucket: route.targetBucket, key: route.targetKey, headers: try await headersForCopy(of: head, route))
         do {
-            let partCount = (head.size + settings.partSize - 1) / settings.partSize
+            let partCount = (head.size + partSize - 1) / partSize
             var parts: [(number: Int, eTag: String)] = []
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
                 var next = 1
                 func start() {
-                    let number = next, offset = (number - 1) * settings.partSize
-                    let range = offset...min(offset + settings.partSize, head.size) - 1
+                    let number = next, offset = (number - 1) * partSize
+                    let range = offset...min(offset + partSize, head.size) - 1
                     next += 1
-                    group.addTask {
-                        let body = try await source.getObject(bucket: bucket, key: key, range: range, ifMatch: head.eTag)
-                        guard body.count == range.count else { throw CopyError.sizeMismatch(key: key, expected: range.count, read: body.count) }
-                        return (number, try await target.uploadPart(bucket: targetBucket, key: targetKey, uploadID: uploadID, partNumber: number, body: body))
-                    }
+                    group.addTask { (number, try await part(number, range, uploadID)) }
                 }
                 while next <= min(partCount, settings.partsInFlight) { start() }
                 while let finished = try await group.next() {
@@ -156,9 +154,11 @@ public struct ObjectCopier: Sendable {
                     if next <= partCount { start() }
                 }
             }
-            try await target.completeMultipartUpload(bucket: targetBucket, key: targetKey, uploadID: uploadID, parts: parts.sorted { $0.number < $1.number })
+            try await beforeCompleting()
+            try await target.completeMultipartUpload(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID,
+                                                     parts: parts.sorted { $0.number < $1.number })
         } catch {
-            try? await target.abortMultipartUpload(bucket: targetBucket, key: targetKey, uploadID: uploadID)
+            try? await target.abortMultipartUpload(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID)
             throw error
         }
     }

@@ -33,21 +33,29 @@ public struct Pipeline: Sendable {
         self.configuration = configuration
         source = S3Client(configuration: configuration.source.clientConfiguration, transport: transport)
         target = S3Client(configuration: configuration.target.endpoint.clientConfiguration, transport: transport)
-        let sizes = configuration.copy
-        copier = ObjectCopier(source: source, target: target, settings: sizes.map {
+        var settings = configuration.copy.map {
             ObjectCopier.Settings(multipartThreshold: $0.multipartThreshold, partSize: $0.partSize, partsInFlight: $0.partsInFlight)
-        } ?? ObjectCopier.Settings())
+        } ?? ObjectCopier.Settings()
+        settings.serverSide = (configuration.copy?.serverSide ?? true) && Self.sharesOneServer(configuration.source, configuration.target.endpoint)
+        copier = ObjectCopier(source: source, target: target, settings: settings)
         template = try KeyTemplate(configuration.target.keyTemplate)
         skipPrincipals = Set(configuration.skipPrincipals.map(PrincipalID.normalised))
     }
 
-    /// Copies the source's current state of `key` to its target key, under the key's lock (backfill uses this, so it
-    /// never races an event for the same key).
-    func replicateCurrentState(of key: String, targetIsMissing: Bool, sizeHint: Int?) async throws -> ObjectCopier.Outcome {
-        let (targetBucket, targetKey) = (configuration.target.endpoint.bucket, template.targetKey(for: key, bucket: configuration.source.bucket))
-        return try await locks.withLock(key) {
-            try await copier.copy(bucket: configuration.source.bucket, key: key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing,
-                                  sizeHint: sizeHint)
+    /// True when the server can copy from `source` to `target` itself: one endpoint (the same URL, or both AWS), one
+    /// region, and the same keys, so the identity that writes the target can read the source. Anything else (even
+    /// another name for the same host) streams.
+    static func sharesOneServer(_ source: EndpointConfiguration, _ target: EndpointConfiguration) -> Bool {
+        source.endpoint == target.endpoint && source.region == target.region && source.accessKey == target.accessKey && source.secretKey == target.secretKey
+    }
+
+    /// Copies the source's current state of `object` (as a listing showed it) to its target key, under the key's lock
+    /// (backfill uses this, so it never races an event for the same key).
+    func replicateCurrentState(of object: ListedObject, targetIsMissing: Bool) async throws -> ObjectCopier.Outcome {
+        let (targetBucket, targetKey) = (configuration.target.endpoint.bucket, template.targetKey(for: object.key, bucket: configuration.source.bucket))
+        return try await locks.withLock(object.key) {
+            try await copier.copy(bucket: configuration.source.bucket, key: object.key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing,
+                                  listed: object)
         }
     }
 

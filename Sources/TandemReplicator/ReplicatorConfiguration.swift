@@ -218,7 +218,12 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public var partSize: Int
         /// Parts in flight per object.
         public var partsInFlight: Int
+        /// Whether the server copies (CopyObject, UploadPartCopy) when source and target are one endpoint with the same
+        /// region and keys (default true); false always moves the bytes through the replicator.
+        public var serverSide: Bool?
 
-        enum CodingKeys: String, CodingKey { case multipartThreshold = "multipart_threshold", partSize = "part_size", partsInFlight = "parts_in_flight" }
+        enum CodingKeys: String, CodingKey {
+            case multipartThreshold = "multipart_threshold", partSize = "part_size", partsInFlight = "parts_in_flight", serverSide = "server_side"
+        }
     }
 }

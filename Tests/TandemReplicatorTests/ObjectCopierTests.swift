@@ -27,7 +27,7 @@ import TandemTesting
             #expect(copied.standardHeaders == original.standardHeaders)
             #expect(copied.metadata == ["owner": "team a", ObjectCopier.sourceETagMetadata: original.eTag])
             #expect(try await s3.getObjectTagging(bucket: "copier-target", key: "mirror/" + key) == ["class": "gold", "a b": "c"])
-            #expect(try await s3.getObject(bucket: "copier-target", key: "mirror/" + key) == Array("hello, copier".utf8))
+            #expect(try await s3.getObjectBytes(bucket: "copier-target", key: "mirror/" + key) == Array("hello, copier".utf8))
 
             // Again, and back the other way: nothing is written.
             #expect(try await copier.copy(bucket: "copier-source", key: key, to: "copier-target", key: "mirror/" + key) == .alreadyCurrent)
@@ -50,7 +50,7 @@ import TandemTesting
             let copied = try #require(try await s3.headObject(bucket: "copier-target", key: "big.bin"))
             #expect(copied.eTag.hasSuffix("-4"), "four parts: 3 x 5 MiB + 2 MiB")
             #expect(copied.standardHeaders["content-type"] == "application/octet-stream")
-            #expect(try await s3.getObject(bucket: "copier-target", key: "big.bin") == body)
+            #expect(try await s3.getObjectBytes(bucket: "copier-target", key: "big.bin") == body)
             // The copy's own ETag differs from the source's, yet it is recognised as current in both directions.
             #expect(try await copier.copy(bucket: "copier-source", key: "big.bin", to: "copier-target", key: "big.bin") == .alreadyCurrent)
             #expect(try await copier.copy(bucket: "copier-target", key: "big.bin", to: "copier-source", key: "big.bin") == .alreadyCurrent)

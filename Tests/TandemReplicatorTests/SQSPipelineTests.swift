@@ -65,7 +65,7 @@ import TandemTesting
             let expected = Set(keys.filter { $0 != "deep/a/b/c.txt" }.map { "replica/" + $0 })
             let converged = try await eventually {
                 let listed = Set(try await setup.s3.listObjectKeys(bucket: "pipeline-target"))
-                let latest = try await setup.s3.getObject(bucket: "pipeline-target", key: "replica/plain.txt")
+                let latest = try await setup.s3.getObjectBytes(bucket: "pipeline-target", key: "replica/plain.txt")
                 return listed == expected && latest == Array("v2".utf8)
             }
             let listed = try await setup.s3.listObjectKeys(bucket: "pipeline-target")

@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// The AWS Query protocol shared by STS and IAM: a form-encoded POST of `Action`, `Version` and parameters to `/`,
@@ -18,7 +19,7 @@ struct QueryProtocol: Sendable {
         headers.add(name: "content-type", value: "application/x-www-form-urlencoded; charset=utf-8")
         let request = AWSHTTPRequest(
             serviceName: serviceName, endpoint: configuration.endpoint(service: serviceName.lowercased()), method: .POST, path: "/",
-            headers: headers, body: Array(form.utf8))
+            headers: headers, body: ByteBuffer(string: form))
         let response = try await transport.send(request, signer: signer)
         do {
             return try XMLNode.parse(response.body)

@@ -1,3 +1,5 @@
+import NIOCore
+
 extension S3Client {
     /// The bucket policy as JSON text; nil when none is set (`NoSuchBucketPolicy`).
     public func getBucketPolicy(_ name: String) async throws -> String? {
@@ -10,7 +12,7 @@ extension S3Client {
 
     /// Sets the bucket policy.
     public func putBucketPolicy(_ name: String, policy: String) async throws {
-        try await send(.PUT, bucket: name, query: [("policy", "")], body: Array(policy.utf8))
+        try await send(.PUT, bucket: name, query: [("policy", "")], body: ByteBuffer(string: policy))
     }
 
     /// Removes the bucket policy.

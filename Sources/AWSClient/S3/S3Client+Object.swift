@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// One object of a listing.
@@ -30,7 +31,7 @@ extension S3Client {
     public func putObject(bucket: String, key: String, body: [UInt8], contentType: String?) async throws {
         var headers = HTTPHeaders()
         if let contentType { headers.add(name: "content-type", value: contentType) }
-        try await send(.PUT, bucket: bucket, key: key, headers: headers, body: body)
+        try await send(.PUT, bucket: bucket, key: key, headers: headers, body: ByteBuffer(bytes: body), objectData: true)
     }
 
     /// Every key in the bucket, in S3's (UTF-8 binary) order, following ListObjectsV2 continuation tokens.

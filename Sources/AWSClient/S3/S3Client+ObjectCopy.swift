@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// What HEAD tells about an object: enough to copy it faithfully and to compare two copies.
@@ -65,32 +66,44 @@ extension S3Client {
 
     /// The object with what its response headers say about it (one request instead of HEAD then GET), reading at
     /// most `limit + 1` bytes: a body longer than `limit` means the object is larger and the answer is incomplete.
-    public func getObjectWithHead(bucket: String, key: String, limit: Int) async throws -> (head: ObjectHead, body: [UInt8]) {
+    public func getObjectWithHead(bucket: String, key: String, limit: Int) async throws -> (head: ObjectHead, body: ByteBuffer) {
         var headers = HTTPHeaders()
         headers.add(name: "range", value: "bytes=0-\(limit)")
         let response = try await send(.GET, bucket: bucket, key: key, headers: headers)
         var head = ObjectHead(response.headers)
-        head.size = response.body.count
-        return (head, response.body)
+        head.size = response.buffer.readableBytes
+        return (head, response.buffer)
     }
 
-    /// The bytes of an object, or of `range` of it (inclusive offsets). With `ifMatch`, S3 refuses (412) when the
-    /// object changed since that ETag was seen, so the parts of one copy always come from one version.
-    public func getObject(bucket: String, key: String, range: ClosedRange<Int>? = nil, ifMatch eTag: String? = nil) async throws -> [UInt8] {
+    /// The bytes of an object, or of `range` of it (inclusive offsets), as received (no copy). With `ifMatch`, S3
+    /// refuses (412) when the object changed since that ETag was seen, so the parts of one copy always come from one
+    /// version.
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int>? = nil, ifMatch eTag: String? = nil) async throws -> ByteBuffer {
         var headers = HTTPHeaders()
         if let range { headers.add(name: "range", value: "bytes=\(range.lowerBound)-\(range.upperBound)") }
         if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
-        return try await send(.GET, bucket: bucket, key: key, headers: headers).body
+        return try await send(.GET, bucket: bucket, key: key, headers: headers).buffer
+    }
+
+    /// The bytes of an object (a copy of ``getObject(bucket:key:range:ifMatch:)``'s buffer, for comparing).
+    public func getObjectBytes(bucket: String, key: String) async throws -> [UInt8] {
+        Array(buffer: try await getObject(bucket: bucket, key: key))
     }
 
     /// Uploads an object in one request with extra headers (Content-*, `x-amz-meta-*`, `x-amz-tagging`); returns
     /// the new ETag without quotes.
     @discardableResult
-    public func putObject(bucket: String, key: String, body: [UInt8], headers extra: [(name: String, value: String)]) async throws -> String {
+    public func putObject(bucket: String, key: String, body: ByteBuffer, headers extra: [(name: String, value: String)]) async throws -> String {
         var headers = HTTPHeaders()
         for header in extra { headers.add(name: header.name, value: header.value) }
-        let response = try await send(.PUT, bucket: bucket, key: key, headers: headers, body: body)
+        let response = try await send(.PUT, bucket: bucket, key: key, headers: headers, body: body, objectData: true)
         return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+    }
+
+    /// ``putObject(bucket:key:body:headers:)`` with the body as bytes.
+    @discardableResult
+    public func putObject(bucket: String, key: String, body: [UInt8], headers extra: [(name: String, value: String)]) async throws -> String {
+        try await putObject(bucket: bucket, key: key, body: ByteBuffer(bytes: body), headers: extra)
     }
 
     /// The object's tags.
@@ -121,9 +134,15 @@ extension S3Client {
     }
 
     /// Uploads one part (numbered from 1); returns its ETag without quotes.
-    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: [UInt8]) async throws -> String {
-        let response = try await send(.PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body)
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ByteBuffer) async throws -> String {
+        let response = try await send(.PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body,
+                                      objectData: true)
         return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+    }
+
+    /// ``uploadPart(bucket:key:uploadID:partNumber:body:)`` with the body as bytes.
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: [UInt8]) async throws -> String {
+        try await uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, body: ByteBuffer(bytes: body))
     }
 
     /// Completes a multipart upload from its parts' numbers and ETags; returns the object's ETag (empty on RGW

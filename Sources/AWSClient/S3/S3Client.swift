@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// A client for the S3 REST API (bucket configuration and the few object calls tests need).
@@ -39,19 +40,22 @@ public struct S3Client: Sendable {
         return bucket.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    /// Sends one S3 request. A body gets `Content-MD5`, which several bucket configuration calls require.
+    /// Sends one S3 request. A body gets `Content-MD5`, which several bucket configuration calls require. Object data
+    /// (`objectData`) is signed as `UNSIGNED-PAYLOAD`, as AWS SDKs do for uploads: its signed Content-MD5 already binds
+    /// the bytes to the request (S3 refuses a body that does not match), so one hash pass over it is enough.
     @discardableResult
     func send(
         _ method: HTTPMethod, bucket: String, key: String? = nil, query: [(name: String, value: String)] = [],
-        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
+        headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer = ByteBuffer(), objectData: Bool = false
     ) async throws -> AWSHTTPResponse {
         let (endpoint, path) = location(bucket: bucket, key: key)
         var headers = headers
-        if !body.isEmpty {
+        if body.readableBytes > 0 {
             headers.replaceOrAdd(name: "content-md5", value: ContentMD5.value(for: body))
         }
         let request = AWSHTTPRequest(
-            serviceName: "S3", endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body)
+            serviceName: "S3", endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body,
+            payload: objectData && body.readableBytes > 0 ? .unsigned : nil)
         return try await transport.send(request, signer: signer)
     }
 
@@ -60,7 +64,7 @@ public struct S3Client: Sendable {
     func send(_ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode, key: String? = nil) async throws -> AWSHTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/xml")
-        return try await send(method, bucket: bucket, key: key, query: query, headers: headers, body: xml.document())
+        return try await send(method, bucket: bucket, key: key, query: query, headers: headers, body: ByteBuffer(bytes: xml.document()))
     }
 
     /// Parses an XML response body.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// A client for Amazon SQS over the JSON protocol (`POST /`, `X-Amz-Target: AmazonSQS.<Operation>`,
@@ -43,7 +44,7 @@ public struct SQSClient: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let request = AWSHTTPRequest(
             serviceName: "SQS", endpoint: configuration.endpoint(service: "sqs"), method: .POST, path: "/",
-            headers: headers, body: Array(try encoder.encode(input)))
+            headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)))
         return try await transport.send(request, signer: signer)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// One service call before signing: where it goes and what it carries.
@@ -13,7 +14,10 @@ struct AWSHTTPRequest: Sendable {
     /// Query parameters, not encoded.
     var query: [(name: String, value: String)] = []
     var headers: HTTPHeaders = HTTPHeaders()
-    var body: [UInt8] = []
+    /// Sent as it is: a ByteBuffer goes to the connection without another copy.
+    var body = ByteBuffer()
+    /// How the body enters the signature; nil: its SHA-256, computed once for every attempt.
+    var payload: SigV4Payload? = nil
 
     /// `host[:port]` as it must appear in the `Host` header (default ports omitted).
     var hostHeader: String {
@@ -53,5 +57,9 @@ struct AWSHTTPRequest: Sendable {
 struct AWSHTTPResponse: Sendable {
     var statusCode: Int
     var headers: HTTPHeaders
-    var body: [UInt8]
+    /// The body as it was received.
+    var buffer: ByteBuffer
+
+    /// The body as bytes (a copy: for XML, JSON and error bodies, not object data).
+    var body: [UInt8] { Array(buffer: buffer) }
 }

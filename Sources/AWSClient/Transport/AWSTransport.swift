@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -65,11 +66,12 @@ public final class AWSTransport: Sendable {
     /// Signs and sends `request`, retrying per the retry policy. Returns a 2xx response;
     /// throws ``AWSServiceError`` for any other status, ``AWSClientError`` when the endpoint
     /// cannot be reached.
-    func send(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload? = nil) async throws -> AWSHTTPResponse {
+    func send(_ request: AWSHTTPRequest, signer: SigV4Signer) async throws -> AWSHTTPResponse {
+        let payload = request.payload ?? .sha256Hex(request.body.withUnsafeReadableBytes { SigV4Signer.hex(SHA256.hash(data: $0)) })
         var attempt = 1
         while true {
             do {
-                let response = try await sendOnce(request, signer: signer, payload: payload ?? .bytes(request.body), attempt: attempt)
+                let response = try await sendOnce(request, signer: signer, payload: payload, attempt: attempt)
                 if (200..<300).contains(response.statusCode) {
                     return response
                 }
@@ -105,13 +107,17 @@ public final class AWSTransport: Sendable {
         httpRequest.method = request.method
         httpRequest.headers = signed.headers
         httpRequest.headers.replaceOrAdd(name: "user-agent", value: "tandem-awsclient/0.1")
-        if !request.body.isEmpty || [.PUT, .POST].contains(request.method) {
+        if request.body.readableBytes > 0 || [.PUT, .POST].contains(request.method) {
             httpRequest.body = .bytes(request.body)
         }
 
         let response = try await httpClient.execute(httpRequest, timeout: requestTimeout, logger: logger)
-        let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
-        let result = AWSHTTPResponse(statusCode: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
+        // Into one buffer of the announced size (a HEAD announces the object's but has no body): no regrowing, and
+        // copying, while a large body arrives. `collect` still stops at the limit whatever was announced.
+        let announced = request.method == .HEAD ? 0 : response.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+        var body = ByteBufferAllocator().buffer(capacity: min(announced, Self.maximumResponseBytes))
+        try await response.body.collect(upTo: Self.maximumResponseBytes, into: &body)
+        let result = AWSHTTPResponse(statusCode: Int(response.status.code), headers: response.headers, buffer: body)
         logger.debug("aws request", metadata: [
             "service": "\(request.serviceName)",
             "method": "\(request.method.rawValue)",
