@@ -81,7 +81,7 @@ import TandemTesting
         #expect(versions.values.allSatisfy { $0 == 1 } && versions.count == keys.count,
                 "each object was written once: \(versions.filter { $0.value != 1 })")
         let sample = try #require(keys.randomElement())
-        #expect(try await s3.getObject(bucket: "kafka-kill-target", key: sample) == payload + Array(sample.utf8))
+        #expect(try await s3.getObjectBytes(bucket: "kafka-kill-target", key: sample) == payload + Array(sample.utf8))
 
         kill(second.process.processIdentifier, SIGTERM)
         second.process.waitUntilExit()
