@@ -24,9 +24,10 @@ public struct Sensitivity: Sendable {
             case .resource(let address):
                 guard let instance = expansion.instances[address], let module = expansion.modules[address.modulePath] else { continue }
                 let context = ReferenceContext(module: module, names: instance.repetitionNames)
-                var sensitive = registry.schema(for: address)?.sensitivePaths ?? []
+                let schema = registry.schema(for: address)
+                var sensitive = schema?.sensitivePaths ?? []
                 for argument in instance.declaration.arguments {
-                    sensitive.formUnion(sensitivePaths(argument.value, at: argument.key, in: context))
+                    sensitive.formUnion(sensitivePaths(argument.value, at: argument.key, type: schema?.attributes[argument.key]?.type, in: context))
                 }
                 paths[address] = sensitive
             case .variable(let path, let name):
@@ -46,11 +47,14 @@ public struct Sensitivity: Sendable {
         }
     }
 
-    /// The paths under `path` whose values read a sensitive value: inside a block written out in place, only the
-    /// entries that do (`source.secret_key`, not all of `source`), so the rest of the block stays readable in plans.
-    private func sensitivePaths(_ expression: Expression, at path: String, in context: ReferenceContext) -> Set<String> {
-        if case .object(let entries, _) = expression {
-            return entries.reduce(into: []) { $0.formUnion(sensitivePaths($1.value, at: "\(path).\($1.key)", in: context)) }
+    /// The paths under `path` whose values read a sensitive value: inside a block (an `.object` attribute) written out
+    /// in place, only the entries that do (`source.secret_key`, not all of `source`), so the rest of the block stays
+    /// readable in plans. Maps and lists are masked whole, as plans show them whole.
+    private func sensitivePaths(_ expression: Expression, at path: String, type: AttributeType?, in context: ReferenceContext) -> Set<String> {
+        if case .object(let entries, _) = expression, case .object(let nested)? = type {
+            return entries.reduce(into: []) {
+                $0.formUnion(sensitivePaths($1.value, at: "\(path).\($1.key)", type: nested[$1.key]?.type, in: context))
+            }
         }
         return refersToSensitive(expression, in: context) ? [path] : []
     }

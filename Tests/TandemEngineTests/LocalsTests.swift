@@ -83,4 +83,20 @@ import TandemLanguage
         #expect(plan.change("mem_bucket.b")?.sensitiveAttributes.contains("tags") == true)
         #expect(!String(decoding: try JSONEncoder().encode(plan.redacted()), as: UTF8.self).contains("hunter2"))
     }
+
+    @Test func aSecretInsideABlockMasksOnlyItsEntry() async throws {
+        let harness = EngineHarness()
+        defer { harness.cleanUp() }
+        let configuration = try harness.configuration("""
+        variables:
+          token: {default: hunter2, sensitive: true}
+        resources:
+          mem_bucket.b: {name: b, settings: {retention: 37, owner: "${var.token}"}, tags: {auth: "${var.token}"}}
+        """)
+        let plan = try await harness.plan(configuration, variables: ["token": .string("hunter2")])
+        #expect(plan.change("mem_bucket.b")?.sensitiveAttributes.sorted() == ["password", "settings.owner", "tags"],
+                "a block is masked per entry, a map as a whole")
+        let json = String(decoding: try JSONEncoder().encode(plan.redacted()), as: UTF8.self)
+        #expect(!json.contains("hunter2") && json.contains("37"), "the secret is masked, the rest of the block is shown")
+    }
 }

@@ -30,7 +30,7 @@ struct ReplicatorConfigurationTests {
         (#"{"listen": "127.0.0.1:0", "state_directory": "/tmp/x", "pipelines": [{"name": "p"}]}"#, "pipelines[0].source is missing"),
         ("TEMPLATE:{bucket}", "has no {key}"),
         ("TEMPLATE:{key}{nope}", "unknown placeholder {nope}"),
-        ("EVENTS:{}", "give exactly one of sqs and http"),
+        ("EVENTS:{}", "give exactly one of sqs, kafka and http"),
         ("{\n  \"pipelines\": [\n    x\n  ]\n}", ".json:3:5: "),
     ]) func mistakesNameTheField(input: String, message: String) throws {
         let json: String

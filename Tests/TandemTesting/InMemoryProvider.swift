@@ -27,7 +27,7 @@ public struct InMemoryProvider: Provider {
                 "versioning": AttributeSchema(.string, .optionalComputed, allowedValues: ["Enabled", "Suspended"]),
                 "tags": AttributeSchema(.map(.string), .optional, defaultValue: .map([:])),
                 "password": AttributeSchema(.string, .optional, sensitive: true),
-                "settings": AttributeSchema(.object(["retention": AttributeSchema(.number, .optional)]), .optional),
+                "settings": AttributeSchema(.object(["retention": AttributeSchema(.number, .optional), "owner": AttributeSchema(.string, .optional)]), .optional),
                 "arn": AttributeSchema(.string, .computed),
             ]),
             "mem_queue": ResourceSchema(attributes: [
