@@ -11,24 +11,15 @@ import TandemTesting
         let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
         let sns = SNSClient(configuration: cluster.configuration(), transport: cluster.transport)
         try await s3.createBucket("crash-source", locationConstraint: nil)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-replicator-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = CephCluster.freePort()
-        let endpoint: (String) -> [String: Any] = { bucket in
-            ["endpoint": cluster.endpoint ?? "", "region": "us-east-1", "bucket": bucket,
-             "access_key": cluster.adminCredentials?.accessKeyID ?? "", "secret_key": cluster.adminCredentials?.secretAccessKey ?? ""]
-        }
-        let configuration: [String: Any] = [
-            "listen": "127.0.0.1:\(port)", "state_directory": directory + "/state",
-            "pipelines": [["name": "crash", "source": endpoint("crash-source"), "target": ["endpoint": endpoint("crash-target"), "key_template": "{key}"],
-                           "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2,
-                           // Retried until the kill (the target bucket is missing), never dead-lettered however slow the machine.
-                           "max_attempts": 10_000]],
-        ]
-        let configPath = directory + "/replicator.json"
-        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: configPath))
-        let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
+        let sandbox = try ReplicatorSandbox(cluster, label: "replicator")
+        defer { sandbox.remove() }
+        let (directory, port, tandem) = (sandbox.directory, sandbox.port, sandbox.tandem)
+        let configPath = try sandbox.writeConfiguration(pipelines: [[
+            "name": "crash", "source": sandbox.endpoint("crash-source"), "target": ["endpoint": sandbox.endpoint("crash-target"), "key_template": "{key}"],
+            "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2,
+            // Retried until the kill (the target bucket is missing), never dead-lettered however slow the machine.
+            "max_attempts": 10_000,
+        ]])
 
         func start() async throws -> TandemBinary.Launched {
             let launched = try tandem.launch(["replicator", "run", "--config", configPath])

@@ -31,28 +31,19 @@ import TandemTesting
             try producer.send(topic: "bucket-events", key: Data(key.utf8), value: RGWNotification.body("ObjectRemoved:Delete", bucket: "kafka-kill-source", key: key))
         }
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-kafka-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = CephCluster.freePort()
-        let endpoint: (String) -> [String: Any] = { bucket in
-            ["endpoint": cluster.endpoint ?? "", "region": "us-east-1", "bucket": bucket,
-             "access_key": cluster.adminCredentials?.accessKeyID ?? "", "secret_key": cluster.adminCredentials?.secretAccessKey ?? ""]
-        }
-        let configuration: [String: Any] = [
-            "listen": "127.0.0.1:\(port)", "state_directory": directory + "/state",
-            "pipelines": [["name": "kafka", "source": endpoint("kafka-kill-source"),
-                           "target": ["endpoint": endpoint("kafka-kill-target"), "key_template": "{key}"],
-                           "events": ["kafka": ["brokers": kafka.bootstrapServers, "topic": "bucket-events", "group_id": "replicator",
-                                                "dead_letter_topic": "bucket-events-dead", "properties": ["session.timeout.ms": "6000"]]],
-                           "skip_principals": [String](), "concurrency": 2]],
-        ]
-        let configPath = directory + "/replicator.json"
-        try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: configPath))
+        let sandbox = try ReplicatorSandbox(cluster, label: "kafka")
+        defer { sandbox.remove() }
+        let (directory, tandem) = (sandbox.directory, sandbox.tandem)
+        let configPath = try sandbox.writeConfiguration(pipelines: [[
+            "name": "kafka", "source": sandbox.endpoint("kafka-kill-source"),
+            "target": ["endpoint": sandbox.endpoint("kafka-kill-target"), "key_template": "{key}"],
+            "events": ["kafka": ["brokers": kafka.bootstrapServers, "topic": "bucket-events", "group_id": "replicator",
+                                 "dead_letter_topic": "bucket-events-dead", "properties": ["session.timeout.ms": "6000"]]],
+            "skip_principals": [String](), "concurrency": 2,
+        ]])
         // No backfill: only the records may bring objects over.
         try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: directory + "/state/backfill/kafka.done", contents: Data())
-        let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
 
         let first = try tandem.launch(["replicator", "run", "--config", configPath])
         var copiedBeforeKill = 0
