@@ -76,6 +76,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
     ]

@@ -23,15 +23,15 @@ enum ReplicatorDocument {
             "name": value["name"], "source": endpoint(source),
             "target": .map(["endpoint": endpoint(target), "key_template": target["key_template"]]),
             "events": .map(eventSource), "skip_principals": value["skip_principals"],
-            "concurrency": value["concurrency"], "max_attempts": value["max_attempts"],
-        ])
+            "concurrency": value["concurrency"], "max_attempts": value["max_attempts"], "copy": value["copy"],
+        ].filter { !$0.value.isNull })
         let document: Value = .map(["listen": value["listen"], "state_directory": .string(stateDirectory), "pipelines": .list([pipeline])])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(document)
     }
 
-    /// The resource attributes a configuration file describes (`name` ... `max_attempts`; not runtime or state).
+    /// The resource attributes a configuration file describes (`name` ... `copy`; not runtime or state).
     static func attributes(of configuration: ReplicatorConfiguration) -> [String: Value] {
         guard let pipeline = configuration.pipelines.first else { return [:] }
         func endpoint(_ side: EndpointConfiguration) -> [String: Value] {
@@ -53,6 +53,10 @@ enum ReplicatorDocument {
             "events": .map(["sqs": sqs, "kafka": kafka, "http": pipeline.events.http == nil ? .null : .map([:])]),
             "skip_principals": .list(pipeline.skipPrincipals.map(Value.string)),
             "concurrency": .number(Double(pipeline.concurrency)), "max_attempts": .number(Double(pipeline.maxAttempts ?? 5)),
+            "copy": pipeline.copy.map {
+                .map(["multipart_threshold": .number(Double($0.multipartThreshold)), "part_size": .number(Double($0.partSize)),
+                      "parts_in_flight": .number(Double($0.partsInFlight)), "server_side": .bool($0.serverSide ?? true)])
+            } ?? .null,
         ]
     }
 }

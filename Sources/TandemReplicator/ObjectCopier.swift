@@ -112,12 +112,13 @@ public struct ObjectCopier: Sendable {
         return .copied(bytes: head.size)
     }
 
-    /// The new object's headers: the source's Content-* and user metadata, the recorded source ETag, and its tags
-    /// (fetched only when the response did not say there are none).
+    /// The new object's headers: the source's Content-* and user metadata, the recorded source ETag, and its tags,
+    /// fetched only when the response counted some (`x-amz-tagging-count`, which S3, radosgw and moto send for a
+    /// tagged object, and S3 only to a reader allowed to read the tags; an untagged object costs no request).
     func headersForCopy(of head: ObjectHead, _ route: Route) async throws -> [(name: String, value: String)] {
         var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
         headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
-        if head.tagCount != 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key)) {
+        if (head.tagCount ?? 0) > 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key)) {
             headers.append(("x-amz-tagging", tagging))
         }
         return headers

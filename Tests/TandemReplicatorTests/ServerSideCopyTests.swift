@@ -56,6 +56,28 @@ import TandemTesting
         }
     }
 
+    /// Streamed copies ask for tags only when the source counts some: a tagged object keeps its tags, an untagged one
+    /// arrives untagged (both servers send `x-amz-tagging-count` for tagged objects).
+    @Test(arguments: ["moto", "radosgw"]) func streamedCopiesKeepTagsCountedByTheSource(server: String) async throws {
+        try await onServer(server) { s3, source, target in
+            try await s3.putObject(bucket: source, key: "tagged.txt", body: Array("tagged".utf8), headers: [("x-amz-tagging", "class=gold&a%20b=c")])
+            try await s3.putObject(bucket: source, key: "plain.txt", body: Array("plain".utf8), headers: [])
+            let copier = ObjectCopier(source: s3, target: s3, settings: .init(serverSide: false))
+            for key in ["tagged.txt", "plain.txt"] {
+                #expect(try await copier.copy(bucket: source, key: key, to: target, key: key) == .copied(bytes: key == "plain.txt" ? 5 : 6))
+            }
+            let head = try #require(try await s3.headObject(bucket: source, key: "tagged.txt"))
+            #expect(head.tagCount == 2, "the server counts the tags")
+            // The backfill path: one GET that also carries the headers.
+            #expect(try await copier.copy(bucket: source, key: "tagged.txt", to: target, key: "backfilled.txt", targetIsMissing: true,
+                                          listed: ListedObject(key: "tagged.txt", size: head.size, eTag: head.eTag)) == .copied(bytes: 6))
+            for key in ["tagged.txt", "backfilled.txt"] {
+                #expect(try await s3.getObjectTagging(bucket: target, key: key) == ["class": "gold", "a b": "c"], "\(key)")
+            }
+            #expect(try await s3.getObjectTagging(bucket: target, key: "plain.txt") == [:])
+        }
+    }
+
     /// A listing older than the object: radosgw refuses the copy (If-Match) and it starts over from HEAD; moto ignores
     /// If-Match on copies, and the ETag the copy reports sends it down the same path. Either way the current version lands.
     @Test(arguments: ["moto", "radosgw"]) func aStaleListingCopiesTheCurrentVersion(server: String) async throws {

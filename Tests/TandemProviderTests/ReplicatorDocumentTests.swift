@@ -1,0 +1,57 @@
+import Foundation
+import TandemCore
+import TandemReplicator
+import Testing
+@testable import TandemProvider
+
+/// The runtime file written for a `tandem_replicator` reads back as the attributes it was written from, so a
+/// replicator whose file matches its configuration plans no change (no perpetual diff from defaults, nulls or
+/// number formats).
+struct ReplicatorDocumentTests {
+    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000")) -> [String: Value] {
+        let side: (String) -> [String: Value] = { bucket in
+            ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
+        }
+        var target = side("replica")
+        target["key_template"] = .string("{bucket}/{key}")
+        return [
+            "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(side("source")), "target": .map(target),
+            "events": events, "skip_principals": .list([.string("AIDAEXAMPLE")]), "concurrency": .number(8), "max_attempts": .number(5), "copy": copy,
+        ]
+    }
+
+    private func roundTrip(_ attributes: [String: Value]) throws -> [String: Value] {
+        let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
+        let configuration = try ReplicatorConfiguration.decode(data, path: "replicator.json")
+        #expect(configuration.stateDirectory == "/tmp/state")
+        return ReplicatorDocument.attributes(of: configuration)
+    }
+
+    @Test func sqsWithDefaultsReadsBackUnchanged() throws {
+        let attributes = planned(events: .map(["sqs": .map(["queue_url": .string("http://q/1/events"), "visibility_timeout": .number(300)]),
+                                               "kafka": .null, "http": .null]))
+        #expect(try roundTrip(attributes) == attributes)
+    }
+
+    @Test func kafkaHttpAndCopyBlocksReadBackUnchanged() throws {
+        let kafka = planned(events: .map(["sqs": .null, "http": .null, "kafka": .map([
+            "brokers": .string("127.0.0.1:9092"), "topic": .string("events"), "group_id": .string("replicator"),
+            "dead_letter_topic": .string("events-dead"), "properties": .map(["sasl.password": .string("pw")]),
+        ])]), endpoint: .null)
+        #expect(try roundTrip(kafka) == kafka, "AWS (no endpoint) and librdkafka properties")
+        let copy: Value = .map(["multipart_threshold": .number(33_554_432), "part_size": .number(16_777_216), "parts_in_flight": .number(2), "server_side": .bool(false)])
+        let http = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), copy: copy)
+        #expect(try roundTrip(http) == http)
+    }
+
+    @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
+        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]))
+        let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
+        let configuration = try ReplicatorConfiguration.decode(data, path: "replicator.json")
+        #expect(configuration.pipelines.first?.target.endpoint.secretKey == "s3cr3t")
+        #expect(configuration.pipelines.first?.events.http != nil && configuration.pipelines.first?.copy == nil)
+        let compact = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: data))
+        #expect(try ReplicatorConfiguration.decode(compact, path: "other.json").digest == configuration.digest)
+        #expect(!"\(configuration.pipelines[0].source)".contains("s3cr3t"), "printing an endpoint never shows its secret")
+    }
+}
