@@ -45,6 +45,9 @@ actor EventJournal {
         end = UInt64(cursor)
     }
 
+    /// Records appended and not yet completed (the push source's queue lag).
+    var pendingCount: Int { outstanding.count - finished.count }
+
     /// Records left pending by an earlier run, in order; returned once.
     func takePendingAtOpen() -> [(offset: UInt64, body: Data)] {
         defer { pendingAtOpen = [] }

@@ -32,11 +32,13 @@ public final class PushEventSource: Sendable {
     public func accept(_ body: Data) async throws {
         let offset = try await journal.append(body)
         continuation.yield((offset, body))
+        await reportLag()
     }
 
     /// Works off pending and newly accepted bodies until the task is cancelled.
     public func run() async {
         let backlog = await journal.takePendingAtOpen()
+        await reportLag()
         if !backlog.isEmpty { log("pipeline \(pipeline.name): \(backlog.count) journaled event(s) from an earlier run") }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
@@ -46,7 +48,10 @@ public final class PushEventSource: Sendable {
                     running -= 1
                 }
                 running += 1
-                group.addTask { await self.process(offset, body) }
+                group.addTask {
+                    await self.process(offset, body)
+                    await self.reportLag()
+                }
             }
             for (offset, body) in backlog { await schedule(offset, body) }
             for await (offset, body) in stream {
@@ -58,6 +63,11 @@ public final class PushEventSource: Sendable {
     /// Stops taking new work; `run` returns once what it started is finished.
     public func finish() {
         continuation.finish()
+    }
+
+    /// Journaled events not finished yet, as the `queue_lag` gauge.
+    private func reportLag() async {
+        metrics.set("queue_lag", pipeline: pipeline.name, await journal.pendingCount)
     }
 
     private func process(_ offset: UInt64, _ body: Data) async {

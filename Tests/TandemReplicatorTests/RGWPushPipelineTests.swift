@@ -57,6 +57,12 @@ import TandemTesting
         #expect(page.contains(#"tandem_replicator_copy_seconds_count{pipeline="rgw-push"} \#(metrics.value("objects_replicated", pipeline: "rgw-push"))"#), "\(page)")
         #expect(page.contains(#"tandem_replicator_copy_seconds_bucket{pipeline="rgw-push",le="+Inf"}"#))
         #expect(try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(server.address)/readyz").statusCode == 200)
+        var lag = ""
+        for _ in 0..<50 where !lag.contains(#"tandem_replicator_queue_lag{pipeline="rgw-push"} 0"#) {
+            lag = String(decoding: try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(server.address)/metrics").body, as: UTF8.self)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(lag.contains(#"tandem_replicator_queue_lag{pipeline="rgw-push"} 0"#), "every journaled event is done:\n\(lag)")
         try await s3.deleteBucketNotification("push-source")
         source.finish()
         await server.stop()
