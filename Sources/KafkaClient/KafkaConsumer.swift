@@ -10,11 +10,13 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Joins `group` and subscribes to `topics` on `brokers`. `properties` are further librdkafka settings
     /// (security, timeouts); they override the defaults set here except the commit settings. Defaults: read a new
-    /// group's partitions from the beginning, and a 10 s session timeout (librdkafka's 45 s would keep a killed
-    /// member's partitions from its restarted successor that long).
+    /// group's partitions from the beginning; a 10 s session timeout (librdkafka's 45 s would keep a killed member's
+    /// partitions from its restarted successor that long); and one hour between polls before the member is
+    /// considered stuck (a caller that stops polling while its records are worked on, a long copy among them, keeps
+    /// its partitions; a dead process is still noticed by the session timeout).
     public init(brokers: String, group: String, topics: [String], properties: [String: String] = [:],
                 log: @escaping @Sendable (String) -> Void) throws {
-        var settings = ["auto.offset.reset": "earliest", "session.timeout.ms": "10000"].merging(properties) { $1 }
+        var settings = ["auto.offset.reset": "earliest", "session.timeout.ms": "10000", "max.poll.interval.ms": "3600000"].merging(properties) { $1 }
         settings["bootstrap.servers"] = brokers
         settings["group.id"] = group
         settings["enable.auto.commit"] = "false"
@@ -76,6 +78,26 @@ public final class KafkaConsumer: @unchecked Sendable {
             total = (total ?? 0) + max(high - element.offset, 0)
         }
         return total
+    }
+
+    /// The partitions this member owns now (they change when the group rebalances).
+    public func assignment() -> Set<KafkaPartition> {
+        var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle.pointer, &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR, let assignment else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(assignment) }
+        return Set((0..<Int(assignment.pointee.cnt)).map { index in
+            let element = assignment.pointee.elems[index]
+            return KafkaPartition(topic: String(cString: element.topic), partition: element.partition)
+        })
+    }
+
+    /// The offset the next record written to a partition will get, asked from the broker.
+    public func highWatermark(of partition: KafkaPartition, timeout: Duration = .seconds(10)) throws -> Int64 {
+        var low: Int64 = 0, high: Int64 = 0
+        let code = rd_kafka_query_watermark_offsets(handle.pointer, partition.topic, partition.partition, &low, &high,
+                                                    Int32(timeout.components.seconds * 1000))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("asking for the end of \(partition.topic)[\(partition.partition)]", code: code) }
+        return high
     }
 
     /// Leaves the group (its partitions go to the other members at once); the consumer cannot be used afterwards.

@@ -21,7 +21,8 @@ final class KafkaHandle: @unchecked Sendable {
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
             guard rd_kafka_conf_set(configuration, name, value, &message, message.count) == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(configuration)
-                throw KafkaError("Kafka property \(name): \(Self.text(message))")
+                // librdkafka quotes rejected values; a value may be a password, so it is cut out of the message.
+                throw KafkaError("Kafka property \(name): \(Self.text(message).replacingOccurrences(of: value, with: "***"))")
             }
         }
         let context = Unmanaged.passRetained(Context(log: log))

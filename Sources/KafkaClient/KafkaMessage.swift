@@ -39,3 +39,17 @@ public struct KafkaPartitionOffset: Sendable, Hashable {
         self.offset = offset
     }
 }
+
+/// One partition of a topic.
+public struct KafkaPartition: Sendable, Hashable {
+    /// The topic.
+    public var topic: String
+    /// The partition.
+    public var partition: Int32
+
+    /// Names a partition.
+    public init(topic: String, partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+}

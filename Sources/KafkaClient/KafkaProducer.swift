@@ -27,8 +27,9 @@ public final class KafkaProducer: @unchecked Sendable {
         var result: rd_kafka_resp_err_t? { lock.withLock { code } }
     }
 
-    /// Sends one record (with an optional key and header) and waits up to `timeout` for its acknowledgement.
-    public func send(topic: String, key: Data? = nil, value: Data, header: (name: String, value: String)? = nil,
+    /// Sends one record (with an optional key and header; to `partition`, or one chosen by the key) and waits up to
+    /// `timeout` for its acknowledgement.
+    public func send(topic: String, partition: Int32? = nil, key: Data? = nil, value: Data, header: (name: String, value: String)? = nil,
                      timeout: Duration = .seconds(30)) throws {
         let delivery = Delivery()
         // The delivery report callback owns one reference (released there), so a late report never finds it freed.
@@ -36,7 +37,7 @@ public final class KafkaProducer: @unchecked Sendable {
         let error: OpaquePointer? = value.withUnsafeBytes { valueBytes in
             (key ?? Data()).withUnsafeBytes { keyBytes in
                 Array((header?.value ?? "").utf8).withUnsafeBytes { headerBytes in
-                    tandem_kafka_produce(handle.pointer, topic, key == nil ? nil : keyBytes.baseAddress, keyBytes.count,
+                    tandem_kafka_produce(handle.pointer, topic, partition ?? RD_KAFKA_PARTITION_UA, key == nil ? nil : keyBytes.baseAddress, keyBytes.count,
                                          valueBytes.baseAddress, valueBytes.count, header?.name, headerBytes.baseAddress, headerBytes.count,
                                          opaque)
                 }

@@ -240,7 +240,8 @@ public struct Planner: Sendable {
     private static func markSensitive(_ changes: [AttributeChange], paths: Set<String>) -> [AttributeChange] {
         changes.map { change in
             var change = change
-            change.sensitive = change.sensitive || paths.contains { Sensitivity.path($0, covers: change.path) }
+            // A change of a whole block that holds a sensitive entry is masked whole.
+            change.sensitive = change.sensitive || paths.contains { Sensitivity.path($0, covers: change.path) || Sensitivity.path(change.path, covers: $0) }
             return change
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Starting and stopping a long-running process that outlives the command that started it: its own session (no
 /// terminal signals reach it), standard input from /dev/null, output appended to a log file (mode 0600), no other
-/// inherited descriptors, and an environment of `PATH` only, so the parent's credentials are not inherited.
+/// inherited descriptors, and an environment of `PATH`, TLS trust and proxy settings only, so the parent's credentials
+/// are not inherited.
 enum DetachedProcess {
     /// Starts `program arguments...`; returns its pid.
     static func start(_ program: String, _ arguments: [String], log: String) throws -> pid_t {
@@ -19,16 +20,28 @@ enum DetachedProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        #if os(Linux)
         // POSIX_SPAWN_SETSID (glibc 2.26+; the header shows it only with _GNU_SOURCE).
         posix_spawnattr_setflags(&attributes, 0x80)
+        #endif
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
-        let path = "PATH=" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let environment: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let environment: [UnsafeMutablePointer<CChar>?] = Self.environment().map { strdup($0) } + [nil]
         defer { (argv + environment).forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, program, &actions, &attributes, argv, environment)
         guard code == 0 else { throw ProcessError("cannot start \(program): \(String(cString: strerror(code)))") }
         return pid
+    }
+
+    /// What the process inherits: `PATH`, where TLS trust lives (a private CA for an RGW endpoint) and the proxy
+    /// settings; nothing else (no AWS_* credentials of the shell that ran apply).
+    static func environment() -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        var passed = ["PATH=" + (environment["PATH"] ?? "/usr/bin:/bin")]
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
+            if let value = environment[name] { passed.append("\(name)=\(value)") }
+        }
+        return passed
     }
 
     /// True while `pid` is a live process (not a zombie) whose command line contains `marker`: a pid file left by a

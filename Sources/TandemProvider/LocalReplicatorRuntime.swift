@@ -40,7 +40,7 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
             let loaded = try ReplicatorConfiguration.decode(configuration, path: files.configuration)
             let pid = try DetachedProcess.start(program, ["replicator", "run", "--config", files.configuration], log: files.log)
             try AtomicFile.write(Data("\(pid)\n".utf8), to: files.pid, mode: 0o600)
-            progress("started the replicator (pid \(pid)); waiting for http://\(loaded.listen)/readyz")
+            progress("started the replicator (pid \(pid)); waiting until it is ready at http://\(loaded.listen)")
             try await waitUntilReady(pid: pid, listen: loaded.listen, marker: files.configuration, log: files.log)
         } else {
             try? FileManager.default.removeItem(atPath: files.pid)
@@ -55,7 +55,12 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
             guard DetachedProcess.isRunning(pid, commandLineContains: marker) else {
                 throw ProcessError("the replicator exited while starting; the end of \(log):\n\(Self.tail(of: log))")
             }
-            if (try? await transport.sendUnsigned(method: "GET", url: "http://\(listen)/readyz"))?.statusCode == 200 { return }
+            // Ready means this process answers: another one on the same address (a second replicator given the same
+            // listen, which will fail to bind) must not pass for it.
+            if let response = try? await transport.sendUnsigned(method: "GET", url: "http://\(listen)/status"), response.statusCode == 200,
+               let status = try? JSONDecoder().decode(ReplicatorStatus.self, from: Data(response.body)), status.pid == pid, status.ready {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         await DetachedProcess.stop(pid, commandLineContains: marker, grace: .seconds(5))

@@ -56,6 +56,12 @@ public struct TandemProvider: Provider {
                                             attributePath: "events"))
             }
         }
+        for path in ["concurrency", "max_attempts", "events.sqs.visibility_timeout", "copy.multipart_threshold", "copy.part_size", "copy.parts_in_flight"] {
+            let value = path.split(separator: ".").reduce(configuration) { $0[String($1)] }
+            if let number = value.numberValue, number != number.rounded() || number < 1 {
+                errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))
+            }
+        }
         if configuration["runtime"].stringValue == "kubernetes" {
             errors.append(ProviderError("runtime kubernetes (a Deployment, Secret, Service and PodMonitor) arrives with the Kubernetes provider; use runtime local for now",
                                         attributePath: "runtime"))

@@ -11,42 +11,37 @@ public final class KafkaEventSource: Sendable {
     let concurrency: Int
     let metrics: ReplicatorMetrics
     let log: @Sendable (String) -> Void
+    let consumer: KafkaConsumer
+    let deadLetters: KafkaProducer
     var name: String { handler.pipeline.name }
 
-    /// Creates a source for `pipeline`.
+    /// Joins the consumer group for `pipeline`; throws when librdkafka refuses the settings, so a replicator with an
+    /// unusable Kafka pipeline fails at start instead of reporting ready.
     public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource, pipeline: Pipeline, concurrency: Int,
-                metrics: ReplicatorMetrics, maximumAttempts: Int = 5, log: @escaping @Sendable (String) -> Void) {
+                metrics: ReplicatorMetrics, maximumAttempts: Int = 5, log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
         handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: maximumAttempts, log: log)
         self.concurrency = max(concurrency, 1)
         self.metrics = metrics
         self.log = log
+        let librdkafkaLog: @Sendable (String) -> Void = { [name = pipeline.name] line in log("pipeline \(name): \(line)") }
+        consumer = try KafkaConsumer(brokers: configuration.brokers, group: configuration.groupID, topics: [configuration.topic],
+                                     properties: configuration.properties ?? [:], log: librdkafkaLog)
+        deadLetters = try KafkaProducer(brokers: configuration.brokers, properties: configuration.properties ?? [:], log: librdkafkaLog)
     }
 
     /// Consumes until the task is cancelled; then finishes the records it holds, commits, and leaves the group.
     public func run() async {
-        let librdkafkaLog: @Sendable (String) -> Void = { [log, name] line in log("pipeline \(name): \(line)") }
-        let consumer: KafkaConsumer, deadLetters: KafkaProducer
-        do {
-            consumer = try KafkaConsumer(brokers: configuration.brokers, group: configuration.groupID, topics: [configuration.topic],
-                                         properties: configuration.properties ?? [:], log: librdkafkaLog)
-            deadLetters = try KafkaProducer(brokers: configuration.brokers, properties: configuration.properties ?? [:], log: librdkafkaLog)
-        } catch {
-            log("pipeline \(name): cannot consume \(configuration.topic): \(error)")
-            return
-        }
         let poller = KafkaPoller(consumer: consumer, slots: concurrency, log: { [log, name] in log("pipeline \(name): \($0)") })
         let progress = Progress()
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.reportLag(consumer) }
+                group.addTask { await self.reportLag() }
                 for await message in poller.messages {
                     progress.started(message)
                     group.addTask {
                         // A record not done (shutdown came first) stays in flight, so no commit passes it.
-                        if await self.process(message, deadLetters: deadLetters), let position = progress.finished(message) {
-                            do { try consumer.commit([position], synchronously: false) } catch { self.log("pipeline \(self.name): \(error)") }
-                        }
+                        if await self.process(message), let position = progress.finished(message) { self.commit([position], synchronously: false) }
                         poller.release()
                     }
                 }
@@ -55,12 +50,24 @@ public final class KafkaEventSource: Sendable {
         } onCancel: {
             poller.stop()
         }
-        do { try consumer.commit(progress.positions, synchronously: true) } catch { log("pipeline \(name): last commit: \(error)") }
+        // The poll thread is done with the consumer before the last commit and the goodbye to the group.
+        await poller.waitUntilStopped()
+        commit(progress.positions, synchronously: true)
         consumer.close()
     }
 
+    /// Commits positions of partitions this member still owns (after a rebalance, another member's offsets are its own).
+    private func commit(_ positions: [KafkaPartitionOffset], synchronously: Bool) {
+        let owned = consumer.assignment()
+        do {
+            try consumer.commit(positions.filter { owned.contains(KafkaPartition(topic: $0.topic, partition: $0.partition)) }, synchronously: synchronously)
+        } catch {
+            log("pipeline \(name): \(error) (the records are read again after a restart)")
+        }
+    }
+
     /// Handles a record; true when it is done with (handled, or in the dead-letter topic).
-    private func process(_ message: KafkaMessage, deadLetters: KafkaProducer) async -> Bool {
+    private func process(_ message: KafkaMessage) async -> Bool {
         let delivery = "\(message.topic)[\(message.partition)]@\(message.offset)"
         let reason: String
         switch await handler.handle(message.value, delivery: delivery) {
@@ -72,8 +79,7 @@ public final class KafkaEventSource: Sendable {
         var attempt = 1
         while true {
             do {
-                try deadLetters.send(topic: configuration.deadLetterTopic, key: message.key, value: message.value,
-                                     header: (name: "tandem-error", value: reason))
+                try await sendToDeadLetterTopic(message, reason: reason)
                 metrics.add("events_dead_lettered", pipeline: name)
                 log("pipeline \(name): \(delivery) moved to \(configuration.deadLetterTopic): \(reason)")
                 return true
@@ -86,7 +92,20 @@ public final class KafkaEventSource: Sendable {
         }
     }
 
-    private func reportLag(_ consumer: KafkaConsumer) async {
+    /// `KafkaProducer.send` waits for the brokers' acknowledgement: it runs on a thread of its own, not on one of the
+    /// few cooperative threads every pipeline shares.
+    private func sendToDeadLetterTopic(_ message: KafkaMessage, reason: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { [deadLetters, configuration] in
+                continuation.resume(with: Result {
+                    try deadLetters.send(topic: configuration.deadLetterTopic, key: message.key, value: message.value,
+                                         header: (name: "tandem-error", value: reason))
+                })
+            }.start()
+        }
+    }
+
+    private func reportLag() async {
         while !Task.isCancelled {
             if let lag = consumer.lag() { metrics.set("queue_lag", pipeline: name, Int(lag)) }
             try? await Task.sleep(for: .seconds(2))

@@ -11,6 +11,7 @@ final class KafkaPoller: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let lock = NSLock()
     private var stopped = false
+    private let exited = DispatchSemaphore(value: 0)
 
     /// Starts polling `consumer`; `log` receives consumer errors (the thread keeps polling after them).
     init(consumer: KafkaConsumer, slots: Int, log: @escaping @Sendable (String) -> Void) {
@@ -20,8 +21,9 @@ final class KafkaPoller: @unchecked Sendable {
             while !isStopped {
                 guard self.slots.wait(timeout: .now() + .milliseconds(200)) == .success else { continue }
                 do {
-                    if let message = try consumer.poll(timeout: .milliseconds(200)), !isStopped {
-                        continuation.yield(message)
+                    // A record the ended stream does not take is not started, so it is read again after a restart.
+                    if let message = try consumer.poll(timeout: .milliseconds(200)), !isStopped,
+                       case .enqueued = continuation.yield(message) {
                         continue
                     }
                 } catch {
@@ -30,6 +32,7 @@ final class KafkaPoller: @unchecked Sendable {
                 self.slots.signal()
             }
             continuation.finish()
+            exited.signal()
         }
         thread.name = "kafka-poll"
         thread.start()
@@ -43,6 +46,17 @@ final class KafkaPoller: @unchecked Sendable {
     /// Stops polling; `messages` ends within a poll timeout.
     func stop() {
         lock.withLock { stopped = true }
+    }
+
+    /// Returns once the thread has stopped polling (within a poll timeout after `stop`).
+    func waitUntilStopped() async {
+        stop()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread { [exited] in
+                exited.wait()
+                continuation.resume()
+            }.start()
+        }
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }

@@ -35,7 +35,7 @@ public final class Replicator: Sendable {
                 polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency,
                                             transport: transport, metrics: metrics, log: log))
             } else if let kafka = pipelineConfiguration.events.kafka {
-                consumers.append(KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics,
+                consumers.append(try KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics,
                                                   maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log))
             } else {
                 push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,

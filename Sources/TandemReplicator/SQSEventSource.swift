@@ -27,8 +27,8 @@ public struct SQSEventSource: Sendable {
     }
 
     /// Polls until the task is cancelled; messages already received are finished (or handed back) first. One
-    /// receiver per 10 of the pipeline's `concurrency` (a receive returns at most 10 messages), and the queue's
-    /// backlog (`ApproximateNumberOfMessages`) as the `queue_lag` gauge.
+    /// receiver per 10 of the pipeline's `concurrency` (a receive returns at most 10 messages, and at most
+    /// `concurrency`), and the queue's backlog (`ApproximateNumberOfMessages`) as the `queue_lag` gauge.
     public func run(waitSeconds: Int = 20) async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, (concurrency + 9) / 10) { group.addTask { await receive(waitSeconds: waitSeconds) } }
@@ -39,7 +39,8 @@ public struct SQSEventSource: Sendable {
     private func receive(waitSeconds: Int) async {
         while !Task.isCancelled {
             do {
-                let messages = try await sqs.receiveMessages(queueURL: queueURL, waitSeconds: waitSeconds, visibilityTimeout: visibilityTimeout)
+                let messages = try await sqs.receiveMessages(queueURL: queueURL, maximum: min(10, concurrency), waitSeconds: waitSeconds,
+                                                             visibilityTimeout: visibilityTimeout)
                 await withTaskGroup(of: Void.self) { group in
                     for message in messages { group.addTask { await process(message) } }
                 }

@@ -8,6 +8,18 @@ import TandemTesting
 /// reports it; a killed replicator is drift that apply repairs; a hand-edited configuration shows as stale; destroy
 /// stops it.
 @Suite(.serialized) struct ReplicatorResourceEndToEndTests {
+    /// True while `pid` runs and is not a zombie (an orphan may stay one where nothing reaps it).
+    private func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    /// Kills a replicator the test left running, and nothing else (its pid may have been reused).
+    private func stopIfReplicator(_ pid: Int32) {
+        let commandLine = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if commandLine.contains("replicator\u{0}run") { kill(pid, SIGKILL) }
+    }
+
     @Test func applyLaunchesTheReplicatorAndDestroyStopsIt() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
@@ -27,7 +39,7 @@ import TandemTesting
             let mode = try FileManager.default.attributesOfItem(atPath: configPath)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600, "the configuration holds the secret key")
             let pid = try #require(Int32(try String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            defer { kill(pid, SIGKILL) }
+            defer { stopIfReplicator(pid) }
             let secret = try #require(try tandem.stateAttribute("aws_iam_access_key.replicator", "secret"))
             let commandLine = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")), as: UTF8.self)
             #expect(commandLine.contains("replicator\u{0}run\u{0}--config\u{0}\(configPath)") && !commandLine.contains(secret))
@@ -37,7 +49,7 @@ import TandemTesting
             let s3 = S3Client(configuration: moto.configuration(region: "af-south-1"), transport: moto.transport)
             try await s3.putObject(bucket: "tandem-demo-source", key: "reports/2026 q4+ü.csv", body: Array("a,b\n".utf8), headers: [("content-type", "text/csv")])
             var copied: ObjectHead?
-            for _ in 0..<100 where copied == nil {
+            for _ in 0..<300 where copied == nil {
                 try await Task.sleep(for: .milliseconds(100))
                 copied = try await s3.headObject(bucket: "tandem-demo-replica", key: "reports/2026 q4+ü.csv")
             }
@@ -51,7 +63,7 @@ import TandemTesting
 
             // Killed: drift says it is stopped; apply starts it again.
             kill(pid, SIGKILL)
-            for _ in 0..<50 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(100)) }
+            for _ in 0..<50 where isAlive(pid) { try await Task.sleep(for: .milliseconds(100)) }
             let drift = try tandem.run(["drift"] + variables)
             #expect(drift.exitCode == 2, "\(drift.stdout)\(drift.stderr)")
             #expect(drift.stdout.contains(#"state = "running" -> "stopped""#), "\(drift.stdout)")
@@ -59,7 +71,7 @@ import TandemTesting
             let repair = try tandem.run(["apply", "--auto-approve"] + variables)
             #expect(repair.exitCode == 0 && repair.stdout.contains("started the replicator"), "\(repair.stdout)\(repair.stderr)")
             let restarted = try #require(Int32(try String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            defer { kill(restarted, SIGKILL) }
+            defer { stopIfReplicator(restarted) }
 
             // The file edited by hand while the process runs the old configuration: stale, and the edit shows.
             let edited = try String(contentsOfFile: configPath, encoding: .utf8).replacingOccurrences(of: #""concurrency" : 8"#, with: #""concurrency" : 3"#)
@@ -69,8 +81,8 @@ import TandemTesting
 
             let destroy = try tandem.run(["destroy", "--auto-approve"] + variables)
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\(destroy.stderr)")
-            for _ in 0..<50 where kill(restarted, 0) == 0 { try await Task.sleep(for: .milliseconds(100)) }
-            #expect(kill(restarted, 0) != 0, "destroy stopped the replicator")
+            for _ in 0..<50 where isAlive(restarted) { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(!isAlive(restarted), "destroy stopped the replicator")
             #expect(!FileManager.default.fileExists(atPath: configPath), "the file with credentials is gone")
         }
     }

@@ -55,3 +55,27 @@ struct ReplicatorDocumentTests {
         #expect(!"\(configuration.pipelines[0].source)".contains("s3cr3t"), "printing an endpoint never shows its secret")
     }
 }
+
+/// Rules `tandem plan` checks before anything starts.
+struct ReplicatorValidationTests {
+    private let provider = TandemProvider(runtimeDirectory: "/tmp/replicators", program: "/usr/bin/tandem")
+
+    private func problems(_ attributes: [String: Value]) -> [String] {
+        var configuration: [String: Value] = ["name": .string("ok"), "listen": .string("127.0.0.1:9464"), "runtime": .string("local"),
+                                              "events": .map(["sqs": .null, "kafka": .null, "http": .map([:])]), "concurrency": .number(8)]
+        configuration.merge(attributes) { $1 }
+        return provider.validate(type: "tandem_replicator", configuration: .map(configuration)).compactMap(\.attributePath)
+    }
+
+    @Test func aUsableConfigurationHasNoProblems() {
+        #expect(problems([:]) == [])
+    }
+
+    @Test func eachMistakeIsReportedAtItsAttribute() {
+        #expect(problems(["name": .string("../etc")]) == ["name"])
+        #expect(problems(["listen": .string("127.0.0.1:0")]) == ["listen"])
+        #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .null])]) == ["events"])
+        #expect(problems(["concurrency": .number(2.5)]) == ["concurrency"])
+        #expect(problems(["runtime": .string("kubernetes")]) == ["runtime"])
+    }
+}

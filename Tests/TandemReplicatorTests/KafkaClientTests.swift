@@ -18,6 +18,7 @@ import Testing
             if let message = try first.poll(timeout: .milliseconds(200)) { read.append(message) }
         }
         #expect(read.map { String(decoding: $0.value, as: UTF8.self) } == ["record 1", "record 2", "record 3"])
+        try #require(read.count >= 3)
         #expect(read.first?.key == Data("k1".utf8))
         // Only the first two are done: the group's position is the third record.
         try first.commit([KafkaPartitionOffset(topic: "orders", partition: 0, offset: read[1].offset + 1)], synchronously: true)
@@ -33,9 +34,10 @@ import Testing
 
     @Test func aRejectedPropertyIsNamedWithoutItsValue() {
         #expect {
-            _ = try KafkaConsumer(brokers: "127.0.0.1:1", group: "g", topics: ["t"], properties: ["sasl.password.bogus": "hunter2"], log: { _ in })
+            _ = try KafkaConsumer(brokers: "127.0.0.1:1", group: "g", topics: ["t"], properties: ["security.protocol": "hunter2"], log: { _ in })
         } throws: { error in
-            "\(error)".contains("sasl.password.bogus") && !"\(error)".contains("hunter2")
+            // librdkafka's own message quotes the rejected value.
+            "\(error)".contains("security.protocol") && "\(error)".contains("***") && !"\(error)".contains("hunter2")
         }
     }
 }

@@ -26,7 +26,11 @@ public final class KafkaMockCluster: @unchecked Sendable {
         }
         for (topic, partitions) in topics.sorted(by: { $0.key < $1.key }) {
             let code = rd_kafka_mock_topic_create(cluster, topic, partitions, 1)
-            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("creating mock topic \(topic): code \(code.rawValue)") }
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                rd_kafka_mock_cluster_destroy(cluster)
+                rd_kafka_destroy(client)
+                throw KafkaError("creating mock topic \(topic): code \(code.rawValue)")
+            }
         }
         self.client = client
         self.cluster = cluster
