@@ -5,35 +5,30 @@ import KafkaClient
 /// finished record when none is in flight. A record is therefore never committed before it and every earlier record
 /// of its partition are done: at-least-once.
 struct PartitionProgress {
-    private struct Partition: Hashable {
-        var topic: String
-        var number: Int32
-    }
-
-    private var inFlight: [Partition: Set<Int64>] = [:]
-    private var highestFinished: [Partition: Int64] = [:]
-    private var committed: [Partition: Int64] = [:]
+    private var inFlight: [KafkaPartition: Set<Int64>] = [:]
+    private var highestFinished: [KafkaPartition: Int64] = [:]
+    private var committed: [KafkaPartition: Int64] = [:]
 
     /// Notes that work on a record started (the first record of a partition is where its position starts).
     mutating func started(_ message: KafkaMessage) {
-        let partition = Partition(topic: message.topic, number: message.partition)
+        let partition = KafkaPartition(topic: message.topic, partition: message.partition)
         inFlight[partition, default: []].insert(message.offset)
         if committed[partition] == nil { committed[partition] = message.offset }
     }
 
     /// Notes that work on a record finished; returns the partition's new commit position when it moved forward.
     mutating func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? {
-        let partition = Partition(topic: message.topic, number: message.partition)
+        let partition = KafkaPartition(topic: message.topic, partition: message.partition)
         inFlight[partition, default: []].remove(message.offset)
         highestFinished[partition] = max(highestFinished[partition] ?? -1, message.offset)
         let position = inFlight[partition]?.min() ?? (highestFinished[partition]! + 1)
         guard position > committed[partition]! else { return nil }
         committed[partition] = position
-        return KafkaPartitionOffset(topic: partition.topic, partition: partition.number, offset: position)
+        return KafkaPartitionOffset(topic: partition.topic, partition: partition.partition, offset: position)
     }
 
     /// Every partition's commit position so far (for the last, synchronous commit before leaving the group).
     var positions: [KafkaPartitionOffset] {
-        committed.map { KafkaPartitionOffset(topic: $0.key.topic, partition: $0.key.number, offset: $0.value) }
+        committed.map { KafkaPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
     }
 }
