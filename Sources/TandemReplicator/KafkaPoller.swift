@@ -16,7 +16,10 @@ final class KafkaPoller: @unchecked Sendable {
     /// Starts polling `consumer`; `log` receives consumer errors (the thread keeps polling after them).
     init(consumer: KafkaConsumer, slots: Int, log: @escaping @Sendable (String) -> Void) {
         (messages, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
-        self.slots = DispatchSemaphore(value: slots)
+        // Created empty and filled: libdispatch traps when a semaphore is freed below its initial value, which records
+        // still buffered in the stream at shutdown (never released) would cause.
+        self.slots = DispatchSemaphore(value: 0)
+        for _ in 0..<max(slots, 1) { self.slots.signal() }
         let thread = Thread { [self] in
             while !isStopped {
                 guard self.slots.wait(timeout: .now() + .milliseconds(200)) == .success else { continue }
