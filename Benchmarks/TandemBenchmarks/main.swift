@@ -8,6 +8,10 @@ import TandemTesting
 // Measures evaluating and planning large configurations against the in-memory provider:
 //   swift run -c release tandem-benchmarks [ITERATIONS]
 // Each case loads the configuration text, expands for_each, builds the graph and plans (refresh included).
+//
+// Measures applying N instant creates through the Applier onto a real local state store (journal and state file):
+//   swift run -c release tandem-benchmarks apply N [N ...] [--parallelism P] [--terraform]
+// With --terraform, `terraform apply` creates the same number of terraform_data resources in a scratch directory.
 
 /// One benchmark case: a configuration and the variables it is planned with.
 struct BenchmarkCase {
@@ -45,6 +49,11 @@ let cases = [
           queue_count: ${length(mem_queue.events)}
         """, variables: ["sites": .list(halfSites)]),
 ]
+
+if CommandLine.arguments.dropFirst().first == "apply" {
+    try await ApplyBenchmark(arguments: Array(CommandLine.arguments.dropFirst(2))).run()
+    exit(0)
+}
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
 let registry = ProviderRegistry([InMemoryProvider(cloud: InMemoryCloud())])

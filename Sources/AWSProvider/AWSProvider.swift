@@ -44,6 +44,11 @@ public struct AWSProvider: Provider {
         LookupDataSource.all.reduce(into: [CallerIdentityDataSource.typeName: CallerIdentityDataSource.schema]) { $0[$1.typeName] = $1.schema }
     }
 
+    /// The types whose create refuses an existing name, then announces the create (`ProgressReporter.willCreate()`).
+    public func announcesCreates(type: String) -> Bool {
+        [S3BucketResource.typeName, SQSQueueResource.typeName, IAMUserResource.typeName, IAMRoleResource.typeName].contains(type)
+    }
+
     /// Notes waits AWS imposes on a planned change, and notification entries an update removes.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
         switch type {

@@ -39,6 +39,7 @@ struct IAMRoleResource: AWSResource {
         }
         let trust = try AWSPolicy.text(planned["assume_role_policy"])
         let iam = provider.iam
+        try await progress.willCreate()
         _ = try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "CreateRole", progress: progress) {
             try await iam.createRole(name: name, path: planned["path"].stringValue ?? "/", assumeRolePolicyDocument: trust,
                                      description: planned["description"].stringValue, maxSessionDuration: planned["max_session_duration"].intValue,

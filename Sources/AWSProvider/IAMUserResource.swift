@@ -30,6 +30,7 @@ struct IAMUserResource: AWSResource {
             throw ProviderError("IAM user \(name) already exists and is not managed by this state; import it with tandem import, or choose another name.",
                                 attributePath: "name")
         }
+        try await progress.willCreate()
         _ = try await provider.iam.createUser(name: name, path: planned["path"].stringValue ?? "/", tags: Tags.strings(planned["tags"]))
         return try await readBack(name)
     }

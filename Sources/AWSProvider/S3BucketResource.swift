@@ -71,6 +71,7 @@ struct S3BucketResource: AWSResource {
             throw ProviderError("Bucket \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
                                 + "Choose another name, or adopt it with tandem import.", attributePath: "bucket")
         }
+        try await progress.willCreate()
         try await s3.createBucket(name, locationConstraint: region)
         let withRegion = Self.setting(region: region, in: planned)
         try await configure(name: name, s3: s3, prior: nil, planned: withRegion, progress: progress)

@@ -80,6 +80,7 @@ struct SQSQueueResource: AWSResource {
             throw ProviderError("Queue \(name) already exists and is not managed by this state; Tandem does not take over objects it did not create. "
                                 + "Choose another name, or remove the queue first.", attributePath: "name")
         }
+        try await progress.willCreate()
         let deadline = ContinuousClock.now + Self.deletedRecentlyWait
         while true {
             do {

@@ -33,6 +33,7 @@ struct BucketResource: CephResource {
             throw ProviderError("Bucket \(bucket) already exists and is not managed by this state; import it with "
                                 + "tandem import \(Self.typeName).NAME \(bucket).", attributePath: "bucket")
         }
+        try await progress.willCreate()
         try await s3.createBucket(bucket, locationConstraint: nil)
         if let versioning = planned["versioning"].stringValue { try await s3.putBucketVersioning(bucket, status: versioning) }
         return try await readBack(planned, what: "Bucket \(bucket)")

@@ -53,6 +53,7 @@ struct BucketTopicResource: CephResource {
             throw ProviderError("Topic \(name) already exists and is not managed by this state; import it with "
                                 + "tandem import \(Self.typeName).NAME \(name).", attributePath: "name")
         }
+        try await progress.willCreate()
         return try await write(planned)
     }
 

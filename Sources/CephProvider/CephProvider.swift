@@ -42,6 +42,12 @@ public struct CephProvider: Provider {
     /// No notes beyond the plan.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] { [] }
 
+    /// The types whose create refuses an existing name, then announces the create (`ProgressReporter.willCreate()`).
+    public func announcesCreates(type: String) -> Bool {
+        [BucketResource.typeName, BucketTopicResource.typeName, RealmResource.typeName, SyncGroupResource.typeName,
+         UserResource.typeName, ZoneGroupResource.typeName, ZoneResource.typeName].contains(type)
+    }
+
     /// Order multisite needs regardless of references (see `CephOrdering`).
     public func ordering(type: String, value: Value) -> OrderingKeys {
         CephOrdering.keys(type: type, value: value)

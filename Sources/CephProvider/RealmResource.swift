@@ -38,6 +38,7 @@ struct RealmResource: CephResource {
                                 + "tandem import \(Self.typeName).NAME \(name).", attributePath: "name")
         }
         let makeDefault = planned["default"].boolValue ?? true
+        try await progress.willCreate()
         if case .map(let pull) = planned["pull"] {
             progress("pulling realm \(name) from \(pull["url"]?.stringValue ?? "")")
             try await provider.admin.run(["realm", "pull", "--rgw-realm=\(name)", "--url=\(pull["url"]?.stringValue ?? "")"]

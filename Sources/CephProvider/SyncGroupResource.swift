@@ -25,6 +25,7 @@ struct SyncGroupResource: CephResource {
         if try await scope.group() != nil {
             throw ProviderError("Sync group \(planned["group_id"].stringValue ?? "") already exists and is not managed by this state.", attributePath: "group_id")
         }
+        try await progress.willCreate()
         try await scope.change(["create", "--status=\(planned["status"].stringValue ?? "")"], progress: progress)
         return try await readBack(planned, what: "Sync group \(planned["group_id"].stringValue ?? "")")
     }

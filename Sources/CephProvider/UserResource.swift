@@ -61,6 +61,7 @@ struct UserResource: CephResource {
                                 + "tandem import \(Self.typeName).NAME \(uid).", attributePath: "uid")
         }
         let access = planned["access_key"].stringValue, secret = planned["secret_key"].stringValue
+        try await progress.willCreate()
         let user = try await users.create(scope(planned), settings: settings(planned), caps: Self.capsArgument(Self.caps(planned["caps"])),
                                           accessKey: access, secretKey: secret)
         if let access, let secret, !user.keys.contains(where: { $0.accessKey == access && $0.secretKey == secret }) {

@@ -40,6 +40,7 @@ struct ZoneGroupResource: CephResource {
             throw ProviderError("Zonegroup \(name) already exists in this realm and is not managed by this state; import it with "
                                 + "tandem import \(Self.typeName).NAME \(importID).", attributePath: "name")
         }
+        try await progress.willCreate()
         try await provider.admin.run(["zonegroup", "create"] + scope(planned) + settings(planned))
         return try await completing("Zonegroup \(name)", importID: importID) {
             try await provider.period.commitIfNeeded(realm: planned["realm"].stringValue, progress: progress)

@@ -57,6 +57,7 @@ struct ZoneResource: CephResource {
             throw ProviderError("Zone \(name) already exists on this cluster and is not managed by this state; import it with "
                                 + "tandem import \(Self.typeName).NAME \(importID).", attributePath: "name")
         }
+        try await progress.willCreate()
         try await provider.admin.run(["zone", "create"] + scope(planned) + settings(planned), secrets: keySecrets(planned))
         return try await completing("Zone \(name)", importID: importID) {
             if let uid = planned["system_user"].stringValue {

@@ -8,6 +8,36 @@ import TandemState
 struct PlanWorkflow {
     let context: CommandContext
 
+    /// True when a command was killed (or a create failed) and left operations or creates to settle first
+    /// (`recoverInterruptedCommand`); that takes the lock.
+    func needsRecovery() throws -> Bool {
+        if try context.store.hasJournal() { return true }
+        return !(try context.store.read()?.pendingCreates.isEmpty ?? true)
+    }
+
+    /// Under the caller's lock: writes the journal a killed command left into the state, then adopts the objects its
+    /// unfinished creates left (see `PendingCreates`), so nothing an interrupted apply created is forgotten.
+    func recoverInterruptedCommand(configuration: Configuration, variables: [String: Value], parallelism: Int) async throws {
+        let replayed = try context.store.hasJournal()
+        guard var state = try context.store.read() else { return }
+        if replayed {
+            context.terminal.errorLine("An earlier command was interrupted; recorded the operations its journal holds in the state.")
+        }
+        if !state.pendingCreates.isEmpty {
+            let sessions = context.sessions(configuration, variables: variables)
+            let (adopted, outcome) = await PendingCreates.adopt(state, sessions: sessions, parallelism: parallelism)
+            await sessions.shutdown()
+            state = adopted
+            for address in outcome.adopted {
+                context.terminal.errorLine("\(address): recorded the object an interrupted create left; the plan finishes it.")
+            }
+            try context.store.write(state)
+            try context.check(outcome.diagnostics)
+        } else if replayed {
+            try context.store.write(state)
+        }
+    }
+
     /// Reads the state and plans against it.
     func plan(configuration: Configuration, variables: [String: Value], mode: PlanMode,
               targets: [ResourceAddress], parallelism: Int) async throws -> Plan {

@@ -4,7 +4,7 @@ import TandemLanguage
 import TandemState
 
 /// Carries out a plan: creates, updates and replaces in dependency order, then deletes in reverse order,
-/// writing the state after every single operation.
+/// journaling every operation (a create's intent before it starts) and writing the state once at the end.
 public struct Applier: Sendable {
     /// The available providers.
     public let registry: ProviderRegistry
@@ -26,7 +26,7 @@ public struct Applier: Sendable {
         let (graph, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
         if plan.mode != .destroy, expansionDiagnostics.hasErrors || graphDiagnostics.hasErrors {
             await failures.add(expansionDiagnostics.items + graphDiagnostics.items)
-            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await recorder.state)
+            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await finish(recorder, failures: failures))
         }
         do {
             for change in plan.resourceChanges {
@@ -35,7 +35,7 @@ public struct Applier: Sendable {
             try await acceptRefreshedState(plan, recorder: recorder)
         } catch {
             await failures.add(.error("Cannot write state", detail: "\(error)"))
-            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await recorder.state)
+            return ApplyResult(outcomes: [], diagnostics: await failures.diagnostics, state: await finish(recorder, failures: failures))
         }
         var outcomes: [ResourceAddress: WalkOutcome] = [:]
         if plan.mode != .refreshOnly {
@@ -63,6 +63,7 @@ public struct Applier: Sendable {
         } catch {
             await failures.add(.error("Cannot write state", detail: "\(error)"))
         }
+        let finalState = await finish(recorder, failures: failures)
         let cancelled = await failures.cancelled
         let stuck = outcomes.filter { $0.value == .skipped }.map(\.key).sorted()
         if !stuck.isEmpty, cancelled.isEmpty, await failures.diagnostics.isEmpty {
@@ -83,7 +84,17 @@ public struct Applier: Sendable {
             return (change.address, change.action, outcome)
         }
         return ApplyResult(outcomes: rows.map { (address: $0.0, action: $0.1, outcome: $0.2) },
-                           diagnostics: await failures.diagnostics, state: await recorder.state)
+                           diagnostics: await failures.diagnostics, state: finalState)
+    }
+
+    /// Writes the state once; when that fails the journal stays, and the next command replays it.
+    private func finish(_ recorder: StateRecorder, failures: FailureLog) async -> StateFile {
+        do {
+            return try await recorder.finish()
+        } catch {
+            await failures.add(.error("Cannot write state", detail: "The operations are kept in the state journal and the next command records them. \(error)"))
+            return await recorder.state
+        }
     }
 
     /// Deletes deposed objects: those the plan lists (left by an earlier apply) and the old objects of this apply's
@@ -93,7 +104,7 @@ public struct Applier: Sendable {
                                       recorder: StateRecorder, failures: FailureLog) async {
         let due = Set(plan.deposedDeletes.map(\.address)
                       + plan.resourceChanges.filter { $0.createBeforeDestroy && outcomes[$0.address] == .succeeded }.map(\.address))
-        for old in await recorder.state.deposed where due.contains(old.address) {
+        for old in await recorder.deposed where due.contains(old.address) {
             if keep {
                 await failures.add(.error("The old object of \(old.address) was kept",
                                           detail: "Other changes failed and may still use it. It stays recorded as deposed; the next plan deletes it.",
@@ -123,7 +134,7 @@ public struct Applier: Sendable {
             case .deleted:
                 try await recorder.remove(drift.address)
             case .changed:
-                guard let existing = await recorder.state.resource(drift.address),
+                guard let existing = await recorder.resource(drift.address),
                       let refreshed = plan.refreshedState[drift.address.description] else { continue }
                 var updated = existing
                 updated.attributes = refreshed
@@ -207,7 +218,7 @@ public struct Applier: Sendable {
                                      sessions: ProviderSessions, recorder: StateRecorder, hooks: ApplyHooks) async throws {
         let address = change.address
         if change.action == .noop {
-            guard let recorded = await recorder.state.resource(address) else { return }
+            guard let recorded = await recorder.resource(address) else { return }
             try await recorder.upsert(ResourceState(address: address, provider: change.provider, attributes: recorded.attributes,
                                                     dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
             return
@@ -217,8 +228,10 @@ public struct Applier: Sendable {
         }
         let resource = instance.declaration
         var diagnostics = Diagnostics()
-        var evaluator = evaluator(upTo: .resource(address), graph: graph, registry: registry, state: await recorder.state, plan: plan,
-                                  diagnostics: &diagnostics)
+        let order = graph.evaluationOrder(upTo: .resource(address))
+        let recorded = await recorder.attributes(of: order.compactMap(\.resourceAddress))
+        var evaluator = evaluator(order: order, excluding: .resource(address), graph: graph, registry: registry, recorded: recorded,
+                                  plan: plan, diagnostics: &diagnostics)
         let provider = try await sessions.provider(change.provider)
         let isNewObject = change.action == .create || change.action == .replace
         var configured = ResourceEvaluation.ignoringChanges(
@@ -235,7 +248,7 @@ public struct Applier: Sendable {
         case .replace where change.createBeforeDestroy:
             // The old object stays recorded as deposed and is deleted after every forward change, once its
             // dependents point at the new one.
-            let created = try await provider.create(type: address.type, planned: planned, progress: progress)
+            let created = try await create(change, planned: planned, registry: registry, provider: provider, recorder: recorder, hooks: hooks)
             try await recorder.replaceDeposing(ResourceState(address: address, provider: change.provider, attributes: created,
                                                              dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes))
         case .create, .replace:
@@ -245,7 +258,7 @@ public struct Applier: Sendable {
             }
             let created: Value
             do {
-                created = try await provider.create(type: address.type, planned: planned, progress: progress)
+                created = try await create(change, planned: planned, registry: registry, provider: provider, recorder: recorder, hooks: hooks)
             } catch where change.action == .replace {
                 throw ProviderError("The old object was deleted, but the new one could not be created (the state no longer lists \(address); "
                                     + "the next plan will create it): \(error)")
@@ -259,6 +272,24 @@ public struct Applier: Sendable {
         case .noop, .delete:
             break
         }
+    }
+
+    /// Creates the object of `change`, journaling the intent durably before the first call that may create it: before
+    /// the provider is called, or, for types whose provider checks the name is free first and announces the create
+    /// (`Provider.announcesCreates(type:)`), when it announces. So an object someone else owns, which the provider
+    /// refuses, is never recorded, and one this create may have made always is.
+    private static func create(_ change: ResourceChange, planned: Value, registry: ProviderRegistry, provider: any ConfiguredProvider,
+                               recorder: StateRecorder, hooks: ApplyHooks) async throws -> Value {
+        let address = change.address
+        // What is known before the create (the arguments naming the object); computed attributes are null until read.
+        let intent = ResourceState(address: address, provider: change.provider, attributes: planned.knownParts.known,
+                                   dependencies: change.dependencies, sensitiveAttributes: change.sensitiveAttributes)
+        let announces = registry.providers[address.providerName]?.announcesCreates(type: address.type) ?? false
+        if !announces { try await recorder.recordIntent(intent) }
+        var announce: (@Sendable () async throws -> Void)?
+        if announces { announce = { @Sendable in try await recorder.recordIntent(intent) } }
+        let progress = ProgressReporter({ message in hooks.progress(address, message) }, willCreate: announce)
+        return try await provider.create(type: address.type, planned: planned, progress: progress)
     }
 
     /// Apply carries out the reviewed plan: the configuration evaluated now (with the values that were unknown at plan
@@ -277,20 +308,18 @@ public struct Applier: Sendable {
         }
     }
 
-    /// Evaluates what `node` depends on (everything when nil) with the recorded attributes of applied resources,
+    /// Evaluates the nodes of `order` (but `excluded`) with the `recorded` attributes of applied resources,
     /// the data source values read while planning, and unknown for resources not created yet.
-    private static func evaluator(upTo node: EvaluationNode?, graph: ConfigurationGraph, registry: ProviderRegistry, state: StateFile,
+    private static func evaluator(order: [EvaluationNode], excluding excluded: EvaluationNode?, graph: ConfigurationGraph,
+                                  registry: ProviderRegistry, recorded: [ResourceAddress: Value],
                                   plan: Plan, diagnostics: inout Diagnostics) -> NodeEvaluator {
         var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: plan.variables)
-        // Everything needs an index of the state; one resource usually reads a handful of others, found by a scan.
-        let index = node == nil ? Dictionary(state.resources.map { ($0.address, $0.attributes) }) { first, _ in first } : [:]
-        for dependency in node.map(graph.evaluationOrder(upTo:)) ?? graph.order where dependency != node {
+        for dependency in order where dependency != excluded {
             guard case .resource(let address) = dependency else {
                 evaluator.evaluate(dependency, diagnostics: &diagnostics)
                 continue
             }
-            let recorded = node == nil ? index[address] : state.resource(address)?.attributes
-            let known = address.mode == .data ? plan.dataSources[address.description] : recorded
+            let known = address.mode == .data ? plan.dataSources[address.description] : recorded[address]
             evaluator.record(dependency, known ?? registry.schema(for: address).map(ResourceEvaluation.unknownValue) ?? .unknown)
         }
         return evaluator
@@ -300,7 +329,8 @@ public struct Applier: Sendable {
         var outputs: [String: OutputState] = [:]
         if plan.mode == .normal {
             var diagnostics = Diagnostics()
-            let evaluator = Self.evaluator(upTo: nil, graph: graph, registry: registry, state: await recorder.state, plan: plan, diagnostics: &diagnostics)
+            let evaluator = Self.evaluator(order: graph.order, excluding: nil, graph: graph, registry: registry,
+                                           recorded: await recorder.allAttributes, plan: plan, diagnostics: &diagnostics)
             for output in graph.expansion.root.outputs {
                 let value = evaluator.values[.output([], output.name)] ?? .unknown
                 if !value.containsUnknown { outputs[output.name] = OutputState(value: value, sensitive: output.sensitive) }

@@ -22,6 +22,10 @@ public protocol Provider: Sendable {
     /// Rules the service enforces across attributes (beyond types and allowed values), checked while planning so a
     /// bad combination is reported at its source before anything changes. Parts may be unknown; skip those.
     func validate(type: String, configuration: Value) -> [ProviderError]
+    /// True when `type`'s create first checks that the object's name is free (refusing an object someone else made)
+    /// and then calls `ProgressReporter.willCreate()` right before the call that creates it. The engine then journals
+    /// the create's intent at that moment instead of before calling `create`, so a refused name is never recorded.
+    func announcesCreates(type: String) -> Bool
 }
 
 /// A provider configured with credentials and endpoints, ready to manage resources.
@@ -55,15 +59,27 @@ extension Provider {
     public func ordering(type: String, value: Value) -> OrderingKeys { OrderingKeys() }
     /// No rules beyond the schema unless the provider declares some.
     public func validate(type: String, configuration: Value) -> [ProviderError] { [] }
+    /// Creates are journaled before `create` is called unless the provider declares otherwise.
+    public func announcesCreates(type: String) -> Bool { false }
 }
 
-/// Lets a provider tell the user what it is waiting for (retries, eventual consistency) while an operation runs.
+/// Lets a provider tell the user what it is waiting for (retries, eventual consistency) while an operation runs,
+/// and tell the engine when a create is about to make its object.
 public struct ProgressReporter: Sendable {
     private let report: @Sendable (String) -> Void
+    private let creating: (@Sendable () async throws -> Void)?
 
-    /// Creates a reporter that forwards messages to `report`.
-    public init(_ report: @escaping @Sendable (String) -> Void) {
+    /// Creates a reporter that forwards messages to `report` and create announcements to `willCreate`.
+    public init(_ report: @escaping @Sendable (String) -> Void, willCreate: (@Sendable () async throws -> Void)? = nil) {
         self.report = report
+        self.creating = willCreate
+    }
+
+    /// Called by a create (of a type whose provider `announcesCreates`) after it checked that the name is free and
+    /// right before the call that creates the object; returns once the engine durably recorded that the object may
+    /// exist from now on. Throws when that cannot be recorded: the create must then not go on.
+    public func willCreate() async throws {
+        try await creating?()
     }
 
     /// A reporter that discards messages.

@@ -1,68 +1,116 @@
 import TandemCore
 import TandemState
 
-/// The one place state changes during an apply: every change is written through to the store at once,
-/// so a crash or Ctrl-C never forgets a resource that was created.
+/// The one place state changes during an apply. Each change is appended to the store's journal (an intent before a
+/// create starts, the result after each operation) and the state is written once, by `finish()`; a command killed
+/// midway leaves the journal, which the next command replays. Every change costs the same however large the state.
 public actor StateRecorder {
     private let store: any StateStore
-    /// The state as last written.
-    public private(set) var state: StateFile
+    private let base: StateFile
+    private var working: WorkingState
+    private var journal: (any JournalWriter)?
 
-    /// Starts recording onto `state` (a new state when nil) in `store`.
+    /// Starts recording onto `state` (as `store.read()` returned it; a new state when nil) in `store`.
     public init(state: StateFile?, store: any StateStore) {
         self.store = store
-        self.state = state ?? StateFile()
+        self.base = state ?? StateFile()
+        self.working = WorkingState(base)
+    }
+
+    /// The state so far (sorted; costs a pass over every resource, so for the end of a command and for tests).
+    public var state: StateFile { working.stateFile }
+
+    /// The recorded resource at `address`.
+    public func resource(_ address: ResourceAddress) -> ResourceState? {
+        working.resources[address]
+    }
+
+    /// The recorded attributes of those of `addresses` that are managed.
+    public func attributes(of addresses: [ResourceAddress]) -> [ResourceAddress: Value] {
+        var found: [ResourceAddress: Value] = [:]
+        for address in addresses { found[address] = working.resources[address]?.attributes }
+        return found
+    }
+
+    /// The recorded attributes of every managed resource.
+    public var allAttributes: [ResourceAddress: Value] {
+        working.resources.mapValues(\.attributes)
+    }
+
+    /// Old objects of `create_before_destroy` replacements not deleted yet.
+    public var deposed: [ResourceState] { working.deposed }
+
+    /// Records that a create of `planned` is about to start; returns once that is durable, so a kill during the
+    /// create leaves a record of the object it may have made.
+    public func recordIntent(_ planned: ResourceState) async throws {
+        try await record(.intent(planned))
     }
 
     /// Records a resource's new attributes.
-    public func upsert(_ resource: ResourceState) throws {
-        guard state.resource(resource.address) != resource else { return }
-        state.upsert(resource)
-        try persist()
+    public func upsert(_ resource: ResourceState) async throws {
+        guard working.resources[resource.address] != resource || working.pendingCreates[resource.address] != nil else { return }
+        try await record(.upsert(resource))
     }
 
-    /// Records `replacement` at its address and keeps the object it replaces as deposed, in one write, so an
+    /// Records `replacement` at its address and keeps the object it replaces as deposed, in one record, so an
     /// interruption before the old object is deleted leaves it recorded (the next plan deletes it).
-    public func replaceDeposing(_ replacement: ResourceState) throws {
-        if let old = state.resource(replacement.address) { state.deposed.append(old) }
-        state.upsert(replacement)
-        try persist()
+    public func replaceDeposing(_ replacement: ResourceState) async throws {
+        try await record(.replaceDeposing(replacement))
     }
 
     /// Records that the deposed object `old` was deleted.
-    public func removeDeposed(_ old: ResourceState) throws {
-        guard let index = state.deposed.firstIndex(of: old) else { return }
-        state.deposed.remove(at: index)
-        try persist()
+    public func removeDeposed(_ old: ResourceState) async throws {
+        guard working.deposed.contains(old) else { return }
+        try await record(.removeDeposed(old))
     }
 
     /// Records that a resource no longer exists.
-    public func remove(_ address: ResourceAddress) throws {
-        guard state.remove(address) else { return }
-        try persist()
+    public func remove(_ address: ResourceAddress) async throws {
+        guard working.resources[address] != nil else { return }
+        try await record(.remove(address))
     }
 
     /// Records that the resource at `from` is now addressed `to` (a `moved:` entry).
-    public func move(_ from: ResourceAddress, to: ResourceAddress) throws {
-        guard state.move(from, to: to) else { return }
-        try persist()
+    public func move(_ from: ResourceAddress, to: ResourceAddress) async throws {
+        guard working.resources[from] != nil else { return }
+        try await record(.move(from: from, to: to))
     }
 
     /// Records output values (replacing all outputs).
-    public func setOutputs(_ outputs: [String: OutputState]) throws {
-        guard state.outputs != outputs else { return }
-        state.outputs = outputs
-        try persist()
+    public func setOutputs(_ outputs: [String: OutputState]) async throws {
+        guard working.outputs != outputs else { return }
+        try await record(.outputs(outputs))
     }
 
-    /// Records that a saved plan was applied; written without bumping the serial (nothing managed changed).
-    public func recordAppliedPlan(_ id: String) throws {
-        state.recordAppliedPlan(id)
-        try store.write(state)
+    /// Records that a saved plan was applied (without bumping the serial: nothing managed changed).
+    public func recordAppliedPlan(_ id: String) async throws {
+        try await record(.appliedPlan(id))
     }
 
-    private func persist() throws {
-        state.serial += 1
-        try store.write(state)
+    /// Writes the state once (the serial bumped by one when anything managed changed), which removes the journal,
+    /// and returns it. Nothing is written when nothing was recorded.
+    @discardableResult
+    public func finish() throws -> StateFile {
+        let final = working.stateFile
+        guard let journal else { return final }
+        try journal.close()
+        self.journal = nil
+        try store.write(final)
+        return final
+    }
+
+    /// Changes the working state, then appends the record and waits until it is durable. Concurrent callers wait
+    /// for the same flush, so the journal costs about one fsync per batch of parallel operations.
+    private func record(_ record: JournalRecord) async throws {
+        let writer: any JournalWriter
+        if let journal {
+            writer = journal
+        } else {
+            writer = try store.openJournal(base: base)
+            journal = writer
+        }
+        working.apply(record)
+        let sequence = try writer.append(record)
+        try await writer.makeDurable(upTo: sequence)
     }
 }

@@ -6,10 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// State in a local JSON file (`state/<workspace>.json`), locked by an exclusive lock file beside it.
+/// State in a local JSON file (`state/<workspace>.json`), locked by an exclusive lock file beside it, with the journal
+/// of the running (or a killed) command beside it too (`state/<workspace>.json.journal`, mode 0600).
 ///
 /// Writes go to a temporary file in the same directory (mode 0600), are fsync'd, renamed over the old file,
-/// and the directory is fsync'd, so a crash leaves either the old or the new state.
+/// and the directory is fsync'd, so a crash leaves either the old or the new state; the journal is removed after.
 public struct LocalStateStore: StateStore {
     /// Path of the state file.
     public let path: String
@@ -17,14 +18,24 @@ public struct LocalStateStore: StateStore {
     /// Path of the lock file.
     public var lockPath: String { path + ".lock" }
 
+    /// Path of the journal.
+    public var journalPath: String { path + ".journal" }
+
     /// A store for the file at `path`.
     public init(path: String) {
         self.path = path
     }
 
 
-    /// Reads and validates the state file; nil when it does not exist yet.
+    /// Reads and validates the state file, and replays the journal a killed command left; nil when neither exists.
     public func read() throws -> StateFile? {
+        let file = try readFile()
+        guard let journal = try readJournal() else { return file }
+        return StateJournalReplay.replay(journal.records, onto: file) ?? file
+    }
+
+    /// The state file alone, without the journal; nil when it does not exist.
+    public func readFile() throws -> StateFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StateError.io(path: path, operation: "read", errno: errno)
@@ -32,9 +43,34 @@ public struct LocalStateStore: StateStore {
         return try StateFile.decode(data, path: path)
     }
 
-    /// Replaces the state file atomically, mode 0600.
+    /// The intact records of the journal, nil when there is none.
+    public func readJournal() throws -> JournalFraming.Contents? {
+        guard FileManager.default.fileExists(atPath: journalPath) else { return nil }
+        guard let data = FileManager.default.contents(atPath: journalPath) else {
+            throw StateError.io(path: journalPath, operation: "read", errno: errno)
+        }
+        return JournalFraming.records(in: data)
+    }
+
+    /// Replaces the state file atomically, mode 0600, then removes the journal (its operations are in `state`).
     public func write(_ state: StateFile) throws {
         try Self.writeAtomically(try state.encoded(), to: path)
+        guard unlink(journalPath) == 0 || errno == ENOENT else {
+            throw StateError.io(path: journalPath, operation: "remove", errno: errno)
+        }
+    }
+
+    /// True when the journal file exists.
+    public func hasJournal() throws -> Bool {
+        FileManager.default.fileExists(atPath: journalPath)
+    }
+
+    /// Writes a leftover journal into the state first, then starts a new journal on `base`.
+    public func openJournal(base: StateFile) throws -> any JournalWriter {
+        if try hasJournal() { try write(base) }
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        return try LocalJournalWriter(path: journalPath, first: .begin(lineage: base.lineage, serial: base.serial))
     }
 
     /// Writes `data` to `path` atomically with mode 0600 (see `AtomicFile`), creating the directory first.

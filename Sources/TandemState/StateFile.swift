@@ -23,6 +23,10 @@ public struct StateFile: Codable, Sendable, Equatable {
     /// Old objects of `create_before_destroy` replacements whose replacement exists but which are not deleted yet
     /// (the apply was interrupted or the delete failed); the next plan deletes them.
     public var deposed: [ResourceState]
+    /// Creates that started but reported no result (the command was killed, or the create failed after its first
+    /// call), with their planned attributes: the object may exist. The next command asks the provider and adopts
+    /// what it finds at that address (`PendingCreates` in the engine); only these objects are ever adopted.
+    public var pendingCreates: [ResourceState]
 
     /// A new, empty state with a fresh lineage.
     public init(lineage: String = UUID().uuidString.lowercased()) {
@@ -33,6 +37,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         self.outputs = [:]
         self.appliedPlans = []
         self.deposed = []
+        self.pendingCreates = []
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,9 +45,10 @@ public struct StateFile: Codable, Sendable, Equatable {
         case lineage, serial, resources, outputs
         case appliedPlans = "applied_plans"
         case deposed
+        case pendingCreates = "pending_creates"
     }
 
-    /// Decodes a state; `deposed` may be absent (files written before it existed).
+    /// Decodes a state; `deposed` and `pending_creates` may be absent (files written before it existed).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try container.decode(Int.self, forKey: .formatVersion)
@@ -52,6 +58,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         outputs = try container.decode([String: OutputState].self, forKey: .outputs)
         appliedPlans = try container.decode([String].self, forKey: .appliedPlans)
         deposed = try container.decodeIfPresent([ResourceState].self, forKey: .deposed) ?? []
+        pendingCreates = try container.decodeIfPresent([ResourceState].self, forKey: .pendingCreates) ?? []
     }
 
     /// The resource at `address`, if managed.

@@ -52,14 +52,19 @@ public struct InMemoryProvider: Provider {
         action == .replace ? ["replacing \(before?["name"].stringValue ?? "?") takes a moment"] : []
     }
 
+    /// `mem_bucket` refuses an existing name and then announces its create, like the AWS buckets; `mem_queue` does
+    /// neither, so the engine journals its intent before calling create.
+    public func announcesCreates(type: String) -> Bool { type == "mem_bucket" }
+
     /// Counts the call and hands out the cloud.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
-        await cloud.recordConfigure()
-        return Configured(cloud: cloud)
+        return Configured(cloud: cloud, generation: await cloud.recordConfigure())
     }
 
     struct Configured: ConfiguredProvider {
         let cloud: InMemoryCloud
+        /// Which configuration of the cloud this is (1, 2, ...), so holds can end for later sessions only.
+        let generation: Int
 
         func read(type: String, current: Value) async throws -> Value? {
             await cloud.object(type: type, name: current["name"].stringValue ?? "")
@@ -72,10 +77,19 @@ public struct InMemoryProvider: Provider {
         func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
             let name = planned["name"].stringValue ?? ""
             try await cloud.check(operation: "create", name: name)
+            if type == "mem_bucket" {
+                if await cloud.object(type: type, name: name) != nil {
+                    throw ProviderError("mem_bucket \(name) already exists and is not managed by this state", attributePath: "name")
+                }
+                try await progress.willCreate()
+            }
             var entries = planned.mapValue ?? [:]
             entries["arn"] = .string("arn:mem:\(type):\(name)")
             if entries["versioning"] == .unknown { entries["versioning"] = .string("Suspended") }
+            // The object exists from here on, like a bucket after CreateBucket; the rest of a create can still fail.
             await cloud.put(type: type, name: name, value: .map(entries), operation: "create")
+            try await cloud.check(operation: "configure", name: name)
+            await cloud.holdIfAsked(generation: generation)
             return .map(entries)
         }
 
@@ -115,11 +129,17 @@ public actor InMemoryCloud {
     /// How often the provider was configured.
     public private(set) var configureCount = 0
     private var failing: Set<String> = []
+    private var createsBeforeHold: Int?
+    private var holdEndsAfterGeneration: Int?
+    private var holding: [UnsafeContinuation<Void, Never>] = []
 
     /// An empty cloud.
     public init() {}
 
-    func recordConfigure() { configureCount += 1 }
+    func recordConfigure() -> Int {
+        configureCount += 1
+        return configureCount
+    }
 
     /// The object `TYPE/NAME`, if it exists.
     public func object(type: String, name: String) -> Value? { objects["\(type)/\(name)"] }
@@ -147,6 +167,29 @@ public actor InMemoryCloud {
 
     /// Lets `OPERATION NAME` succeed again.
     public func recover(_ operationAndName: String) { failing.remove(operationAndName) }
+
+    /// Makes every create after the first `count` from now on stop for good once its object exists, as if the
+    /// process were killed while those creates were still configuring their objects.
+    public func holdCreates(after count: Int) {
+        createsBeforeHold = count
+        holdEndsAfterGeneration = nil
+    }
+
+    /// Creates of providers configured from now on run to the end again; those configured before stay held, so an
+    /// abandoned apply cannot go on behind the next one's back.
+    public func stopHolding() { holdEndsAfterGeneration = configureCount }
+
+    /// How many creates are stopped by `holdCreates(after:)`.
+    public var heldCount: Int { holding.count }
+
+    func holdIfAsked(generation: Int) async {
+        guard let remaining = createsBeforeHold, generation <= holdEndsAfterGeneration ?? .max else { return }
+        guard remaining == 0 else {
+            createsBeforeHold = remaining - 1
+            return
+        }
+        await withUnsafeContinuation { holding.append($0) }
+    }
 
     func check(operation: String, name: String) throws {
         if failing.contains("\(operation) \(name)") { throw ProviderError("injected failure: \(operation) \(name)") }

@@ -31,13 +31,15 @@ struct ApplyCommand: AsyncParsableCommand {
         try await context.reportingErrors {
             try await context.withLock(refreshOnly ? "apply --refresh-only" : "apply") { interrupts in
                 let workflow = PlanWorkflow(context: context)
+                let saved = try planFile.map(PlanFile.read)
+                let values = try saved?.variables ?? context.variables(for: configuration, variables)
+                try await workflow.recoverInterruptedCommand(configuration: configuration, variables: values, parallelism: planning.parallelism)
                 let plan: Plan
-                if let planFile {
-                    plan = try PlanFile.read(planFile)
+                if let saved {
+                    plan = saved
                     try context.check(PlanFile.checkApplicable(plan, state: try context.store.read(),
                                                                configurationDigest: Planner.digest(of: configuration)))
                 } else {
-                    let values = try context.variables(for: configuration, variables)
                     plan = try await workflow.plan(configuration: configuration, variables: values,
                                                    mode: refreshOnly ? .refreshOnly : .normal,
                                                    targets: try context.targets(planning.targets), parallelism: planning.parallelism)

@@ -19,6 +19,7 @@ struct DestroyCommand: AsyncParsableCommand {
             try await context.withLock("destroy") { interrupts in
                 let workflow = PlanWorkflow(context: context)
                 let values = try context.variables(for: configuration, variables)
+                try await workflow.recoverInterruptedCommand(configuration: configuration, variables: values, parallelism: planning.parallelism)
                 let plan = try await workflow.plan(configuration: configuration, variables: values, mode: .destroy,
                                                    targets: try context.targets(planning.targets), parallelism: planning.parallelism)
                 context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))

@@ -37,7 +37,13 @@ struct PlanCommand: AsyncParsableCommand {
             let configuration = try context.loadConfiguration()
             let values = try context.variables(for: configuration, variables)
             let mode: PlanMode = destroy ? .destroy : (refreshOnly ? .refreshOnly : .normal)
-            let plan = try await PlanWorkflow(context: context).plan(
+            let workflow = PlanWorkflow(context: context)
+            if try workflow.needsRecovery() {
+                try await context.withLock("plan (recording an interrupted command)") { _ in
+                    try await workflow.recoverInterruptedCommand(configuration: configuration, variables: values, parallelism: planning.parallelism)
+                }
+            }
+            let plan = try await workflow.plan(
                 configuration: configuration, variables: values, mode: mode,
                 targets: try context.targets(planning.targets), parallelism: planning.parallelism)
             if json {

@@ -1,0 +1,181 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// The built `tandem apply` killed with SIGKILL while it creates 40 buckets and 40 queues on moto: no object is
+/// ever forgotten, the next command records what the killed one made, and apply then destroy leave nothing behind.
+@Suite(.serialized) struct InterruptedApplyEndToEndTests {
+    private static let names = (0..<40).map { String(format: "k%02d", $0) }
+
+    private static let configuration = """
+        variables:
+          names: {default: [\(names.map { "\"\($0)\"" }.joined(separator: ", "))]}
+        providers:
+          aws: {region: af-south-1}
+        resources:
+          aws_s3_bucket.store:
+            for_each: ${toset(var.names)}
+            bucket: interrupted-${each.key}
+            versioning: Enabled
+            tags: {site: "${each.key}"}
+          aws_sqs_queue.events:
+            for_each: ${toset(var.names)}
+            name: interrupted-${each.key}
+            visibility_timeout_seconds: 120
+            tags: {site: "${each.key}"}
+        """
+
+    /// A workspace for moto holding `configuration`.
+    private func workspace(_ moto: MotoServer, configuration: String) throws -> TandemBinary {
+        let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
+        try configuration.write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        return tandem
+    }
+
+    /// Starts `tandem apply`, and kills it with SIGKILL once it has started `creates` creates (0: while planning).
+    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) throws -> String {
+        let launched = try tandem.launch(["apply", "--auto-approve", "--parallelism", "10"])
+        try launched.stdin.fileHandleForWriting.close()
+        var output = ""
+        let deadline = Date().addingTimeInterval(600)
+        while launched.process.isRunning, Date() < deadline {
+            if creates == 0, output.contains("Plan:") { break }
+            if creates > 0, output.components(separatedBy: ": Creating...").count - 1 >= creates { break }
+            let chunk = launched.stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            output += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(launched.process.processIdentifier, SIGKILL)
+        launched.process.waitUntilExit()
+        return output
+    }
+
+    /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.
+    private func forceUnlock(_ tandem: TandemBinary) throws {
+        let lockPath = tandem.directory + "/state/default.json.lock"
+        guard let data = FileManager.default.contents(atPath: lockPath) else { return }
+        let id = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String)
+        let unlocked = try tandem.run(["force-unlock", id])
+        #expect(unlocked.exitCode == 0, "\(unlocked.stderr)")
+    }
+
+    /// Bucket and queue names recorded in the state file (`bucket` / `name` attributes), and its pending creates.
+    private func recorded(_ tandem: TandemBinary) throws -> (buckets: Set<String>, queues: Set<String>, pending: Int) {
+        guard let data = FileManager.default.contents(atPath: tandem.directory + "/state/default.json") else { return ([], [], 0) }
+        let state = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let resources = state?["resources"] as? [[String: Any]] ?? []
+        func names(_ type: String, _ attribute: String) -> Set<String> {
+            Set(resources.filter { ($0["address"] as? String)?.hasPrefix(type + "[") == true }
+                .compactMap { ($0["attributes"] as? [String: Any])?[attribute] as? String })
+        }
+        return (names("aws_s3_bucket.store", "bucket"), names("aws_sqs_queue.events", "name"), (state?["pending_creates"] as? [Any])?.count ?? 0)
+    }
+
+    /// The buckets and queues of this configuration that exist on moto.
+    private func live(_ moto: MotoServer) async throws -> (buckets: Set<String>, queues: Set<String>) {
+        let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+        let sqs = SQSClient(configuration: moto.configuration(), transport: moto.transport)
+        var buckets: Set<String> = [], queues: Set<String> = []
+        for name in Self.names.map({ "interrupted-\($0)" }) {
+            if try await s3.bucketExists(name) { buckets.insert(name) }
+            if try await sqs.queueURL(name: name) != nil { queues.insert(name) }
+        }
+        return (buckets, queues)
+    }
+
+    @Test func sigkillAtAnyPointLeavesNoOrphanAndApplyThenDestroyFinish() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto, configuration: Self.configuration)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            // Kill points follow the apply's own progress, so they spread over its run time on any machine: while
+            // planning, at the first create, and after 10, 25 and 45 more creates started.
+            var journalsLeft = 0
+            for creates in [0, 1, 10, 25, 45] {
+                let output = try killApply(tandem, afterStartingCreates: creates)
+                if FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal") { journalsLeft += 1 }
+                try forceUnlock(tandem)
+                // The next command records what the killed one made before it plans anything.
+                let plan = try tandem.run(["plan", "--detailed-exitcode"])
+                #expect(plan.exitCode == 2, "kill after \(creates) creates: \(plan.stdout)\n\(plan.stderr)\n--- killed apply:\n\(output)")
+                #expect(!plan.stdout.contains("already exists"))
+                let state = try recorded(tandem)
+                let onMoto = try await live(moto)
+                #expect(onMoto.buckets.subtracting(state.buckets).isEmpty, "orphan buckets after a kill at \(creates): \(onMoto.buckets.subtracting(state.buckets).sorted())")
+                #expect(onMoto.queues.subtracting(state.queues).isEmpty, "orphan queues after a kill at \(creates): \(onMoto.queues.subtracting(state.queues).sorted())")
+                #expect(state.buckets.subtracting(onMoto.buckets).isEmpty && state.queues.subtracting(onMoto.queues).isEmpty,
+                        "the state records only objects that exist")
+                #expect(state.pending == 0)
+            }
+            #expect(journalsLeft >= 3, "killed applies that had started creates left their journal")
+
+            let apply = try tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
+            #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            let complete = try await live(moto)
+            #expect(complete.buckets.count == 40 && complete.queues.count == 40)
+            let quiet = try tandem.run(["plan", "--detailed-exitcode"])
+            #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
+
+            let destroy = try tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
+            #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+            let left = try await live(moto)
+            #expect(left.buckets.isEmpty && left.queues.isEmpty, "destroy left \(left.buckets.sorted()) \(left.queues.sorted())")
+            #expect(try recorded(tandem).buckets.isEmpty)
+        }
+    }
+
+    @Test func aCreateFailingAfterCreateBucketIsFinishedByTheNextApply() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            // S3 refuses tag keys starting with aws: (InvalidTag), after CreateBucket succeeded.
+            let broken = """
+                providers:
+                  aws: {region: af-south-1}
+                resources:
+                  aws_s3_bucket.half:
+                    bucket: half-made
+                    tags: {"aws:owner": "x"}
+                """
+            let tandem = try workspace(moto, configuration: broken)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+            let failed = try tandem.run(["apply", "--auto-approve"])
+            #expect(failed.exitCode == 1, "\(failed.stdout)\n\(failed.stderr)")
+            #expect(try await s3.bucketExists("half-made"))
+            #expect(try recorded(tandem).pending == 1, "the bucket the failed create made is recorded as pending")
+
+            try broken.replacingOccurrences(of: "\"aws:owner\"", with: "owner").write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+            let fixed = try tandem.run(["apply", "--auto-approve"])
+            #expect(fixed.exitCode == 0, "\(fixed.stdout)\n\(fixed.stderr)")
+            #expect(fixed.stderr.contains("aws_s3_bucket.half: recorded the object an interrupted create left"))
+            #expect(fixed.stdout.contains("1 updated"), "\(fixed.stdout)")
+            #expect(try await s3.getBucketTagging("half-made") == ["owner": "x"])
+
+            let destroy = try tandem.run(["destroy", "--auto-approve"])
+            #expect(destroy.exitCode == 0, "\(destroy.stderr)")
+            #expect(try await s3.bucketExists("half-made") == false)
+        }
+    }
+
+    @Test func aBucketSomeoneElseMadeIsStillRefused() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
+            try await s3.createBucket("someone-elses", locationConstraint: "af-south-1")
+            let tandem = try workspace(moto, configuration: """
+                providers:
+                  aws: {region: af-south-1}
+                resources:
+                  aws_s3_bucket.taken: {bucket: someone-elses}
+                """)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            for _ in 0..<2 {
+                let apply = try tandem.run(["apply", "--auto-approve"])
+                #expect(apply.exitCode == 1)
+                #expect((apply.stdout + apply.stderr).contains("already exists and is not managed by this state"))
+                #expect(try recorded(tandem).buckets.isEmpty && recorded(tandem).pending == 0)
+            }
+        }
+    }
+}
