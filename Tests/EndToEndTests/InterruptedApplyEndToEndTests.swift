@@ -34,7 +34,7 @@ import TandemTesting
     }
 
     /// Starts `tandem apply`, and kills it with SIGKILL once it has started `creates` creates (0: while planning).
-    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) throws -> String {
+    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) throws -> (output: String, killed: Bool) {
         let launched = try tandem.launch(["apply", "--auto-approve", "--parallelism", "10"])
         try launched.stdin.fileHandleForWriting.close()
         var output = ""
@@ -48,7 +48,7 @@ import TandemTesting
         }
         kill(launched.process.processIdentifier, SIGKILL)
         launched.process.waitUntilExit()
-        return output
+        return (output, launched.process.terminationReason == .uncaughtSignal && launched.process.terminationStatus == SIGKILL)
     }
 
     /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.
@@ -90,16 +90,19 @@ import TandemTesting
             let tandem = try workspace(moto, configuration: Self.configuration)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             // Kill points follow the apply's own progress, so they spread over its run time on any machine: while
-            // planning, at the first create, and after 10, 25 and 45 more creates started.
-            var journalsLeft = 0
-            for creates in [0, 1, 10, 25, 45] {
-                let output = try killApply(tandem, afterStartingCreates: creates)
+            // planning, at the first create, and after 11 (one finished), 20 and 25 more creates started (57 of the 80 at most,
+            // so every round is killed with creates still to do).
+            var journalsLeft = 0, adoptedNotices = 0
+            for creates in [0, 1, 11, 20, 25] {
+                let (output, killed) = try killApply(tandem, afterStartingCreates: creates)
+                #expect(killed, "the apply ended before the kill after \(creates) creates:\n\(output)")
                 if FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal") { journalsLeft += 1 }
                 try forceUnlock(tandem)
                 // The next command records what the killed one made before it plans anything.
                 let plan = try tandem.run(["plan", "--detailed-exitcode"])
                 #expect(plan.exitCode == 2, "kill after \(creates) creates: \(plan.stdout)\n\(plan.stderr)\n--- killed apply:\n\(output)")
                 #expect(!plan.stdout.contains("already exists"))
+                adoptedNotices += plan.stderr.components(separatedBy: "recorded the object an interrupted create left").count - 1
                 let state = try recorded(tandem)
                 let onMoto = try await live(moto)
                 #expect(onMoto.buckets.subtracting(state.buckets).isEmpty, "orphan buckets after a kill at \(creates): \(onMoto.buckets.subtracting(state.buckets).sorted())")
@@ -109,6 +112,7 @@ import TandemTesting
                 #expect(state.pending == 0)
             }
             #expect(journalsLeft >= 3, "killed applies that had started creates left their journal")
+            #expect(adoptedNotices > 0, "some kill caught a create between its intent and its result")
 
             let apply = try tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
