@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Before operations start (planning, the confirmation prompt) an interrupt releases the lock and exits 130.
 /// While applying, the first interrupt lets the operations in flight finish and be recorded and starts no new
-/// ones; a second one quits at once and leaves the lock for `tandem force-unlock`.
+/// ones; a second one quits at once and leaves the lock for `tandem force-unlock` and the state journal for the next
+/// command, which records what was done (see `PlanWorkflow.recoverInterruptedCommand`).
 final class InterruptController: @unchecked Sendable {
     private let lock = NSLock()
     private var applying = false
@@ -56,7 +57,8 @@ final class InterruptController: @unchecked Sendable {
         }
         if wasApplying && first {
             terminal.errorLine("\nInterrupt received: finishing the operations in flight and recording them in the state; no new operation starts. "
-                               + "Press Ctrl-C again to quit at once (the state lock then stays; remove it with tandem force-unlock).")
+                               + "Press Ctrl-C again to quit at once (what was done stays in the state journal, which the next command records; "
+                               + "the state lock then stays: remove it with tandem force-unlock).")
             return
         }
         if !wasApplying { releaseLock() }

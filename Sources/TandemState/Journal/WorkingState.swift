@@ -19,7 +19,6 @@ public struct WorkingState: Sendable {
     public private(set) var appliedPlans: [String]
     /// True once a record changed resources, pending creates, deposed objects or outputs (the serial is bumped once).
     public private(set) var changed = false
-    private var appliedPlansChanged = false
 
     /// Starts from `state`.
     public init(_ state: StateFile) {
@@ -31,9 +30,6 @@ public struct WorkingState: Sendable {
         outputs = state.outputs
         appliedPlans = state.appliedPlans
     }
-
-    /// True when folding nothing more would still write a different state file.
-    public var hasChanges: Bool { changed || appliedPlansChanged }
 
     /// Applies one record; returns whether it changed anything.
     @discardableResult
@@ -73,7 +69,6 @@ public struct WorkingState: Sendable {
         case .appliedPlan(let id):
             appliedPlans.append(id)
             if appliedPlans.count > StateFile.appliedPlanHistory { appliedPlans.removeFirst(appliedPlans.count - StateFile.appliedPlanHistory) }
-            appliedPlansChanged = true
             return true
         }
         changed = true
