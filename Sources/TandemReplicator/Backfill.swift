@@ -1,8 +1,10 @@
 import AWSClient
 
-/// Reconciles the objects that existed before events flowed: a streaming merge of the source listing and the target
-/// listing (both in UTF-8 binary key order, one page of each in memory), copying what the target lacks or holds
-/// differently. Keys only on the target are left alone: in a bidirectional pair they belong to the other direction.
+/// Reconciles source and target: a streaming merge of the source listing and the target listing (both in UTF-8 binary
+/// key order, one page of each in memory, at most `concurrency` copies in flight), copying what the target lacks or
+/// holds differently. Keys only on the target are left alone: in a bidirectional pair they belong to the other
+/// direction. A copy that fails is counted and logged and the merge goes on (the next reconcile tries it again); a
+/// listing that fails ends the run with the error.
 ///
 /// Needs a key template of the form `PREFIX{key}` (target keys then sort like source keys); other templates fall
 /// back to asking each source key's target with HEAD.
@@ -17,34 +19,46 @@ public struct Backfill: Sendable {
         public var bytes = 0
         /// Objects the target already held.
         public var alreadyCurrent = 0
+        /// Objects whose copy failed.
+        public var failed = 0
     }
 
     let pipeline: Pipeline
     let concurrency: Int
     let pageSize: Int
 
-    /// Creates a backfill of `pipeline`'s source into its target, listing `pageSize` keys per request.
-    public init(pipeline: Pipeline, pageSize: Int = 1000) {
+    /// Creates a backfill of `pipeline`'s source into its target, listing `pageSize` keys per request, with at most
+    /// `concurrency` copies at a time (the pipeline's when nil).
+    public init(pipeline: Pipeline, pageSize: Int = 1000, concurrency: Int? = nil) {
         self.pipeline = pipeline
-        concurrency = max(pipeline.configuration.concurrency, 1)
+        self.concurrency = max(concurrency ?? pipeline.configuration.concurrency, 1)
         self.pageSize = pageSize
     }
 
-    /// Runs the merge; `progress` hears about every 1,000 objects examined.
-    public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+    /// Runs the merge; `progress` hears about every 1,000 objects examined and every failed copy, `observe` sees the
+    /// summary so far after every object.
+    public func run(progress: @Sendable (String) -> Void = { _ in }, observe: (Summary) -> Void = { _ in }) async throws -> Summary {
         let sourceBucket = pipeline.configuration.source.bucket, targetBucket = pipeline.configuration.target.endpoint.bucket
         let prefix = pipeline.template.prefix(forBucket: sourceBucket)
         var sources = ListingCursor(client: pipeline.source, bucket: sourceBucket, prefix: nil, pageSize: pageSize)
         var targets = prefix.map { ListingCursor(client: pipeline.target, bucket: targetBucket, prefix: $0, pageSize: pageSize) }
         var summary = Summary()
-        try await withThrowingTaskGroup(of: ObjectCopier.Outcome.self) { group in
+        try await withThrowingTaskGroup(of: Result<ObjectCopier.Outcome, CopyFailure>.self) { group in
             var running = 0
-            func settle(_ outcome: ObjectCopier.Outcome) {
+            func settle(_ outcome: Result<ObjectCopier.Outcome, CopyFailure>) {
                 running -= 1
-                if case .copied(let bytes) = outcome { summary.copied += 1; summary.bytes += bytes } else { summary.alreadyCurrent += 1 }
+                switch outcome {
+                case .success(.copied(let bytes)): summary.copied += 1; summary.bytes += bytes
+                case .success: summary.alreadyCurrent += 1
+                case .failure(let failure):
+                    summary.failed += 1
+                    progress("backfill \(pipeline.name): copying \(failure.key) failed (the next reconcile tries again): \(failure.error)")
+                }
+                observe(summary)
             }
             while let object = try await sources.next() {
                 summary.examined += 1
+                observe(summary)
                 if summary.examined % 1000 == 0 { progress("backfill \(pipeline.name): \(summary.examined) objects examined, \(summary.copied) copied") }
                 // Known missing on the target only when its listing was merged and had no such key.
                 var targetIsMissing = false
@@ -63,12 +77,24 @@ public struct Backfill: Sendable {
                 }
                 if running >= concurrency, let outcome = try await group.next() { settle(outcome) }
                 running += 1
-                group.addTask { [targetIsMissing] in try await pipeline.replicateCurrentState(of: object, targetIsMissing: targetIsMissing) }
+                group.addTask { [targetIsMissing] in
+                    do {
+                        return .success(try await pipeline.replicateCurrentState(of: object, targetIsMissing: targetIsMissing))
+                    } catch {
+                        return .failure(CopyFailure(key: object.key, error: "\(error)"))
+                    }
+                }
             }
             while let outcome = try await group.next() { settle(outcome) }
         }
         return summary
     }
+}
+
+/// A copy the merge could not make.
+struct CopyFailure: Error {
+    let key: String
+    let error: String
 }
 
 /// Walks a listing one page at a time.

@@ -60,6 +60,7 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             if let kafka = pipeline.events.kafka, kafka.deadLetterTopic == kafka.topic {
                 throw ConfigurationError("\(at).events.kafka.dead_letter_topic must differ from topic")
             }
+            try checkFaultSettings(pipeline, at: at)
         }
     }
 
@@ -146,11 +147,18 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var concurrency: Int
     /// Copy sizes.
     public var copy: CopySizes?
-    /// Attempts per pushed or Kafka event before it goes to the dead-letter file or topic (default 5).
+    /// At most this many attempts per pushed or Kafka event before it goes to the dead-letter file or topic (default:
+    /// no count, `retry.max_elapsed` decides).
     public var maxAttempts: Int?
+    /// How pushed and Kafka events that fail are retried (default `RetrySchedule()`); SQS uses its queue's redelivery.
+    public var retry: RetrySchedule?
+    /// Seconds between reconciles of source and target (a streaming listing merge); one also runs at every start.
+    /// 0: only at start. Default 3600.
+    public var reconcileInterval: Int?
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, events, copy, concurrency, skipPrincipals = "skip_principals", maxAttempts = "max_attempts"
+        case name, source, target, events, copy, concurrency, retry, skipPrincipals = "skip_principals", maxAttempts = "max_attempts",
+             reconcileInterval = "reconcile_interval"
     }
 
     /// The target side: endpoint and bucket, and where a source key lands.
@@ -191,10 +199,24 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             }
         }
 
-        /// The push endpoint has no settings of its own (its path is the pipeline's name).
+        /// Pushes to `POST /events/<pipeline>/<secret>`: only requests with the secret are taken, and the files the
+        /// endpoint writes are bounded.
         public struct HTTPSource: Codable, Sendable, Equatable {
+            /// The per-pipeline secret in the push path (at least 16 characters; apply generates one).
+            public var secret: String
+            /// Bytes the journal may hold before pushes are refused with 503 (default 64 MiB).
+            public var maxJournalBytes: Int?
+            /// Bytes the dead-letter file may hold; when full, failed events stay in the journal (default 64 MiB).
+            public var maxDeadLetterBytes: Int?
+
+            enum CodingKeys: String, CodingKey { case secret, maxJournalBytes = "max_journal_bytes", maxDeadLetterBytes = "max_dead_letter_bytes" }
+
             /// Creates the setting.
-            public init() {}
+            public init(secret: String, maxJournalBytes: Int? = nil, maxDeadLetterBytes: Int? = nil) {
+                self.secret = secret
+                self.maxJournalBytes = maxJournalBytes
+                self.maxDeadLetterBytes = maxDeadLetterBytes
+            }
         }
 
         /// An SQS queue and how to poll it.

@@ -32,7 +32,7 @@ import TandemTesting
             }
             let configuration = PipelineConfiguration(
                 name: "backfill", source: endpoint("backfill-source"), target: .init(endpoint: endpoint("backfill-target"), keyTemplate: "mirror/{key}"),
-                events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 4,
+                events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: [], concurrency: 4,
                 copy: .init(multipartThreshold: 16 << 20, partSize: 8 << 20, partsInFlight: 4, serverSide: serverSide))
             let backfill = Backfill(pipeline: try Pipeline(configuration, transport: moto.transport), pageSize: 7)
             let summary = try await backfill.run()

@@ -13,7 +13,7 @@ struct ReplicatorConfigurationTests {
 
     private let side = #"{"endpoint": "http://127.0.0.1:1", "region": "us-east-1", "bucket": "b", "access_key": "AKID", "secret_key": "TOPSECRET"}"#
 
-    private func pipeline(template: String = "{key}", events: String = #"{"http": {}}"#) -> String {
+    private func pipeline(template: String = "{key}", events: String = #"{"http": {"secret": "0123456789abcdef"}}"#) -> String {
         #"{"listen": "127.0.0.1:0", "state_directory": "/tmp/x", "pipelines": [{"name": "p", "source": \#(side), "target": {"endpoint": \#(side), "key_template": "\#(template)"}, "events": \#(events), "skip_principals": [], "concurrency": 2}]}"#
     }
 
@@ -31,6 +31,9 @@ struct ReplicatorConfigurationTests {
         ("TEMPLATE:{bucket}", "has no {key}"),
         ("TEMPLATE:{key}{nope}", "unknown placeholder {nope}"),
         ("EVENTS:{}", "give exactly one of sqs, kafka and http"),
+        (#"EVENTS:{"http": {}}"#, "events.http.secret is missing"),
+        (#"EVENTS:{"http": {"secret": "short"}}"#, "events.http.secret must be at least 16"),
+        (#"EVENTS:{"http": {"secret": "0123456789abcdef", "max_journal_bytes": 10}}"#, "max_journal_bytes must be at least 65536"),
         ("{\n  \"pipelines\": [\n    x\n  ]\n}", ".json:3:5: "),
     ]) func mistakesNameTheField(input: String, message: String) throws {
         let json: String
