@@ -8,7 +8,9 @@ import Testing
 /// replicator whose file matches its configuration plans no change (no perpetual diff from defaults, nulls or
 /// number formats).
 struct ReplicatorDocumentTests {
-    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000")) -> [String: Value] {
+    private let http: Value = .map(["max_journal_bytes": .number(67_108_864), "max_dead_letter_bytes": .number(67_108_864)])
+
+    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000"), retry: Value = .null) -> [String: Value] {
         let side: (String) -> [String: Value] = { bucket in
             ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
         }
@@ -17,6 +19,8 @@ struct ReplicatorDocumentTests {
         return [
             "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(side("source")), "target": .map(target),
             "events": events, "skip_principals": .list([.string("AIDAEXAMPLE")]), "concurrency": .number(8), "max_attempts": .number(5), "copy": copy,
+            "retry": retry, "reconcile_interval": .number(3600),
+            "push_secret": events["http"].isNull ? .null : .string("0123456789abcdef0123456789abcdef"),
         ]
     }
 
@@ -40,16 +44,21 @@ struct ReplicatorDocumentTests {
         ])]), endpoint: .null)
         #expect(try roundTrip(kafka) == kafka, "AWS (no endpoint) and librdkafka properties")
         let copy: Value = .map(["multipart_threshold": .number(33_554_432), "part_size": .number(16_777_216), "parts_in_flight": .number(2), "server_side": .bool(false)])
-        let http = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), copy: copy)
-        #expect(try roundTrip(http) == http)
+        let retry: Value = .map(["initial_delay": .number(1), "max_delay": .number(30), "max_elapsed": .number(900)])
+        let pushed = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]), copy: copy, retry: retry)
+        #expect(try roundTrip(pushed) == pushed, "the push secret, file bounds and retry schedule too")
+        var unlimited = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
+        unlimited["max_attempts"] = .null
+        unlimited["reconcile_interval"] = .number(0)
+        #expect(try roundTrip(unlimited) == unlimited)
     }
 
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
-        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]))
+        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
         let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
         let configuration = try ReplicatorConfiguration.decode(data, path: "replicator.json")
         #expect(configuration.pipelines.first?.target.endpoint.secretKey == "s3cr3t")
-        #expect(configuration.pipelines.first?.events.http != nil && configuration.pipelines.first?.copy == nil)
+        #expect(configuration.pipelines.first?.events.http?.secret == "0123456789abcdef0123456789abcdef" && configuration.pipelines.first?.copy == nil)
         let compact = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: data))
         #expect(try ReplicatorConfiguration.decode(compact, path: "other.json").digest == configuration.digest)
         #expect(!"\(configuration.pipelines[0].source)".contains("s3cr3t"), "printing an endpoint never shows its secret")
@@ -77,5 +86,9 @@ struct ReplicatorValidationTests {
         #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .null])]) == ["events"])
         #expect(problems(["concurrency": .number(2.5)]) == ["concurrency"])
         #expect(problems(["runtime": .string("kubernetes")]) == ["runtime"])
+        #expect(problems(["reconcile_interval": .number(-1)]) == ["reconcile_interval"])
+        #expect(problems(["reconcile_interval": .number(0)]) == [], "0: only at start")
+        #expect(problems(["retry": .map(["initial_delay": .number(0), "max_delay": .number(60), "max_elapsed": .number(600)])]) == ["retry.initial_delay"])
+        #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .map(["max_journal_bytes": .number(1.5)])])]) == ["events.http.max_journal_bytes"])
     }
 }
