@@ -8,8 +8,8 @@ import TandemEngine
 /// endpoint serves; multisite does not sync them.
 ///
 /// radosgw 16 copies the topic into every bucket notification that names it, and keeps delivering to the copy: an
-/// update therefore plans `arn` as known after apply, so every `ceph_bucket_notification` that refers to it is
-/// written again (and takes the new settings) in the same apply.
+/// update of its settings therefore plans `arn` as known after apply, so every `ceph_bucket_notification` that refers
+/// to it is written again (and takes the new settings) in the same apply.
 struct BucketTopicResource: CephResource {
     static let typeName = "ceph_bucket_topic"
     static let importPath: [String] = ["name"]
@@ -27,11 +27,11 @@ struct BucketTopicResource: CephResource {
         "arn": recopiedARN,
     ], description: "An RGW bucket-notification topic")
 
-    /// The ARN, shown as known after apply on every update, so the notifications that refer to it are written again.
+    /// The ARN, shown as known after apply when the settings change, so the notifications that refer to it are written again.
     private static var recopiedARN: AttributeSchema {
         var arn = AttributeSchema(.string, .computed, description: "arn:aws:sns:<zonegroup>:<tenant>:<name>, for notifications; "
-                                  + "known after apply when the topic changes, so its notifications are written again with the new settings.")
-        arn.unknownAfterUpdate = true
+                                  + "known after apply when the topic's settings change, so its notifications are written again with them.")
+        arn.recomputedOnChangeOf = ["push_endpoint", "persistent", "opaque_data", "attributes"]
         return arn
     }
 

@@ -117,7 +117,11 @@ public enum ResourceEvaluation {
         let changes = AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes)
         if changes.isEmpty { return (.noop, proposed, []) }
         guard changes.contains(where: \.forcesReplacement) else {
-            let recomputed = schema.attributes.filter { $0.value.unknownAfterUpdate && $0.value.mode == .computed }.keys
+            let recomputed = schema.attributes.filter { _, attribute in
+                attribute.mode == .computed && changes.contains { change in
+                    attribute.recomputedOnChangeOf.contains { change.path == $0 || change.path.hasPrefix($0 + ".") || change.path.hasPrefix($0 + "[") }
+                }
+            }.keys
             guard !recomputed.isEmpty, case .map(var entries) = proposed else { return (.update, proposed, changes) }
             for name in recomputed { entries[name] = .unknown }
             proposed = .map(entries)

@@ -81,7 +81,14 @@ enum ReplicatorSchema {
         "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN: /metrics, /status."),
         "push_secret": AttributeSchema(.string, .computed, sensitive: true,
                                        description: "Generated at create for events.http and kept: pushes must carry it in their path."),
-        "push_endpoint": AttributeSchema(.string, .computed, sensitive: true,
-                                         description: "http://LISTEN/events/NAME/SECRET for events.http: the push_endpoint of the ceph_bucket_topic, by reference."),
+        "push_endpoint": pushEndpoint,
     ], description: "The bundled replicator: one event-driven S3 -> S3 pipeline, provisioned and launched by apply")
+
+    /// Known after apply when `listen` changes, so the topic that takes it by reference is planned to change too.
+    private static var pushEndpoint: AttributeSchema {
+        var attribute = AttributeSchema(.string, .computed, sensitive: true,
+                                        description: "http://LISTEN/events/NAME/SECRET for events.http: the push_endpoint of the ceph_bucket_topic, by reference.")
+        attribute.recomputedOnChangeOf = ["listen", "events"]
+        return attribute
+    }
 }
