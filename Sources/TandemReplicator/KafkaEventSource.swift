@@ -87,7 +87,7 @@ public final class KafkaEventSource: Sendable {
             } catch {
                 log("pipeline \(name): writing \(delivery) to \(configuration.deadLetterTopic) failed (attempt \(attempt)): \(error)")
                 if Task.isCancelled { return false }
-                try? await Task.sleep(for: .seconds(RetrySchedule().ceiling(afterAttempt: attempt)))
+                try? await Task.sleep(for: .seconds(Double.random(in: 0...RetrySchedule().ceiling(afterAttempt: attempt))))
                 attempt += 1
             }
         }

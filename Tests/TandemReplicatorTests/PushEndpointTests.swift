@@ -88,6 +88,7 @@ import TandemTesting
             }
             #expect(lag == 0, "the journaled events were worked off")
             #expect(try await s3.getObjectBytes(bucket: "push-target", key: "k") == Array("content".utf8))
+            #expect(try await status(moto, address).degraded == nil, "an emptied journal is no longer full")
             #expect(try await post(moto, url, event) == 200)
             let after = try await status(moto, address)
             #expect(after.degraded == nil && after.counters["events_dead_lettered"] == nil, "\(after)")
