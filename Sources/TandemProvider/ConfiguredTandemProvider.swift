@@ -78,7 +78,7 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         attributes["log_path"] = .string(observed.logPath)
         attributes["endpoint"] = .string("http://\(observed.configuration.listen)")
         attributes["push_endpoint"] = observed.configuration.pipelines.first.flatMap { pipeline in
-            pipeline.events.http.map { .string("http://\(observed.configuration.listen)/events/\(pipeline.name)/\($0.secret)") }
+            pipeline.events.http.flatMap { $0.secret.isEmpty ? nil : .string("http://\(observed.configuration.listen)/events/\(pipeline.name)/\($0.secret)") }
         } ?? .null
         return .map(attributes)
     }

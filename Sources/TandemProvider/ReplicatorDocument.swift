@@ -58,7 +58,7 @@ enum ReplicatorDocument {
                 .map(["max_journal_bytes": .number(Double($0.maxJournalBytes ?? PipelineConfiguration.defaultPushFileBytes)),
                       "max_dead_letter_bytes": .number(Double($0.maxDeadLetterBytes ?? PipelineConfiguration.defaultPushFileBytes))])
             } ?? .null]),
-            "push_secret": pipeline.events.http.map { .string($0.secret) } ?? .null,
+            "push_secret": pipeline.events.http.flatMap { $0.secret.isEmpty ? nil : .string($0.secret) } ?? .null,
             "skip_principals": .list(pipeline.skipPrincipals.map(Value.string)),
             "concurrency": .number(Double(pipeline.concurrency)), "max_attempts": pipeline.maxAttempts.map { .number(Double($0)) } ?? .null,
             "retry": pipeline.retry.map {

@@ -21,6 +21,7 @@ extension ReplicatorConfiguration {
         if let attempts = pipeline.maxAttempts, attempts < 1 { throw ConfigurationError("\(at).max_attempts must be at least 1") }
         if let interval = pipeline.reconcileInterval, interval < 0 { throw ConfigurationError("\(at).reconcile_interval must not be negative") }
         guard let http = pipeline.events.http else { return }
+        guard !http.secret.isEmpty else { throw ConfigurationError("\(at).events.http.secret is missing (apply generates one)") }
         guard http.secret.count >= PipelineConfiguration.minimumSecretLength, http.secret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             throw ConfigurationError("\(at).events.http.secret must be at least \(PipelineConfiguration.minimumSecretLength) letters, digits, - or _")
         }

@@ -53,6 +53,18 @@ struct ReplicatorDocumentTests {
         #expect(try roundTrip(unlimited) == unlimited)
     }
 
+    @Test func aFileFromBeforePushSecretsReadsBackWithoutOne() throws {
+        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
+        var document = try #require(try JSONSerialization.jsonObject(with: ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/s")) as? [String: Any])
+        var pipeline = try #require((document["pipelines"] as? [[String: Any]])?.first)
+        pipeline["events"] = ["http": [String: Any]()]
+        document["pipelines"] = [pipeline]
+        let old = try JSONSerialization.data(withJSONObject: document)
+        #expect(throws: ConfigurationError.self) { try ReplicatorConfiguration.decode(old, path: "replicator.json") }
+        let configuration = try ReplicatorConfiguration.decode(old, path: "replicator.json", checked: false)
+        #expect(ReplicatorDocument.attributes(of: configuration)["push_secret"] == .null, "apply generates one when it redeploys")
+    }
+
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
         let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
         let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
