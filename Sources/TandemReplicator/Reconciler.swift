@@ -5,8 +5,9 @@ import Foundation
 /// non-persistent topic could not deliver, a persistent one gave up) are copied.
 ///
 /// One loop per pipeline runs reconciles one after the other, so two never overlap; the next interval counts from
-/// the end of the previous run. Its cost is bounded: one listing page of each side in memory and half the
-/// pipeline's concurrency in copies, leaving the rest to events. Progress goes to `metrics`: the counters
+/// the end of the previous run. Its cost is bounded: one listing page of each side in memory (and at most 10,000
+/// objects waiting out the quiet period, `reconcile_quiet_period`, which lets events in flight land first) and half
+/// the pipeline's concurrency in copies, leaving the rest to events. Progress goes to `metrics`: the counters
 /// `reconcile_runs`, `reconcile_objects_compared`, `reconcile_objects_copied`, `reconcile_errors`, and the gauges
 /// `reconcile_running`, `reconcile_last_started_timestamp_seconds`, `reconcile_last_finished_timestamp_seconds`,
 /// `reconcile_last_compared`, `reconcile_last_copied` and `reconcile_last_failed` (of the current or last run), which
@@ -55,7 +56,8 @@ struct Reconciler: Sendable {
             reported = summary
         }
         observe(Backfill.Summary())
-        let backfill = Backfill(pipeline: pipeline, pageSize: pageSize, concurrency: max(pipeline.configuration.concurrency / 2, 1))
+        let backfill = Backfill(pipeline: pipeline, pageSize: pageSize, concurrency: max(pipeline.configuration.concurrency / 2, 1),
+                                quietPeriod: pipeline.configuration.reconcileQuiet)
         do {
             let summary = try await backfill.run(progress: log, observe: observe)
             log("reconcile \(name): \(summary.examined) compared, \(summary.copied) copied (\(summary.bytes) bytes), "

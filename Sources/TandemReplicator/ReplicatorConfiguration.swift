@@ -156,10 +156,12 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     /// Seconds between reconciles of source and target (a streaming listing merge); one also runs at every start.
     /// 0: only at start. Default 3600.
     public var reconcileInterval: Int?
+    /// Seconds a reconcile waits after listing an object before copying it, so events in flight land first (default 30).
+    public var reconcileQuietPeriod: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, source, target, events, copy, concurrency, retry, skipPrincipals = "skip_principals", maxAttempts = "max_attempts",
-             reconcileInterval = "reconcile_interval"
+             reconcileInterval = "reconcile_interval", reconcileQuietPeriod = "reconcile_quiet_period"
     }
 
     /// The target side: endpoint and bucket, and where a source key lands.

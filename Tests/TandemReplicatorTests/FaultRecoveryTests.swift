@@ -50,7 +50,8 @@ import TandemTesting
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pipeline = PipelineConfiguration(
             name: "reconcile", source: endpoint(cluster, "reconcile-source"), target: .init(endpoint: endpoint(cluster, "reconcile-target"), keyTemplate: "{key}"),
-            events: .init(sqs: nil, http: .init(secret: secret)), skipPrincipals: [], concurrency: 2, copy: nil, reconcileInterval: 2)
+            events: .init(sqs: nil, http: .init(secret: secret)), skipPrincipals: [], concurrency: 2, copy: nil, reconcileInterval: 2,
+            reconcileQuietPeriod: 1)
         let configuration = ReplicatorConfiguration(pipelines: [pipeline], listen: listen, stateDirectory: directory)
         // A non-persistent topic: an event the replicator cannot take is lost (radosgw logs it, the PUT succeeds).
         let arn = try await sns.createTopic(name: "reconcile-events", attributes: ["push-endpoint": "http://\(listen)/events/reconcile/\(secret)", "persistent": "false"])
