@@ -20,6 +20,9 @@ public struct AWSProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "Secret access key; prefer the environment or a profile."),
             "token": AttributeSchema(.string, .optional, sensitive: true, description: "Session token."),
+            "rgw": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
+                                   description: "The endpoint is a Ceph RGW: endpoint and keys default to RGW_ENDPOINT, RGW_ACCESS_KEY_ID and "
+                                       + "RGW_SECRET_ACCESS_KEY (as for the ceph provider), the region to us-east-1, and plans refuse settings radosgw mishandles."),
         ], description: "Amazon Web Services")
     }
 
@@ -73,7 +76,10 @@ public struct AWSProvider: Provider {
     }
 
     /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
+    /// With `rgw: true` the block's unset endpoint and keys come from the RGW_* variables the ceph provider reads.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+        let isRGW = configuration["rgw"] == .bool(true)
+        let configuration = isRGW ? try Self.rgwDefaults(configuration, environment: environment) : configuration
         guard let region = RegionResolver.region(explicit: configuration["region"].stringValue,
                                                  profile: configuration["profile"].stringValue, environment: environment) else {
             throw ProviderError("No AWS region: set region in the aws provider block, AWS_REGION, or region in the profile's config section.",
@@ -92,6 +98,21 @@ public struct AWSProvider: Provider {
         }
         return ConfiguredAWSProvider(
             settings: AWSClientConfiguration(region: region, credentials: credentials,
-                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment))
+                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment),
+            isRGW: isRGW)
+    }
+
+    /// The block with its unset endpoint, keys and region taken as the ceph provider takes them.
+    private static func rgwDefaults(_ configuration: Value, environment: [String: String]) throws -> Value {
+        guard case .map(var entries) = configuration else { return configuration }
+        for (attribute, variable) in [("endpoint", "RGW_ENDPOINT"), ("access_key", "RGW_ACCESS_KEY_ID"), ("secret_key", "RGW_SECRET_ACCESS_KEY")]
+        where entries[attribute]?.stringValue == nil {
+            guard let value = environment[variable], !value.isEmpty else {
+                throw ProviderError("An aws provider with rgw: true needs \(attribute): set it in the block or \(variable).", attributePath: attribute)
+            }
+            entries[attribute] = .string(value)
+        }
+        if entries["region"]?.stringValue == nil { entries["region"] = .string("us-east-1") }
+        return .map(entries)
     }
 }

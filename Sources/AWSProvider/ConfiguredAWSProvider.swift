@@ -5,6 +5,8 @@ import TandemEngine
 /// The `aws` provider configured with a region, credentials and endpoint.
 struct ConfiguredAWSProvider: ConfiguredProvider {
     let settings: AWSClientConfiguration
+    /// The endpoint is a Ceph RGW (provider block `rgw: true`).
+    let isRGW: Bool
     let transport = AWSTransport()
 
     /// An S3 client signing for `region` (buckets live in their own region).
@@ -88,6 +90,11 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
             }
             return try await lookup.read(arguments, with: try resource(type))
         }
+    }
+
+    /// On an RGW endpoint, settings radosgw mishandles (see `RGWLimits`).
+    func validate(type: String, configuration: Value) -> [ProviderError] {
+        isRGW ? RGWLimits.problems(type: type, configuration: configuration) : []
     }
 
     func defaults(type: String) -> [String: Value] {

@@ -62,7 +62,7 @@ struct SQSQueueResource: AWSResource {
             "redrive_allow_policy": Self.redriveAllowPolicy(from: attributes["RedriveAllowPolicy"]),
             // Only a queue that manages its policy reads it; otherwise an aws_sqs_queue_policy owns it and a change
             // there is not drift of the queue.
-            "policy": current["policy"].mapValue == nil ? .null : AWSPolicy.read(attributes["Policy"]),
+            "policy": current["policy"].mapValue == nil ? .null : PolicyText.read(attributes["Policy"]),
         ]
         for (key, sqsName) in Self.numericAttributes {
             value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
@@ -151,7 +151,7 @@ struct SQSQueueResource: AWSResource {
             }
         }
         if prior?["policy"] != planned["policy"], planned["policy"].mapValue != nil {
-            attributes["Policy"] = try AWSPolicy.text(planned["policy"])
+            attributes["Policy"] = try PolicyText.text(planned["policy"])
         }
         return attributes
     }

@@ -9,9 +9,9 @@ enum ReplicatorDocument {
     /// The file's JSON for the resource attributes `value`; `stateDirectory` is where the runtime keeps its journals.
     static func json(for value: Value, stateDirectory: String) throws -> Data {
         let source = value["source"], target = value["target"], events = value["events"]
-        func endpoint(_ side: Value) -> Value {
-            .map(["endpoint": side["endpoint"], "region": side["region"], "bucket": side["bucket"],
-                  "access_key": side["access_key"], "secret_key": side["secret_key"]].filter { !$0.value.isNull })
+        func endpoint(_ side: Value, also extra: [String] = []) -> Value {
+            let names = ["endpoint", "region", "bucket", "access_key", "secret_key"] + extra
+            return .map(Dictionary(uniqueKeysWithValues: names.map { ($0, side[$0]) }).filter { !$0.value.isNull })
         }
         var eventSource: [String: Value] = [:]
         if !events["sqs"].isNull {
@@ -23,8 +23,8 @@ enum ReplicatorDocument {
                                         "max_dead_letter_bytes": events["http"]["max_dead_letter_bytes"]].filter { !$0.value.isNull })
         }
         let pipeline: Value = .map([
-            "name": value["name"], "source": endpoint(source),
-            "target": .map(["endpoint": endpoint(target), "key_template": target["key_template"]]),
+            "name": value["name"], "source": endpoint(source, also: ["prefix"]),
+            "target": .map(["endpoint": endpoint(target), "key_template": target["key_template"], "object_acl": target["object_acl"]].filter { !$0.value.isNull }),
             "events": .map(eventSource), "skip_principals": value["skip_principals"],
             "concurrency": value["concurrency"], "max_attempts": value["max_attempts"], "copy": value["copy"], "retry": value["retry"],
             "reconcile_interval": value["reconcile_interval"],
@@ -44,6 +44,7 @@ enum ReplicatorDocument {
         }
         var target = endpoint(pipeline.target.endpoint)
         target["key_template"] = .string(pipeline.target.keyTemplate)
+        target["object_acl"] = .string(pipeline.target.objectACL ?? "bucket-owner-full-control")
         let sqs: Value = pipeline.events.sqs.map {
             .map(["queue_url": .string($0.queueURL), "visibility_timeout": .number(Double($0.visibilityTimeout))])
         } ?? .null
@@ -53,7 +54,8 @@ enum ReplicatorDocument {
         } ?? .null
         return [
             "name": .string(pipeline.name), "listen": .string(configuration.listen),
-            "source": .map(endpoint(pipeline.source)), "target": .map(target),
+            "source": .map(endpoint(pipeline.source).merging(["prefix": pipeline.source.prefix.map(Value.string) ?? .null]) { $1 }),
+            "target": .map(target),
             "events": .map(["sqs": sqs, "kafka": kafka, "http": pipeline.events.http.map {
                 .map(["max_journal_bytes": .number(Double($0.maxJournalBytes ?? PipelineConfiguration.defaultPushFileBytes)),
                       "max_dead_letter_bytes": .number(Double($0.maxDeadLetterBytes ?? PipelineConfiguration.defaultPushFileBytes))])

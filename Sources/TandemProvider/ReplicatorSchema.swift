@@ -26,10 +26,17 @@ enum ReplicatorSchema {
                                     + "(runs an older configuration), starting or unresponsive."),
         "listen": AttributeSchema(.string, .optional, defaultValue: .string("127.0.0.1:9464"),
                                   description: "HOST:PORT of the replicator's endpoint (pushes, /metrics, /status, /healthz, /readyz); one per replicator."),
-        "source": endpoint("Where objects come from."),
+        "source": endpoint("Where objects come from.", extra: [
+            "prefix": AttributeSchema(.string, .optional,
+                                      description: "Replicate only keys under this prefix; {key} in the target's key_template is the key without it."),
+        ]),
         "target": endpoint("Where objects go.", extra: [
             "key_template": AttributeSchema(.string, .optional, defaultValue: .string("{key}"),
                                             description: "The target key: {key} and {bucket} are replaced, e.g. {bucket}/{key}."),
+            "object_acl": AttributeSchema(.string, .optional, defaultValue: .string("bucket-owner-full-control"),
+                                          allowedValues: ["bucket-owner-full-control", "bucket-owner-read", "private", "none"],
+                                          description: "Canned ACL of every replica: bucket-owner-full-control lets the target bucket's owner read what "
+                                            + "another user wrote (RGW); none sends no ACL (for stores that refuse ACLs)."),
         ]),
         "events": AttributeSchema(.object([
             "sqs": AttributeSchema(.object([

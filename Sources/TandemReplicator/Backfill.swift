@@ -51,7 +51,7 @@ public struct Backfill: Sendable {
     public func run(progress: @Sendable (String) -> Void = { _ in }, observe: (Summary) -> Void = { _ in }) async throws -> Summary {
         let sourceBucket = pipeline.configuration.source.bucket, targetBucket = pipeline.configuration.target.endpoint.bucket
         let prefix = pipeline.template.prefix(forBucket: sourceBucket)
-        var sources = ListingCursor(client: pipeline.source, bucket: sourceBucket, prefix: nil, pageSize: pageSize)
+        var sources = ListingCursor(client: pipeline.source, bucket: sourceBucket, prefix: pipeline.configuration.source.prefix, pageSize: pageSize)
         var targets = prefix.map { ListingCursor(client: pipeline.target, bucket: targetBucket, prefix: $0, pageSize: pageSize) }
         var summary = Summary()
         let clock = ContinuousClock(), quiet = quietPeriod ?? .zero
@@ -82,6 +82,7 @@ public struct Backfill: Sendable {
                 }
             }
             while let object = try await sources.next() {
+                guard let relativeKey = pipeline.relativeKey(object.key) else { continue }
                 summary.examined += 1
                 observe(summary)
                 if summary.examined % 1000 == 0 { progress("backfill \(pipeline.name): \(summary.examined) objects examined, \(summary.copied) copied") }
@@ -89,10 +90,10 @@ public struct Backfill: Sendable {
                 var targetIsMissing = false
                 if var cursor = targets, let prefix {
                     // Skip target keys that sort before this one (they exist only on the target).
-                    while let candidate = try await cursor.peek(), String(candidate.key.dropFirst(prefix.count)).utf8.lexicographicallyPrecedes(object.key.utf8) {
+                    while let candidate = try await cursor.peek(), String(candidate.key.dropFirst(prefix.count)).utf8.lexicographicallyPrecedes(relativeKey.utf8) {
                         _ = try await cursor.next()
                     }
-                    let match = try await cursor.peek().flatMap { String($0.key.dropFirst(prefix.count)) == object.key ? $0 : nil }
+                    let match = try await cursor.peek().flatMap { String($0.key.dropFirst(prefix.count)) == relativeKey ? $0 : nil }
                     targets = cursor
                     if let match, match.size == object.size, match.eTag == object.eTag {
                         summary.alreadyCurrent += 1

@@ -54,6 +54,12 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             } catch let error as KeyTemplate.Invalid {
                 throw ConfigurationError("\(at).target.key_template: \(error.description)")
             }
+            if pipeline.target.endpoint.prefix != nil {
+                throw ConfigurationError("\(at).target.endpoint.prefix: a prefix selects source keys; put the target's in key_template")
+            }
+            if let acl = pipeline.target.objectACL, !PipelineConfiguration.TargetConfiguration.objectACLs.contains(acl) {
+                throw ConfigurationError("\(at).target.object_acl: \(acl) is not one of \(PipelineConfiguration.TargetConfiguration.objectACLs.sorted().joined(separator: ", "))")
+            }
             guard pipeline.concurrency > 0 else { throw ConfigurationError("\(at).concurrency must be at least 1") }
             guard [pipeline.events.sqs != nil, pipeline.events.http != nil, pipeline.events.kafka != nil].filter({ $0 }).count == 1 else {
                 throw ConfigurationError("\(at).events: give exactly one of sqs, kafka and http")
@@ -108,13 +114,17 @@ public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringC
     public var secretKey: String
     /// The bucket.
     public var bucket: String
+    /// Source only: replicate just the keys under this prefix, and give the key template the key without it (so
+    /// `PREFIX/a` on the source becomes `a` with `{key}`: the inverse of a target template `PREFIX/{key}`).
+    public var prefix: String?
 
     enum CodingKeys: String, CodingKey {
-        case endpoint, region, bucket, accessKey = "access_key", secretKey = "secret_key"
+        case endpoint, region, bucket, prefix, accessKey = "access_key", secretKey = "secret_key"
     }
 
     /// Creates an endpoint configuration.
-    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String) {
+    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String, prefix: String? = nil) {
+        self.prefix = prefix
         self.endpoint = endpoint
         self.region = region
         self.accessKey = accessKey
@@ -170,8 +180,21 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public var endpoint: EndpointConfiguration
         /// The target key for a source key: `{key}` (default), or e.g. `{bucket}/{key}`.
         public var keyTemplate: String
+        /// The canned ACL every replica is written with: `bucket-owner-full-control` when nil (so the target bucket's
+        /// owner can read replicas another user wrote, as on RGW; AWS accepts it also where ownership is enforced),
+        /// `private`, `bucket-owner-read`, or `none` for no ACL header (stores that refuse ACLs).
+        public var objectACL: String?
 
-        enum CodingKeys: String, CodingKey { case endpoint, keyTemplate = "key_template" }
+        /// The ACLs `object_acl` may name: none grants anyone outside the bucket owner and the writer.
+        public static let objectACLs: Set<String> = ["bucket-owner-full-control", "bucket-owner-read", "private", "none"]
+
+        /// The canned ACL to send; nil for none.
+        public var cannedACL: String? {
+            let acl = objectACL ?? "bucket-owner-full-control"
+            return acl == "none" ? nil : acl
+        }
+
+        enum CodingKeys: String, CodingKey { case endpoint, keyTemplate = "key_template", objectACL = "object_acl" }
     }
 
     /// Where events come from.
