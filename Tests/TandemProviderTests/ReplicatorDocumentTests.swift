@@ -14,10 +14,12 @@ struct ReplicatorDocumentTests {
         let side: (String) -> [String: Value] = { bucket in
             ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
         }
-        var target = side("replica")
+        var source = side("source"), target = side("replica")
+        source["prefix"] = .null
         target["key_template"] = .string("{bucket}/{key}")
+        target["object_acl"] = .string("bucket-owner-full-control")
         return [
-            "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(side("source")), "target": .map(target),
+            "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(source), "target": .map(target),
             "events": events, "skip_principals": .list([.string("AIDAEXAMPLE")]), "concurrency": .number(8), "max_attempts": .number(5), "copy": copy,
             "retry": retry, "reconcile_interval": .number(3600),
             "push_secret": events["http"].isNull ? .null : .string("0123456789abcdef0123456789abcdef"),
@@ -45,8 +47,10 @@ struct ReplicatorDocumentTests {
         #expect(try roundTrip(kafka) == kafka, "AWS (no endpoint) and librdkafka properties")
         let copy: Value = .map(["multipart_threshold": .number(33_554_432), "part_size": .number(16_777_216), "parts_in_flight": .number(2), "server_side": .bool(false)])
         let retry: Value = .map(["initial_delay": .number(1), "max_delay": .number(30), "max_elapsed": .number(900)])
-        let pushed = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]), copy: copy, retry: retry)
-        #expect(try roundTrip(pushed) == pushed, "the push secret, file bounds and retry schedule too")
+        var pushed = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]), copy: copy, retry: retry)
+        pushed["source"] = .map((pushed["source"]?.mapValue ?? [:]).merging(["prefix": .string("ceph/")]) { $1 })
+        pushed["target"] = .map((pushed["target"]?.mapValue ?? [:]).merging(["object_acl": .string("none")]) { $1 })
+        #expect(try roundTrip(pushed) == pushed, "the push secret, file bounds, retry schedule, a source prefix and another object ACL")
         var unlimited = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
         unlimited["max_attempts"] = .null
         unlimited["reconcile_interval"] = .number(0)
