@@ -61,7 +61,7 @@ import TandemTesting
 
         let destroy = try tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
-        #expect(destroy.stdout.contains("4 deleted"))
+        #expect(destroy.stdout.contains("Destroy complete! Resources: 4 destroyed."))
         #expect(try await cluster.admin.jsonIfExists(["user", "info", "--uid=s3-replicator"], as: RGWUser.self) == nil)
         #expect(try await sns.getTopicAttributes(arn: arn) == nil)
         #expect(try await s3.bucketExists("rciis-ceph-source") == false)

@@ -12,10 +12,12 @@ struct ReplicatorDocumentTests {
         let side: (String) -> [String: Value] = { bucket in
             ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
         }
-        var target = side("replica")
+        var source = side("source"), target = side("replica")
+        source["prefix"] = .null
         target["key_template"] = .string("{bucket}/{key}")
+        target["object_acl"] = .string("bucket-owner-full-control")
         return [
-            "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(side("source")), "target": .map(target),
+            "name": .string("to-replica"), "listen": .string("127.0.0.1:9464"), "source": .map(source), "target": .map(target),
             "events": events, "skip_principals": .list([.string("AIDAEXAMPLE")]), "concurrency": .number(8), "max_attempts": .number(5), "copy": copy,
         ]
     }
@@ -40,8 +42,10 @@ struct ReplicatorDocumentTests {
         ])]), endpoint: .null)
         #expect(try roundTrip(kafka) == kafka, "AWS (no endpoint) and librdkafka properties")
         let copy: Value = .map(["multipart_threshold": .number(33_554_432), "part_size": .number(16_777_216), "parts_in_flight": .number(2), "server_side": .bool(false)])
-        let http = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), copy: copy)
-        #expect(try roundTrip(http) == http)
+        var http = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), copy: copy)
+        http["source"] = .map((http["source"]?.mapValue ?? [:]).merging(["prefix": .string("ceph/")]) { $1 })
+        http["target"] = .map((http["target"]?.mapValue ?? [:]).merging(["object_acl": .string("none")]) { $1 })
+        #expect(try roundTrip(http) == http, "a source prefix and another object ACL")
     }
 
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
