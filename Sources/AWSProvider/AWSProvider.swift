@@ -26,20 +26,9 @@ public struct AWSProvider: Provider {
         ], description: "Amazon Web Services")
     }
 
-    /// Every resource type the provider manages.
+    /// Every resource type the provider manages (see `AWSResourceKind.all`).
     public var resourceSchemas: [String: ResourceSchema] {
-        [
-            S3BucketResource.typeName: S3BucketResource.schema,
-            S3BucketNotificationResource.typeName: S3BucketNotificationResource.schema,
-            S3BucketReplicationResource.typeName: S3BucketReplicationResource.schema,
-            SQSQueueResource.typeName: SQSQueueResource.schema,
-            SQSQueuePolicyResource.typeName: SQSQueuePolicyResource.schema,
-            IAMUserResource.typeName: IAMUserResource.schema,
-            IAMRoleResource.typeName: IAMRoleResource.schema,
-            IAMInlinePolicyResource.Owner.user.typeName: IAMInlinePolicyResource.schema(for: .user),
-            IAMInlinePolicyResource.Owner.role.typeName: IAMInlinePolicyResource.schema(for: .role),
-            IAMAccessKeyResource.typeName: IAMAccessKeyResource.schema,
-        ]
+        AWSResourceKind.byTypeName.mapValues(\.schema)
     }
 
     /// `aws_caller_identity`, and lookups of existing users, buckets and queues.
@@ -47,32 +36,19 @@ public struct AWSProvider: Provider {
         LookupDataSource.all.reduce(into: [CallerIdentityDataSource.typeName: CallerIdentityDataSource.schema]) { $0[$1.typeName] = $1.schema }
     }
 
-    /// Notes waits AWS imposes on a planned change, and notification entries an update removes.
+    /// Each type's notes: waits AWS imposes, notification entries an update removes.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
-        switch type {
-        // SQS refuses a queue name for 60 s after the queue was deleted; a same-name replacement waits that out.
-        case SQSQueueResource.typeName where action == .replace:
-            guard let name = before?["name"].stringValue, after["name"] == .string(name) else { return [] }
-            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
-        case S3BucketNotificationResource.typeName where action == .update:
-            let removed = S3BucketNotificationResource.undeclared(before: before, after: after)
-            guard !removed.isEmpty else { return [] }
-            return ["The live notification document has \(removed.count) entr\(removed.count == 1 ? "y" : "ies") this configuration does not declare "
-                    + "(\(removed.joined(separator: "; "))). S3 keeps one document per bucket, so applying removes them; "
-                    + "if another tool wrote them, declare them here instead."]
-        default:
-            return []
-        }
+        AWSResourceKind.byTypeName[type]?.notes(action, before, after) ?? []
     }
 
-    /// Order AWS needs regardless of references (see `AWSOrdering`).
+    /// The order AWS needs, as each type states it (see `OrderingNames`).
     public func ordering(type: String, value: Value) -> OrderingKeys {
-        AWSOrdering.keys(type: type, value: value)
+        AWSResourceKind.byTypeName[type]?.ordering(value) ?? OrderingKeys()
     }
 
-    /// Cross-field rules of replication configurations.
+    /// Each type's documented limits and cross-field rules.
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == S3BucketReplicationResource.typeName ? S3BucketReplicationResource.validate(configuration) : []
+        AWSResourceKind.byTypeName[type]?.validate(configuration) ?? []
     }
 
     /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.

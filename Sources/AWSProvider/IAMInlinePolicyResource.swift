@@ -73,3 +73,19 @@ struct IAMInlinePolicyResource: AWSResource {
         return value
     }
 }
+
+extension IAMInlinePolicyResource {
+    /// A user's policy waits for the user; a role's policy waits for the role and completes it for replication.
+    static func kind(for owner: Owner) -> AWSResourceKind {
+        AWSResourceKind(
+            typeName: owner.typeName, schema: schema(for: owner),
+            ordering: { value in
+                let name = value[owner.rawValue].stringValue
+                switch owner {
+                case .user: return OrderingKeys(requires: OrderingNames.all([name], "iam:user:"))
+                case .role: return OrderingKeys(provides: OrderingNames.all([name], "iam:role:"), requires: OrderingNames.all([name], "iam:role-object:"))
+                }
+            },
+            operations: { IAMInlinePolicyResource(provider: $0, owner: owner) })
+    }
+}

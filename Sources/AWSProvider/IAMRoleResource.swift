@@ -84,3 +84,14 @@ struct IAMRoleResource: AWSResource {
         return value
     }
 }
+
+extension IAMRoleResource {
+    /// Imported by name; provides the role (with its policies) to replication, and the role itself to its policies
+    /// and to bucket policies naming it.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "name"),
+        ordering: { value in
+            OrderingKeys(provides: OrderingNames.all([value["name"].stringValue], "iam:role:") + OrderingNames.all([value["name"].stringValue], "iam:role-object:"))
+        },
+        operations: { IAMRoleResource(provider: $0) })
+}

@@ -225,3 +225,16 @@ struct S3BucketResource: AWSResource {
                                  restrictPublicBuckets: value["restrict_public_buckets"].boolValue ?? false)
     }
 }
+
+extension S3BucketResource {
+    /// Imported by bucket name; provides the bucket and waits for the roles and users its policy names.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let principals = PolicyDocument.statements(of: value["policy"]).flatMap { OrderingNames.principalARNs($0["Principal"]) }
+            return OrderingKeys(provides: OrderingNames.all([value["bucket"].stringValue], "s3:bucket:"),
+                                requires: OrderingNames.all(principals.map { ARN.iamName($0, kind: "role") }, "iam:role-object:")
+                                    + OrderingNames.all(principals.map { ARN.iamName($0, kind: "user") }, "iam:user:"))
+        },
+        operations: { S3BucketResource(provider: $0) })
+}

@@ -51,3 +51,14 @@ struct SQSQueuePolicyResource: AWSResource {
         return value
     }
 }
+
+extension SQSQueuePolicyResource {
+    /// Imported by queue URL; provides the queue's policy once the queue exists.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "queue_url"),
+        ordering: { value in
+            let queue = OrderingNames.name(value["queue_url"]) { ARN.queueName(url: $0) }
+            return OrderingKeys(provides: OrderingNames.all([queue], "sqs:queue-policy:"), requires: OrderingNames.all([queue], "sqs:queue:"))
+        },
+        operations: { SQSQueuePolicyResource(provider: $0) })
+}

@@ -176,3 +176,20 @@ struct SQSQueueResource: AWSResource {
         return .map(["dead_letter_target_arn": parsed["deadLetterTargetArn"], "max_receive_count": count])
     }
 }
+
+extension SQSQueueResource {
+    /// Imported by name or URL; provides the queue (and its policy when it sets one); a same-name replacement notes
+    /// SQS's 60-second wait.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: { id in .map(["name": .string(ARN.queueName(url: id) ?? id)]) },
+        ordering: { value in
+            let queue = value["name"].stringValue
+            return OrderingKeys(provides: OrderingNames.all([queue], "sqs:queue:")
+                                    + (value["policy"].mapValue == nil ? [] : OrderingNames.all([queue], "sqs:queue-policy:")))
+        },
+        notes: { action, before, after in
+            guard action == .replace, let name = before?["name"].stringValue, after["name"] == .string(name) else { return [] }
+            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
+        },
+        operations: { SQSQueueResource(provider: $0) })
+}

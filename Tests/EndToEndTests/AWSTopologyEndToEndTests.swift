@@ -63,7 +63,7 @@ import TandemTesting
 
             let destroy = try tandem.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
-            #expect(destroy.stdout.contains("5 deleted"))
+            #expect(destroy.stdout.contains("Destroy complete! Resources: 5 destroyed."))
             #expect(try await s3.bucketExists("rciis-data-af-south-1") == false)
             #expect(try await IAMClient(configuration: moto.configuration(), transport: moto.transport).getRole(name: "s3-replication-role") == nil)
         }
