@@ -62,6 +62,8 @@ struct Reconciler: Sendable {
             let summary = try await backfill.run(progress: log, observe: observe)
             log("reconcile \(name): \(summary.examined) compared, \(summary.copied) copied (\(summary.bytes) bytes), "
                 + "\(summary.alreadyCurrent) already current, \(summary.failed) failed")
+        } catch where Task.isCancelled {
+            log("reconcile \(name): stopped (shutting down)")
         } catch {
             metrics.add("reconcile_errors", pipeline: name)
             log("reconcile \(name) failed (it runs again \(interval.map { "in \($0)" } ?? "at the next start")): \(error)")
