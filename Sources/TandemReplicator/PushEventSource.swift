@@ -49,7 +49,10 @@ public final class PushEventSource: Sendable {
         self.concurrency = max(concurrency, 1)
         handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, log: log)
         (stream, continuation) = AsyncStream.makeStream(of: (UInt64, Data).self)
+        // Every gauge exists from the start, so an alert on it has a series to watch.
         metrics.set("dead_letter_bytes", pipeline: pipeline.name, deadLetterSize)
+        metrics.set("journal_full", pipeline: pipeline.name, 0)
+        metrics.set("dead_letter_full", pipeline: pipeline.name, 0)
     }
 
     /// True when `candidate` is the pipeline's secret; compares in time independent of where they differ.

@@ -52,6 +52,9 @@ import TandemTesting
             let event = RGWNotification.body("ObjectCreated:Put", bucket: "push-source", key: "k", size: 7)
             let url = "http://\(address)/events/p/\(secret)"
 
+            let before = String(decoding: try await moto.transport.sendUnsigned(method: "GET", url: "http://\(address)/metrics").body, as: UTF8.self)
+            #expect(before.contains(#"tandem_replicator_journal_full{pipeline="p"} 0"#) && before.contains(#"tandem_replicator_dead_letter_full{pipeline="p"} 0"#),
+                    "the gauges to alert on exist from the start:\n\(before)")
             #expect(try await post(moto, "http://\(address)/events/p", event) == 401, "no secret")
             #expect(try await post(moto, "http://\(address)/events/p/\(secret.dropLast())x", event) == 403, "a wrong secret")
             #expect(try await post(moto, "http://\(address)/events/q/\(secret)", event) == 404)
