@@ -67,9 +67,23 @@ public struct AWSProvider: Provider {
         AWSOrdering.keys(type: type, value: value)
     }
 
-    /// Cross-field rules of replication configurations.
+    /// Each resource type's plan-time checks (documented names, ranges and sizes; cross-field rules), defined beside
+    /// its schema in its own file.
+    static let planTimeChecks: [String: @Sendable (Value) -> [ProviderError]] = [
+        S3BucketResource.typeName: S3BucketResource.validate,
+        S3BucketNotificationResource.typeName: S3BucketNotificationResource.validate,
+        S3BucketReplicationResource.typeName: S3BucketReplicationResource.validate,
+        SQSQueueResource.typeName: SQSQueueResource.validate,
+        IAMUserResource.typeName: IAMUserResource.validate,
+        IAMRoleResource.typeName: IAMRoleResource.validate,
+        IAMInlinePolicyResource.Owner.user.typeName: { IAMInlinePolicyResource.validate($0, owner: .user) },
+        IAMInlinePolicyResource.Owner.role.typeName: { IAMInlinePolicyResource.validate($0, owner: .role) },
+        IAMAccessKeyResource.typeName: IAMAccessKeyResource.validate,
+    ]
+
+    /// The documented limits and cross-field rules of `type` (see `planTimeChecks`).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == S3BucketReplicationResource.typeName ? S3BucketReplicationResource.validate(configuration) : []
+        Self.planTimeChecks[type]?(configuration) ?? []
     }
 
     /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.

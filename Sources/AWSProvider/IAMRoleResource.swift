@@ -17,6 +17,15 @@ struct IAMRoleResource: AWSResource {
         "unique_id": AttributeSchema(.string, .computed, description: "The role id (AROA…): assumed-role principals carry it (AROA…:session)."),
     ], description: "An IAM role")
 
+    /// IAM's documented limits: the role name, the path, tags.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName("name", "A role name")
+        rules.iamPath("path")
+        rules.tags("tags")
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {

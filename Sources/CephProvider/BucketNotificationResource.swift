@@ -73,3 +73,12 @@ struct BucketNotificationResource: CephResource {
         return try await readBack(planned, what: "Notification of bucket \(bucket)")
     }
 }
+
+extension BucketNotificationResource {
+    /// The bucket name follows RGW's default (strict) naming rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .rgw)
+        return rules.problems
+    }
+}

@@ -47,9 +47,9 @@ public struct CephProvider: Provider {
         CephOrdering.keys(type: type, value: value)
     }
 
-    /// A flow's zones must match its type.
+    /// Each resource type's plan-time checks, defined beside its schema (bucket names, a flow's zones, ...).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == SyncFlowResource.typeName ? SyncFlowResource.validate(configuration) : []
+        CephResources.all.first { $0.typeName == type }?.validate(configuration) ?? []
     }
 
     /// Reads the environment for what the block leaves unset.
