@@ -37,12 +37,12 @@ struct S3BucketResource: AWSResource {
     /// The largest bucket policy S3 accepts ("Bucket policies are limited to 20 KB in size").
     static let maximumPolicyBytes = 20 * 1024
 
-    /// S3's documented limits: the bucket name, the policy's size, tags, lifecycle rules.
+    /// S3's documented limits: the bucket name, the policy's size, tags (at most 50), lifecycle rules.
     static func validate(_ configuration: Value) -> [ProviderError] {
         var rules = ValueRules(configuration)
         rules.bucketName("bucket", service: .s3)
         rules.policyBytes("policy", "A bucket policy", atMost: maximumPolicyBytes)
-        rules.tags("tags")
+        rules.tags("tags", maximumCount: 50)
         S3Lifecycle.check("lifecycle_rule", in: &rules)
         return rules.problems
     }

@@ -59,8 +59,8 @@ public struct ValueRules {
         report("At most \(maximum) \(what) are allowed; there are \(count).", at: path)
     }
 
-    /// A tag map: keys of 1-128 characters, values of at most 256 (S3, SQS and IAM tags alike), and at most
-    /// `maximumCount` tags when given.
+    /// A tag map as S3 and IAM take it: keys of 1-128 characters, values of at most 256, both of letters, digits, white
+    /// space and `_.:/=+-@`, and at most `maximumCount` tags when given.
     public mutating func tags(_ path: String, maximumCount: Int? = nil) {
         guard let tags = value(at: path).mapValue else { return }
         if let maximumCount { count(path, "tags", atMost: maximumCount) }
@@ -68,9 +68,25 @@ public struct ValueRules {
             if !(1...128).contains(key.count) {
                 report("Tag keys must have 1 to 128 characters; \"\(Self.excerpt(key))\" has \(key.count).", at: path)
             }
-            if let text = tagValue.stringValue, text.count > 256 {
+            let text = tagValue.stringValue ?? ""
+            if text.count > 256 {
                 report("Tag values must have at most 256 characters; the value of \"\(Self.excerpt(key))\" has \(text.count).", at: path)
             }
+            if let bad = (key + text).unicodeScalars.first(where: { !Self.isTagCharacter($0) }) {
+                report("Tags may contain only letters, digits, spaces and _.:/=+-@; the tag \"\(Self.excerpt(key))\" contains "
+                       + "\(Self.quote(Character(bad))).", at: path)
+            }
+        }
+    }
+
+    /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the tag pattern of the S3 and IAM APIs.
+    private static func isTagCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return "_.:/=+-@".unicodeScalars.contains(scalar)
         }
     }
 

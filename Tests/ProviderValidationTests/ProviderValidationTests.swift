@@ -141,14 +141,22 @@ import TandemProvider
     @Test func tagsAndRuleCountsFollowTheirLimits() {
         let provider = AWSProvider()
         let tags: [String: Value] = [String(repeating: "k", count: 129): .string("v"), "ok": .string(String(repeating: "v", count: 257)),
-                                     String(repeating: "e", count: 128): .string(String(repeating: "v", count: 256))]
+                                     String(repeating: "e", count: 128): .string(String(repeating: "v", count: 256)),
+                                     "team/owner:name": .string("Jürgen Müller-Ørsted +1 @dr_site = 2.0"), "bad*key": .string("v")]
         let bucket = Value.map(["bucket": .string("tagged"), "tags": .map(tags),
                                 "lifecycle_rule": .list((0...1000).map { .map(["id": .string("r\($0)")]) })])
         let messages = provider.validate(type: "aws_s3_bucket", configuration: bucket).map(\.message)
-        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.count == 4, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("Tag keys must have 1 to 128 characters") })
         #expect(messages.contains { $0.hasPrefix("Tag values must have at most 256 characters") })
+        #expect(messages.contains("Tags may contain only letters, digits, spaces and _.:/=+-@; the tag \"bad*key\" contains \"*\"."))
         #expect(messages.contains("At most 1000 lifecycle rules are allowed; there are 1001."))
+
+        let fifty = Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", Value.string("v")) })
+        #expect(provider.validate(type: "aws_s3_bucket", configuration: .map(["bucket": .string("b50"), "tags": .map(fifty)])).isEmpty)
+        let fiftyOne = fifty.merging(["k50": .string("v")]) { $1 }
+        #expect(provider.validate(type: "aws_s3_bucket", configuration: .map(["bucket": .string("b51"), "tags": .map(fiftyOne)])).map(\.message)
+                == ["At most 50 tags are allowed; there are 51."])
 
         let replication = Value.map(["bucket": .string("source"), "rule": .list([
             .map(["id": .string(String(repeating: "i", count: 256)), "priority": .number(1)]),
