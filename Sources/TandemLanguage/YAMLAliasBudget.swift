@@ -6,7 +6,7 @@ import TandemCore
 /// anchors, 10^9 nodes from a few hundred bytes) is refused at the alias that crosses the budget, in time and memory
 /// linear in the text. Composing (Yams) and converting share nothing once an alias is resolved, so without this
 /// check they expand every alias in full.
-struct YAMLAliasBudget {
+enum YAMLAliasBudget {
     /// How many nodes aliases may add to a document in total (a document's own nodes are bounded by its size).
     static let maximumAliasedNodes = 100_000
 
