@@ -77,5 +77,9 @@ struct ReplicatorValidationTests {
         #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .null])]) == ["events"])
         #expect(problems(["concurrency": .number(2.5)]) == ["concurrency"])
         #expect(problems(["runtime": .string("kubernetes")]) == ["runtime"])
+        let sqs = { (timeout: Double) in Value.map(["sqs": .map(["queue_url": .string("http://q/1/e"), "visibility_timeout": .number(timeout)]),
+                                                    "kafka": .null, "http": .null]) }
+        #expect(problems(["events": sqs(43_200)]) == [])
+        #expect(problems(["events": sqs(43_201)]) == ["events.sqs.visibility_timeout"])
     }
 }
