@@ -77,6 +77,8 @@ let package = Package(
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore"]),
+        .testTarget(name: "ProviderValidationTests", dependencies: ["AWSProvider", "CephProvider", "TandemProvider", "TandemEngine", "TandemLanguage", "TandemCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
     ]

@@ -20,6 +20,16 @@ struct IAMInlinePolicyResource: AWSResource {
         ], description: "An inline policy of an IAM \(owner.rawValue)")
     }
 
+    /// IAM's documented limits: the owner's name, the policy name, and the policy's size (2048 characters for a
+    /// user's inline policies, 10240 for a role's, white space not counted).
+    static func validate(_ configuration: Value, owner: Owner) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName(owner.rawValue, owner == .user ? "A user name" : "A role name")
+        rules.iamPolicyName("name")
+        rules.iamPolicySize("policy", "A \(owner.rawValue)'s inline policy", atMost: owner == .user ? 2_048 : 10_240)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
     let owner: Owner
 
@@ -86,6 +96,7 @@ extension IAMInlinePolicyResource {
                 case .role: return OrderingKeys(provides: OrderingNames.all([name], "iam:role:"), requires: OrderingNames.all([name], "iam:role-object:"))
                 }
             },
+            validate: { validate($0, owner: owner) },
             operations: { IAMInlinePolicyResource(provider: $0, owner: owner) })
     }
 }

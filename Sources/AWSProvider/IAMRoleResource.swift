@@ -17,6 +17,18 @@ struct IAMRoleResource: AWSResource {
         "unique_id": AttributeSchema(.string, .computed, description: "The role id (AROA…): assumed-role principals carry it (AROA…:session)."),
     ], description: "An IAM role")
 
+    /// IAM's documented limits: the role name, the path, the description (1000 characters), the maximum session
+    /// duration (3600-43200 seconds), tags.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName("name", "A role name")
+        rules.iamPath("path")
+        rules.text("description", "A role description", length: 0...1_000)
+        rules.wholeNumber("max_session_duration", "max_session_duration", in: 3_600...43_200, unit: "seconds")
+        rules.tags("tags")
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -93,5 +105,6 @@ extension IAMRoleResource {
         ordering: { value in
             OrderingKeys(provides: OrderingNames.all([value["name"].stringValue], "iam:role:") + OrderingNames.all([value["name"].stringValue], "iam:role-object:"))
         },
+        validate: validate,
         operations: { IAMRoleResource(provider: $0) })
 }

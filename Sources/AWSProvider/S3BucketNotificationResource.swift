@@ -25,6 +25,13 @@ struct S3BucketNotificationResource: AWSResource {
         "eventbridge": AttributeSchema(.bool, .optional, defaultValue: .bool(false), description: "Also send every event to EventBridge."),
     ], description: "The notification document of an S3 bucket")
 
+    /// The bucket's name follows S3's rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .s3)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -146,6 +153,7 @@ extension S3BucketNotificationResource {
             return OrderingKeys(requires: OrderingNames.all([OrderingNames.name(value["bucket"]) { $0 }], "s3:bucket:")
                                     + OrderingNames.all(queues, "sqs:queue-policy:"))
         },
+        validate: validate,
         notes: { action, before, after in
             let removed = action == .update ? undeclared(before: before, after: after) : []
             guard !removed.isEmpty else { return [] }

@@ -34,6 +34,19 @@ struct S3BucketResource: AWSResource {
         "arn": AttributeSchema(.string, .computed),
     ], description: "An S3 bucket")
 
+    /// The largest bucket policy S3 accepts ("Bucket policies are limited to 20 KB in size").
+    static let maximumPolicyBytes = 20 * 1024
+
+    /// S3's documented limits: the bucket name, the policy's size, tags (at most 50), lifecycle rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .s3)
+        rules.policyBytes("policy", "A bucket policy", atMost: maximumPolicyBytes)
+        rules.tags("tags", maximumCount: 50)
+        S3Lifecycle.check("lifecycle_rule", in: &rules)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -236,5 +249,6 @@ extension S3BucketResource {
                                 requires: OrderingNames.all(principals.map { ARN.iamName($0, kind: "role") }, "iam:role-object:")
                                     + OrderingNames.all(principals.map { ARN.iamName($0, kind: "user") }, "iam:user:"))
         },
+        validate: validate,
         operations: { S3BucketResource(provider: $0) })
 }

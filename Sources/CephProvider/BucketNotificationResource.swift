@@ -85,3 +85,16 @@ struct BucketNotificationResource: CephResource {
         return try await readBack(planned, what: "Notification of bucket \(bucket)")
     }
 }
+
+extension BucketNotificationResource {
+    /// The bucket name follows RGW's default (strict) naming rules; `topic_in_sync` is read back, never set false.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .rgw)
+        let stale = (configuration["topic"].listValue ?? []).enumerated().compactMap { index, entry in
+            entry["topic_in_sync"] == .bool(false)
+                ? ProviderError("topic_in_sync is read back from radosgw; leave it unset (true)", attributePath: "topic[\(index)].topic_in_sync") : nil
+        }
+        return rules.problems + stale
+    }
+}

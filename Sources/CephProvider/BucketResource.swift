@@ -85,3 +85,12 @@ struct BucketResource: CephResource {
         } while keyMarker != nil
     }
 }
+
+extension BucketResource {
+    /// The bucket name follows RGW's default (strict) naming rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .rgw)
+        return rules.problems
+    }
+}

@@ -61,17 +61,9 @@ public struct CephProvider: Provider {
         CephOrdering.keys(type: type, value: value)
     }
 
-    /// A flow's zones must match its type.
+    /// Each resource type's plan-time checks, defined beside its schema (bucket names, a flow's zones, ...).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        switch type {
-        case SyncFlowResource.typeName: return SyncFlowResource.validate(configuration)
-        case BucketNotificationResource.typeName:
-            return (configuration["topic"].listValue ?? []).enumerated().compactMap { index, entry in
-                entry["topic_in_sync"] == .bool(false)
-                    ? ProviderError("topic_in_sync is read back from radosgw; leave it unset (true)", attributePath: "topic[\(index)].topic_in_sync") : nil
-            }
-        default: return []
-        }
+        CephResources.all.first { $0.typeName == type }?.validate(configuration) ?? []
     }
 
     /// Reads the environment for what the block leaves unset.

@@ -72,6 +72,11 @@ public struct TandemProvider: Provider {
                 errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))
             }
         }
+        // SQS takes a visibility timeout of at most 12 hours (ChangeMessageVisibility, ReceiveMessage).
+        if let timeout = configuration["events"]["sqs"]["visibility_timeout"].numberValue, timeout > 43_200 {
+            errors.append(ProviderError("events.sqs.visibility_timeout may be at most 43200 seconds (SQS's limit), not \(Value.format(number: timeout))",
+                                        attributePath: "events.sqs.visibility_timeout"))
+        }
         if configuration["runtime"].stringValue == "kubernetes" {
             errors.append(ProviderError("runtime kubernetes (a Deployment, Secret, Service and PodMonitor) arrives with the Kubernetes provider; use runtime local for now",
                                         attributePath: "runtime"))

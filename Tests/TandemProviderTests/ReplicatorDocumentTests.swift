@@ -106,5 +106,9 @@ struct ReplicatorValidationTests {
         #expect(problems(["reconcile_interval": .number(0)]) == [], "0: only at start")
         #expect(problems(["retry": .map(["initial_delay": .number(0), "max_delay": .number(60), "max_elapsed": .number(600)])]) == ["retry.initial_delay"])
         #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .map(["max_journal_bytes": .number(1.5)])])]) == ["events.http.max_journal_bytes"])
+        let sqs = { (timeout: Double) in Value.map(["sqs": .map(["queue_url": .string("http://q/1/e"), "visibility_timeout": .number(timeout)]),
+                                                    "kafka": .null, "http": .null]) }
+        #expect(problems(["events": sqs(43_200)]) == [])
+        #expect(problems(["events": sqs(43_201)]) == ["events.sqs.visibility_timeout"])
     }
 }
