@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
         .target(name: "TandemTesting", dependencies: [
-            "TandemCore", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
+            "TandemCore", "TandemLanguage", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Tests/TandemTesting"),
@@ -77,7 +77,8 @@ let package = Package(
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore"]),
-        .testTarget(name: "ProviderValidationTests", dependencies: ["AWSProvider", "CephProvider", "TandemProvider", "TandemEngine", "TandemLanguage", "TandemCore"],
+        .testTarget(name: "ProviderValidationTests", dependencies: ["AWSProvider", "CephProvider", "TandemProvider", "TandemEngine", "TandemLanguage", "TandemCore",
+                                                                    "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),

@@ -6,6 +6,7 @@ import TandemCore
 import TandemEngine
 import TandemLanguage
 import TandemProvider
+import TandemTesting
 
 /// The aws and ceph providers' plan-time rules (documented names, ranges and sizes), through the engine as
 /// `tandem validate` and `tandem plan` run them: each violation is an error at the value's file and line.
@@ -14,29 +15,10 @@ import TandemProvider
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/diagnostics").path
     static let fixtures = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
 
-    /// Loads and validates `directory`; the errors as `file:line: summary` (file relative to `directory`).
+    /// Loads and validates `directory` with the three providers.
     static func errors(in directory: String) -> (lines: Set<String>, diagnostics: [Diagnostic]) {
-        let (configuration, loadDiagnostics) = ConfigurationLoader.load(directory: directory)
-        var errors = loadDiagnostics.errors
-        if let configuration { errors += Validator.validate(configuration, registry: registry).errors }
-        let lines = Set(errors.map { error -> String in
-            guard let range = error.range else { return "(no location): \(error.summary)" }
-            return "\((range.file as NSString).lastPathComponent):\(range.start.line): \(error.summary)"
-        })
+        let (lines, errors) = GoldenDiagnostics.reported(in: directory, registry: registry)
         return (lines, errors)
-    }
-
-    /// `file:line: summary` for every `# ERROR:` comment in `directory`.
-    static func expectations(in directory: String) -> Set<String> {
-        var result: Set<String> = []
-        for file in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []) where file.hasSuffix(".tandem.yaml") {
-            let text = (try? String(contentsOfFile: directory + "/" + file, encoding: .utf8)) ?? ""
-            for (index, line) in text.components(separatedBy: "\n").enumerated() {
-                guard let marker = line.range(of: "# ERROR: ") else { continue }
-                result.insert("\(file):\(index + 1): \(line[marker.upperBound...])")
-            }
-        }
-        return result
     }
 
     /// A directory holding `text` as its configuration.
@@ -55,7 +37,7 @@ import TandemProvider
     func fixtureReportsExactlyTheMarkedErrors(name: String) {
         let directory = Self.root + "/" + name
         let reported = Self.errors(in: directory).lines
-        let expected = Self.expectations(in: directory)
+        let expected = GoldenDiagnostics.expected(in: directory)
         #expect(expected.subtracting(reported).isEmpty, "expected but not reported: \(expected.subtracting(reported).sorted())")
         #expect(reported.subtracting(expected).isEmpty, "reported but not expected: \(reported.subtracting(expected).sorted())")
     }
