@@ -1,3 +1,6 @@
+import Foundation
+import TLSTrust
+
 /// An error raised by the AWS client library itself, as opposed to an error answered
 /// by an AWS service (``AWSServiceError``).
 ///
@@ -11,6 +14,7 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
             case invalidEndpoint
             case invalidResponse
             case connectionFailed
+            case tlsHandshakeFailed
         }
 
         private let code: Code
@@ -25,6 +29,8 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
         public static let invalidResponse = Kind(code: .invalidResponse)
         /// The endpoint could not be reached (refused, reset or timed out) after every retry.
         public static let connectionFailed = Kind(code: .connectionFailed)
+        /// The TLS handshake with the endpoint failed, most often because its certificate is not trusted. Not retried.
+        public static let tlsHandshakeFailed = Kind(code: .tlsHandshakeFailed)
 
         /// The kind's name, for example `credentialsNotFound`.
         public var description: String { "\(code)" }
@@ -42,4 +48,18 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
 
     /// The message.
     public var description: String { message }
+}
+
+extension AWSClientError {
+    /// The error for a failed TLS handshake with `endpoint`: which host, why, and what to do about an untrusted
+    /// certificate, without the TLS library's error dump.
+    static func tlsHandshake(_ failure: TLSHandshakeFailure, service: String, endpoint: URL?) -> AWSClientError {
+        let scheme = endpoint?.scheme?.lowercased() ?? "https"
+        let hostAndPort = "\(endpoint?.host ?? "the endpoint"):\(endpoint?.port ?? (scheme == "http" ? 80 : 443))"
+        if failure.isCertificateRefused {
+            return AWSClientError(.tlsHandshakeFailed, "TLS certificate of \(hostAndPort) (\(service)) is not trusted: \(failure.reason) "
+                                  + "(set ca_bundle or AWS_CA_BUNDLE to a PEM file holding the CA that signed it)")
+        }
+        return AWSClientError(.tlsHandshakeFailed, "TLS handshake with \(hostAndPort) (\(service)) failed: \(failure.reason)")
+    }
 }

@@ -1,6 +1,7 @@
 import AWSClient
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `aws` provider: S3 buckets with their policies, notifications and replication, SQS queues with their
 /// policies, and IAM users, roles, inline policies and access keys, on AWS or any compatible endpoint.
@@ -20,6 +21,8 @@ public struct AWSProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "Secret access key; prefer the environment or a profile."),
             "token": AttributeSchema(.string, .optional, sensitive: true, description: "Session token."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's (a private CA of the endpoint); defaults to AWS_CA_BUNDLE."),
         ], description: "Amazon Web Services")
     }
 
@@ -72,7 +75,8 @@ public struct AWSProvider: Provider {
         type == S3BucketReplicationResource.typeName ? S3BucketReplicationResource.validate(configuration) : []
     }
 
-    /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
+    /// Resolves region, credentials, endpoint and trusted CAs (block, then environment, then shared files) and opens a
+    /// transport.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         guard let region = RegionResolver.region(explicit: configuration["region"].stringValue,
                                                  profile: configuration["profile"].stringValue, environment: environment) else {
@@ -92,6 +96,7 @@ public struct AWSProvider: Provider {
         }
         return ConfiguredAWSProvider(
             settings: AWSClientConfiguration(region: region, credentials: credentials,
-                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment))
+                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment,
+                                             trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment)))
     }
 }

@@ -11,7 +11,7 @@ enum ReplicatorDocument {
         let source = value["source"], target = value["target"], events = value["events"]
         func endpoint(_ side: Value) -> Value {
             .map(["endpoint": side["endpoint"], "region": side["region"], "bucket": side["bucket"],
-                  "access_key": side["access_key"], "secret_key": side["secret_key"]].filter { !$0.value.isNull })
+                  "access_key": side["access_key"], "secret_key": side["secret_key"], "ca_bundle": side["ca_bundle"]].filter { !$0.value.isNull })
         }
         var eventSource: [String: Value] = [:]
         if !events["sqs"].isNull {
@@ -36,7 +36,7 @@ enum ReplicatorDocument {
         guard let pipeline = configuration.pipelines.first else { return [:] }
         func endpoint(_ side: EndpointConfiguration) -> [String: Value] {
             ["endpoint": side.endpoint.map(Value.string) ?? .null, "region": .string(side.region), "bucket": .string(side.bucket),
-             "access_key": .string(side.accessKey), "secret_key": .string(side.secretKey)]
+             "access_key": .string(side.accessKey), "secret_key": .string(side.secretKey), "ca_bundle": side.caBundle.map(Value.string) ?? .null]
         }
         var target = endpoint(pipeline.target.endpoint)
         target["key_template"] = .string(pipeline.target.keyTemplate)

@@ -2,6 +2,7 @@ import AWSClient
 import Foundation
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `tandem` provider: what Tandem itself runs. `tandem_replicator` provisions and launches the bundled
 /// replicator (`tandem replicator run`) for one pipeline.
@@ -35,7 +36,8 @@ public struct TandemProvider: Provider {
         }
     }
 
-    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists.
+    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists,
+    /// CA bundles that can be read (on this machine: the local runtime's).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
         guard type == ReplicatorSchema.typeName else { return [] }
         var errors: [ProviderError] = []
@@ -60,6 +62,14 @@ public struct TandemProvider: Provider {
             let value = path.split(separator: ".").reduce(configuration) { $0[String($1)] }
             if let number = value.numberValue, number != number.rounded() || number < 1 {
                 errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))
+            }
+        }
+        for side in ["source", "target"] {
+            guard let bundle = configuration[side]["ca_bundle"].stringValue else { continue }
+            do {
+                _ = try TLSTrust.resolve(caBundle: bundle, environment: [:])
+            } catch {
+                errors.append(ProviderError("\(error)", attributePath: "\(side).ca_bundle"))
             }
         }
         if configuration["runtime"].stringValue == "kubernetes" {

@@ -1,4 +1,3 @@
-import AWSClient
 import Foundation
 
 /// The runtime configuration `tandem replicator run --config FILE` reads (JSON; apply writes it with mode 0600
@@ -13,22 +12,26 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case pipelines, listen, stateDirectory = "state_directory" }
 
-    /// Reads and checks a configuration file.
-    public static func load(path: String) throws -> ReplicatorConfiguration {
+    /// Reads and checks a configuration file; CA bundles are loaded with `environment`'s `AWS_CA_BUNDLE`,
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path, environment: environment)
     }
 
-    /// Decodes and checks configuration text; errors name `path`.
-    public static func decode(_ data: Data, path: String) throws -> ReplicatorConfiguration {
+    /// Decodes and checks configuration text, and loads the endpoints' CA bundles; errors name `path`.
+    public static func decode(_ data: Data, path: String,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
         let configuration: ReplicatorConfiguration
         do {
-            configuration = try JSONDecoder().decode(ReplicatorConfiguration.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo[EndpointConfiguration.environmentKey] = environment
+            configuration = try decoder.decode(ReplicatorConfiguration.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ConfigurationError("\(path): \(Self.path(context.codingPath + [key])) is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
@@ -92,42 +95,6 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) {
         self.description = description
     }
-}
-
-/// One S3-compatible endpoint with the credentials to use it.
-public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// The endpoint URL; AWS when nil.
-    public var endpoint: String?
-    /// The region to sign for.
-    public var region: String
-    /// The access key id.
-    public var accessKey: String
-    /// The secret access key (never printed).
-    public var secretKey: String
-    /// The bucket.
-    public var bucket: String
-
-    enum CodingKeys: String, CodingKey {
-        case endpoint, region, bucket, accessKey = "access_key", secretKey = "secret_key"
-    }
-
-    /// Creates an endpoint configuration.
-    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String) {
-        self.endpoint = endpoint
-        self.region = region
-        self.accessKey = accessKey
-        self.secretKey = secretKey
-        self.bucket = bucket
-    }
-
-    /// The client configuration for this endpoint.
-    public var clientConfiguration: AWSClientConfiguration {
-        AWSClientConfiguration(region: region, credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
-                               endpointOverride: endpoint, environment: [:])
-    }
-
-    /// `bucket at endpoint (key AKID…)`; the secret is never part of it.
-    public var description: String { "\(bucket) at \(endpoint ?? "AWS \(region)") (key \(accessKey))" }
 }
 
 /// One direction of replication.

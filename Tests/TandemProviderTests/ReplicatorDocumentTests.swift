@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemReplicator
+import TandemTesting
 import Testing
 @testable import TandemProvider
 
@@ -8,9 +9,11 @@ import Testing
 /// replicator whose file matches its configuration plans no change (no perpetual diff from defaults, nulls or
 /// number formats).
 struct ReplicatorDocumentTests {
-    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000")) -> [String: Value] {
+    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000"),
+                         caBundle: Value = .null) -> [String: Value] {
         let side: (String) -> [String: Value] = { bucket in
-            ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
+            ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t"),
+             "ca_bundle": caBundle]
         }
         var target = side("replica")
         target["key_template"] = .string("{bucket}/{key}")
@@ -42,6 +45,34 @@ struct ReplicatorDocumentTests {
         let copy: Value = .map(["multipart_threshold": .number(33_554_432), "part_size": .number(16_777_216), "parts_in_flight": .number(2), "server_side": .bool(false)])
         let http = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), copy: copy)
         #expect(try roundTrip(http) == http)
+    }
+
+    @Test func caBundlesAreCarriedIntoTheFileLoadedWhenReadAndReadBack() async throws {
+        let authority = try await TestCertificateAuthority.make()
+        defer { authority.remove() }
+        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), endpoint: .string("https://rgw.internal:8443"),
+                                 caBundle: .string(authority.caCertificatePath))
+        #expect(try roundTrip(attributes) == attributes)
+        let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
+        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json", environment: [:]).pipelines.first)
+        #expect(pipeline.source.trust.extraCertificates.count == 1 && pipeline.target.endpoint.trust == pipeline.source.trust)
+        #expect(pipeline.source.clientConfiguration.trust == pipeline.source.trust, "the clients are built with it")
+
+        let missing = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), caBundle: .string(authority.directory + "/absent.pem"))
+        let error = #expect(throws: ConfigurationError.self) {
+            try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json", environment: [:])
+        }
+        #expect(error?.description == "replicator.json: pipelines[0].source.ca_bundle: ca_bundle \(authority.directory)/absent.pem cannot be read: no such file")
+    }
+
+    @Test func awsCABundleOfTheReplicatorsEnvironmentIsUsedWhenTheBlockHasNone() async throws {
+        let authority = try await TestCertificateAuthority.make()
+        defer { authority.remove() }
+        let data = try ReplicatorDocument.json(for: .map(planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]))), stateDirectory: "/tmp/state")
+        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json",
+                                                                       environment: ["AWS_CA_BUNDLE": authority.caCertificatePath]).pipelines.first)
+        #expect(pipeline.source.trust.extraSource == "AWS_CA_BUNDLE \(authority.caCertificatePath)")
+        #expect(try ReplicatorConfiguration.decode(data, path: "replicator.json", environment: [:]).pipelines.first?.source.trust == .system)
     }
 
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
@@ -77,5 +108,7 @@ struct ReplicatorValidationTests {
         #expect(problems(["events": .map(["sqs": .null, "kafka": .null, "http": .null])]) == ["events"])
         #expect(problems(["concurrency": .number(2.5)]) == ["concurrency"])
         #expect(problems(["runtime": .string("kubernetes")]) == ["runtime"])
+        #expect(problems(["source": .map(["ca_bundle": .string("/nonexistent/ca.pem")]), "target": .map(["ca_bundle": .string("/")])])
+            == ["source.ca_bundle", "target.ca_bundle"])
     }
 }

@@ -1,0 +1,72 @@
+import NIOSSL
+
+/// Why a TLS handshake failed, recognised from the error an HTTP client reports, in words for a person.
+///
+/// A failed handshake is not worth retrying: the same certificate is presented next time. Clients use this to
+/// stop at once and say which endpoint and why, instead of retrying until a timeout with the raw library error.
+public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible {
+    /// Whether the peer's certificate was refused (untrusted issuer, expired, wrong name), as opposed to another
+    /// handshake failure (no common protocol, a plain-HTTP server on an HTTPS port).
+    public let isCertificateRefused: Bool
+    /// The reason, for example `certificate verify failed` or `the certificate does not name this host`.
+    public let reason: String
+
+    /// The failure `error` describes; nil when `error` is not a TLS handshake failure.
+    public init?(_ error: any Error) {
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            // The library's text names the expected server name, "<none>" for an IP address: the caller names the host.
+            self.init(isCertificateRefused: true, reason: "the certificate does not name this host")
+            return
+        }
+        guard let error = error as? NIOSSLError else { return nil }
+        switch error {
+        case .handshakeFailed(let failure):
+            let reasons = Self.reasons(failure)
+            let refused = reasons.contains { Self.certificateReasons.contains($0) }
+            self.init(isCertificateRefused: refused, reason: reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; "))
+        case .unableToValidateCertificate, .noCertificateToValidate:
+            self.init(isCertificateRefused: true, reason: "the certificate could not be validated")
+        default:
+            return nil
+        }
+    }
+
+    private init(isCertificateRefused: Bool, reason: String) {
+        self.isCertificateRefused = isCertificateRefused
+        self.reason = reason
+    }
+
+    /// The reason.
+    public var description: String { reason }
+
+    /// Reasons (lower-cased BoringSSL reason names) that mean the peer's certificate was refused.
+    private static let certificateReasons: Set<String> = [
+        "certificate verify failed", "tlsv1 alert unknown ca", "sslv3 alert bad certificate", "sslv3 alert certificate expired",
+        "sslv3 alert certificate unknown", "tlsv1 alert certificate required",
+    ]
+
+    /// The reason names of a BoringSSL error stack, de-duplicated: `error:1000007d:SSL routines:OPENSSL_internal:
+    /// CERTIFICATE_VERIFY_FAILED at …` becomes `certificate verify failed`.
+    private static func reasons(_ failure: BoringSSLError) -> [String] {
+        let stack: NIOBoringSSLErrorStack
+        switch failure {
+        case .sslError(let errors), .unknownError(let errors), .invalidSNIName(let errors), .failedToSetALPN(let errors): stack = errors
+        default: return ["\(failure)"]
+        }
+        var seen: [String] = []
+        for entry in stack {
+            let reason = Self.reasonName(entry.description)
+            if !seen.contains(reason) { seen.append(reason) }
+        }
+        return seen
+    }
+
+    private static func reasonName(_ description: String) -> String {
+        // "Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /path:123"
+        guard let internalRange = description.range(of: "OPENSSL_internal:") else {
+            return description.hasPrefix("Error:  ") ? String(description.dropFirst("Error:  ".count)).lowercased() : description
+        }
+        let name = description[internalRange.upperBound...].prefix { $0 != " " }
+        return name.replacingOccurrences(of: "_", with: " ").lowercased()
+    }
+}

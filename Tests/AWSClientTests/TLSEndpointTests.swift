@@ -1,0 +1,139 @@
+import AWSClient
+import Foundation
+import TandemTesting
+import Testing
+import TLSTrust
+
+/// Clients against moto behind a TLS-terminating proxy whose certificate a throw-away CA signed: untrusted
+/// certificates fail at once naming the host and the reason; `ca_bundle` and `AWS_CA_BUNDLE` make the endpoint work
+/// for S3, SQS (JSON) and STS (query) calls.
+@Suite(.serialized) struct TLSEndpointTests {
+    /// moto behind a proxy presenting a certificate for `names`, signed by a fresh CA.
+    private func withHTTPSMoto(names: [String] = ["127.0.0.1", "localhost"],
+                               _ body: (MotoServer, TLSProxy, TestCertificateAuthority) async throws -> Void) async throws {
+        let moto = try await MotoServer.shared()
+        let authority = try await TestCertificateAuthority.make(names: names)
+        let proxy = try await TLSProxy.start(certificatePath: authority.serverCertificatePath, keyPath: authority.serverKeyPath,
+                                             backend: moto.endpoint)
+        do {
+            try await body(moto, proxy, authority)
+        } catch {
+            try await proxy.stop()
+            authority.remove()
+            throw error
+        }
+        try await proxy.stop()
+        authority.remove()
+    }
+
+    private func configuration(_ proxy: TLSProxy, trust: TLSTrust) -> AWSClientConfiguration {
+        AWSClientConfiguration(region: "us-east-1", credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                               endpointOverride: proxy.endpoint, trust: trust)
+    }
+
+    /// The error and how long it took, for a call expected to fail with `tlsHandshakeFailed`.
+    private func handshakeFailure(_ call: () async throws -> Void) async -> (error: AWSClientError?, elapsed: Duration) {
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSClientError.self) { try await call() }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.kind == .tlsHandshakeFailed, "\(String(describing: error))")
+        for raw in ["NIOSSL", "BoringSSL", "OPENSSL_internal", "error:"] {
+            #expect(error?.message.contains(raw) == false, "no raw TLS library text in: \(error?.message ?? "")")
+        }
+        return (error, elapsed)
+    }
+
+    @Test func anUntrustedCertificateFailsAtOnceNamingTheHostAndTheRemedy() async throws {
+        try await withHTTPSMoto { _, proxy, _ in
+            // The connect timeout the failure used to wait out (retried handshakes until it passed).
+            let transport = AWSTransport(connectTimeout: .seconds(10))
+            let s3 = S3Client(configuration: configuration(proxy, trust: .system), transport: transport)
+            let (error, elapsed) = await handshakeFailure { try await s3.createBucket("never-made", locationConstraint: nil) }
+            print("untrusted certificate: failed after \(elapsed)")
+            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted: certificate verify failed") == true,
+                    "\(error?.message ?? "")")
+            #expect(error?.message.contains("set ca_bundle or AWS_CA_BUNDLE") == true)
+            #expect(elapsed < .seconds(2), "took \(elapsed)")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func aCABundleMakesS3SQSAndSTSWorkThroughTheHTTPSEndpoint() async throws {
+        try await withHTTPSMoto { moto, proxy, authority in
+            try await moto.withFreshState {
+                let trust = try TLSTrust.resolve(caBundle: authority.caCertificatePath, environment: [:])
+                let settings = configuration(proxy, trust: trust)
+                let transport = AWSTransport(connectTimeout: .seconds(10))
+                let s3 = S3Client(configuration: settings, transport: transport)
+                try await s3.createBucket("over-tls", locationConstraint: nil)
+                try await s3.putObject(bucket: "over-tls", key: "hello.txt", body: Array("hello over TLS".utf8), contentType: "text/plain")
+                #expect(try await s3.getObjectBytes(bucket: "over-tls", key: "hello.txt") == Array("hello over TLS".utf8))
+                // The same bucket seen directly on moto's plain port: the proxy really fronted moto.
+                #expect(try await S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport).bucketExists("over-tls"))
+                let queueURL = try await SQSClient(configuration: settings, transport: transport).createQueue(name: "over-tls", attributes: [:], tags: [:])
+                #expect(queueURL.hasSuffix("/over-tls"))
+                #expect(try await STSClient(configuration: settings, transport: transport).getCallerIdentity().account == "123456789012")
+                try await transport.shutdown()
+            }
+        }
+    }
+
+    @Test func awsCABundleInTheEnvironmentMakesTheEndpointTrusted() async throws {
+        try await withHTTPSMoto { _, proxy, authority in
+            let trust = try TLSTrust.resolve(caBundle: nil, environment: ["AWS_CA_BUNDLE": authority.caCertificatePath])
+            let transport = AWSTransport()
+            #expect(try await STSClient(configuration: configuration(proxy, trust: trust), transport: transport).getCallerIdentity().account == "123456789012")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func aCertificateFromAnotherCAIsRefused() async throws {
+        try await withHTTPSMoto { _, proxy, _ in
+            let other = try await TestCertificateAuthority.make(commonName: "Some Other CA")
+            defer { other.remove() }
+            let transport = AWSTransport()
+            let sts = STSClient(configuration: configuration(proxy, trust: try TLSTrust.resolve(caBundle: other.caCertificatePath, environment: [:])),
+                                transport: transport)
+            let (error, _) = await handshakeFailure { _ = try await sts.getCallerIdentity() }
+            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted") == true, "\(error?.message ?? "")")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func aCertificateForAnotherNameIsRefusedSayingSo() async throws {
+        try await withHTTPSMoto(names: ["s3.example.test"]) { _, proxy, authority in
+            let transport = AWSTransport()
+            let sts = STSClient(configuration: configuration(proxy, trust: try TLSTrust.resolve(caBundle: authority.caCertificatePath, environment: [:])),
+                                transport: transport)
+            let (error, elapsed) = await handshakeFailure { _ = try await sts.getCallerIdentity() }
+            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted: the certificate does not name this host")
+                    == true, "\(error?.message ?? "")")
+            #expect(elapsed < .seconds(2), "took \(elapsed)")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func httpsToAPlainHTTPPortFailsAtOnceWithoutRetrying() async throws {
+        let moto = try await MotoServer.shared()
+        let port = try #require(URLComponents(string: moto.endpoint)?.port)
+        let transport = AWSTransport(connectTimeout: .seconds(10))
+        var settings = moto.configuration(region: "us-east-1")
+        settings.endpointOverride = "https://127.0.0.1:\(port)"
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSClientError.self) { _ = try await STSClient(configuration: settings, transport: transport).getCallerIdentity() }
+        #expect(error?.kind == .tlsHandshakeFailed)
+        #expect(error?.message.hasPrefix("TLS handshake with 127.0.0.1:\(port) (STS) failed:") == true, "\(error?.message ?? "")")
+        #expect(ContinuousClock.now - started < .seconds(2))
+        try await transport.shutdown()
+    }
+
+    @Test func aRefusedConnectionIsStillTriedAgainUntilTheConnectTimeout() async throws {
+        let transport = AWSTransport(connectTimeout: .seconds(1))
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) { _ = try await transport.sendUnsigned(method: "GET", url: "http://127.0.0.1:9/") }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(900), "gave up after \(elapsed), before the connect timeout")
+        #expect(elapsed < .seconds(3))
+        try await transport.shutdown()
+    }
+}
