@@ -12,8 +12,7 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case pipelines, listen, stateDirectory = "state_directory" }
 
-    /// Reads and checks a configuration file; CA bundles are loaded with `environment`'s `AWS_CA_BUNDLE`,
-    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`.
+    /// Reads and checks a configuration file and loads its CA bundles (see ``loadingTrust(environment:path:)``).
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
         let data: Data
         do {
@@ -21,17 +20,15 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
         } catch {
             throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
         }
-        return try decode(data, path: path, environment: environment)
+        return try decode(data, path: path).loadingTrust(environment: environment, path: path)
     }
 
-    /// Decodes and checks configuration text, and loads the endpoints' CA bundles; errors name `path`.
-    public static func decode(_ data: Data, path: String,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
+    /// Decodes and checks configuration text; errors name `path`. CA bundles are not read (see
+    /// ``loadingTrust(environment:path:)``), so a file whose bundle has gone can still be read back and stopped.
+    public static func decode(_ data: Data, path: String) throws -> ReplicatorConfiguration {
         let configuration: ReplicatorConfiguration
         do {
-            let decoder = JSONDecoder()
-            decoder.userInfo[EndpointConfiguration.environmentKey] = environment
-            configuration = try decoder.decode(ReplicatorConfiguration.self, from: data)
+            configuration = try JSONDecoder().decode(ReplicatorConfiguration.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ConfigurationError("\(path): \(Self.path(context.codingPath + [key])) is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {

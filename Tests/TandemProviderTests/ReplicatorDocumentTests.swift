@@ -54,25 +54,35 @@ struct ReplicatorDocumentTests {
                                  caBundle: .string(authority.caCertificatePath))
         #expect(try roundTrip(attributes) == attributes)
         let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
-        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json", environment: [:]).pipelines.first)
+        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json")
+            .loadingTrust(environment: [:], path: "replicator.json").pipelines.first)
         #expect(pipeline.source.trust.extraCertificates.count == 1 && pipeline.target.endpoint.trust == pipeline.source.trust)
         #expect(pipeline.source.clientConfiguration.trust == pipeline.source.trust, "the clients are built with it")
 
         let missing = planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]), caBundle: .string(authority.directory + "/absent.pem"))
         let error = #expect(throws: ConfigurationError.self) {
-            try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json", environment: [:])
+            try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json")
+                .loadingTrust(environment: [:], path: "replicator.json")
         }
         #expect(error?.description == "replicator.json: pipelines[0].source.ca_bundle: ca_bundle \(authority.directory)/absent.pem cannot be read: no such file")
+        // Read back (refresh, destroy) without loading it: a replicator whose bundle has gone can still be stopped.
+        #expect(try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json")
+            .pipelines.first?.source.trust == .system)
     }
 
     @Test func awsCABundleOfTheReplicatorsEnvironmentIsUsedWhenTheBlockHasNone() async throws {
         let authority = try await TestCertificateAuthority.make()
         defer { authority.remove() }
         let data = try ReplicatorDocument.json(for: .map(planned(events: .map(["sqs": .null, "kafka": .null, "http": .map([:])]))), stateDirectory: "/tmp/state")
-        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json",
-                                                                       environment: ["AWS_CA_BUNDLE": authority.caCertificatePath]).pipelines.first)
+        let configuration = try ReplicatorConfiguration.decode(data, path: "replicator.json")
+        let pipeline = try #require(try configuration.loadingTrust(environment: ["AWS_CA_BUNDLE": authority.caCertificatePath], path: "replicator.json")
+            .pipelines.first)
         #expect(pipeline.source.trust.extraSource == "AWS_CA_BUNDLE \(authority.caCertificatePath)")
-        #expect(try ReplicatorConfiguration.decode(data, path: "replicator.json", environment: [:]).pipelines.first?.source.trust == .system)
+        #expect(try configuration.loadingTrust(environment: [:], path: "replicator.json").pipelines.first?.source.trust == .system)
+        let error = #expect(throws: ConfigurationError.self) {
+            try configuration.loadingTrust(environment: ["AWS_CA_BUNDLE": authority.directory], path: "replicator.json")
+        }
+        #expect(error?.description == "replicator.json: pipelines[0].source: AWS_CA_BUNDLE \(authority.directory) cannot be read: it is a directory (give a PEM file)")
     }
 
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {

@@ -36,12 +36,13 @@ import TandemTesting
             let transport = AWSTransport(connectTimeout: .seconds(10))
 
             let trusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: authority.caCertificatePath),
-                                                             path: "tls.json", environment: [:])
+                                                             path: "tls.json").loadingTrust(environment: [:], path: "tls.json")
             let result = try await Pipeline(trusted.pipelines[0], transport: transport).handle(event)
             #expect(result == .replicated(bytes: 8))
             #expect(try await plain.getObjectBytes(bucket: "tls-target", key: "copied/report.csv") == Array("a,b\n1,2\n".utf8))
 
-            let untrusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: nil), path: "tls.json", environment: [:])
+            let untrusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: nil), path: "tls.json")
+                .loadingTrust(environment: [:], path: "tls.json")
             let started = ContinuousClock.now
             let error = await #expect(throws: AWSClientError.self) { _ = try await Pipeline(untrusted.pipelines[0], transport: transport).handle(event) }
             #expect(error?.kind == .tlsHandshakeFailed)
