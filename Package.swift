@@ -34,7 +34,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TandemState", dependencies: ["TandemCore"]),
-        .target(name: "TLSTrust", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
+        .target(name: "TLSTrust", dependencies: [
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+        ]),
         .target(name: "AWSClient", dependencies: [
             "TLSTrust",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,3 @@
-import Foundation
 import TLSTrust
 
 /// An error raised by the AWS client library itself, as opposed to an error answered
@@ -51,15 +50,13 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
 }
 
 extension AWSClientError {
-    /// The error for a failed TLS handshake with `endpoint`: which host, why, and what to do about an untrusted
-    /// certificate, without the TLS library's error dump.
-    static func tlsHandshake(_ failure: TLSHandshakeFailure, service: String, endpoint: URL?) -> AWSClientError {
-        let scheme = endpoint?.scheme?.lowercased() ?? "https"
-        let hostAndPort = "\(endpoint?.host ?? "the endpoint"):\(endpoint?.port ?? (scheme == "http" ? 80 : 443))"
-        if failure.isCertificateRefused {
-            return AWSClientError(.tlsHandshakeFailed, "TLS certificate of \(hostAndPort) (\(service)) is not trusted: \(failure.reason) "
-                                  + "(set ca_bundle or AWS_CA_BUNDLE to a PEM file holding the CA that signed it)")
+    /// The error for a failed TLS handshake with `host:port`: which endpoint, why, and, when trusting another CA could
+    /// help, how; never the TLS library's error dump.
+    static func tlsHandshake(_ failure: TLSHandshakeFailure, service: String, host: String, port: Int) -> AWSClientError {
+        guard failure.isCertificateRefused else {
+            return AWSClientError(.tlsHandshakeFailed, "TLS handshake with \(host):\(port) (\(service)) failed: \(failure.reason)")
         }
-        return AWSClientError(.tlsHandshakeFailed, "TLS handshake with \(hostAndPort) (\(service)) failed: \(failure.reason)")
+        let remedy = failure.isIssuerUntrusted ? " (set ca_bundle or AWS_CA_BUNDLE to a PEM file holding the CA that signed it)" : ""
+        return AWSClientError(.tlsHandshakeFailed, "TLS certificate of \(host):\(port) (\(service)) is not trusted: \(failure.reason)\(remedy)")
     }
 }

@@ -8,14 +8,18 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
     /// Whether the peer's certificate was refused (untrusted issuer, expired, wrong name), as opposed to another
     /// handshake failure (no common protocol, a plain-HTTP server on an HTTPS port).
     public let isCertificateRefused: Bool
-    /// The reason, for example `certificate verify failed` or `the certificate does not name this host`.
+    /// Whether trusting another CA could help (the issuer is unknown, or nothing more is known), as opposed to a
+    /// certificate that is expired or for another name.
+    public let isIssuerUntrusted: Bool
+    /// The reason, for example `it was issued by CN=Corp CA, which is not among the trusted CAs` or `the certificate
+    /// does not name this host`.
     public let reason: String
 
     /// The failure `error` describes; nil when `error` is not a TLS handshake failure.
     public init?(_ error: any Error) {
         if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
             // The library's text names the expected server name, "<none>" for an IP address: the caller names the host.
-            self.init(isCertificateRefused: true, reason: "the certificate does not name this host")
+            self.init(isCertificateRefused: true, isIssuerUntrusted: false, reason: "the certificate does not name this host")
             return
         }
         guard let error = error as? NIOSSLError else { return nil }
@@ -23,18 +27,28 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
         case .handshakeFailed(let failure):
             let reasons = Self.reasons(failure)
             let refused = reasons.contains { Self.certificateReasons.contains($0) }
-            self.init(isCertificateRefused: refused, reason: reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; "))
+            self.init(isCertificateRefused: refused, isIssuerUntrusted: refused, reason: reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; "))
         case .unableToValidateCertificate, .noCertificateToValidate:
-            self.init(isCertificateRefused: true, reason: "the certificate could not be validated")
+            self.init(isCertificateRefused: true, isIssuerUntrusted: true, reason: "the certificate could not be validated")
         default:
             return nil
         }
     }
 
-    private init(isCertificateRefused: Bool, reason: String) {
+    private init(isCertificateRefused: Bool, isIssuerUntrusted: Bool, reason: String) {
         self.isCertificateRefused = isCertificateRefused
+        self.isIssuerUntrusted = isIssuerUntrusted
         self.reason = reason
     }
+
+    /// This failure with a plainer reason when the library gave only `certificate verify failed`: the certificate of
+    /// `host:port` is fetched again without verifying it and read (see ``TLSCertificateInspection``).
+    public func explained(host: String, port: Int, trust: TLSTrust) async -> TLSHandshakeFailure {
+        guard reason == Self.verifyFailed, let found = await TLSCertificateInspection.reason(host: host, port: port, trust: trust) else { return self }
+        return TLSHandshakeFailure(isCertificateRefused: true, isIssuerUntrusted: found.isIssuerUntrusted, reason: found.text)
+    }
+
+    private static let verifyFailed = "certificate verify failed"
 
     /// The reason.
     public var description: String { reason }

@@ -8,22 +8,21 @@ import TLSTrust
 /// certificates fail at once naming the host and the reason; `ca_bundle` and `AWS_CA_BUNDLE` make the endpoint work
 /// for S3, SQS (JSON) and STS (query) calls.
 @Suite(.serialized) struct TLSEndpointTests {
-    /// moto behind a proxy presenting a certificate for `names`, signed by a fresh CA.
-    private func withHTTPSMoto(names: [String] = ["127.0.0.1", "localhost"],
+    /// moto behind a proxy presenting a certificate for `names` valid for `serverDays` (or, `selfSigned`, the CA's own).
+    private func withHTTPSMoto(names: [String] = ["127.0.0.1", "localhost"], serverDays: Int = 2, selfSigned: Bool = false,
                                _ body: (MotoServer, TLSProxy, TestCertificateAuthority) async throws -> Void) async throws {
         let moto = try await MotoServer.shared()
-        let authority = try await TestCertificateAuthority.make(names: names)
-        let proxy = try await TLSProxy.start(certificatePath: authority.serverCertificatePath, keyPath: authority.serverKeyPath,
-                                             backend: moto.endpoint)
+        let authority = try await TestCertificateAuthority.make(names: names, serverDays: serverDays)
+        defer { authority.remove() }
+        let proxy = try await TLSProxy.start(certificatePath: selfSigned ? authority.caCertificatePath : authority.serverCertificatePath,
+                                             keyPath: selfSigned ? authority.caKeyPath : authority.serverKeyPath, backend: moto.endpoint)
         do {
             try await body(moto, proxy, authority)
         } catch {
             try await proxy.stop()
-            authority.remove()
             throw error
         }
         try await proxy.stop()
-        authority.remove()
     }
 
     private func configuration(_ proxy: TLSProxy, trust: TLSTrust) -> AWSClientConfiguration {
@@ -50,9 +49,8 @@ import TLSTrust
             let s3 = S3Client(configuration: configuration(proxy, trust: .system), transport: transport)
             let (error, elapsed) = await handshakeFailure { try await s3.createBucket("never-made", locationConstraint: nil) }
             print("untrusted certificate: failed after \(elapsed)")
-            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted: certificate verify failed") == true,
-                    "\(error?.message ?? "")")
-            #expect(error?.message.contains("set ca_bundle or AWS_CA_BUNDLE") == true)
+            #expect(error?.message == "TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted: it was issued by CN=Tandem Test CA, which is "
+                    + "not among the trusted CAs (set ca_bundle or AWS_CA_BUNDLE to a PEM file holding the CA that signed it)", "\(error?.message ?? "")")
             #expect(elapsed < .seconds(2), "took \(elapsed)")
             try await transport.shutdown()
         }
@@ -95,7 +93,22 @@ import TLSTrust
             let sts = STSClient(configuration: configuration(proxy, trust: try TLSTrust.resolve(caBundle: other.caCertificatePath, environment: [:])),
                                 transport: transport)
             let (error, _) = await handshakeFailure { _ = try await sts.getCallerIdentity() }
-            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted") == true, "\(error?.message ?? "")")
+            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted: it was issued by CN=Tandem Test CA, "
+                                             + "which is not among the trusted CAs") == true, "\(error?.message ?? "")")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func aCAOfTheSameNameButAnotherKeyIsNamedAsTheBundles() async throws {
+        try await withHTTPSMoto { _, proxy, _ in
+            let namesake = try await TestCertificateAuthority.make(commonName: "Tandem Test CA")
+            defer { namesake.remove() }
+            let transport = AWSTransport()
+            let sts = STSClient(configuration: configuration(proxy, trust: try TLSTrust.resolve(caBundle: namesake.caCertificatePath, environment: [:])),
+                                transport: transport)
+            let (error, _) = await handshakeFailure { _ = try await sts.getCallerIdentity() }
+            #expect(error?.message.contains("is not trusted: it was issued by CN=Tandem Test CA, a name ca_bundle \(namesake.caCertificatePath) holds, "
+                                            + "but does not verify against that certificate") == true, "\(error?.message ?? "")")
             try await transport.shutdown()
         }
     }
@@ -109,6 +122,30 @@ import TLSTrust
             #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted: the certificate does not name this host")
                     == true, "\(error?.message ?? "")")
             #expect(elapsed < .seconds(2), "took \(elapsed)")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func anExpiredCertificateIsCalledSoWithoutSuggestingACABundle() async throws {
+        try await withHTTPSMoto(serverDays: -1) { _, proxy, authority in
+            let transport = AWSTransport()
+            let sts = STSClient(configuration: configuration(proxy, trust: try TLSTrust.resolve(caBundle: authority.caCertificatePath, environment: [:])),
+                                transport: transport)
+            let (error, _) = await handshakeFailure { _ = try await sts.getCallerIdentity() }
+            let message = error?.message ?? ""
+            #expect(message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (STS) is not trusted: it expired on 20"), "\(message)")
+            #expect(!message.contains("ca_bundle"), "a CA bundle would not help: \(message)")
+            try await transport.shutdown()
+        }
+    }
+
+    @Test func aSelfSignedCertificateIsCalledSo() async throws {
+        try await withHTTPSMoto(selfSigned: true) { _, proxy, _ in
+            let transport = AWSTransport()
+            let s3 = S3Client(configuration: configuration(proxy, trust: .system), transport: transport)
+            let (error, _) = await handshakeFailure { _ = try await s3.bucketExists("any") }
+            #expect(error?.message.hasPrefix("TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted: it is self-signed (CN=Tandem Test CA) (set ca_bundle")
+                    == true, "\(error?.message ?? "")")
             try await transport.shutdown()
         }
     }

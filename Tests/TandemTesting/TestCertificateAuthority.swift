@@ -11,10 +11,15 @@ public struct TestCertificateAuthority: Sendable {
     public let serverCertificatePath: String
     /// The server's private key (PEM).
     public let serverKeyPath: String
+    /// The CA's private key (PEM), for a server that presents the CA's own, self-signed, certificate (the CA may sign
+    /// with it: BoringSSL refuses a server certificate whose key usage lacks digitalSignature).
+    public var caKeyPath: String { directory + "/ca-key.pem" }
 
-    /// Makes a CA named `commonName` and a server certificate for `names` (IP addresses and DNS names).
-    /// Fails with a clear message when `openssl` is missing (`scripts/prerequisites` installs it).
-    public static func make(commonName: String = "Tandem Test CA", names: [String] = ["127.0.0.1", "localhost"]) async throws -> TestCertificateAuthority {
+    /// Makes a CA named `commonName` and a server certificate for `names` (IP addresses and DNS names), valid from now
+    /// for `serverDays` days (-1: expired yesterday). Fails with a clear message when `openssl` is missing
+    /// (`scripts/prerequisites` installs it).
+    public static func make(commonName: String = "Tandem Test CA", names: [String] = ["127.0.0.1", "localhost"],
+                            serverDays: Int = 2) async throws -> TestCertificateAuthority {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let authority = TestCertificateAuthority(directory: directory, caCertificatePath: directory + "/ca.pem",
@@ -32,11 +37,11 @@ public struct TestCertificateAuthority: Sendable {
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try await openssl(["req", "-x509"] + curve + ["-keyout", directory + "/ca-key.pem", "-out", authority.caCertificatePath, "-days", "2",
                           "-subj", "/CN=\(commonName)", "-addext", "basicConstraints=critical,CA:TRUE",
-                          "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: directory)
+                          "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"], in: directory)
         try await openssl(["req"] + curve + ["-keyout", authority.serverKeyPath, "-out", directory + "/server.csr", "-subj", "/CN=tandem-test-server"],
                           in: directory)
         try await openssl(["x509", "-req", "-in", directory + "/server.csr", "-CA", authority.caCertificatePath, "-CAkey", directory + "/ca-key.pem",
-                           "-CAcreateserial", "-out", authority.serverCertificatePath, "-days", "2", "-extfile", directory + "/server.ext"],
+                           "-CAcreateserial", "-out", authority.serverCertificatePath, "-days", "\(serverDays)", "-extfile", directory + "/server.ext"],
                           in: directory)
         return authority
     }

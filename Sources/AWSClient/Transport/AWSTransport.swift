@@ -25,7 +25,7 @@ public final class AWSTransport: Sendable {
     /// - Parameters:
     ///   - requestTimeout: The deadline of one attempt of one request (connect, send and receive).
     ///   - connectTimeout: How long to keep trying to open a connection: a refused or unreachable endpoint is
-    ///     tried again within this time; a failed TLS handshake is not (see ``execute(_:service:endpoint:)``).
+    ///     tried again within this time; a failed TLS handshake is not (see ``execute(_:service:endpoint:trust:)``).
     ///   - connectionsPerHost: Connections kept open to one endpoint (requests beyond wait for one).
     ///   - logger: Receives one debug line per attempt (service, method, path, status, request id);
     ///     never headers or bodies.
@@ -64,7 +64,7 @@ public final class AWSTransport: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         if !body.isEmpty { request.body = .bytes(body) }
-        let response = try await execute(request, service: "HTTP", endpoint: URL(string: url))
+        let response = try await execute(request, service: "HTTP", endpoint: URL(string: url), trust: .system)
         let bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
         return (Int(response.status.code), Array(buffer: bytes))
     }
@@ -103,9 +103,9 @@ public final class AWSTransport: Sendable {
     }
 
     /// Executes `request`, connecting again after a refused or unreachable endpoint until the connect timeout has
-    /// passed. A failed TLS handshake ends at once with ``AWSClientError/Kind-swift.struct/tlsHandshakeFailed``:
-    /// the same certificate would be presented again.
-    private func execute(_ request: HTTPClientRequest, service: String, endpoint: URL?) async throws -> HTTPClientResponse {
+    /// passed. A failed TLS handshake ends at once with ``AWSClientError/Kind-swift.struct/tlsHandshakeFailed``
+    /// (the same certificate would be presented again), its reason made plain under `trust`.
+    private func execute(_ request: HTTPClientRequest, service: String, endpoint: URL?, trust: TLSTrust) async throws -> HTTPClientResponse {
         let clock = ContinuousClock()
         let giveUp = clock.now + connectTimeout
         var failedConnects = 0
@@ -114,7 +114,8 @@ public final class AWSTransport: Sendable {
                 return try await httpClient.execute(request, timeout: requestTimeout, logger: logger)
             } catch {
                 if let failure = TLSHandshakeFailure(error) {
-                    throw AWSClientError.tlsHandshake(failure, service: service, endpoint: endpoint)
+                    let host = endpoint?.host ?? "", port = endpoint?.port ?? (endpoint?.scheme?.lowercased() == "http" ? 80 : 443)
+                    throw AWSClientError.tlsHandshake(await failure.explained(host: host, port: port, trust: trust), service: service, host: host, port: port)
                 }
                 guard RetryPolicy.isConnectFailure(error), clock.now < giveUp else { throw error }
                 failedConnects += 1
@@ -139,7 +140,7 @@ public final class AWSTransport: Sendable {
         }
         httpRequest.tlsConfiguration = request.trust.clientConfiguration
 
-        let response = try await execute(httpRequest, service: request.serviceName, endpoint: request.endpoint)
+        let response = try await execute(httpRequest, service: request.serviceName, endpoint: request.endpoint, trust: request.trust)
         // Into one buffer of the announced size (a HEAD announces the object's but has no body): no regrowing, and
         // copying, while a large body arrives. `collect` still stops at the limit whatever was announced.
         let announced = request.method == .HEAD ? 0 : response.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
