@@ -14,6 +14,9 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
     /// The reason, for example `it was issued by CN=Corp CA, which is not among the trusted CAs` or `the certificate
     /// does not name this host`.
     public let reason: String
+    /// Whether the server closed the connection during the handshake, which a restarting or overloaded server does:
+    /// worth connecting again, unlike a certificate or protocol that will be the same next time.
+    public var isTransient: Bool { reason == Self.closedDuringHandshake }
 
     /// The failure `error` describes; nil when `error` is not a TLS handshake failure.
     public init?(_ error: any Error) {
@@ -26,7 +29,8 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
         switch error {
         case .handshakeFailed(let failure):
             let reasons = Self.reasons(failure)
-            let refused = reasons.contains { Self.certificateReasons.contains($0) }
+            // Alerts such as "tlsv1 alert unknown ca" are the server refusing a client certificate, not this refusing its.
+            let refused = reasons.contains(Self.verifyFailed)
             self.init(isCertificateRefused: refused, isIssuerUntrusted: refused, reason: reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; "))
         case .unableToValidateCertificate, .noCertificateToValidate:
             self.init(isCertificateRefused: true, isIssuerUntrusted: true, reason: "the certificate could not be validated")
@@ -49,15 +53,10 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
     }
 
     private static let verifyFailed = "certificate verify failed"
+    private static let closedDuringHandshake = "the server closed the connection during the handshake"
 
     /// The reason.
     public var description: String { reason }
-
-    /// Reasons (lower-cased BoringSSL reason names) that mean the peer's certificate was refused.
-    private static let certificateReasons: Set<String> = [
-        "certificate verify failed", "tlsv1 alert unknown ca", "sslv3 alert bad certificate", "sslv3 alert certificate expired",
-        "sslv3 alert certificate unknown", "tlsv1 alert certificate required",
-    ]
 
     /// The reason names of a BoringSSL error stack, de-duplicated: `error:1000007d:SSL routines:OPENSSL_internal:
     /// CERTIFICATE_VERIFY_FAILED at …` becomes `certificate verify failed`.
@@ -69,7 +68,7 @@ public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible 
         }
         var seen: [String] = []
         for entry in stack {
-            let reason = Self.reasonName(entry.description)
+            let reason = entry == .eofDuringHandshake ? Self.closedDuringHandshake : Self.reasonName(entry.description)
             if !seen.contains(reason) { seen.append(reason) }
         }
         return seen

@@ -164,6 +164,20 @@ import TLSTrust
         try await transport.shutdown()
     }
 
+    @Test func aServerClosingDuringTheHandshakeIsTriedAgainUntilTheConnectTimeout() async throws {
+        let server = try await ClosingServer.start()
+        let transport = AWSTransport(connectTimeout: .seconds(1))
+        var settings = AWSClientConfiguration(region: "us-east-1", credentials: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"))
+        settings.endpointOverride = "https://127.0.0.1:\(server.port)"
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSClientError.self) { _ = try await STSClient(configuration: settings, transport: transport).getCallerIdentity() }
+        let elapsed = ContinuousClock.now - started
+        #expect(error?.message == "TLS handshake with 127.0.0.1:\(server.port) (STS) failed: the server closed the connection during the handshake", "\(error?.message ?? "")")
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(3), "tried again until the connect timeout: \(elapsed)")
+        try await transport.shutdown()
+        try await server.stop()
+    }
+
     @Test func aRefusedConnectionIsStillTriedAgainUntilTheConnectTimeout() async throws {
         let transport = AWSTransport(connectTimeout: .seconds(1))
         let started = ContinuousClock.now

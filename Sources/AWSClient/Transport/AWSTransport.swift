@@ -102,9 +102,10 @@ public final class AWSTransport: Sendable {
         }
     }
 
-    /// Executes `request`, connecting again after a refused or unreachable endpoint until the connect timeout has
-    /// passed. A failed TLS handshake ends at once with ``AWSClientError/Kind-swift.struct/tlsHandshakeFailed``
-    /// (the same certificate would be presented again), its reason made plain under `trust`.
+    /// Executes `request`, connecting again after a refused or unreachable endpoint (or one that closed during the
+    /// TLS handshake) until the connect timeout has passed. Any other failed TLS handshake ends at once with
+    /// ``AWSClientError/Kind-swift.struct/tlsHandshakeFailed`` (the same certificate would be presented again), its
+    /// reason made plain under `trust`.
     private func execute(_ request: HTTPClientRequest, service: String, endpoint: URL?, trust: TLSTrust) async throws -> HTTPClientResponse {
         let clock = ContinuousClock()
         let giveUp = clock.now + connectTimeout
@@ -113,11 +114,13 @@ public final class AWSTransport: Sendable {
             do {
                 return try await httpClient.execute(request, timeout: requestTimeout, logger: logger)
             } catch {
-                if let failure = TLSHandshakeFailure(error) {
+                let handshake = TLSHandshakeFailure(error)
+                let connectAgain = (RetryPolicy.isConnectFailure(error) || handshake?.isTransient == true) && clock.now < giveUp
+                if let handshake, !connectAgain {
                     let host = endpoint?.host ?? "", port = endpoint?.port ?? (endpoint?.scheme?.lowercased() == "http" ? 80 : 443)
-                    throw AWSClientError.tlsHandshake(await failure.explained(host: host, port: port, trust: trust), service: service, host: host, port: port)
+                    throw AWSClientError.tlsHandshake(await handshake.explained(host: host, port: port, trust: trust), service: service, host: host, port: port)
                 }
-                guard RetryPolicy.isConnectFailure(error), clock.now < giveUp else { throw error }
+                guard connectAgain else { throw error }
                 failedConnects += 1
                 try await Task.sleep(for: min(retryPolicy.connectDelay(afterFailure: failedConnects), giveUp - clock.now))
             }

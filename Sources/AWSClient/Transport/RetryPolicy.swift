@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import TLSTrust
 
 /// Bounded retries with exponential backoff and jitter, for 5xx answers, throttling and
 /// connection failures.
@@ -34,7 +33,6 @@ struct RetryPolicy: Sendable {
     /// timeout, so trying again would only multiply the wait (see ``isConnectFailure(_:)``).
     static func isRetryableTransportError(_ error: any Error) -> Bool {
         if error is CancellationError || error is AWSClientError || error is AWSServiceError { return false }
-        if TLSHandshakeFailure(error) != nil { return false }
         if isConnectFailure(error) { return false }
         if let error = error as? HTTPClientError {
             return [
