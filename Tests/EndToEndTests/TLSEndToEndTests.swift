@@ -98,15 +98,18 @@ import TandemTesting
         }
     }
 
-    @Test func aReplicatorWithCABundlesReplicatesThroughTheHTTPSEndpoint() async throws {
+    /// `inBlocks`: `ca_bundle` in the provider block and the replicator's source and target; otherwise only
+    /// `AWS_CA_BUNDLE` in the environment of `tandem apply`, which the launched replicator inherits.
+    @Test(arguments: [true, false]) func aReplicatorWithCABundlesReplicatesThroughTheHTTPSEndpoint(inBlocks: Bool) async throws {
         try await withHTTPSMoto { moto, proxy, authority in
             let example = try String(contentsOfFile: TandemBinary.repositoryRoot + "/examples/replicator-aws-sqs/main.tandem.yaml", encoding: .utf8)
             let bundle = authority.caCertificatePath
-            let configuration = example
+            let configuration = !inBlocks ? example : example
                 .replacingOccurrences(of: "    endpoint: ${var.endpoint}\n  tandem: {}", with: "    endpoint: ${var.endpoint}\n    ca_bundle: \(bundle)\n  tandem: {}")
                 .replacingOccurrences(of: "      endpoint: ${var.endpoint}\n", with: "      endpoint: ${var.endpoint}\n      ca_bundle: \(bundle)\n")
-            #expect(configuration.components(separatedBy: "ca_bundle:").count == 4, "the provider, the source and the target")
-            let tandem = try workspace(proxy, caBundle: nil)
+            #expect(configuration.components(separatedBy: "ca_bundle:").count == (inBlocks ? 4 : 1), "the provider, the source and the target")
+            var tandem = try workspace(proxy, caBundle: nil)
+            if !inBlocks { tandem.environment["AWS_CA_BUNDLE"] = bundle }
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             try Data(configuration.utf8).write(to: URL(fileURLWithPath: tandem.directory + "/main.tandem.yaml"))
             let variables = ["--var", "endpoint=\(proxy.endpoint)", "--var", "listen=127.0.0.1:\(CephCluster.freePort())"]
@@ -115,7 +118,7 @@ import TandemTesting
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
             let written = try String(contentsOfFile: runtime + "/replicator.json", encoding: .utf8)
-            #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == 3, "source and target carry it: \(written)")
+            #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == (inBlocks ? 3 : 1), "source and target carry it: \(written)")
             let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
             defer {
                 let destroy = try? tandem.run(["destroy", "--auto-approve"] + variables)

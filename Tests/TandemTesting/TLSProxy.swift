@@ -6,7 +6,8 @@ import NIOSSL
 /// A TLS-terminating proxy on 127.0.0.1 in front of a plain-HTTP server (moto, radosgw): an HTTPS endpoint whose
 /// certificate a test chose (signed by a ``TestCertificateAuthority``), so clients can be tested against a private CA.
 ///
-/// Each accepted connection gets its own connection to the backend; bytes are relayed both ways unchanged.
+/// Each accepted connection gets its own connection to the backend; bytes are relayed both ways unchanged, without
+/// backpressure (test-sized bodies).
 public final class TLSProxy: Sendable {
     /// The port it listens on.
     public let port: Int
