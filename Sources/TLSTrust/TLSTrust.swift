@@ -52,13 +52,12 @@ public struct TLSTrust: Sendable, Hashable {
     /// `environment`: `caBundle`, else `AWS_CA_BUNDLE`, on top of `SSL_CERT_FILE`, else `SSL_CERT_DIR`, else the
     /// platform's roots.
     ///
-    /// - Parameter option: How the option is spelt in messages (`ca_bundle`).
     /// - Throws: ``TLSTrustError`` naming the file (and the option or variable) when a file is missing, unreadable
     ///   or not PEM.
-    public static func resolve(caBundle: String?, option: String = "ca_bundle", environment: [String: String]) throws -> TLSTrust {
+    public static func resolve(caBundle: String?, environment: [String: String]) throws -> TLSTrust {
         let roots = try systemRoots(environment: environment)
         let bundle: (path: String, origin: String)? =
-            if let caBundle, !caBundle.isEmpty { (caBundle, option) }
+            if let caBundle, !caBundle.isEmpty { (caBundle, "ca_bundle") }
             else if let path = environment["AWS_CA_BUNDLE"], !path.isEmpty { (path, "AWS_CA_BUNDLE") }
             else { nil }
         guard let bundle else {
