@@ -2,8 +2,9 @@ import NIOSSL
 
 /// Why a TLS handshake failed, recognised from the error an HTTP client reports, in words for a person.
 ///
-/// A failed handshake is not worth retrying: the same certificate is presented next time. Clients use this to
-/// stop at once and say which endpoint and why, instead of retrying until a timeout with the raw library error.
+/// A failed handshake is not worth retrying (the same certificate is presented next time) unless the server just
+/// closed the connection (``isTransient``). Clients use this to stop at once and say which endpoint and why, instead
+/// of retrying until a timeout with the raw library error.
 public struct TLSHandshakeFailure: Sendable, Equatable, CustomStringConvertible {
     /// Whether the peer's certificate was refused (untrusted issuer, expired, wrong name), as opposed to another
     /// handshake failure (no common protocol, a plain-HTTP server on an HTTPS port).
