@@ -55,3 +55,11 @@ struct IAMAccessKeyResource: AWSResource {
         }
     }
 }
+
+extension IAMAccessKeyResource {
+    /// Waits for its user; cannot be imported, since AWS never shows a secret again.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importRefusal: "AWS never shows a secret again; create a new key instead",
+        ordering: { OrderingKeys(requires: OrderingNames.all([$0["user"].stringValue], "iam:user:")) },
+        operations: { IAMAccessKeyResource(provider: $0) })
+}

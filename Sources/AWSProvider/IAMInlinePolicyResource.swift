@@ -35,7 +35,7 @@ struct IAMInlinePolicyResource: AWSResource {
             return nil
         }
         guard let document else { return nil }
-        return .map([owner.rawValue: .string(ownerName), "name": .string(name), "policy": AWSPolicy.read(document)])
+        return .map([owner.rawValue: .string(ownerName), "name": .string(name), "policy": PolicyText.read(document)])
     }
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
@@ -62,7 +62,7 @@ struct IAMInlinePolicyResource: AWSResource {
     private func put(_ planned: Value, progress: ProgressReporter) async throws -> Value {
         let ownerName = planned[owner.rawValue].stringValue ?? ""
         let name = planned["name"].stringValue ?? ""
-        let document = try AWSPolicy.text(planned["policy"])
+        let document = try PolicyText.text(planned["policy"])
         switch owner {
         case .user: try await provider.iam.putUserPolicy(userName: ownerName, policyName: name, document: document)
         case .role: try await provider.iam.putRolePolicy(roleName: ownerName, policyName: name, document: document)
@@ -71,5 +71,21 @@ struct IAMInlinePolicyResource: AWSResource {
             throw ProviderError("The inline policy \(name) of \(owner.rawValue) \(ownerName) was written but cannot be read back")
         }
         return value
+    }
+}
+
+extension IAMInlinePolicyResource {
+    /// A user's policy waits for the user; a role's policy waits for the role and completes it for replication.
+    static func kind(for owner: Owner) -> AWSResourceKind {
+        AWSResourceKind(
+            typeName: owner.typeName, schema: schema(for: owner),
+            ordering: { value in
+                let name = value[owner.rawValue].stringValue
+                switch owner {
+                case .user: return OrderingKeys(requires: OrderingNames.all([name], "iam:user:"))
+                case .role: return OrderingKeys(provides: OrderingNames.all([name], "iam:role:"), requires: OrderingNames.all([name], "iam:role-object:"))
+                }
+            },
+            operations: { IAMInlinePolicyResource(provider: $0, owner: owner) })
     }
 }

@@ -23,7 +23,7 @@ struct IAMRoleResource: AWSResource {
         guard let name = current["name"].stringValue, let role = try await provider.iam.getRole(name: name) else { return nil }
         return .map([
             "name": .string(role.name), "path": .string(role.path),
-            "assume_role_policy": AWSPolicy.read(role.assumeRolePolicyDocument),
+            "assume_role_policy": PolicyText.read(role.assumeRolePolicyDocument),
             "description": role.description.flatMap { $0.isEmpty ? nil : Value.string($0) } ?? .null,
             "max_session_duration": .number(Double(role.maxSessionDuration)),
             "tags": .map(role.tags.mapValues(Value.string)),
@@ -37,7 +37,7 @@ struct IAMRoleResource: AWSResource {
             throw ProviderError("IAM role \(name) already exists and is not managed by this state; import it with tandem import, or choose another name.",
                                 attributePath: "name")
         }
-        let trust = try AWSPolicy.text(planned["assume_role_policy"])
+        let trust = try PolicyText.text(planned["assume_role_policy"])
         let iam = provider.iam
         _ = try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "CreateRole", progress: progress) {
             try await iam.createRole(name: name, path: planned["path"].stringValue ?? "/", assumeRolePolicyDocument: trust,
@@ -51,7 +51,7 @@ struct IAMRoleResource: AWSResource {
         let name = prior["name"].stringValue ?? ""
         let iam = provider.iam
         if prior["assume_role_policy"] != planned["assume_role_policy"] {
-            let trust = try AWSPolicy.text(planned["assume_role_policy"])
+            let trust = try PolicyText.text(planned["assume_role_policy"])
             try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "UpdateAssumeRolePolicy", progress: progress) {
                 try await iam.updateAssumeRolePolicy(roleName: name, document: trust)
             }
@@ -83,4 +83,15 @@ struct IAMRoleResource: AWSResource {
         }
         return value
     }
+}
+
+extension IAMRoleResource {
+    /// Imported by name; provides the role (with its policies) to replication, and the role itself to its policies
+    /// and to bucket policies naming it.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "name"),
+        ordering: { value in
+            OrderingKeys(provides: OrderingNames.all([value["name"].stringValue], "iam:role:") + OrderingNames.all([value["name"].stringValue], "iam:role-object:"))
+        },
+        operations: { IAMRoleResource(provider: $0) })
 }

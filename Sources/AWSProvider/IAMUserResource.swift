@@ -60,3 +60,11 @@ struct IAMUserResource: AWSResource {
         return value
     }
 }
+
+extension IAMUserResource {
+    /// Imported by name; provides the user to its policies, keys and the bucket policies naming it.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "name"),
+        ordering: { OrderingKeys(provides: OrderingNames.all([$0["name"].stringValue], "iam:user:")) },
+        operations: { IAMUserResource(provider: $0) })
+}

@@ -135,3 +135,23 @@ struct S3BucketNotificationResource: AWSResource {
         return .map(entry)
     }
 }
+
+extension S3BucketNotificationResource {
+    /// Imported by bucket name; waits for the bucket and for the policies of the queues it targets (S3 validates
+    /// the destination); an update notes the live entries it removes.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let queues = (value["queue"].listValue ?? []).map { OrderingNames.name($0["queue_arn"]) { ARN.queueName($0) } }
+            return OrderingKeys(requires: OrderingNames.all([OrderingNames.name(value["bucket"]) { $0 }], "s3:bucket:")
+                                    + OrderingNames.all(queues, "sqs:queue-policy:"))
+        },
+        notes: { action, before, after in
+            let removed = action == .update ? undeclared(before: before, after: after) : []
+            guard !removed.isEmpty else { return [] }
+            return ["The live notification document has \(removed.count) entr\(removed.count == 1 ? "y" : "ies") this configuration does not declare "
+                    + "(\(removed.joined(separator: "; "))). S3 keeps one document per bucket, so applying removes them; "
+                    + "if another tool wrote them, declare them here instead."]
+        },
+        operations: { S3BucketNotificationResource(provider: $0) })
+}

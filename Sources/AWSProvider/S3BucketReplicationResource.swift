@@ -166,3 +166,16 @@ struct S3BucketReplicationResource: AWSResource {
         ])
     }
 }
+
+extension S3BucketReplicationResource {
+    /// Imported by bucket name; waits for both buckets (their versioning) and the role with its policies.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let destinations = (value["rule"].listValue ?? []).map { OrderingNames.name($0["destination"]["bucket"], ARN.bucketName) }
+            return OrderingKeys(requires: OrderingNames.all([OrderingNames.name(value["bucket"]) { $0 }] + destinations, "s3:bucket:")
+                                    + OrderingNames.all([OrderingNames.name(value["role"]) { ARN.iamName($0, kind: "role") }], "iam:role:"))
+        },
+        validate: validate,
+        operations: { S3BucketReplicationResource(provider: $0) })
+}

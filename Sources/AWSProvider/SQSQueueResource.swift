@@ -62,7 +62,7 @@ struct SQSQueueResource: AWSResource {
             "redrive_allow_policy": Self.redriveAllowPolicy(from: attributes["RedriveAllowPolicy"]),
             // Only a queue that manages its policy reads it; otherwise an aws_sqs_queue_policy owns it and a change
             // there is not drift of the queue.
-            "policy": current["policy"].mapValue == nil ? .null : AWSPolicy.read(attributes["Policy"]),
+            "policy": current["policy"].mapValue == nil ? .null : PolicyText.read(attributes["Policy"]),
         ]
         for (key, sqsName) in Self.numericAttributes {
             value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
@@ -151,7 +151,7 @@ struct SQSQueueResource: AWSResource {
             }
         }
         if prior?["policy"] != planned["policy"], planned["policy"].mapValue != nil {
-            attributes["Policy"] = try AWSPolicy.text(planned["policy"])
+            attributes["Policy"] = try PolicyText.text(planned["policy"])
         }
         return attributes
     }
@@ -175,4 +175,21 @@ struct SQSQueueResource: AWSResource {
         }
         return .map(["dead_letter_target_arn": parsed["deadLetterTargetArn"], "max_receive_count": count])
     }
+}
+
+extension SQSQueueResource {
+    /// Imported by name or URL; provides the queue (and its policy when it sets one); a same-name replacement notes
+    /// SQS's 60-second wait.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: { id in .map(["name": .string(ARN.queueName(url: id) ?? id)]) },
+        ordering: { value in
+            let queue = value["name"].stringValue
+            return OrderingKeys(provides: OrderingNames.all([queue], "sqs:queue:")
+                                    + (value["policy"].mapValue == nil ? [] : OrderingNames.all([queue], "sqs:queue-policy:")))
+        },
+        notes: { action, before, after in
+            guard action == .replace, let name = before?["name"].stringValue, after["name"] == .string(name) else { return [] }
+            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
+        },
+        operations: { SQSQueueResource(provider: $0) })
 }

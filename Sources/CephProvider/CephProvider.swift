@@ -42,8 +42,22 @@ public struct CephProvider: Provider {
         [SyncStatusDataSource.typeName: SyncStatusDataSource.schema]
     }
 
-    /// No notes beyond the plan.
-    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] { [] }
+    /// Why a notification is written again when a topic changes (radosgw 16 keeps a copy of the topic in it).
+    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        guard action == .update else { return [] }
+        switch type {
+        case BucketTopicResource.typeName:
+            return ["radosgw keeps a copy of the topic inside each bucket notification and delivers to that copy: the notifications that refer to "
+                    + "this topic's arn are written again in this apply to take the new settings."]
+        case BucketNotificationResource.typeName:
+            let topicChanges = (after["topic"].listValue ?? []).contains { $0["topic_arn"] == .unknown }
+            let staleCopy = (before?["topic"].listValue ?? []).contains { $0["topic_in_sync"] == .bool(false) }
+            guard topicChanges || staleCopy else { return [] }
+            return ["written again so radosgw copies the current settings of its topics into it (a notification keeps its own copy of each topic)."]
+        default:
+            return []
+        }
+    }
 
     /// Order multisite needs regardless of references (see `CephOrdering`).
     public func ordering(type: String, value: Value) -> OrderingKeys {
@@ -52,7 +66,15 @@ public struct CephProvider: Provider {
 
     /// A flow's zones must match its type.
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == SyncFlowResource.typeName ? SyncFlowResource.validate(configuration) : []
+        switch type {
+        case SyncFlowResource.typeName: return SyncFlowResource.validate(configuration)
+        case BucketNotificationResource.typeName:
+            return (configuration["topic"].listValue ?? []).enumerated().compactMap { index, entry in
+                entry["topic_in_sync"] == .bool(false)
+                    ? ProviderError("topic_in_sync is read back from radosgw; leave it unset (true)", attributePath: "topic[\(index)].topic_in_sync") : nil
+            }
+        default: return []
+        }
     }
 
     /// Reads the environment for what the block leaves unset.

@@ -58,7 +58,17 @@ public struct TandemProvider: Provider {
                                             attributePath: "events"))
             }
         }
-        for path in ["concurrency", "max_attempts", "events.sqs.visibility_timeout", "copy.multipart_threshold", "copy.part_size", "copy.parts_in_flight"] {
+        if let interval = configuration["reconcile_interval"].numberValue, interval != interval.rounded() || interval < 0 {
+            errors.append(ProviderError("reconcile_interval must be a whole number of seconds, 0 or more, not \(Value.format(number: interval))",
+                                        attributePath: "reconcile_interval"))
+        }
+        for path in ["retry.initial_delay", "retry.max_delay", "retry.max_elapsed"] {
+            if let number = path.split(separator: ".").reduce(configuration, { $0[String($1)] }).numberValue, !(number > 0) {
+                errors.append(ProviderError("\(path) must be more than 0 seconds, not \(Value.format(number: number))", attributePath: path))
+            }
+        }
+        for path in ["concurrency", "max_attempts", "events.sqs.visibility_timeout", "copy.multipart_threshold", "copy.part_size", "copy.parts_in_flight",
+                     "events.http.max_journal_bytes", "events.http.max_dead_letter_bytes"] {
             let value = path.split(separator: ".").reduce(configuration) { $0[String($1)] }
             if let number = value.numberValue, number != number.rounded() || number < 1 {
                 errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))

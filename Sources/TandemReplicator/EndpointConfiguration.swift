@@ -13,6 +13,9 @@ public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringC
     public var secretKey: String
     /// The bucket.
     public var bucket: String
+    /// Source only: replicate just the keys under this prefix, and give the key template the key without it (so
+    /// `PREFIX/a` on the source becomes `a` with `{key}`: the inverse of a target template `PREFIX/{key}`).
+    public var prefix: String?
     /// A PEM file of CAs trusted besides the system's (a private CA of an on-premises endpoint).
     public var caBundle: String?
     /// The CAs HTTPS connections to the endpoint trust: the system's, plus `ca_bundle` (else `AWS_CA_BUNDLE`) once
@@ -20,11 +23,13 @@ public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringC
     public private(set) var trust: TLSTrust = .system
 
     enum CodingKeys: String, CodingKey {
-        case endpoint, region, bucket, accessKey = "access_key", secretKey = "secret_key", caBundle = "ca_bundle"
+        case endpoint, region, bucket, prefix, accessKey = "access_key", secretKey = "secret_key", caBundle = "ca_bundle"
     }
 
     /// Creates an endpoint configuration; it trusts the system's CAs until ``loadingTrust(environment:)``.
-    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String, caBundle: String? = nil) {
+    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String, prefix: String? = nil,
+                caBundle: String? = nil) {
+        self.prefix = prefix
         self.endpoint = endpoint
         self.region = region
         self.accessKey = accessKey

@@ -17,7 +17,7 @@ import TandemTesting
         return Data("""
             {"listen": "127.0.0.1:0", "state_directory": "/tmp/tandem-tls-pipeline", "pipelines": [{
               "name": "over-tls", "source": \(side("tls-source")), "target": {"endpoint": \(side("tls-target")), "key_template": "copied/{key}"},
-              "events": {"http": {}}, "skip_principals": [], "concurrency": 1,
+              "events": {"http": {"secret": "0123456789abcdef0123456789abcdef"}}, "skip_principals": [], "concurrency": 1,
               "copy": {"multipart_threshold": 16777216, "part_size": 8388608, "parts_in_flight": 2, "server_side": false}}]}
             """.utf8)
     }
@@ -34,22 +34,32 @@ import TandemTesting
             try await plain.putObject(bucket: "tls-source", key: "report.csv", body: Array("a,b\n1,2\n".utf8), contentType: "text/csv")
             let event = ObjectEvent(change: .created, name: "ObjectCreated:Put", bucket: "tls-source", key: "report.csv", eventSource: "aws:s3")
             let transport = AWSTransport(connectTimeout: .seconds(10))
-
-            let trusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: authority.caCertificatePath),
-                                                             path: "tls.json").loadingTrust(environment: [:], path: "tls.json")
-            let result = try await Pipeline(trusted.pipelines[0], transport: transport).handle(event)
-            #expect(result == .replicated(bytes: 8))
-            #expect(try await plain.getObjectBytes(bucket: "tls-target", key: "copied/report.csv") == Array("a,b\n1,2\n".utf8))
-
-            let untrusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: nil), path: "tls.json")
-                .loadingTrust(environment: [:], path: "tls.json")
-            let started = ContinuousClock.now
-            let error = await #expect(throws: AWSClientError.self) { _ = try await Pipeline(untrusted.pipelines[0], transport: transport).handle(event) }
-            #expect(error?.kind == .tlsHandshakeFailed)
-            #expect(error?.message.contains("TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted") == true, "\(error?.message ?? "")")
-            #expect(ContinuousClock.now - started < .seconds(2))
+            do {
+                try await copyAndRefuse(event, through: proxy, authority: authority, transport: transport, plain: plain)
+            } catch {
+                try await transport.shutdown()
+                throw error
+            }
             try await transport.shutdown()
         }
         try await proxy.stop()
+    }
+
+    /// With the CA the event's object is copied; without it the copy fails at once naming the host.
+    private func copyAndRefuse(_ event: ObjectEvent, through proxy: TLSProxy, authority: TestCertificateAuthority, transport: AWSTransport,
+                               plain: S3Client) async throws {
+        let trusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: authority.caCertificatePath),
+                                                         path: "tls.json").loadingTrust(environment: [:], path: "tls.json")
+        let result = try await Pipeline(trusted.pipelines[0], transport: transport).handle(event)
+        #expect(result == .replicated(bytes: 8))
+        #expect(try await plain.getObjectBytes(bucket: "tls-target", key: "copied/report.csv") == Array("a,b\n1,2\n".utf8))
+
+        let untrusted = try ReplicatorConfiguration.decode(configurationFile(endpoint: proxy.endpoint, caBundle: nil), path: "tls.json")
+            .loadingTrust(environment: [:], path: "tls.json")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: AWSClientError.self) { _ = try await Pipeline(untrusted.pipelines[0], transport: transport).handle(event) }
+        #expect(error?.kind == .tlsHandshakeFailed)
+        #expect(error?.message.contains("TLS certificate of 127.0.0.1:\(proxy.port) (S3) is not trusted") == true, "\(error?.message ?? "")")
+        #expect(ContinuousClock.now - started < .seconds(2))
     }
 }

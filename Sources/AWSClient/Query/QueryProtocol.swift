@@ -18,7 +18,7 @@ struct QueryProtocol: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/x-www-form-urlencoded; charset=utf-8")
         let request = AWSHTTPRequest(
-            serviceName: serviceName, endpoint: configuration.endpoint(service: serviceName.lowercased()), method: .POST, path: "/",
+            serviceName: serviceName, operation: action, endpoint: configuration.endpoint(service: serviceName.lowercased()), method: .POST, path: "/",
             headers: headers, body: ByteBuffer(string: form), trust: configuration.trust)
         let response = try await transport.send(request, signer: signer)
         do {

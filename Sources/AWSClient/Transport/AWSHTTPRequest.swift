@@ -7,6 +7,8 @@ import TLSTrust
 struct AWSHTTPRequest: Sendable {
     /// The service's display name for errors and logs (`S3`, `SQS`, `STS`).
     var serviceName: String
+    /// The API operation (`PutBucketPolicy`, `CreateQueue`), named in errors so a failure says which call failed.
+    var operation: String
     /// The base URL: scheme, host, optional port, and an optional path prefix.
     var endpoint: URL
     var method: HTTPMethod

@@ -82,7 +82,7 @@ public final class AWSTransport: Sendable {
                     return response
                 }
                 let error = AWSServiceError(
-                    service: request.serviceName, statusCode: response.statusCode, headers: response.headers, body: response.body)
+                    service: request.serviceName, operation: request.operation, statusCode: response.statusCode, headers: response.headers, body: response.body)
                 guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
             } catch let error where RetryPolicy.isConnectFailure(error) {
                 throw AWSClientError(
