@@ -1,6 +1,7 @@
 import AWSClient
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `aws` provider: S3 buckets with their policies, notifications and replication, SQS queues with their
 /// policies, and IAM users, roles, inline policies and access keys, on AWS or any compatible endpoint.
@@ -20,6 +21,8 @@ public struct AWSProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "Secret access key; prefer the environment or a profile."),
             "token": AttributeSchema(.string, .optional, sensitive: true, description: "Session token."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's (a private CA of the endpoint); defaults to AWS_CA_BUNDLE."),
             "rgw": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
                                    description: "The endpoint is a Ceph RGW: endpoint and keys default to RGW_ENDPOINT, RGW_ACCESS_KEY_ID and "
                                        + "RGW_SECRET_ACCESS_KEY (as for the ceph provider), the region to us-east-1, and plans refuse settings radosgw mishandles."),
@@ -51,8 +54,9 @@ public struct AWSProvider: Provider {
         AWSResourceKind.byTypeName[type]?.validate(configuration) ?? []
     }
 
-    /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
-    /// With `rgw: true` the block's unset endpoint and keys come from the RGW_* variables the ceph provider reads.
+    /// Resolves region, credentials, endpoint and trusted CAs (block, then environment, then shared files) and opens a
+    /// transport. With `rgw: true` the block's unset endpoint and keys come from the RGW_* variables the ceph provider
+    /// reads.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         let isRGW = configuration["rgw"] == .bool(true)
         let configuration = isRGW ? try Self.rgwDefaults(configuration, environment: environment) : configuration
@@ -74,7 +78,8 @@ public struct AWSProvider: Provider {
         }
         return ConfiguredAWSProvider(
             settings: AWSClientConfiguration(region: region, credentials: credentials,
-                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment),
+                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment,
+                                             trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment)),
             isRGW: isRGW)
     }
 

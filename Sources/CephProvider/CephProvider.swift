@@ -2,6 +2,7 @@ import AWSClient
 import CephClient
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `ceph` provider: RGW multisite (realms, zonegroups, zones, sync policy), users, buckets, bucket-notification
 /// topics and notifications on a Ceph cluster. It talks to the cluster the way operators do: `radosgw-admin` (locally
@@ -24,6 +25,8 @@ public struct CephProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "RGW access key; defaults to RGW_ACCESS_KEY_ID."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "RGW secret key; defaults to RGW_SECRET_ACCESS_KEY."),
             "region": AttributeSchema(.string, .optional, defaultValue: .string("us-east-1"), description: "Region used when signing requests."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's for the endpoint (S3, SNS, admin API); defaults to AWS_CA_BUNDLE."),
             "user_management": AttributeSchema(.string, .optional, defaultValue: .string("radosgw-admin"), allowedValues: ["radosgw-admin", "admin-api"],
                                                description: "How ceph_user is managed: radosgw-admin, or the admin ops REST API of the endpoint (needs caps users=*)."),
         ], description: "Ceph RGW")
@@ -80,7 +83,8 @@ public struct CephProvider: Provider {
         if let endpoint, let accessKey, let secretKey {
             gateway = AWSClientConfiguration(region: configuration["region"].stringValue ?? "us-east-1",
                                              credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
-                                             endpointOverride: endpoint, environment: environment)
+                                             endpointOverride: endpoint, environment: environment,
+                                             trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment))
         }
         return ConfiguredCephProvider(admin: admin, gateway: gateway,
                                       usersThroughAdminAPI: configuration["user_management"].stringValue == "admin-api")

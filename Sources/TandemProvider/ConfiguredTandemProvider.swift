@@ -53,7 +53,9 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         let planned = Value.map(attributes)
         let document = try ReplicatorDocument.json(for: planned, stateDirectory: (local.directory as NSString).appendingPathComponent(name) + "/state")
         do {
+            // The CA bundles as the launched process will load them (it inherits AWS_CA_BUNDLE and SSL_CERT_*).
             _ = try ReplicatorConfiguration.decode(document, path: "the replicator configuration")
+                .loadingTrust(environment: ProcessInfo.processInfo.environment, path: "the replicator configuration")
         } catch {
             throw ProviderError("\(error)")
         }

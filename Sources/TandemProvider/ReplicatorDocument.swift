@@ -10,7 +10,7 @@ enum ReplicatorDocument {
     static func json(for value: Value, stateDirectory: String) throws -> Data {
         let source = value["source"], target = value["target"], events = value["events"]
         func endpoint(_ side: Value, also extra: [String] = []) -> Value {
-            let names = ["endpoint", "region", "bucket", "access_key", "secret_key"] + extra
+            let names = ["endpoint", "region", "bucket", "access_key", "secret_key", "ca_bundle"] + extra
             return .map(Dictionary(uniqueKeysWithValues: names.map { ($0, side[$0]) }).filter { !$0.value.isNull })
         }
         var eventSource: [String: Value] = [:]
@@ -40,7 +40,7 @@ enum ReplicatorDocument {
         guard let pipeline = configuration.pipelines.first else { return [:] }
         func endpoint(_ side: EndpointConfiguration) -> [String: Value] {
             ["endpoint": side.endpoint.map(Value.string) ?? .null, "region": .string(side.region), "bucket": .string(side.bucket),
-             "access_key": .string(side.accessKey), "secret_key": .string(side.secretKey)]
+             "access_key": .string(side.accessKey), "secret_key": .string(side.secretKey), "ca_bundle": side.caBundle.map(Value.string) ?? .null]
         }
         var target = endpoint(pipeline.target.endpoint)
         target["key_template"] = .string(pipeline.target.keyTemplate)

@@ -13,6 +13,8 @@ enum ReplicatorSchema {
             "bucket": AttributeSchema(.string, .required, description: "The bucket."),
             "access_key": AttributeSchema(.string, .required, description: "Access key id, e.g. ${aws_iam_access_key.replicator.id}."),
             "secret_key": AttributeSchema(.string, .required, sensitive: true, description: "Secret key, e.g. ${aws_iam_access_key.replicator.secret}."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's (a private CA of the endpoint); defaults to the replicator's AWS_CA_BUNDLE."),
         ].merging(extra) { $1 }), .required, description: role)
     }
 

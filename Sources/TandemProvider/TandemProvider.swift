@@ -2,6 +2,7 @@ import AWSClient
 import Foundation
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `tandem` provider: what Tandem itself runs. `tandem_replicator` provisions and launches the bundled
 /// replicator (`tandem replicator run`) for one pipeline.
@@ -35,7 +36,8 @@ public struct TandemProvider: Provider {
         }
     }
 
-    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists.
+    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists,
+    /// CA bundles that can be read (on this machine: the local runtime's).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
         guard type == ReplicatorSchema.typeName else { return [] }
         var errors: [ProviderError] = []
@@ -76,6 +78,14 @@ public struct TandemProvider: Provider {
         if let timeout = configuration["events"]["sqs"]["visibility_timeout"].numberValue, timeout > 43_200 {
             errors.append(ProviderError("events.sqs.visibility_timeout may be at most 43200 seconds (SQS's limit), not \(Value.format(number: timeout))",
                                         attributePath: "events.sqs.visibility_timeout"))
+        }
+        for side in ["source", "target"] {
+            guard let bundle = configuration[side]["ca_bundle"].stringValue else { continue }
+            do {
+                _ = try TLSTrust.resolve(caBundle: bundle, environment: [:])
+            } catch {
+                errors.append(ProviderError("\(error)", attributePath: "\(side).ca_bundle"))
+            }
         }
         if configuration["runtime"].stringValue == "kubernetes" {
             errors.append(ProviderError("runtime kubernetes (a Deployment, Secret, Service and PodMonitor) arrives with the Kubernetes provider; use runtime local for now",

@@ -1,4 +1,3 @@
-import AWSClient
 import Foundation
 
 /// The runtime configuration `tandem replicator run --config FILE` reads (JSON; apply writes it with mode 0600
@@ -13,19 +12,20 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case pipelines, listen, stateDirectory = "state_directory" }
 
-    /// Reads and checks a configuration file.
-    public static func load(path: String) throws -> ReplicatorConfiguration {
+    /// Reads and checks a configuration file and loads its CA bundles (see ``loadingTrust(environment:path:)``).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path).loadingTrust(environment: environment, path: path)
     }
 
     /// Decodes and (unless `checked` is false: reading back a file apply wrote) checks configuration text; errors name
-    /// `path`.
+    /// `path`. CA bundles are not read (see ``loadingTrust(environment:path:)``), so a file whose bundle has gone can
+    /// still be read back and stopped.
     public static func decode(_ data: Data, path: String, checked: Bool = true) throws -> ReplicatorConfiguration {
         let configuration: ReplicatorConfiguration
         do {
@@ -100,46 +100,6 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) {
         self.description = description
     }
-}
-
-/// One S3-compatible endpoint with the credentials to use it.
-public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// The endpoint URL; AWS when nil.
-    public var endpoint: String?
-    /// The region to sign for.
-    public var region: String
-    /// The access key id.
-    public var accessKey: String
-    /// The secret access key (never printed).
-    public var secretKey: String
-    /// The bucket.
-    public var bucket: String
-    /// Source only: replicate just the keys under this prefix, and give the key template the key without it (so
-    /// `PREFIX/a` on the source becomes `a` with `{key}`: the inverse of a target template `PREFIX/{key}`).
-    public var prefix: String?
-
-    enum CodingKeys: String, CodingKey {
-        case endpoint, region, bucket, prefix, accessKey = "access_key", secretKey = "secret_key"
-    }
-
-    /// Creates an endpoint configuration.
-    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String, prefix: String? = nil) {
-        self.prefix = prefix
-        self.endpoint = endpoint
-        self.region = region
-        self.accessKey = accessKey
-        self.secretKey = secretKey
-        self.bucket = bucket
-    }
-
-    /// The client configuration for this endpoint.
-    public var clientConfiguration: AWSClientConfiguration {
-        AWSClientConfiguration(region: region, credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
-                               endpointOverride: endpoint, environment: [:])
-    }
-
-    /// `bucket at endpoint (key AKID…)`; the secret is never part of it.
-    public var description: String { "\(bucket) at \(endpoint ?? "AWS \(region)") (key \(accessKey))" }
 }
 
 /// One direction of replication.

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemReplicator
+import TandemTesting
 import Testing
 @testable import TandemProvider
 
@@ -10,9 +11,11 @@ import Testing
 struct ReplicatorDocumentTests {
     private let http: Value = .map(["max_journal_bytes": .number(67_108_864), "max_dead_letter_bytes": .number(67_108_864)])
 
-    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000"), retry: Value = .null) -> [String: Value] {
+    private func planned(events: Value, copy: Value = .null, endpoint: Value = .string("http://127.0.0.1:9000"), retry: Value = .null,
+                         caBundle: Value = .null) -> [String: Value] {
         let side: (String) -> [String: Value] = { bucket in
-            ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t")]
+            ["endpoint": endpoint, "region": .string("us-east-1"), "bucket": .string(bucket), "access_key": .string("AKID"), "secret_key": .string("s3cr3t"),
+             "ca_bundle": caBundle]
         }
         var source = side("source"), target = side("replica")
         source["prefix"] = .null
@@ -69,6 +72,44 @@ struct ReplicatorDocumentTests {
         #expect(ReplicatorDocument.attributes(of: configuration)["push_secret"] == .null, "apply generates one when it redeploys")
     }
 
+    @Test func caBundlesAreCarriedIntoTheFileLoadedWhenReadAndReadBack() async throws {
+        let authority = try await TestCertificateAuthority.make()
+        defer { authority.remove() }
+        let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]), endpoint: .string("https://rgw.internal:8443"),
+                                 caBundle: .string(authority.caCertificatePath))
+        #expect(try roundTrip(attributes) == attributes)
+        let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
+        let pipeline = try #require(try ReplicatorConfiguration.decode(data, path: "replicator.json")
+            .loadingTrust(environment: [:], path: "replicator.json").pipelines.first)
+        #expect(pipeline.source.trust.extraCertificates.count == 1 && pipeline.target.endpoint.trust == pipeline.source.trust)
+        #expect(pipeline.source.clientConfiguration.trust == pipeline.source.trust, "the clients are built with it")
+
+        let missing = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]), caBundle: .string(authority.directory + "/absent.pem"))
+        let error = #expect(throws: ConfigurationError.self) {
+            try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json")
+                .loadingTrust(environment: [:], path: "replicator.json")
+        }
+        #expect(error?.description == "replicator.json: pipelines[0].source.ca_bundle: ca_bundle \(authority.directory)/absent.pem cannot be read: no such file")
+        // Read back (refresh, destroy) without loading it: a replicator whose bundle has gone can still be stopped.
+        #expect(try ReplicatorConfiguration.decode(try ReplicatorDocument.json(for: .map(missing), stateDirectory: "/tmp/state"), path: "replicator.json")
+            .pipelines.first?.source.trust == .system)
+    }
+
+    @Test func awsCABundleOfTheReplicatorsEnvironmentIsUsedWhenTheBlockHasNone() async throws {
+        let authority = try await TestCertificateAuthority.make()
+        defer { authority.remove() }
+        let data = try ReplicatorDocument.json(for: .map(planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))), stateDirectory: "/tmp/state")
+        let configuration = try ReplicatorConfiguration.decode(data, path: "replicator.json")
+        let pipeline = try #require(try configuration.loadingTrust(environment: ["AWS_CA_BUNDLE": authority.caCertificatePath], path: "replicator.json")
+            .pipelines.first)
+        #expect(pipeline.source.trust.extraSource == "AWS_CA_BUNDLE \(authority.caCertificatePath)")
+        #expect(try configuration.loadingTrust(environment: [:], path: "replicator.json").pipelines.first?.source.trust == .system)
+        let error = #expect(throws: ConfigurationError.self) {
+            try configuration.loadingTrust(environment: ["AWS_CA_BUNDLE": authority.directory], path: "replicator.json")
+        }
+        #expect(error?.description == "replicator.json: pipelines[0].source: AWS_CA_BUNDLE \(authority.directory) cannot be read: it is a directory (give a PEM file)")
+    }
+
     @Test func theFileHoldsWhatTheRuntimeNeedsAndTheDigestIgnoresFormatting() throws {
         let attributes = planned(events: .map(["sqs": .null, "kafka": .null, "http": http]))
         let data = try ReplicatorDocument.json(for: .map(attributes), stateDirectory: "/tmp/state")
@@ -110,5 +151,7 @@ struct ReplicatorValidationTests {
                                                     "kafka": .null, "http": .null]) }
         #expect(problems(["events": sqs(43_200)]) == [])
         #expect(problems(["events": sqs(43_201)]) == ["events.sqs.visibility_timeout"])
+        #expect(problems(["source": .map(["ca_bundle": .string("/nonexistent/ca.pem")]), "target": .map(["ca_bundle": .string("/")])])
+            == ["source.ca_bundle", "target.ca_bundle"])
     }
 }

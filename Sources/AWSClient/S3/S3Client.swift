@@ -55,7 +55,7 @@ public struct S3Client: Sendable {
         }
         let request = AWSHTTPRequest(
             serviceName: "S3", operation: operation, endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body,
-            payload: objectData && body.readableBytes > 0 ? .unsigned : nil)
+            payload: objectData && body.readableBytes > 0 ? .unsigned : nil, trust: configuration.trust)
         return try await transport.send(request, signer: signer)
     }
 

@@ -44,7 +44,7 @@ public struct SQSClient: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let request = AWSHTTPRequest(
             serviceName: "SQS", operation: operation, endpoint: configuration.endpoint(service: "sqs"), method: .POST, path: "/",
-            headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)))
+            headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)), trust: configuration.trust)
         return try await transport.send(request, signer: signer)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TLSTrust
 
 /// One service call before signing: where it goes and what it carries.
 struct AWSHTTPRequest: Sendable {
@@ -20,6 +21,8 @@ struct AWSHTTPRequest: Sendable {
     var body = ByteBuffer()
     /// How the body enters the signature; nil: its SHA-256, computed once for every attempt.
     var payload: SigV4Payload? = nil
+    /// The CAs the endpoint's certificate is verified against.
+    var trust: TLSTrust = .system
 
     /// `host[:port]` as it must appear in the `Host` header (default ports omitted).
     var hostHeader: String {
