@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
-//   1 TandemLanguage, TandemState, AWSClient, CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
+//   1 TLSTrust (the CAs an HTTPS client trusts: system roots plus a CA bundle; shared by every client)
+//   1 TandemLanguage, TandemState, AWSClient (uses TLSTrust), CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
 //   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.36.0"),
     ],
     targets: [
         .target(name: "TandemCore"),
@@ -32,7 +34,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TandemState", dependencies: ["TandemCore"]),
+        .target(name: "TLSTrust", dependencies: [
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+        ]),
         .target(name: "AWSClient", dependencies: [
+            "TLSTrust",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -43,7 +50,7 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
         .target(name: "TandemReplicator", dependencies: [
-            "TandemCore", "AWSClient", "KafkaClient",
+            "TandemCore", "AWSClient", "KafkaClient", "TLSTrust",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -51,9 +58,9 @@ let package = Package(
             "TandemCore", "TandemLanguage", "TandemState",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient"]),
-        .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient"]),
-        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator"]),
+        .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient", "TLSTrust"]),
+        .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient", "TLSTrust"]),
+        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust"]),
         .target(name: "TandemCLI", dependencies: [
             "TandemEngine", "AWSProvider", "CephProvider", "TandemProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,9 +68,9 @@ let package = Package(
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
         .target(name: "TandemTesting", dependencies: [
-            "TandemCore", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
+            "TandemCore", "TandemLanguage", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                           path: "Benchmarks/TandemBenchmarks"),
@@ -71,12 +78,16 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
         .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),
+        .testTarget(name: "TLSTrustTests", dependencies: ["TLSTrust", "TandemTesting"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TandemTesting"]),
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore"]),
+        .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore", "TandemTesting"]),
+        .testTarget(name: "ProviderValidationTests", dependencies: ["AWSProvider", "CephProvider", "TandemProvider", "TandemEngine", "TandemLanguage", "TandemCore",
+                                                                    "TandemTesting"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
     ]

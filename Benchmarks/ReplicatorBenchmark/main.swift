@@ -131,12 +131,12 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     var next = 0
     func add() {
         let key = String(format: "obj/%06d", next); next += 1
-        group.addTask { try await s3.copyObject(bucket: "bench-small-warm", key: key, from: "bench-small", key: key, ifMatch: nil, directive: .keepSource) }
+        group.addTask { try await s3.copyObject(bucket: "bench-small-warm", key: key, from: "bench-small", key: key, ifMatch: nil, directive: .keepSource([])) }
     }
     while next < min(32, smallCount) { add() }
     while try await group.next() != nil { if next < smallCount { add() } }
 }
-try await s3.copyObject(bucket: "bench-big-warm", key: "big.bin", from: "bench-big", key: "big.bin", ifMatch: nil, directive: .keepSource)
+try await s3.copyObject(bucket: "bench-big-warm", key: "big.bin", from: "bench-big", key: "big.bin", ifMatch: nil, directive: .keepSource([]))
 
 /// `tandem replicator backfill` of `source` into `target`; a run that did not copy all `objects` counts as failed.
 func runTandem(_ source: String, _ target: String, objects: Int, concurrency: Int, serverSide: Bool) throws -> (Double, Int, Int32, String) {

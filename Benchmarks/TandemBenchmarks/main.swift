@@ -59,6 +59,10 @@ let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
 let registry = ProviderRegistry([InMemoryProvider(cloud: InMemoryCloud())])
 let clock = ContinuousClock()
 
+func milliseconds(_ duration: Duration, decimals: Int = 0) -> String {
+    String(format: "%.\(decimals)f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+}
+
 for benchmark in cases {
     var durations: [Duration] = []
     var instances = 0
@@ -73,8 +77,19 @@ for benchmark in cases {
         instances = plan.resourceChanges.count
     }
     durations.sort()
-    func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.0f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
-    }
     print("\(benchmark.name): \(instances) planned; median \(milliseconds(durations[durations.count / 2])), best \(milliseconds(durations[0])) over \(iterations) runs")
 }
+
+// Hostile input: refusing a 9-level alias bomb (10^9 nodes if its aliases were expanded) at the alias that crosses the
+// budget, from loading the text to the diagnostic.
+let bomb = (["locals:", "  a0: &a0 [" + Array(repeating: "lol", count: 10).joined(separator: ", ") + "]"]
+    + (1...9).map { "  a\($0): &a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ", ") + "]" }).joined(separator: "\n")
+var refusals: [Duration] = []
+for _ in 0..<iterations {
+    let started = clock.now
+    let (_, diagnostics) = ConfigurationLoader.parse(sources: [("bomb.tandem.yaml", bomb)], directory: ".")
+    refusals.append(clock.now - started)
+    precondition(diagnostics.errors.map(\.summary) == ["YAML aliases expand too far"], "\(diagnostics.errors)")
+}
+refusals.sort()
+print("9-level alias bomb refused: median \(milliseconds(refusals[refusals.count / 2], decimals: 2)), best \(milliseconds(refusals[0], decimals: 2)) over \(iterations) runs")

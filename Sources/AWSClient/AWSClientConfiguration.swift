@@ -1,4 +1,5 @@
 import Foundation
+import TLSTrust
 
 /// What every service client needs: where, as whom, and the environment to read endpoint overrides from.
 public struct AWSClientConfiguration: Sendable {
@@ -10,13 +11,17 @@ public struct AWSClientConfiguration: Sendable {
     public var endpointOverride: String?
     /// The environment that `AWS_ENDPOINT_URL*` are read from (usually `ProcessInfo.processInfo.environment`).
     public var environment: [String: String]
+    /// The certificate authorities HTTPS endpoints are verified against (see `TLSTrust.resolve`).
+    public var trust: TLSTrust
 
     /// Creates a configuration.
-    public init(region: String, credentials: AWSCredentials, endpointOverride: String? = nil, environment: [String: String] = [:]) {
+    public init(region: String, credentials: AWSCredentials, endpointOverride: String? = nil, environment: [String: String] = [:],
+                trust: TLSTrust = .system) {
         self.region = region
         self.credentials = credentials
         self.endpointOverride = endpointOverride
         self.environment = environment
+        self.trust = trust
     }
 
     /// The base URL for `service` under this configuration.

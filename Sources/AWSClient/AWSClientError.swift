@@ -1,3 +1,5 @@
+import TLSTrust
+
 /// An error raised by the AWS client library itself, as opposed to an error answered
 /// by an AWS service (``AWSServiceError``).
 ///
@@ -11,6 +13,7 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
             case invalidEndpoint
             case invalidResponse
             case connectionFailed
+            case tlsHandshakeFailed
         }
 
         private let code: Code
@@ -25,6 +28,8 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
         public static let invalidResponse = Kind(code: .invalidResponse)
         /// The endpoint could not be reached (refused, reset or timed out) after every retry.
         public static let connectionFailed = Kind(code: .connectionFailed)
+        /// The TLS handshake with the endpoint failed, most often because its certificate is not trusted. Not retried.
+        public static let tlsHandshakeFailed = Kind(code: .tlsHandshakeFailed)
 
         /// The kind's name, for example `credentialsNotFound`.
         public var description: String { "\(code)" }
@@ -42,4 +47,16 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
 
     /// The message.
     public var description: String { message }
+}
+
+extension AWSClientError {
+    /// The error for a failed TLS handshake with `host:port`: which endpoint, why, and, when trusting another CA could
+    /// help, how; never the TLS library's error dump.
+    static func tlsHandshake(_ failure: TLSHandshakeFailure, service: String, host: String, port: Int) -> AWSClientError {
+        guard failure.isCertificateRefused else {
+            return AWSClientError(.tlsHandshakeFailed, "TLS handshake with \(host):\(port) (\(service)) failed: \(failure.reason)")
+        }
+        let remedy = failure.isIssuerUntrusted ? " (set ca_bundle or AWS_CA_BUNDLE to a PEM file holding the CA that signed it)" : ""
+        return AWSClientError(.tlsHandshakeFailed, "TLS certificate of \(host):\(port) (\(service)) is not trusted: \(failure.reason)\(remedy)")
+    }
 }

@@ -4,7 +4,7 @@ import NIOHTTP1
 extension AWSServiceError {
     /// Builds the error for a non-success response, whatever protocol the body uses
     /// (XML for S3 and Query services, JSON for JSON services, nothing for HEAD).
-    init(service: String, statusCode: Int, headers: HTTPHeaders, body: [UInt8]) {
+    init(service: String, operation: String? = nil, statusCode: Int, headers: HTTPHeaders, body: [UInt8]) {
         var code: String?
         var message = ""
         var requestID = headers.first(name: "x-amz-request-id")
@@ -34,7 +34,7 @@ extension AWSServiceError {
                 ?? queryError ?? Self.codeForStatus(statusCode)
         }
         self.init(
-            service: service, code: code!, message: message, statusCode: statusCode,
+            service: service, operation: operation, code: code!, message: message, statusCode: statusCode,
             requestID: requestID, queryErrorCode: queryError)
     }
 

@@ -8,6 +8,8 @@
 public struct AWSServiceError: Error, CustomStringConvertible, Sendable {
     /// The service's display name: `S3`, `SQS`, `STS`, `IAM`.
     public var service: String
+    /// The call that failed (`PutBucketPolicy`), when known.
+    public var operation: String?
     /// The error code, for example `NoSuchBucket`.
     public var code: String
     /// The service's message; may be empty.
@@ -21,8 +23,10 @@ public struct AWSServiceError: Error, CustomStringConvertible, Sendable {
     public var queryErrorCode: String?
 
     /// Creates an error value (services create these; tests and fakes may too).
-    public init(service: String, code: String, message: String, statusCode: Int, requestID: String? = nil, queryErrorCode: String? = nil) {
+    public init(service: String, operation: String? = nil, code: String, message: String, statusCode: Int, requestID: String? = nil,
+                queryErrorCode: String? = nil) {
         self.service = service
+        self.operation = operation
         self.code = code
         self.message = message
         self.statusCode = statusCode
@@ -30,9 +34,10 @@ public struct AWSServiceError: Error, CustomStringConvertible, Sendable {
         self.queryErrorCode = queryErrorCode
     }
 
-    /// For example `S3 NoSuchBucket (404): The specified bucket does not exist [request id: 4442587FB7D0A2F9]`.
+    /// For example `S3 PutBucketPolicy: AccessDenied (403): Access Denied [request id: 4442587FB7D0A2F9]`: the service,
+    /// the call that failed (when known), the code and status, the message and the request id.
     public var description: String {
-        var text = "\(service) \(code) (\(statusCode))"
+        var text = operation.map { "\(service) \($0): \(code) (\(statusCode))" } ?? "\(service) \(code) (\(statusCode))"
         if !message.isEmpty { text += ": \(message)" }
         if let requestID, !requestID.isEmpty { text += " [request id: \(requestID)]" }
         return text

@@ -1,6 +1,7 @@
 import AWSClient
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `aws` provider: S3 buckets with their policies, notifications and replication, SQS queues with their
 /// policies, and IAM users, roles, inline policies and access keys, on AWS or any compatible endpoint.
@@ -20,23 +21,17 @@ public struct AWSProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "Access key id; prefer the environment or a profile."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "Secret access key; prefer the environment or a profile."),
             "token": AttributeSchema(.string, .optional, sensitive: true, description: "Session token."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's (a private CA of the endpoint); defaults to AWS_CA_BUNDLE."),
+            "rgw": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
+                                   description: "The endpoint is a Ceph RGW: endpoint and keys default to RGW_ENDPOINT, RGW_ACCESS_KEY_ID and "
+                                       + "RGW_SECRET_ACCESS_KEY (as for the ceph provider), the region to us-east-1, and plans refuse settings radosgw mishandles."),
         ], description: "Amazon Web Services")
     }
 
-    /// Every resource type the provider manages.
+    /// Every resource type the provider manages (see `AWSResourceKind.all`).
     public var resourceSchemas: [String: ResourceSchema] {
-        [
-            S3BucketResource.typeName: S3BucketResource.schema,
-            S3BucketNotificationResource.typeName: S3BucketNotificationResource.schema,
-            S3BucketReplicationResource.typeName: S3BucketReplicationResource.schema,
-            SQSQueueResource.typeName: SQSQueueResource.schema,
-            SQSQueuePolicyResource.typeName: SQSQueuePolicyResource.schema,
-            IAMUserResource.typeName: IAMUserResource.schema,
-            IAMRoleResource.typeName: IAMRoleResource.schema,
-            IAMInlinePolicyResource.Owner.user.typeName: IAMInlinePolicyResource.schema(for: .user),
-            IAMInlinePolicyResource.Owner.role.typeName: IAMInlinePolicyResource.schema(for: .role),
-            IAMAccessKeyResource.typeName: IAMAccessKeyResource.schema,
-        ]
+        AWSResourceKind.byTypeName.mapValues(\.schema)
     }
 
     /// `aws_caller_identity`, and lookups of existing users, buckets and queues.
@@ -49,36 +44,27 @@ public struct AWSProvider: Provider {
         [S3BucketResource.typeName, SQSQueueResource.typeName, IAMUserResource.typeName, IAMRoleResource.typeName].contains(type)
     }
 
-    /// Notes waits AWS imposes on a planned change, and notification entries an update removes.
+    /// Each type's notes: waits AWS imposes, notification entries an update removes.
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
-        switch type {
-        // SQS refuses a queue name for 60 s after the queue was deleted; a same-name replacement waits that out.
-        case SQSQueueResource.typeName where action == .replace:
-            guard let name = before?["name"].stringValue, after["name"] == .string(name) else { return [] }
-            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
-        case S3BucketNotificationResource.typeName where action == .update:
-            let removed = S3BucketNotificationResource.undeclared(before: before, after: after)
-            guard !removed.isEmpty else { return [] }
-            return ["The live notification document has \(removed.count) entr\(removed.count == 1 ? "y" : "ies") this configuration does not declare "
-                    + "(\(removed.joined(separator: "; "))). S3 keeps one document per bucket, so applying removes them; "
-                    + "if another tool wrote them, declare them here instead."]
-        default:
-            return []
-        }
+        AWSResourceKind.byTypeName[type]?.notes(action, before, after) ?? []
     }
 
-    /// Order AWS needs regardless of references (see `AWSOrdering`).
+    /// The order AWS needs, as each type states it (see `OrderingNames`).
     public func ordering(type: String, value: Value) -> OrderingKeys {
-        AWSOrdering.keys(type: type, value: value)
+        AWSResourceKind.byTypeName[type]?.ordering(value) ?? OrderingKeys()
     }
 
-    /// Cross-field rules of replication configurations.
+    /// Each type's documented limits and cross-field rules.
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == S3BucketReplicationResource.typeName ? S3BucketReplicationResource.validate(configuration) : []
+        AWSResourceKind.byTypeName[type]?.validate(configuration) ?? []
     }
 
-    /// Resolves region, credentials and endpoint (block, then environment, then shared files) and opens a transport.
+    /// Resolves region, credentials, endpoint and trusted CAs (block, then environment, then shared files) and opens a
+    /// transport. With `rgw: true` the block's unset endpoint and keys come from the RGW_* variables the ceph provider
+    /// reads.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
+        let isRGW = configuration["rgw"] == .bool(true)
+        let configuration = isRGW ? try Self.rgwDefaults(configuration, environment: environment) : configuration
         guard let region = RegionResolver.region(explicit: configuration["region"].stringValue,
                                                  profile: configuration["profile"].stringValue, environment: environment) else {
             throw ProviderError("No AWS region: set region in the aws provider block, AWS_REGION, or region in the profile's config section.",
@@ -97,6 +83,22 @@ public struct AWSProvider: Provider {
         }
         return ConfiguredAWSProvider(
             settings: AWSClientConfiguration(region: region, credentials: credentials,
-                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment))
+                                             endpointOverride: configuration["endpoint"].stringValue, environment: environment,
+                                             trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment)),
+            isRGW: isRGW)
+    }
+
+    /// The block with its unset endpoint, keys and region taken as the ceph provider takes them.
+    private static func rgwDefaults(_ configuration: Value, environment: [String: String]) throws -> Value {
+        guard case .map(var entries) = configuration else { return configuration }
+        for (attribute, variable) in [("endpoint", "RGW_ENDPOINT"), ("access_key", "RGW_ACCESS_KEY_ID"), ("secret_key", "RGW_SECRET_ACCESS_KEY")]
+        where entries[attribute]?.stringValue == nil {
+            guard let value = environment[variable], !value.isEmpty else {
+                throw ProviderError("An aws provider with rgw: true needs \(attribute): set it in the block or \(variable).", attributePath: attribute)
+            }
+            entries[attribute] = .string(value)
+        }
+        if entries["region"]?.stringValue == nil { entries["region"] = .string("us-east-1") }
+        return .map(entries)
     }
 }

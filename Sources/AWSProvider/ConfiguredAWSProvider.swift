@@ -5,6 +5,8 @@ import TandemEngine
 /// The `aws` provider configured with a region, credentials and endpoint.
 struct ConfiguredAWSProvider: ConfiguredProvider {
     let settings: AWSClientConfiguration
+    /// The endpoint is a Ceph RGW (provider block `rgw: true`).
+    let isRGW: Bool
     let transport = AWSTransport()
 
     /// An S3 client signing for `region` (buckets live in their own region).
@@ -31,35 +33,15 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     }
 
     private func resource(_ type: String) throws -> any AWSResource {
-        switch type {
-        case S3BucketResource.typeName: return S3BucketResource(provider: self)
-        case S3BucketNotificationResource.typeName: return S3BucketNotificationResource(provider: self)
-        case S3BucketReplicationResource.typeName: return S3BucketReplicationResource(provider: self)
-        case SQSQueueResource.typeName: return SQSQueueResource(provider: self)
-        case SQSQueuePolicyResource.typeName: return SQSQueuePolicyResource(provider: self)
-        case IAMUserResource.typeName: return IAMUserResource(provider: self)
-        case IAMRoleResource.typeName: return IAMRoleResource(provider: self)
-        case IAMInlinePolicyResource.Owner.user.typeName: return IAMInlinePolicyResource(provider: self, owner: .user)
-        case IAMInlinePolicyResource.Owner.role.typeName: return IAMInlinePolicyResource(provider: self, owner: .role)
-        case IAMAccessKeyResource.typeName: return IAMAccessKeyResource(provider: self)
-        default: throw ProviderError("The aws provider has no resource type \(type)")
-        }
+        guard let kind = AWSResourceKind.byTypeName[type] else { throw ProviderError("The aws provider has no resource type \(type)") }
+        return kind.operations(self)
     }
 
-    /// The attribute an import id names, per type that can be imported.
-    private static let importArguments: [String: String] = [
-        S3BucketResource.typeName: "bucket", S3BucketNotificationResource.typeName: "bucket", S3BucketReplicationResource.typeName: "bucket",
-        SQSQueueResource.typeName: "name", SQSQueuePolicyResource.typeName: "queue_url",
-        IAMUserResource.typeName: "name", IAMRoleResource.typeName: "name",
-    ]
-
     func importObject(type: String, id: String) async throws -> Value? {
-        guard let argument = Self.importArguments[type] else {
-            throw ProviderError("\(type) cannot be imported\(type == IAMAccessKeyResource.typeName ? " (AWS never shows a secret again; create a new key instead)" : "")")
+        guard let kind = AWSResourceKind.byTypeName[type], let importing = kind.importing else {
+            throw ProviderError("\(type) cannot be imported\(AWSResourceKind.byTypeName[type]?.importRefusal.map { " (\($0))" } ?? "")")
         }
-        // A queue may be named by its URL too.
-        let name = type == SQSQueueResource.typeName ? (ARN.queueName(url: id) ?? id) : id
-        return try await read(type: type, current: .map([argument: .string(name)]))
+        return try await read(type: type, current: importing(id))
     }
 
     func read(type: String, current: Value) async throws -> Value? {
@@ -90,6 +72,11 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
         }
     }
 
+    /// On an RGW endpoint, settings radosgw mishandles (see `RGWLimits`).
+    func validate(type: String, configuration: Value) -> [ProviderError] {
+        isRGW ? RGWLimits.problems(type: type, configuration: configuration) : []
+    }
+
     func defaults(type: String) -> [String: Value] {
         type == S3BucketResource.typeName ? ["region": .string(settings.region)] : [:]
     }
@@ -97,14 +84,6 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     func shutdown() async {
         try? await transport.shutdown()
     }
-}
-
-/// One AWS resource type's operations.
-protocol AWSResource: Sendable {
-    func read(current: Value) async throws -> Value?
-    func create(planned: Value, progress: ProgressReporter) async throws -> Value
-    func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
-    func delete(prior: Value, progress: ProgressReporter) async throws
 }
 
 /// Maps client errors to provider errors that keep the service's code and message.

@@ -14,6 +14,13 @@ struct IAMAccessKeyResource: AWSResource {
         "secret": AttributeSchema(.string, .computed, sensitive: true, description: "The secret access key; masked in every output."),
     ], description: "An IAM access key")
 
+    /// The user's name follows IAM's rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName("user", "A user name")
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -54,4 +61,13 @@ struct IAMAccessKeyResource: AWSResource {
             return
         }
     }
+}
+
+extension IAMAccessKeyResource {
+    /// Waits for its user; cannot be imported, since AWS never shows a secret again.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importRefusal: "AWS never shows a secret again; create a new key instead",
+        ordering: { OrderingKeys(requires: OrderingNames.all([$0["user"].stringValue], "iam:user:")) },
+        validate: validate,
+        operations: { IAMAccessKeyResource(provider: $0) })
 }

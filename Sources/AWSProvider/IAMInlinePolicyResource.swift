@@ -20,6 +20,16 @@ struct IAMInlinePolicyResource: AWSResource {
         ], description: "An inline policy of an IAM \(owner.rawValue)")
     }
 
+    /// IAM's documented limits: the owner's name, the policy name, and the policy's size (2048 characters for a
+    /// user's inline policies, 10240 for a role's, white space not counted).
+    static func validate(_ configuration: Value, owner: Owner) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName(owner.rawValue, owner == .user ? "A user name" : "A role name")
+        rules.iamPolicyName("name")
+        rules.iamPolicySize("policy", "A \(owner.rawValue)'s inline policy", atMost: owner == .user ? 2_048 : 10_240)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
     let owner: Owner
 
@@ -35,7 +45,7 @@ struct IAMInlinePolicyResource: AWSResource {
             return nil
         }
         guard let document else { return nil }
-        return .map([owner.rawValue: .string(ownerName), "name": .string(name), "policy": AWSPolicy.read(document)])
+        return .map([owner.rawValue: .string(ownerName), "name": .string(name), "policy": PolicyText.read(document)])
     }
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
@@ -62,7 +72,7 @@ struct IAMInlinePolicyResource: AWSResource {
     private func put(_ planned: Value, progress: ProgressReporter) async throws -> Value {
         let ownerName = planned[owner.rawValue].stringValue ?? ""
         let name = planned["name"].stringValue ?? ""
-        let document = try AWSPolicy.text(planned["policy"])
+        let document = try PolicyText.text(planned["policy"])
         switch owner {
         case .user: try await provider.iam.putUserPolicy(userName: ownerName, policyName: name, document: document)
         case .role: try await provider.iam.putRolePolicy(roleName: ownerName, policyName: name, document: document)
@@ -71,5 +81,22 @@ struct IAMInlinePolicyResource: AWSResource {
             throw ProviderError("The inline policy \(name) of \(owner.rawValue) \(ownerName) was written but cannot be read back")
         }
         return value
+    }
+}
+
+extension IAMInlinePolicyResource {
+    /// A user's policy waits for the user; a role's policy waits for the role and completes it for replication.
+    static func kind(for owner: Owner) -> AWSResourceKind {
+        AWSResourceKind(
+            typeName: owner.typeName, schema: schema(for: owner),
+            ordering: { value in
+                let name = value[owner.rawValue].stringValue
+                switch owner {
+                case .user: return OrderingKeys(requires: OrderingNames.all([name], "iam:user:"))
+                case .role: return OrderingKeys(provides: OrderingNames.all([name], "iam:role:"), requires: OrderingNames.all([name], "iam:role-object:"))
+                }
+            },
+            validate: { validate($0, owner: owner) },
+            operations: { IAMInlinePolicyResource(provider: $0, owner: owner) })
     }
 }

@@ -17,13 +17,25 @@ struct IAMRoleResource: AWSResource {
         "unique_id": AttributeSchema(.string, .computed, description: "The role id (AROA…): assumed-role principals carry it (AROA…:session)."),
     ], description: "An IAM role")
 
+    /// IAM's documented limits: the role name, the path, the description (1000 characters), the maximum session
+    /// duration (3600-43200 seconds), tags.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName("name", "A role name")
+        rules.iamPath("path")
+        rules.text("description", "A role description", length: 0...1_000)
+        rules.wholeNumber("max_session_duration", "max_session_duration", in: 3_600...43_200, unit: "seconds")
+        rules.tags("tags")
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
         guard let name = current["name"].stringValue, let role = try await provider.iam.getRole(name: name) else { return nil }
         return .map([
             "name": .string(role.name), "path": .string(role.path),
-            "assume_role_policy": AWSPolicy.read(role.assumeRolePolicyDocument),
+            "assume_role_policy": PolicyText.read(role.assumeRolePolicyDocument),
             "description": role.description.flatMap { $0.isEmpty ? nil : Value.string($0) } ?? .null,
             "max_session_duration": .number(Double(role.maxSessionDuration)),
             "tags": .map(role.tags.mapValues(Value.string)),
@@ -37,7 +49,7 @@ struct IAMRoleResource: AWSResource {
             throw ProviderError("IAM role \(name) already exists and is not managed by this state; import it with tandem import, or choose another name.",
                                 attributePath: "name")
         }
-        let trust = try AWSPolicy.text(planned["assume_role_policy"])
+        let trust = try PolicyText.text(planned["assume_role_policy"])
         let iam = provider.iam
         try await progress.willCreate()
         _ = try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "CreateRole", progress: progress) {
@@ -52,7 +64,7 @@ struct IAMRoleResource: AWSResource {
         let name = prior["name"].stringValue ?? ""
         let iam = provider.iam
         if prior["assume_role_policy"] != planned["assume_role_policy"] {
-            let trust = try AWSPolicy.text(planned["assume_role_policy"])
+            let trust = try PolicyText.text(planned["assume_role_policy"])
             try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "UpdateAssumeRolePolicy", progress: progress) {
                 try await iam.updateAssumeRolePolicy(roleName: name, document: trust)
             }
@@ -84,4 +96,16 @@ struct IAMRoleResource: AWSResource {
         }
         return value
     }
+}
+
+extension IAMRoleResource {
+    /// Imported by name; provides the role (with its policies) to replication, and the role itself to its policies
+    /// and to bucket policies naming it.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "name"),
+        ordering: { value in
+            OrderingKeys(provides: OrderingNames.all([value["name"].stringValue], "iam:role:") + OrderingNames.all([value["name"].stringValue], "iam:role-object:"))
+        },
+        validate: validate,
+        operations: { IAMRoleResource(provider: $0) })
 }

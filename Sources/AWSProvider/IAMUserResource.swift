@@ -14,6 +14,15 @@ struct IAMUserResource: AWSResource {
         "unique_id": AttributeSchema(.string, .computed, description: "The user id (AIDA…): S3 events name the user by it (AWS:AIDA…)."),
     ], description: "An IAM user")
 
+    /// IAM's documented limits: the user name, the path, tags.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.iamName("name", "A user name")
+        rules.iamPath("path")
+        rules.tags("tags")
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -60,4 +69,13 @@ struct IAMUserResource: AWSResource {
         }
         return value
     }
+}
+
+extension IAMUserResource {
+    /// Imported by name; provides the user to its policies, keys and the bucket policies naming it.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "name"),
+        ordering: { OrderingKeys(provides: OrderingNames.all([$0["name"].stringValue], "iam:user:")) },
+        validate: validate,
+        operations: { IAMUserResource(provider: $0) })
 }

@@ -25,6 +25,13 @@ struct S3BucketNotificationResource: AWSResource {
         "eventbridge": AttributeSchema(.bool, .optional, defaultValue: .bool(false), description: "Also send every event to EventBridge."),
     ], description: "The notification document of an S3 bucket")
 
+    /// The bucket's name follows S3's rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .s3)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -134,4 +141,25 @@ struct S3BucketNotificationResource: AWSResource {
         entry["id"] = id.map(Value.string) ?? .null
         return .map(entry)
     }
+}
+
+extension S3BucketNotificationResource {
+    /// Imported by bucket name; waits for the bucket and for the policies of the queues it targets (S3 validates
+    /// the destination); an update notes the live entries it removes.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let queues = (value["queue"].listValue ?? []).map { OrderingNames.name($0["queue_arn"]) { ARN.queueName($0) } }
+            return OrderingKeys(requires: OrderingNames.all([OrderingNames.name(value["bucket"]) { $0 }], "s3:bucket:")
+                                    + OrderingNames.all(queues, "sqs:queue-policy:"))
+        },
+        validate: validate,
+        notes: { action, before, after in
+            let removed = action == .update ? undeclared(before: before, after: after) : []
+            guard !removed.isEmpty else { return [] }
+            return ["The live notification document has \(removed.count) entr\(removed.count == 1 ? "y" : "ies") this configuration does not declare "
+                    + "(\(removed.joined(separator: "; "))). S3 keeps one document per bucket, so applying removes them; "
+                    + "if another tool wrote them, declare them here instead."]
+        },
+        operations: { S3BucketNotificationResource(provider: $0) })
 }

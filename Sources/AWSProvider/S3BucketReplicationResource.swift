@@ -88,9 +88,17 @@ struct S3BucketReplicationResource: AWSResource {
         throw ProviderError("The replication configuration of \(bucket) was written but cannot be read back")
     }
 
-    /// Rules S3 enforces across fields, checked while planning.
+    /// Rules S3 enforces across fields, and its documented limits (the source bucket's name, at most 1000 rules, rule
+    /// ids of at most 255 characters, filter tags), checked while planning.
     static func validate(_ configuration: Value) -> [ProviderError] {
-        var problems: [ProviderError] = []
+        var limits = ValueRules(configuration)
+        limits.bucketName("bucket", service: .s3)
+        limits.count("rule", "replication rules", atMost: 1000)
+        for index in (configuration["rule"].listValue ?? []).indices {
+            limits.text("rule[\(index)].id", "A replication rule id", length: 0...255)
+            limits.tags("rule[\(index)].filter.tags")
+        }
+        var problems = limits.problems
         let rules = configuration["rule"].listValue ?? []
         var ids: Set<String> = []
         for (index, rule) in rules.enumerated() {
@@ -165,4 +173,17 @@ struct S3BucketReplicationResource: AWSResource {
             ]),
         ])
     }
+}
+
+extension S3BucketReplicationResource {
+    /// Imported by bucket name; waits for both buckets (their versioning) and the role with its policies.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let destinations = (value["rule"].listValue ?? []).map { OrderingNames.name($0["destination"]["bucket"], ARN.bucketName) }
+            return OrderingKeys(requires: OrderingNames.all([OrderingNames.name(value["bucket"]) { $0 }] + destinations, "s3:bucket:")
+                                    + OrderingNames.all([OrderingNames.name(value["role"]) { ARN.iamName($0, kind: "role") }], "iam:role:"))
+        },
+        validate: validate,
+        operations: { S3BucketReplicationResource(provider: $0) })
 }

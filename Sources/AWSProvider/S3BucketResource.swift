@@ -34,6 +34,19 @@ struct S3BucketResource: AWSResource {
         "arn": AttributeSchema(.string, .computed),
     ], description: "An S3 bucket")
 
+    /// The largest bucket policy S3 accepts ("Bucket policies are limited to 20 KB in size").
+    static let maximumPolicyBytes = 20 * 1024
+
+    /// S3's documented limits: the bucket name, the policy's size, tags (at most 50), lifecycle rules.
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        rules.bucketName("bucket", service: .s3)
+        rules.policyBytes("policy", "A bucket policy", atMost: maximumPolicyBytes)
+        rules.tags("tags", maximumCount: 50)
+        S3Lifecycle.check("lifecycle_rule", in: &rules)
+        return rules.problems
+    }
+
     let provider: ConfiguredAWSProvider
 
     func read(current: Value) async throws -> Value? {
@@ -51,8 +64,8 @@ struct S3BucketResource: AWSResource {
             "region": .string(region),
             "versioning": try await versioning.map(Value.string) ?? .null,
             "encryption": Self.value(of: try await encryption),
-            "public_access_block": Self.value(of: try await publicAccessBlock),
-            "policy": AWSPolicy.read(try await policy),
+            "public_access_block": Self.value(of: try await publicAccessBlock, recorded: current["public_access_block"]),
+            "policy": PolicyText.read(try await policy),
             "ownership_controls": try await ownership.map(Value.string) ?? .null,
             "lifecycle_rule": .list((try await lifecycle ?? []).map(S3Lifecycle.value(of:))),
             // Not an S3 setting: what the configuration asked destroy to do.
@@ -144,7 +157,7 @@ struct S3BucketResource: AWSResource {
         // After the public access block: a policy granting public access is refused while the block forbids it.
         if changed("policy") {
             if planned["policy"].mapValue != nil {
-                let policy = try AWSPolicy.text(planned["policy"])
+                let policy = try PolicyText.text(planned["policy"])
                 try await provider.consistency.run([EventualConsistency.principalNotYetVisible], operation: "PutBucketPolicy", progress: progress) {
                     try await s3.putBucketPolicy(name, policy: policy)
                 }
@@ -197,8 +210,13 @@ struct S3BucketResource: AWSResource {
         ])
     }
 
-    private static func value(of block: PublicAccessBlock?) -> Value {
+    /// The block as configured. A Ceph RGW reports four false switches for a bucket that has no block (and keeps
+    /// reporting them after DeletePublicAccessBlock); that allows exactly what no block allows, so it reads as no
+    /// block unless the block is recorded (configured with every switch false).
+    private static func value(of block: PublicAccessBlock?, recorded: Value) -> Value {
         guard let block else { return .null }
+        let blocksNothing = !block.blockPublicAcls && !block.ignorePublicAcls && !block.blockPublicPolicy && !block.restrictPublicBuckets
+        if blocksNothing, recorded == .null { return .null }
         return .map([
             "block_public_acls": .bool(block.blockPublicAcls),
             "ignore_public_acls": .bool(block.ignorePublicAcls),
@@ -220,4 +238,18 @@ struct S3BucketResource: AWSResource {
                                  blockPublicPolicy: value["block_public_policy"].boolValue ?? false,
                                  restrictPublicBuckets: value["restrict_public_buckets"].boolValue ?? false)
     }
+}
+
+extension S3BucketResource {
+    /// Imported by bucket name; provides the bucket and waits for the roles and users its policy names.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "bucket"),
+        ordering: { value in
+            let principals = PolicyDocument.statements(of: value["policy"]).flatMap { OrderingNames.principalARNs($0["Principal"]) }
+            return OrderingKeys(provides: OrderingNames.all([value["bucket"].stringValue], "s3:bucket:"),
+                                requires: OrderingNames.all(principals.map { ARN.iamName($0, kind: "role") }, "iam:role-object:")
+                                    + OrderingNames.all(principals.map { ARN.iamName($0, kind: "user") }, "iam:user:"))
+        },
+        validate: validate,
+        operations: { S3BucketResource(provider: $0) })
 }

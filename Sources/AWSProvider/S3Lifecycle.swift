@@ -22,6 +22,21 @@ enum S3Lifecycle {
         "noncurrent_version_transition": transitionSchema,
     ]
 
+    /// A lifecycle configuration holds at most 1000 rules; rule ids are unique and at most 255 characters; filter
+    /// tags follow the tag rules.
+    static func check(_ path: String, in rules: inout ValueRules) {
+        rules.count(path, "lifecycle rules", atMost: 1000)
+        var ids: Set<String> = []
+        for (index, rule) in (rules.value(at: path).listValue ?? []).enumerated() {
+            let rulePath = "\(path)[\(index)]"
+            rules.text("\(rulePath).id", "A lifecycle rule id", length: 0...255)
+            if let id = rule["id"].stringValue, !ids.insert(id).inserted {
+                rules.report("Lifecycle rule id \"\(ValueRules.excerpt(id))\" is used twice; ids must be unique.", at: "\(rulePath).id")
+            }
+            rules.tags("\(rulePath).tags")
+        }
+    }
+
     static func rule(from value: Value) -> LifecycleRule {
         func transitions(_ list: Value) -> [LifecycleTransition] {
             (list.listValue ?? []).map { LifecycleTransition(days: $0["days"].intValue ?? 0, storageClass: $0["storage_class"].stringValue ?? "") }

@@ -23,7 +23,7 @@ struct SQSQueuePolicyResource: AWSResource {
             return nil
         }
         guard let policy = attributes["Policy"], !policy.isEmpty else { return nil }
-        return .map(["queue_url": .string(url), "policy": AWSPolicy.read(policy)])
+        return .map(["queue_url": .string(url), "policy": PolicyText.read(policy)])
     }
 
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
@@ -44,10 +44,21 @@ struct SQSQueuePolicyResource: AWSResource {
 
     private func put(_ planned: Value) async throws -> Value {
         let url = planned["queue_url"].stringValue ?? ""
-        try await provider.sqs.setQueueAttributes(queueURL: url, attributes: ["Policy": try AWSPolicy.text(planned["policy"])])
+        try await provider.sqs.setQueueAttributes(queueURL: url, attributes: ["Policy": try PolicyText.text(planned["policy"])])
         guard let value = try await read(current: planned) else {
             throw ProviderError("The policy of queue \(url) was written but cannot be read back")
         }
         return value
     }
+}
+
+extension SQSQueuePolicyResource {
+    /// Imported by queue URL; provides the queue's policy once the queue exists.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: AWSResourceKind.importing(by: "queue_url"),
+        ordering: { value in
+            let queue = OrderingNames.name(value["queue_url"]) { ARN.queueName(url: $0) }
+            return OrderingKeys(provides: OrderingNames.all([queue], "sqs:queue-policy:"), requires: OrderingNames.all([queue], "sqs:queue:"))
+        },
+        operations: { SQSQueuePolicyResource(provider: $0) })
 }

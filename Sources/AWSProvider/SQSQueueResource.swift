@@ -37,6 +37,38 @@ struct SQSQueueResource: AWSResource {
         "url": AttributeSchema(.string, .computed),
     ]) { $1 }, description: "An SQS queue")
 
+    /// The documented range of each numeric attribute (SQS CreateQueue/SetQueueAttributes), with its unit.
+    static let numericRanges: [String: (range: ClosedRange<Int>, unit: String)] = [
+        "visibility_timeout_seconds": (0...43_200, "seconds"),
+        "message_retention_seconds": (60...1_209_600, "seconds"),
+        "max_message_size": (1_024...1_048_576, "bytes"),
+        "delay_seconds": (0...900, "seconds"),
+        "receive_wait_time_seconds": (0...20, "seconds"),
+    ]
+
+    /// SQS's documented limits: the queue name (1-80 letters, digits, - and _, plus .fifo for FIFO queues), the numeric
+    /// attributes' ranges, and the redrive policy's receive count (1-1000).
+    static func validate(_ configuration: Value) -> [ProviderError] {
+        var rules = ValueRules(configuration)
+        if let name = configuration["name"].stringValue {
+            let fifo = configuration["fifo_queue"].boolValue == true
+            let stem = fifo && name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+            rules.text("name", "A queue name", length: 1...80)
+            if !stem.isEmpty, let bad = stem.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) }) {
+                rules.report("A queue name may contain only letters, digits, hyphens and underscores\(fifo ? " (then .fifo)" : ""); "
+                             + "\"\(ValueRules.excerpt(name))\" contains \(ValueRules.quote(bad)).", at: "name")
+            }
+            if fifo, !name.hasSuffix(".fifo") {
+                rules.report("A FIFO queue's name must end with .fifo; \"\(ValueRules.excerpt(name))\" does not.", at: "name")
+            }
+        }
+        for (attribute, limit) in numericRanges.sorted(by: { $0.key < $1.key }) {
+            rules.wholeNumber(attribute, attribute, in: limit.range, unit: limit.unit)
+        }
+        rules.wholeNumber("redrive_policy.max_receive_count", "max_receive_count", in: 1...1_000)
+        return rules.problems
+    }
+
     /// How long SQS forbids re-creating a queue name after deleting it, plus a margin.
     static let deletedRecentlyWait: Duration = .seconds(70)
 
@@ -62,7 +94,7 @@ struct SQSQueueResource: AWSResource {
             "redrive_allow_policy": Self.redriveAllowPolicy(from: attributes["RedriveAllowPolicy"]),
             // Only a queue that manages its policy reads it; otherwise an aws_sqs_queue_policy owns it and a change
             // there is not drift of the queue.
-            "policy": current["policy"].mapValue == nil ? .null : AWSPolicy.read(attributes["Policy"]),
+            "policy": current["policy"].mapValue == nil ? .null : PolicyText.read(attributes["Policy"]),
         ]
         for (key, sqsName) in Self.numericAttributes {
             value[key] = attributes[sqsName].flatMap(Double.init).map(Value.number) ?? .null
@@ -152,7 +184,7 @@ struct SQSQueueResource: AWSResource {
             }
         }
         if prior?["policy"] != planned["policy"], planned["policy"].mapValue != nil {
-            attributes["Policy"] = try AWSPolicy.text(planned["policy"])
+            attributes["Policy"] = try PolicyText.text(planned["policy"])
         }
         return attributes
     }
@@ -176,4 +208,22 @@ struct SQSQueueResource: AWSResource {
         }
         return .map(["dead_letter_target_arn": parsed["deadLetterTargetArn"], "max_receive_count": count])
     }
+}
+
+extension SQSQueueResource {
+    /// Imported by name or URL; provides the queue (and its policy when it sets one); a same-name replacement notes
+    /// SQS's 60-second wait.
+    static let kind = AWSResourceKind(
+        typeName: typeName, schema: schema, importing: { id in .map(["name": .string(ARN.queueName(url: id) ?? id)]) },
+        ordering: { value in
+            let queue = value["name"].stringValue
+            return OrderingKeys(provides: OrderingNames.all([queue], "sqs:queue:")
+                                    + (value["policy"].mapValue == nil ? [] : OrderingNames.all([queue], "sqs:queue-policy:")))
+        },
+        validate: validate,
+        notes: { action, before, after in
+            guard action == .replace, let name = before?["name"].stringValue, after["name"] == .string(name) else { return [] }
+            return ["SQS blocks the name \(name) for 60 seconds after deleting it: apply will wait before re-creating the queue."]
+        },
+        operations: { SQSQueueResource(provider: $0) })
 }

@@ -6,21 +6,34 @@ import TandemEngine
 /// `ceph_bucket_topic`: an RGW bucket-notification topic (SNS CreateTopic on the RGW endpoint) with its push
 /// endpoint (http(s)://, amqp://, kafka://), persistence and opaque data. Topics belong to the zone (and tenant) the
 /// endpoint serves; multisite does not sync them.
+///
+/// radosgw 16 copies the topic into every bucket notification that names it, and keeps delivering to the copy: an
+/// update of its settings therefore plans `arn` as known after apply, so every `ceph_bucket_notification` that refers
+/// to it is written again (and takes the new settings) in the same apply.
 struct BucketTopicResource: CephResource {
     static let typeName = "ceph_bucket_topic"
     static let importPath: [String] = ["name"]
 
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true, description: "Topic name."),
-        "push_endpoint": AttributeSchema(.string, .required,
-                                         description: "Where RGW delivers events: http(s)://, amqp:// or kafka:// (Debian's radosgw has no Kafka support)."),
+        "push_endpoint": AttributeSchema(.string, .required, sensitive: true,
+                                         description: "Where RGW delivers events: http(s)://, amqp:// or kafka:// (Debian's radosgw has no Kafka support). "
+                                            + "Sensitive: it can carry a secret (a tandem_replicator's push_endpoint, amqp credentials)."),
         "persistent": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
                                       description: "Queue events in RADOS and deliver asynchronously (survives gateway restarts; first delivery may take ~30 s)."),
         "opaque_data": AttributeSchema(.string, .optional, defaultValue: .string(""), description: "Copied into every event's opaqueData."),
         "attributes": AttributeSchema(.map(.string), .optional, defaultValue: .map([:]),
                                       description: "Further endpoint attributes, e.g. {amqp-exchange: ex, amqp-ack-level: broker, verify-ssl: \"false\"}."),
-        "arn": AttributeSchema(.string, .computed, description: "arn:aws:sns:<zonegroup>:<tenant>:<name>, for notifications."),
+        "arn": recopiedARN,
     ], description: "An RGW bucket-notification topic")
+
+    /// The ARN, shown as known after apply when the settings change, so the notifications that refer to it are written again.
+    private static var recopiedARN: AttributeSchema {
+        var arn = AttributeSchema(.string, .computed, description: "arn:aws:sns:<zonegroup>:<tenant>:<name>, for notifications; "
+                                  + "known after apply when the topic's settings change, so its notifications are written again with them.")
+        arn.recomputedOnChangeOf = ["push_endpoint", "persistent", "opaque_data", "attributes"]
+        return arn
+    }
 
     /// Attributes with their own schema entries (or protocol words), left out of `attributes` when read back.
     private static let reserved: Set<String> = ["push-endpoint", "OpaqueData", "persistent", "Version", "Action", "Name"]

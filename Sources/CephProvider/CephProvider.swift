@@ -2,6 +2,7 @@ import AWSClient
 import CephClient
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `ceph` provider: RGW multisite (realms, zonegroups, zones, sync policy), users, buckets, bucket-notification
 /// topics and notifications on a Ceph cluster. It talks to the cluster the way operators do: `radosgw-admin` (locally
@@ -24,6 +25,8 @@ public struct CephProvider: Provider {
             "access_key": AttributeSchema(.string, .optional, description: "RGW access key; defaults to RGW_ACCESS_KEY_ID."),
             "secret_key": AttributeSchema(.string, .optional, sensitive: true, description: "RGW secret key; defaults to RGW_SECRET_ACCESS_KEY."),
             "region": AttributeSchema(.string, .optional, defaultValue: .string("us-east-1"), description: "Region used when signing requests."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's for the endpoint (S3, SNS, admin API); defaults to AWS_CA_BUNDLE."),
             "user_management": AttributeSchema(.string, .optional, defaultValue: .string("radosgw-admin"), allowedValues: ["radosgw-admin", "admin-api"],
                                                description: "How ceph_user is managed: radosgw-admin, or the admin ops REST API of the endpoint (needs caps users=*)."),
         ], description: "Ceph RGW")
@@ -39,8 +42,22 @@ public struct CephProvider: Provider {
         [SyncStatusDataSource.typeName: SyncStatusDataSource.schema]
     }
 
-    /// No notes beyond the plan.
-    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] { [] }
+    /// Why a notification is written again when a topic changes (radosgw 16 keeps a copy of the topic in it).
+    public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        guard action == .update else { return [] }
+        switch type {
+        case BucketTopicResource.typeName:
+            return ["radosgw keeps a copy of the topic inside each bucket notification and delivers to that copy: the notifications that refer to "
+                    + "this topic's arn are written again in this apply to take the new settings."]
+        case BucketNotificationResource.typeName:
+            let topicChanges = (after["topic"].listValue ?? []).contains { $0["topic_arn"] == .unknown }
+            let staleCopy = (before?["topic"].listValue ?? []).contains { $0["topic_in_sync"] == .bool(false) }
+            guard topicChanges || staleCopy else { return [] }
+            return ["written again so radosgw copies the current settings of its topics into it (a notification keeps its own copy of each topic)."]
+        default:
+            return []
+        }
+    }
 
     /// The types whose create refuses an existing name, then announces the create (`ProgressReporter.willCreate()`).
     public func announcesCreates(type: String) -> Bool {
@@ -53,9 +70,9 @@ public struct CephProvider: Provider {
         CephOrdering.keys(type: type, value: value)
     }
 
-    /// A flow's zones must match its type.
+    /// Each resource type's plan-time checks, defined beside its schema (bucket names, a flow's zones, ...).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        type == SyncFlowResource.typeName ? SyncFlowResource.validate(configuration) : []
+        CephResources.all.first { $0.typeName == type }?.validate(configuration) ?? []
     }
 
     /// Reads the environment for what the block leaves unset.
@@ -72,7 +89,8 @@ public struct CephProvider: Provider {
         if let endpoint, let accessKey, let secretKey {
             gateway = AWSClientConfiguration(region: configuration["region"].stringValue ?? "us-east-1",
                                              credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
-                                             endpointOverride: endpoint, environment: environment)
+                                             endpointOverride: endpoint, environment: environment,
+                                             trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment))
         }
         return ConfiguredCephProvider(admin: admin, gateway: gateway,
                                       usersThroughAdminAPI: configuration["user_management"].stringValue == "admin-api")

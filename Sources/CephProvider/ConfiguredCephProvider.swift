@@ -97,6 +97,8 @@ protocol CephResource: Sendable {
     /// The attributes `tandem import`'s id names, separated by `/` (`realm/zonegroup/name` for a zone); empty when
     /// the type cannot be imported.
     static var importPath: [String] { get }
+    /// Rules checked while planning (documented names, cross-field rules); parts may be unknown, skip those.
+    static func validate(_ configuration: Value) -> [ProviderError]
     init(provider: ConfiguredCephProvider)
     func read(current: Value) async throws -> Value?
     func create(planned: Value, progress: ProgressReporter) async throws -> Value
@@ -105,6 +107,9 @@ protocol CephResource: Sendable {
 }
 
 extension CephResource {
+    /// No rules beyond the schema unless the type declares some.
+    static func validate(_ configuration: Value) -> [ProviderError] { [] }
+
     /// Runs what follows creating an object (system user, period commit, read-back). The engine records nothing for
     /// a failed create, so when a step fails the error says the object exists and how to adopt it once fixed.
     func completing(_ what: String, importID: String, _ steps: () async throws -> Value) async throws -> Value {

@@ -88,11 +88,15 @@ struct PlanWorkflow {
         terminal.line("")
         if result.succeeded {
             let counts = result.outcomes.reduce(into: [ChangeAction: Int]()) { $0[$1.action, default: 0] += 1 }
-            terminal.line(terminal.styled("Apply complete!", .green) + " Resources: \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, "
-                          + "\(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) deleted.")
+            if plan.mode == .destroy {
+                terminal.line(terminal.styled("Destroy complete!", .green) + " Resources: \(counts[.delete] ?? 0) destroyed.")
+            } else {
+                terminal.line(terminal.styled("Apply complete!", .green) + " Resources: \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, "
+                              + "\(counts[.replace] ?? 0) replaced, \(counts[.delete] ?? 0) deleted.")
+            }
             OutputPrinter(terminal: terminal).printAll(result.state.outputs)
         } else {
-            terminal.line(terminal.styled("Apply failed.", .red) + " The state records everything that was applied.")
+            terminal.line(terminal.styled(plan.mode == .destroy ? "Destroy failed." : "Apply failed.", .red) + " The state records everything that was applied.")
             terminal.line("")
             let width = result.outcomes.map { $0.address.description.count }.max() ?? 0
             for row in result.outcomes {

@@ -20,9 +20,10 @@ public enum EngineErrors {
             let argument = providerError.attributePath.flatMap { path in
                 resource?.arguments.first { $0.key == String(path.prefix { $0 != "." && $0 != "[" }) }
             }
-            // A nested path points at its value; a top-level argument at its key.
+            // A nested path, or any value judged while planning, points at its value; otherwise a top-level argument at its key.
             let nested = providerError.attributePath.flatMap { path in
-                path.contains(where: { $0 == "." || $0 == "[" }) ? resource.map { SchemaConformance.range(of: path, in: $0.body) } : nil
+                operation == "validation" || path.contains(where: { $0 == "." || $0 == "[" })
+                    ? resource.map { SchemaConformance.range(of: path, in: $0.body) } : nil
             }
             return [.error("\(operation.capitalized) of \(address) failed\(attribute)", detail: providerError.message,
                            range: nested ?? argument?.keyRange ?? resource?.range, address: address.description)]

@@ -105,10 +105,13 @@ public struct Planner: Sendable {
                 diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
                 let configured = ResourceEvaluation.ignoringChanges(evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics),
                                                                     prior: before, lifecycle: resource.lifecycle, schema: schema)
-                for problem in registry.providers[address.providerName]?.validate(type: address.type, configuration: configured) ?? [] {
+                let configuredProvider = try await sessions.provider(instance.providerKey)
+                let problems = (registry.providers[address.providerName]?.validate(type: address.type, configuration: configured) ?? [])
+                    + configuredProvider.validate(type: address.type, configuration: configured)
+                for problem in problems {
                     diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem, address: address, operation: "validation", declaration: resource))
                 }
-                let defaults = try await sessions.provider(instance.providerKey).defaults(type: address.type)
+                let defaults = configuredProvider.defaults(type: address.type)
                 let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
                 if action == .replace, let guarded = resource.lifecycle.preventDestroy {
                     diagnostics.append(Self.preventedDestroy(address, range: guarded, because: "a change to \(attributeChanges.filter(\.forcesReplacement).map(\.path).joined(separator: ", ")) forces replacement"))

@@ -48,8 +48,16 @@ public protocol ConfiguredProvider: Sendable {
     /// Values that unset optional-computed attributes of a new `type` resource will take (e.g. the provider's region),
     /// so a create plan shows them instead of "known after apply".
     func defaults(type: String) -> [String: Value]
+    /// Rules that depend on where the provider points (such as settings a Ceph RGW endpoint mishandles), checked while
+    /// planning like `Provider.validate`. Parts may be unknown; skip those.
+    func validate(type: String, configuration: Value) -> [ProviderError]
     /// Releases connections.
     func shutdown() async
+}
+
+extension ConfiguredProvider {
+    /// No rules beyond the provider's own unless the configured provider declares some.
+    public func validate(type: String, configuration: Value) -> [ProviderError] { [] }
 }
 
 extension Provider {

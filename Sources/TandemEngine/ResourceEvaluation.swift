@@ -113,10 +113,20 @@ public enum ResourceEvaluation {
             let created = proposedValue(config: newObjectConfig, prior: nil, attributes: schema.attributes)
             return (.create, created, AttributeDiff.changes(before: nil, after: created, attributes: schema.attributes))
         }
-        let proposed = proposedValue(config: config, prior: prior, attributes: schema.attributes)
+        var proposed = proposedValue(config: config, prior: prior, attributes: schema.attributes)
         let changes = AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes)
         if changes.isEmpty { return (.noop, proposed, []) }
-        guard changes.contains(where: \.forcesReplacement) else { return (.update, proposed, changes) }
+        guard changes.contains(where: \.forcesReplacement) else {
+            let recomputed = schema.attributes.filter { _, attribute in
+                attribute.mode == .computed && changes.contains { change in
+                    attribute.recomputedOnChangeOf.contains { change.path == $0 || change.path.hasPrefix($0 + ".") || change.path.hasPrefix($0 + "[") }
+                }
+            }.keys
+            guard !recomputed.isEmpty, case .map(var entries) = proposed else { return (.update, proposed, changes) }
+            for name in recomputed { entries[name] = .unknown }
+            proposed = .map(entries)
+            return (.update, proposed, AttributeDiff.changes(before: prior, after: proposed, attributes: schema.attributes))
+        }
         let replacement = proposedValue(config: newObjectConfig, prior: nil, attributes: schema.attributes)
         return (.replace, replacement, AttributeDiff.changes(before: prior, after: replacement, attributes: schema.attributes))
     }

@@ -60,6 +60,10 @@ public struct AttributeSchema: Sendable, Equatable {
     public var description: String
     /// The only values a string attribute accepts, when restricted.
     public var allowedValues: [String]?
+    /// For a computed attribute: the attributes from which the provider derives it. An update that changes one of them
+    /// plans it as known after apply, so resources that refer to it are planned to change too (a replicator's push
+    /// endpoint follows its `listen`; an RGW topic's ARN stands for the copy of the topic each notification holds).
+    public var recomputedOnChangeOf: Set<String> = []
 
     /// Creates an attribute schema.
     public init(_ type: AttributeType, _ mode: AttributeMode, forcesReplacement: Bool = false, sensitive: Bool = false,

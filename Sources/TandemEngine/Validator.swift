@@ -35,7 +35,14 @@ public enum Validator {
                 continue
             }
             guard let instance = expansion.instances[address], let schema = registry.schema(for: address) else { continue }
-            _ = evaluator.configuredValue(instance, schema: schema, diagnostics: &evaluation)
+            let configured = evaluator.configuredValue(instance, schema: schema, diagnostics: &evaluation)
+            // The service's documented rules, on what is known without variables' values (unknown parts are skipped).
+            if address.mode == .managed {
+                for problem in registry.providers[address.providerName]?.validate(type: address.type, configuration: configured) ?? [] {
+                    diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem, address: address, operation: "validation",
+                                                                            declaration: instance.declaration))
+                }
+            }
             diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(instance.declaration, schema: schema))
             evaluator.record(node, ResourceEvaluation.unknownValue(schema))
         }

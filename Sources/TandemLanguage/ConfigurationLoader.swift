@@ -23,7 +23,8 @@ public enum ConfigurationLoader {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".tandem.yaml") }.sorted() ?? []
         let sources = files.compactMap { file -> (path: String, text: String)? in
             let path = (directory as NSString).appendingPathComponent(file)
-            return FileManager.default.contents(atPath: path).map { (path, String(decoding: $0, as: UTF8.self)) }
+            guard case .success(let text) = SourceText.read(path: path) else { return nil }
+            return (path, text)
         }
         return parse(sources: sources, directory: directory).0.backend
     }
@@ -48,11 +49,11 @@ public enum ConfigurationLoader {
         var sources: [(path: String, text: String)] = []
         for file in files {
             let path = directory == "." ? file : (directory as NSString).appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                diagnostics.append(.error("Cannot read \"\(path)\""))
-                continue
+            switch SourceText.read(path: path) {
+            case .success(let text): sources.append((path, text))
+            case .failure(let problem): diagnostics.append(problem.diagnostic)
+            case nil: diagnostics.append(.error("Cannot read \"\(path)\""))
             }
-            sources.append((path, String(decoding: data, as: UTF8.self)))
         }
         var (configuration, parseDiagnostics) = parse(sources: sources, directory: directory, isRoot: call == nil)
         diagnostics.append(contentsOf: parseDiagnostics)

@@ -32,11 +32,17 @@ public struct VariableInputs: Sendable {
             values[name] = convert(text, declaration: declaration, origin: "environment variable \(key)", diagnostics: &diagnostics)
         }
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            let text: String
+            switch SourceText.read(path: file) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                diagnostics.append(problem.diagnostic)
+                continue
+            case nil:
                 diagnostics.append(.error("Cannot read variable file \"\(file)\""))
                 continue
             }
-            let (root, yamlDiagnostics) = YAMLReader.parse(String(decoding: data, as: UTF8.self), file: file)
+            let (root, yamlDiagnostics) = YAMLReader.parse(text, file: file)
             diagnostics.append(contentsOf: yamlDiagnostics)
             guard let root else { continue }
             guard let entries = root.entries else {

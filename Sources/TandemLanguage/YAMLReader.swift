@@ -11,6 +11,13 @@ public enum YAMLReader {
     /// Parses `text` (read from `file`); returns nil and diagnostics when it is not valid YAML.
     public static func parse(_ text: String, file: String) -> (SyntaxNode?, Diagnostics) {
         var diagnostics = Diagnostics()
+        let size = text.utf8.count
+        if size > SourceText.maximumBytes {
+            diagnostics.append(.error("Document too large",
+                                      detail: "\(file) has \(size) bytes; a YAML document may have at most \(SourceText.maximumBytes / 1024 / 1024) MiB.",
+                                      range: SourceRange(file: file, line: 1, column: 1)))
+            return (nil, diagnostics)
+        }
         if let deep = firstPositionDeeperThanLimit(in: text) {
             diagnostics.append(.error("Nesting is too deep",
                                       detail: "Maps and lists may be nested at most \(maximumNesting) levels deep.",
@@ -22,6 +29,16 @@ public enum YAMLReader {
                 "Tab character used for indentation",
                 detail: "YAML does not allow tabs for indentation; use spaces.",
                 range: SourceRange(file: file, line: tab.line, column: tab.column)))
+            return (nil, diagnostics)
+        }
+        if let alias = YAMLAliasBudget.firstViolation(in: text) {
+            let detail = alias.isDepth
+                ? "Expanding *\(alias.anchor) here would nest maps and lists more than \(maximumNesting) levels deep."
+                : "Aliases may add at most \(YAMLAliasBudget.maximumAliasedNodes) nodes to a document; expanding *\(alias.anchor) here "
+                    + "goes past that (anchors that repeat other anchors grow exponentially). Write the values out, or use locals."
+            diagnostics.append(.error(alias.isDepth ? "YAML alias nests too deep" : "YAML aliases expand too far", detail: detail,
+                                      range: SourceRange(file: file, line: alias.position.line, column: alias.position.column,
+                                                         length: alias.anchor.count + 1)))
             return (nil, diagnostics)
         }
         do {

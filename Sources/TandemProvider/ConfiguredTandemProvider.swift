@@ -43,9 +43,19 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     private func deploy(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
         try check(type)
         let name = planned["name"].stringValue ?? ""
+        var attributes = planned.mapValue ?? [:]
+        if planned["events"]["http"].isNull {
+            attributes["push_secret"] = .null
+        } else if (planned["push_secret"].stringValue ?? "").isEmpty {
+            // Made once, at create (or when pushes are first configured), then kept in the state and the file.
+            attributes["push_secret"] = .string(Self.newSecret())
+        }
+        let planned = Value.map(attributes)
         let document = try ReplicatorDocument.json(for: planned, stateDirectory: (local.directory as NSString).appendingPathComponent(name) + "/state")
         do {
+            // The CA bundles as the launched process will load them (it inherits AWS_CA_BUNDLE and SSL_CERT_*).
             _ = try ReplicatorConfiguration.decode(document, path: "the replicator configuration")
+                .loadingTrust(environment: ProcessInfo.processInfo.environment, path: "the replicator configuration")
         } catch {
             throw ProviderError("\(error)")
         }
@@ -69,7 +79,16 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         attributes["config_path"] = .string(observed.configurationPath)
         attributes["log_path"] = .string(observed.logPath)
         attributes["endpoint"] = .string("http://\(observed.configuration.listen)")
+        attributes["push_endpoint"] = observed.configuration.pipelines.first.flatMap { pipeline in
+            pipeline.events.http.flatMap { $0.secret.isEmpty ? nil : .string("http://\(observed.configuration.listen)/events/\(pipeline.name)/\($0.secret)") }
+        } ?? .null
         return .map(attributes)
+    }
+
+    /// 32 hex digits from the system's random generator.
+    static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
     func importObject(type: String, id: String) async throws -> Value? {

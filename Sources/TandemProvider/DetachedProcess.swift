@@ -33,12 +33,12 @@ enum DetachedProcess {
         return pid
     }
 
-    /// What the process inherits: `PATH`, where TLS trust lives (a private CA for an RGW endpoint) and the proxy
+    /// What the process inherits: `PATH`, where TLS trust lives (a private CA for an RGW endpoint, `AWS_CA_BUNDLE`) and the proxy
     /// settings; nothing else (no AWS_* credentials of the shell that ran apply).
     static func environment() -> [String] {
         let environment = ProcessInfo.processInfo.environment
         var passed = ["PATH=" + (environment["PATH"] ?? "/usr/bin:/bin")]
-        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "AWS_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
             if let value = environment[name] { passed.append("\(name)=\(value)") }
         }
         return passed

@@ -70,10 +70,16 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
     func observe(name: String) async throws -> ReplicatorObservation? {
         let files = paths(name)
         guard let data = FileManager.default.contents(atPath: files.configuration) else { return nil }
-        let configuration = try ReplicatorConfiguration.decode(data, path: files.configuration)
+        // Read back as written (a file from before push secrets has none; checking it would fail the refresh).
+        let configuration = try ReplicatorConfiguration.decode(data, path: files.configuration, checked: false)
         var observation = ReplicatorObservation(state: "stopped", configuration: configuration, pid: nil,
                                                 configurationPath: files.configuration, logPath: files.log)
         guard let pid = runningPID(name) else { return observation }
+        if configuration.pipelines.contains(where: { $0.events.http?.secret.isEmpty == true }) {
+            // Runs without a push secret: apply restarts it with one.
+            observation.state = "stale"
+            return observation
+        }
         observation.pid = pid
         guard let response = try? await transport.sendUnsigned(method: "GET", url: "http://\(configuration.listen)/status"), response.statusCode == 200,
               let status = try? JSONDecoder().decode(ReplicatorStatus.self, from: Data(response.body)), status.pid == pid else {

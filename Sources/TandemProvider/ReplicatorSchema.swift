@@ -1,5 +1,6 @@
 import TandemCore
 import TandemEngine
+import TandemReplicator
 
 /// The schema of `tandem_replicator`: one replication pipeline and where it runs.
 enum ReplicatorSchema {
@@ -12,6 +13,8 @@ enum ReplicatorSchema {
             "bucket": AttributeSchema(.string, .required, description: "The bucket."),
             "access_key": AttributeSchema(.string, .required, description: "Access key id, e.g. ${aws_iam_access_key.replicator.id}."),
             "secret_key": AttributeSchema(.string, .required, sensitive: true, description: "Secret key, e.g. ${aws_iam_access_key.replicator.secret}."),
+            "ca_bundle": AttributeSchema(.string, .optional,
+                                         description: "PEM file of CAs trusted besides the system's (a private CA of the endpoint); defaults to the replicator's AWS_CA_BUNDLE."),
         ].merging(extra) { $1 }), .required, description: role)
     }
 
@@ -25,10 +28,17 @@ enum ReplicatorSchema {
                                     + "(runs an older configuration), starting or unresponsive."),
         "listen": AttributeSchema(.string, .optional, defaultValue: .string("127.0.0.1:9464"),
                                   description: "HOST:PORT of the replicator's endpoint (pushes, /metrics, /status, /healthz, /readyz); one per replicator."),
-        "source": endpoint("Where objects come from."),
+        "source": endpoint("Where objects come from.", extra: [
+            "prefix": AttributeSchema(.string, .optional,
+                                      description: "Replicate only keys under this prefix; {key} in the target's key_template is the key without it."),
+        ]),
         "target": endpoint("Where objects go.", extra: [
             "key_template": AttributeSchema(.string, .optional, defaultValue: .string("{key}"),
                                             description: "The target key: {key} and {bucket} are replaced, e.g. {bucket}/{key}."),
+            "object_acl": AttributeSchema(.string, .optional, defaultValue: .string("bucket-owner-full-control"),
+                                          allowedValues: ["bucket-owner-full-control", "bucket-owner-read", "private", "none"],
+                                          description: "Canned ACL of every replica: bucket-owner-full-control lets the target bucket's owner read what "
+                                            + "another user wrote (RGW); none sends no ACL (for stores that refuse ACLs)."),
         ]),
         "events": AttributeSchema(.object([
             "sqs": AttributeSchema(.object([
@@ -44,14 +54,28 @@ enum ReplicatorSchema {
                 "properties": AttributeSchema(.map(.string), .optional, sensitive: true, defaultValue: .map([:]),
                                               description: "Further librdkafka properties (security.protocol, sasl.*)."),
             ]), .optional, description: "RGW bucket notifications through a Kafka topic."),
-            "http": AttributeSchema(.object([:]), .optional,
-                                    description: "RGW bucket notifications pushed to http://LISTEN/events/NAME (journaled before they are answered)."),
+            "http": AttributeSchema(.object([
+                "max_journal_bytes": AttributeSchema(.number, .optional, defaultValue: .number(Double(PipelineConfiguration.defaultPushFileBytes)),
+                                                     description: "Bytes of pushed events the journal holds at most; when full, pushes get 503 (RGW retries)."),
+                "max_dead_letter_bytes": AttributeSchema(.number, .optional, defaultValue: .number(Double(PipelineConfiguration.defaultPushFileBytes)),
+                                                         description: "Bytes the dead-letter file holds at most; when full, failed events stay in the journal."),
+            ]), .optional,
+                                    description: "RGW bucket notifications pushed to push_endpoint (journaled before they are answered)."),
         ]), .required, description: "Where change events come from: exactly one of sqs, kafka, http."),
         "skip_principals": AttributeSchema(.list(.string), .optional, defaultValue: .list([]),
                                            description: "The replicator's own identities, e.g. ${aws_iam_user.replicator.unique_id} or an RGW uid: their events are not replicated back."),
         "concurrency": AttributeSchema(.number, .optional, defaultValue: .number(8), description: "Keys handled at the same time."),
-        "max_attempts": AttributeSchema(.number, .optional, defaultValue: .number(5),
-                                        description: "Attempts per event before it is dead-lettered (push and Kafka; SQS uses its redrive policy)."),
+        "max_attempts": AttributeSchema(.number, .optional,
+                                        description: "At most this many attempts per event before it is dead-lettered (push and Kafka; default: retry.max_elapsed decides)."),
+        "retry": AttributeSchema(.object([
+            "initial_delay": AttributeSchema(.number, .optional, defaultValue: .number(RetrySchedule().initialDelay), description: "Seconds: the first retry waits up to this."),
+            "max_delay": AttributeSchema(.number, .optional, defaultValue: .number(RetrySchedule().maximumDelay), description: "Seconds: the longest wait between attempts."),
+            "max_elapsed": AttributeSchema(.number, .optional, defaultValue: .number(RetrySchedule().maximumElapsed),
+                                           description: "Seconds after the first attempt when a failing event is dead-lettered."),
+        ]), .optional, description: "Retries of failing pushed and Kafka events: exponential with full jitter and a cap (SQS uses its queue's redelivery). "
+            + "Unset: 0.5 s doubling up to 60 s, for 10 minutes."),
+        "reconcile_interval": AttributeSchema(.number, .optional, defaultValue: .number(Double(PipelineConfiguration.defaultReconcileInterval)),
+                                              description: "Seconds between reconciles of source and target (one also runs at every start); 0: only at start."),
         "copy": AttributeSchema(.object([
             "multipart_threshold": AttributeSchema(.number, .optional, defaultValue: .number(16_777_216), description: "Bytes above which objects are copied in parts."),
             "part_size": AttributeSchema(.number, .optional, defaultValue: .number(8_388_608), description: "Bytes per part (at least 5 MiB)."),
@@ -63,6 +87,17 @@ enum ReplicatorSchema {
         "pid": AttributeSchema(.number, .computed, description: "The process id while running (runtime local)."),
         "config_path": AttributeSchema(.string, .computed, description: "The runtime configuration file (mode 0600)."),
         "log_path": AttributeSchema(.string, .computed, description: "The replicator's log (JSON lines)."),
-        "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN: /metrics, /status, /events/NAME."),
+        "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN: /metrics, /status."),
+        "push_secret": AttributeSchema(.string, .computed, sensitive: true,
+                                       description: "Generated at create for events.http and kept: pushes must carry it in their path."),
+        "push_endpoint": pushEndpoint,
     ], description: "The bundled replicator: one event-driven S3 -> S3 pipeline, provisioned and launched by apply")
+
+    /// Known after apply when `listen` changes, so the topic that takes it by reference is planned to change too.
+    private static var pushEndpoint: AttributeSchema {
+        var attribute = AttributeSchema(.string, .computed, sensitive: true,
+                                        description: "http://LISTEN/events/NAME/SECRET for events.http: the push_endpoint of the ceph_bucket_topic, by reference.")
+        attribute.recomputedOnChangeOf = ["listen", "events"]
+        return attribute
+    }
 }

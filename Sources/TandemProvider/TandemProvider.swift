@@ -2,6 +2,7 @@ import AWSClient
 import Foundation
 import TandemCore
 import TandemEngine
+import TLSTrust
 
 /// The `tandem` provider: what Tandem itself runs. `tandem_replicator` provisions and launches the bundled
 /// replicator (`tandem replicator run`) for one pipeline.
@@ -35,7 +36,8 @@ public struct TandemProvider: Provider {
         }
     }
 
-    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists.
+    /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists,
+    /// CA bundles that can be read (on this machine: the local runtime's).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
         guard type == ReplicatorSchema.typeName else { return [] }
         var errors: [ProviderError] = []
@@ -56,10 +58,33 @@ public struct TandemProvider: Provider {
                                             attributePath: "events"))
             }
         }
-        for path in ["concurrency", "max_attempts", "events.sqs.visibility_timeout", "copy.multipart_threshold", "copy.part_size", "copy.parts_in_flight"] {
+        if let interval = configuration["reconcile_interval"].numberValue, interval != interval.rounded() || interval < 0 {
+            errors.append(ProviderError("reconcile_interval must be a whole number of seconds, 0 or more, not \(Value.format(number: interval))",
+                                        attributePath: "reconcile_interval"))
+        }
+        for path in ["retry.initial_delay", "retry.max_delay", "retry.max_elapsed"] {
+            if let number = path.split(separator: ".").reduce(configuration, { $0[String($1)] }).numberValue, !(number > 0) {
+                errors.append(ProviderError("\(path) must be more than 0 seconds, not \(Value.format(number: number))", attributePath: path))
+            }
+        }
+        for path in ["concurrency", "max_attempts", "events.sqs.visibility_timeout", "copy.multipart_threshold", "copy.part_size", "copy.parts_in_flight",
+                     "events.http.max_journal_bytes", "events.http.max_dead_letter_bytes"] {
             let value = path.split(separator: ".").reduce(configuration) { $0[String($1)] }
             if let number = value.numberValue, number != number.rounded() || number < 1 {
                 errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))
+            }
+        }
+        // SQS takes a visibility timeout of at most 12 hours (ChangeMessageVisibility, ReceiveMessage).
+        if let timeout = configuration["events"]["sqs"]["visibility_timeout"].numberValue, timeout > 43_200 {
+            errors.append(ProviderError("events.sqs.visibility_timeout may be at most 43200 seconds (SQS's limit), not \(Value.format(number: timeout))",
+                                        attributePath: "events.sqs.visibility_timeout"))
+        }
+        for side in ["source", "target"] {
+            guard let bundle = configuration[side]["ca_bundle"].stringValue else { continue }
+            do {
+                _ = try TLSTrust.resolve(caBundle: bundle, environment: [:])
+            } catch {
+                errors.append(ProviderError("\(error)", attributePath: "\(side).ca_bundle"))
             }
         }
         if configuration["runtime"].stringValue == "kubernetes" {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Handles every event of one delivered body (an SQS message, a Kafka record, a pushed request) for a pipeline:
-/// decodes it, counts what it holds, and retries each failing event with exponential backoff and jitter up to
-/// `maximumAttempts`. Every event source uses it; each decides what a failure means for its delivery (left to the
+/// decodes it, counts what it holds, and retries each failing event by the pipeline's `RetrySchedule` (exponential
+/// backoff with full jitter and a cap, for up to `max_elapsed`). Every event source uses it; each decides what a failure means for its delivery (left to the
 /// queue's redrive policy, sent to a dead-letter topic, written to the dead-letter file).
 struct DeliveryHandler: Sendable {
     /// How a body ended.
@@ -17,14 +17,23 @@ struct DeliveryHandler: Sendable {
 
     let pipeline: Pipeline
     let metrics: ReplicatorMetrics
-    let maximumAttempts: Int
+    let schedule: RetrySchedule
+    /// At most this many attempts per event (nil: the schedule's elapsed time alone decides).
+    let maximumAttempts: Int?
     let log: @Sendable (String) -> Void
 
-    init(pipeline: Pipeline, metrics: ReplicatorMetrics, maximumAttempts: Int, log: @escaping @Sendable (String) -> Void) {
+    init(pipeline: Pipeline, metrics: ReplicatorMetrics, schedule: RetrySchedule, maximumAttempts: Int?, log: @escaping @Sendable (String) -> Void) {
         self.pipeline = pipeline
         self.metrics = metrics
-        self.maximumAttempts = max(maximumAttempts, 1)
+        self.schedule = schedule
+        self.maximumAttempts = maximumAttempts.map { max($0, 1) }
         self.log = log
+    }
+
+    /// The handler of `pipeline` with its configured schedule and attempts.
+    init(pipeline: Pipeline, metrics: ReplicatorMetrics, log: @escaping @Sendable (String) -> Void) {
+        self.init(pipeline: pipeline, metrics: metrics, schedule: pipeline.configuration.retry ?? RetrySchedule(),
+                  maximumAttempts: pipeline.configuration.maxAttempts, log: log)
     }
 
     /// Handles `body`; `delivery` names it in log lines (a message id, a partition and offset).
@@ -38,8 +47,10 @@ struct DeliveryHandler: Sendable {
         }
         for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
         metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
+        let clock = ContinuousClock()
         for event in decoded.events {
             var attempt = 1
+            let firstAttempt = clock.now
             while true {
                 do {
                     metrics.record(try await pipeline.timedHandle(event, metrics: metrics), pipeline: pipeline.name)
@@ -48,21 +59,18 @@ struct DeliveryHandler: Sendable {
                     metrics.add("events_failed", pipeline: pipeline.name)
                     let what = "\(event.name) \(event.bucket)/\(event.key) (\(delivery), attempt \(attempt))"
                     if Task.isCancelled { return .interrupted }
-                    guard attempt < maximumAttempts else { return .failed(reason: "\(what): \(error)") }
-                    log("pipeline \(pipeline.name): \(what) failed: \(error)")
-                    try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                    let elapsed = (clock.now - firstAttempt) / .seconds(1)
+                    guard let delay = schedule.delay(afterAttempt: attempt, elapsed: elapsed, maximumAttempts: maximumAttempts) else {
+                        return .failed(reason: "\(what), given up after \(Int(elapsed.rounded())) s: \(error)")
+                    }
+                    log("pipeline \(pipeline.name): \(what) failed (next attempt in \(String(format: "%.1f", delay)) s): \(error)")
+                    metrics.add("events_retried", pipeline: pipeline.name)
+                    try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                    if Task.isCancelled { return .interrupted }
                     attempt += 1
                 }
             }
         }
         return .handled
-    }
-}
-
-/// Exponential backoff with full jitter: attempt n waits a random time up to 0.2 s x 2^(n-1), at most 10 s.
-enum Backoff {
-    static func delay(attempt: Int) -> Duration {
-        let ceiling = min(0.2 * pow(2, Double(attempt - 1)), 10)
-        return .milliseconds(Int(Double.random(in: 0...ceiling) * 1000))
     }
 }

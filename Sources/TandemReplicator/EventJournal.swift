@@ -7,8 +7,16 @@ import TandemCore
 /// Files: `<name>.journal` (records: 4-byte big-endian length, then the body) and `<name>.done` (the offset below
 /// which every record is done, written atomically). On open, records after that offset are pending again
 /// (at-least-once); a torn record at the end (a crash mid-write) is cut off. When nothing is pending the journal
-/// is truncated, so it does not grow without bound.
+/// is truncated; it never holds more than `maximumBytes`: an append that would pass it throws `Full`, and the pusher
+/// is told to retry (nothing it was answered for is ever dropped).
 actor EventJournal {
+    /// The journal holds `maximumBytes` already; the body was not stored.
+    struct Full: Error, CustomStringConvertible {
+        let maximumBytes: Int
+        var description: String { "the journal holds its maximum of \(maximumBytes) bytes" }
+    }
+
+    let maximumBytes: Int
     private let journalPath: String
     private let donePath: String
     private let handle: FileHandle
@@ -19,7 +27,8 @@ actor EventJournal {
     private var finished: Set<UInt64> = []
     private var pendingAtOpen: [(offset: UInt64, body: Data)] = []
 
-    init(directory: String, name: String) throws {
+    init(directory: String, name: String, maximumBytes: Int = Int.max) throws {
+        self.maximumBytes = maximumBytes
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         journalPath = directory + "/\(name).journal"
         donePath = directory + "/\(name).done"
@@ -48,14 +57,19 @@ actor EventJournal {
     /// Records appended and not yet completed (the push source's queue lag).
     var pendingCount: Int { outstanding.count - finished.count }
 
+    /// Bytes the journal file holds (records since it was last emptied).
+    var byteCount: Int { Int(end) }
+
     /// Records left pending by an earlier run, in order; returned once.
     func takePendingAtOpen() -> [(offset: UInt64, body: Data)] {
         defer { pendingAtOpen = [] }
         return pendingAtOpen
     }
 
-    /// Appends a body and forces it to disk; returns its offset (the id `complete` takes).
+    /// Appends a body and forces it to disk; returns its offset (the id `complete` takes). Throws `Full` when the
+    /// record would take the journal past `maximumBytes`.
     func append(_ body: Data) throws -> UInt64 {
+        guard Int(end) + body.count + 4 <= maximumBytes else { throw Full(maximumBytes: maximumBytes) }
         var record = Data(capacity: body.count + 4)
         let length = UInt32(body.count)
         record.append(contentsOf: [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)])

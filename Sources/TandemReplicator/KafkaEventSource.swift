@@ -3,8 +3,9 @@ import KafkaClient
 
 /// Takes events from a Kafka topic as a member of a consumer group. A record's offset is committed only after its
 /// events were handled, or after it was written to the dead-letter topic (not an S3 event, or still failing after
-/// `maximumAttempts`): a replicator killed at any moment reads again what it had not finished, and never skips a
-/// record. Records are worked on concurrently (up to `concurrency`); commits follow `PartitionProgress`.
+/// its retries): a replicator killed at any moment reads again what it had not finished, and never skips a
+/// record. A failing record is retried in process by the pipeline's `RetrySchedule` (bounded by its `max_elapsed`;
+/// Kafka redelivers nothing by itself: the uncommitted offset is the redelivery after a restart). Records are worked on concurrently (up to `concurrency`); commits follow `PartitionProgress`.
 public final class KafkaEventSource: Sendable {
     let configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource
     let handler: DeliveryHandler
@@ -18,9 +19,9 @@ public final class KafkaEventSource: Sendable {
     /// Joins the consumer group for `pipeline`; throws when librdkafka refuses the settings, so a replicator with an
     /// unusable Kafka pipeline fails at start instead of reporting ready.
     public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource, pipeline: Pipeline, concurrency: Int,
-                metrics: ReplicatorMetrics, maximumAttempts: Int = 5, log: @escaping @Sendable (String) -> Void) throws {
+                metrics: ReplicatorMetrics, log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
-        handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: maximumAttempts, log: log)
+        handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, log: log)
         self.concurrency = max(concurrency, 1)
         self.metrics = metrics
         self.log = log
@@ -86,7 +87,7 @@ public final class KafkaEventSource: Sendable {
             } catch {
                 log("pipeline \(name): writing \(delivery) to \(configuration.deadLetterTopic) failed (attempt \(attempt)): \(error)")
                 if Task.isCancelled { return false }
-                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                try? await Task.sleep(for: .seconds(Double.random(in: 0...RetrySchedule().ceiling(afterAttempt: attempt))))
                 attempt += 1
             }
         }

@@ -11,7 +11,7 @@ extension ObjectCopier {
     /// Copies the listed version (`If-Match` its ETag) with one request when the server keeps the ETag.
     func copyInServer(_ listed: ListedObject, _ route: Route) async throws -> Outcome {
         let written = try await target.copyObject(bucket: route.targetBucket, key: route.targetKey, from: route.bucket, key: route.key,
-                                                  ifMatch: listed.eTag, directive: .keepSource)
+                                                  ifMatch: listed.eTag, directive: .keepSource(aclHeaders))
         if written == listed.eTag { return .copied(bytes: listed.size) }
         guard let head = try await source.headObject(bucket: route.bucket, key: route.key) else { return .sourceGone }
         try await copyRecordingSourceETag(head, route)
@@ -22,7 +22,7 @@ extension ObjectCopier {
     func copyInServer(_ head: ObjectHead, _ route: Route) async throws {
         guard head.size <= settings.singleCopyLimit else { return try await copyPartsInServer(head, route) }
         let written = try await target.copyObject(bucket: route.targetBucket, key: route.targetKey, from: route.bucket, key: route.key,
-                                                  ifMatch: head.eTag, directive: .keepSource)
+                                                  ifMatch: head.eTag, directive: .keepSource(aclHeaders))
         if written != head.eTag { try await copyRecordingSourceETag(head, route) }
     }
 
@@ -39,7 +39,7 @@ extension ObjectCopier {
         let (source, target) = (source, target)
         try await uploadInParts(head, route, partSize: max(settings.partSize, (head.size + 9_999) / 10_000), beforeCompleting: {
             guard let now = try await source.headObject(bucket: route.bucket, key: route.key), now.eTag == head.eTag else {
-                throw AWSServiceError(service: "S3", code: "PreconditionFailed", message: "\(route.key) changed while its parts were copied", statusCode: 412)
+                throw AWSServiceError(service: "S3", operation: "UploadPartCopy", code: "PreconditionFailed", message: "\(route.key) changed while its parts were copied", statusCode: 412)
             }
         }) { number, range, uploadID in
             try await target.uploadPartCopy(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID, partNumber: number,

@@ -25,10 +25,13 @@ public struct ObjectCopier: Sendable {
         /// Server-side copies of objects up to this size take one CopyObject (S3 allows up to 5 GiB), larger ones
         /// go in parts with UploadPartCopy.
         public var singleCopyLimit: Int
+        /// The canned ACL (`x-amz-acl`) every copy is written with; nil sends none.
+        public var cannedACL: String?
 
         /// Creates settings; the defaults keep a streamed copy under 4 x 8 MiB of buffers.
         public init(multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20, partsInFlight: Int = 4, serverSide: Bool = false,
-                    singleCopyLimit: Int = 5 << 30) {
+                    singleCopyLimit: Int = 5 << 30, cannedACL: String? = "bucket-owner-full-control") {
+            self.cannedACL = cannedACL
             self.multipartThreshold = multipartThreshold
             self.partSize = max(partSize, 5 << 20)
             self.partsInFlight = max(partsInFlight, 1)
@@ -112,6 +115,11 @@ public struct ObjectCopier: Sendable {
         return .copied(bytes: head.size)
     }
 
+    /// `x-amz-acl` when the settings name a canned ACL.
+    var aclHeaders: [(name: String, value: String)] {
+        settings.cannedACL.map { [("x-amz-acl", $0)] } ?? []
+    }
+
     /// The new object's headers: the source's Content-* and user metadata, the recorded source ETag, and its tags,
     /// fetched only when the response counted some (`x-amz-tagging-count`, which S3, radosgw and moto send for a
     /// tagged object, and S3 only to a reader allowed to read the tags; an untagged object costs no request).
@@ -121,7 +129,7 @@ public struct ObjectCopier: Sendable {
         if (head.tagCount ?? 0) > 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key)) {
             headers.append(("x-amz-tagging", tagging))
         }
-        return headers
+        return headers + aclHeaders
     }
 
     /// True when `existing` (on the target) is `head` (on the source): same size, and the same ETag either directly

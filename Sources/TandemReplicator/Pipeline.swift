@@ -13,7 +13,8 @@ public struct Pipeline: Sendable {
         case replicated(bytes: Int)
         /// Deleted on the target.
         case deleted
-        /// Nothing to do, with the reason (`own-principal`, `already-current`, `source-gone`, `other-bucket`).
+        /// Nothing to do, with the reason (`own-principal`, `already-current`, `source-gone`, `other-bucket`,
+        /// `outside-prefix`).
         case skipped(String)
     }
 
@@ -37,6 +38,7 @@ public struct Pipeline: Sendable {
             ObjectCopier.Settings(multipartThreshold: $0.multipartThreshold, partSize: $0.partSize, partsInFlight: $0.partsInFlight)
         } ?? ObjectCopier.Settings()
         settings.serverSide = (configuration.copy?.serverSide ?? true) && Self.sharesOneServer(configuration.source, configuration.target.endpoint)
+        settings.cannedACL = configuration.target.cannedACL
         copier = ObjectCopier(source: source, target: target, settings: settings)
         template = try KeyTemplate(configuration.target.keyTemplate)
         skipPrincipals = Set(configuration.skipPrincipals.map(PrincipalID.normalised))
@@ -49,10 +51,23 @@ public struct Pipeline: Sendable {
         source.endpoint == target.endpoint && source.region == target.region && source.accessKey == target.accessKey && source.secretKey == target.secretKey
     }
 
+    /// The key under the source prefix (the whole key without one); nil for a key outside the prefix or the prefix itself.
+    func relativeKey(_ sourceKey: String) -> String? {
+        guard let prefix = configuration.source.prefix, !prefix.isEmpty else { return sourceKey }
+        guard sourceKey.hasPrefix(prefix), sourceKey.count > prefix.count else { return nil }
+        return String(sourceKey.dropFirst(prefix.count))
+    }
+
+    /// Where `sourceKey` lands on the target; nil when the pipeline does not replicate it (outside the source prefix).
+    func targetKey(forSourceKey sourceKey: String) -> String? {
+        relativeKey(sourceKey).map { template.targetKey(for: $0, bucket: configuration.source.bucket) }
+    }
+
     /// Copies the source's current state of `object` (as a listing showed it) to its target key, under the key's lock
     /// (backfill uses this, so it never races an event for the same key).
     func replicateCurrentState(of object: ListedObject, targetIsMissing: Bool) async throws -> ObjectCopier.Outcome {
-        let (targetBucket, targetKey) = (configuration.target.endpoint.bucket, template.targetKey(for: object.key, bucket: configuration.source.bucket))
+        let targetBucket = configuration.target.endpoint.bucket
+        guard let targetKey = targetKey(forSourceKey: object.key) else { return .alreadyCurrent }
         return try await locks.withLock(object.key) {
             try await copier.copy(bucket: configuration.source.bucket, key: object.key, to: targetBucket, key: targetKey, targetIsMissing: targetIsMissing,
                                   listed: object)
@@ -74,8 +89,8 @@ public struct Pipeline: Sendable {
     public func handle(_ event: ObjectEvent) async throws -> Result {
         if let principal = event.principal, skipPrincipals.contains(principal) { return .skipped("own-principal") }
         guard event.bucket == configuration.source.bucket else { return .skipped("other-bucket") }
+        guard let targetKey = targetKey(forSourceKey: event.key) else { return .skipped("outside-prefix") }
         let targetBucket = configuration.target.endpoint.bucket
-        let targetKey = template.targetKey(for: event.key, bucket: event.bucket)
         return try await locks.withLock(event.key) {
             switch try await copier.copy(bucket: event.bucket, key: event.key, to: targetBucket, key: targetKey) {
             case .copied(let bytes): return .replicated(bytes: bytes)

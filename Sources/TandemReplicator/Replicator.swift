@@ -6,7 +6,8 @@ import Foundation
 /// `run` returns when its task is cancelled (SIGTERM): SQS sources stop polling and finish the messages they
 /// hold (unfinished ones return to the queue by their visibility timeout); Kafka sources stop polling, commit what
 /// is done and leave the group; push sources finish what they started, and what they did not start stays in the
-/// journal for the next run.
+/// journal for the next run. Every pipeline also reconciles source and target at start and every
+/// `reconcile_interval` (`Reconciler`).
 public final class Replicator: Sendable {
     let configuration: ReplicatorConfiguration
     let log: @Sendable (String) -> Void
@@ -27,20 +28,18 @@ public final class Replicator: Sendable {
         var push: [String: PushEventSource] = [:]
         var polls: [SQSEventSource] = []
         var consumers: [KafkaEventSource] = []
-        var firstStarts: [Pipeline] = []
+        var reconcilers: [Reconciler] = []
         for pipelineConfiguration in configuration.pipelines {
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
-            if !FileManager.default.fileExists(atPath: backfillMarker(pipeline.name)) { firstStarts.append(pipeline) }
+            reconcilers.append(Reconciler(pipeline: pipeline, metrics: metrics, log: log))
             if let sqs = pipelineConfiguration.events.sqs {
                 polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency,
                                             transport: transport, metrics: metrics, log: log))
             } else if let kafka = pipelineConfiguration.events.kafka {
-                consumers.append(try KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics,
-                                                  maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log))
+                consumers.append(try KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log))
             } else {
                 push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
-                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics,
-                                                          maximumAttempts: pipelineConfiguration.maxAttempts ?? 5, log: log)
+                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
             }
         }
         let (host, port) = try Self.hostAndPort(configuration.listen)
@@ -55,8 +54,8 @@ public final class Replicator: Sendable {
             for source in pushSources { group.addTask { await source.run() } }
             for source in polls { group.addTask { await source.run() } }
             for source in consumers { group.addTask { await source.run() } }
-            // On a pipeline's first start, objects that existed before events flowed are reconciled alongside.
-            for pipeline in firstStarts { group.addTask { await self.backfillOnce(pipeline) } }
+            // Objects whose events were lost (or that existed before events flowed) are reconciled alongside.
+            for reconciler in reconcilers { group.addTask { await reconciler.run() } }
             readiness.set()
             // Wait for cancellation, then let the push sources drain what they started.
             group.addTask {
@@ -67,23 +66,6 @@ public final class Replicator: Sendable {
         }
         await server.stop()
         log("stopped")
-    }
-
-    private func backfillMarker(_ pipeline: String) -> String {
-        configuration.stateDirectory + "/backfill/\(pipeline).done"
-    }
-
-    private func backfillOnce(_ pipeline: Pipeline) async {
-        do {
-            let summary = try await Backfill(pipeline: pipeline).run(progress: log)
-            metrics.add("objects_replicated", pipeline: pipeline.name, summary.copied)
-            metrics.add("bytes_replicated", pipeline: pipeline.name, summary.bytes)
-            try FileManager.default.createDirectory(atPath: configuration.stateDirectory + "/backfill", withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: backfillMarker(pipeline.name), contents: Data())
-            log("backfill \(pipeline.name): \(summary.examined) examined, \(summary.copied) copied (\(summary.bytes) bytes), \(summary.alreadyCurrent) already current")
-        } catch {
-            log("backfill \(pipeline.name) failed (it runs again at the next start, or with tandem replicator backfill): \(error)")
-        }
     }
 
     /// Enough connections for every pipeline's concurrent keys and parts.

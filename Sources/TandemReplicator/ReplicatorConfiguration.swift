@@ -1,4 +1,3 @@
-import AWSClient
 import Foundation
 
 /// The runtime configuration `tandem replicator run --config FILE` reads (JSON; apply writes it with mode 0600
@@ -13,19 +12,21 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case pipelines, listen, stateDirectory = "state_directory" }
 
-    /// Reads and checks a configuration file.
-    public static func load(path: String) throws -> ReplicatorConfiguration {
+    /// Reads and checks a configuration file and loads its CA bundles (see ``loadingTrust(environment:path:)``).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReplicatorConfiguration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigurationError("\(path): cannot be read (\(error.localizedDescription))")
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path).loadingTrust(environment: environment, path: path)
     }
 
-    /// Decodes and checks configuration text; errors name `path`.
-    public static func decode(_ data: Data, path: String) throws -> ReplicatorConfiguration {
+    /// Decodes and (unless `checked` is false: reading back a file apply wrote) checks configuration text; errors name
+    /// `path`. CA bundles are not read (see ``loadingTrust(environment:path:)``), so a file whose bundle has gone can
+    /// still be read back and stopped.
+    public static func decode(_ data: Data, path: String, checked: Bool = true) throws -> ReplicatorConfiguration {
         let configuration: ReplicatorConfiguration
         do {
             configuration = try JSONDecoder().decode(ReplicatorConfiguration.self, from: data)
@@ -38,7 +39,7 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             }
             throw ConfigurationError("\(path): \(field.isEmpty ? "" : field + ": ")\(context.debugDescription)")
         }
-        try configuration.check(path: path)
+        if checked { try configuration.check(path: path) }
         return configuration
     }
 
@@ -53,6 +54,12 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             } catch let error as KeyTemplate.Invalid {
                 throw ConfigurationError("\(at).target.key_template: \(error.description)")
             }
+            if pipeline.target.endpoint.prefix != nil {
+                throw ConfigurationError("\(at).target.endpoint.prefix: a prefix selects source keys; put the target's in key_template")
+            }
+            if let acl = pipeline.target.objectACL, !PipelineConfiguration.TargetConfiguration.objectACLs.contains(acl) {
+                throw ConfigurationError("\(at).target.object_acl: \(acl) is not one of \(PipelineConfiguration.TargetConfiguration.objectACLs.sorted().joined(separator: ", "))")
+            }
             guard pipeline.concurrency > 0 else { throw ConfigurationError("\(at).concurrency must be at least 1") }
             guard [pipeline.events.sqs != nil, pipeline.events.http != nil, pipeline.events.kafka != nil].filter({ $0 }).count == 1 else {
                 throw ConfigurationError("\(at).events: give exactly one of sqs, kafka and http")
@@ -60,6 +67,7 @@ public struct ReplicatorConfiguration: Codable, Sendable, Equatable {
             if let kafka = pipeline.events.kafka, kafka.deadLetterTopic == kafka.topic {
                 throw ConfigurationError("\(at).events.kafka.dead_letter_topic must differ from topic")
             }
+            try checkFaultSettings(pipeline, at: at)
         }
     }
 
@@ -94,42 +102,6 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// One S3-compatible endpoint with the credentials to use it.
-public struct EndpointConfiguration: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// The endpoint URL; AWS when nil.
-    public var endpoint: String?
-    /// The region to sign for.
-    public var region: String
-    /// The access key id.
-    public var accessKey: String
-    /// The secret access key (never printed).
-    public var secretKey: String
-    /// The bucket.
-    public var bucket: String
-
-    enum CodingKeys: String, CodingKey {
-        case endpoint, region, bucket, accessKey = "access_key", secretKey = "secret_key"
-    }
-
-    /// Creates an endpoint configuration.
-    public init(endpoint: String?, region: String, accessKey: String, secretKey: String, bucket: String) {
-        self.endpoint = endpoint
-        self.region = region
-        self.accessKey = accessKey
-        self.secretKey = secretKey
-        self.bucket = bucket
-    }
-
-    /// The client configuration for this endpoint.
-    public var clientConfiguration: AWSClientConfiguration {
-        AWSClientConfiguration(region: region, credentials: AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey),
-                               endpointOverride: endpoint, environment: [:])
-    }
-
-    /// `bucket at endpoint (key AKID…)`; the secret is never part of it.
-    public var description: String { "\(bucket) at \(endpoint ?? "AWS \(region)") (key \(accessKey))" }
-}
-
 /// One direction of replication.
 public struct PipelineConfiguration: Codable, Sendable, Equatable {
     /// A name for logs and metrics.
@@ -146,11 +118,20 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
     public var concurrency: Int
     /// Copy sizes.
     public var copy: CopySizes?
-    /// Attempts per pushed or Kafka event before it goes to the dead-letter file or topic (default 5).
+    /// At most this many attempts per pushed or Kafka event before it goes to the dead-letter file or topic (default:
+    /// no count, `retry.max_elapsed` decides).
     public var maxAttempts: Int?
+    /// How pushed and Kafka events that fail are retried (default `RetrySchedule()`); SQS uses its queue's redelivery.
+    public var retry: RetrySchedule?
+    /// Seconds between reconciles of source and target (a streaming listing merge); one also runs at every start.
+    /// 0: only at start. Default 3600.
+    public var reconcileInterval: Int?
+    /// Seconds a reconcile waits after listing an object before copying it, so events in flight land first (default 30).
+    public var reconcileQuietPeriod: Int?
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, events, copy, concurrency, skipPrincipals = "skip_principals", maxAttempts = "max_attempts"
+        case name, source, target, events, copy, concurrency, retry, skipPrincipals = "skip_principals", maxAttempts = "max_attempts",
+             reconcileInterval = "reconcile_interval", reconcileQuietPeriod = "reconcile_quiet_period"
     }
 
     /// The target side: endpoint and bucket, and where a source key lands.
@@ -159,8 +140,21 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         public var endpoint: EndpointConfiguration
         /// The target key for a source key: `{key}` (default), or e.g. `{bucket}/{key}`.
         public var keyTemplate: String
+        /// The canned ACL every replica is written with: `bucket-owner-full-control` when nil (so the target bucket's
+        /// owner can read replicas another user wrote, as on RGW; AWS accepts it also where ownership is enforced),
+        /// `private`, `bucket-owner-read`, or `none` for no ACL header (stores that refuse ACLs).
+        public var objectACL: String?
 
-        enum CodingKeys: String, CodingKey { case endpoint, keyTemplate = "key_template" }
+        /// The ACLs `object_acl` may name: none grants anyone outside the bucket owner and the writer.
+        public static let objectACLs: Set<String> = ["bucket-owner-full-control", "bucket-owner-read", "private", "none"]
+
+        /// The canned ACL to send; nil for none.
+        public var cannedACL: String? {
+            let acl = objectACL ?? "bucket-owner-full-control"
+            return acl == "none" ? nil : acl
+        }
+
+        enum CodingKeys: String, CodingKey { case endpoint, keyTemplate = "key_template", objectACL = "object_acl" }
     }
 
     /// Where events come from.
@@ -191,10 +185,32 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
             }
         }
 
-        /// The push endpoint has no settings of its own (its path is the pipeline's name).
+        /// Pushes to `POST /events/<pipeline>/<secret>`: only requests with the secret are taken, and the files the
+        /// endpoint writes are bounded.
         public struct HTTPSource: Codable, Sendable, Equatable {
+            /// The per-pipeline secret in the push path (at least 16 characters; apply generates one).
+            public var secret: String
+            /// Bytes the journal may hold before pushes are refused with 503 (default 64 MiB).
+            public var maxJournalBytes: Int?
+            /// Bytes the dead-letter file may hold; when full, failed events stay in the journal (default 64 MiB).
+            public var maxDeadLetterBytes: Int?
+
+            enum CodingKeys: String, CodingKey { case secret, maxJournalBytes = "max_journal_bytes", maxDeadLetterBytes = "max_dead_letter_bytes" }
+
+            /// Decodes the setting; a file from before push secrets has none (empty), which the check refuses to run.
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                secret = try container.decodeIfPresent(String.self, forKey: .secret) ?? ""
+                maxJournalBytes = try container.decodeIfPresent(Int.self, forKey: .maxJournalBytes)
+                maxDeadLetterBytes = try container.decodeIfPresent(Int.self, forKey: .maxDeadLetterBytes)
+            }
+
             /// Creates the setting.
-            public init() {}
+            public init(secret: String, maxJournalBytes: Int? = nil, maxDeadLetterBytes: Int? = nil) {
+                self.secret = secret
+                self.maxJournalBytes = maxJournalBytes
+                self.maxDeadLetterBytes = maxDeadLetterBytes
+            }
         }
 
         /// An SQS queue and how to poll it.

@@ -3,16 +3,17 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The replicator's HTTP endpoint: `POST /events/<pipeline>` (RGW bucket-notification pushes, answered 200 only
-/// once journaled), `GET /metrics` (Prometheus text), `GET /status` (`ReplicatorStatus` as JSON), `GET /healthz`
+/// The replicator's HTTP endpoint: `POST /events/<pipeline>/<secret>` (RGW bucket-notification pushes: 401 without
+/// the secret, 403 with a wrong one, 413 past `maximumBody`, 400 when not an S3 event, 503 when the journal is full,
+/// 200 once journaled), `GET /metrics` (Prometheus text), `GET /status` (`ReplicatorStatus` as JSON), `GET /healthz`
 /// (the process answers) and `GET /readyz` (every event source has started).
 public final class ReplicatorHTTPServer: Sendable {
     /// The address it listens on, `127.0.0.1:PORT`.
     public let address: String
     private let channel: any Channel
 
-    /// The largest body accepted (RGW sends one record per POST).
-    static let maximumBody = 1 << 20
+    /// The largest body accepted (RGW sends one record per POST, a few KiB).
+    static let maximumBody = 256 << 10
 
     private init(address: String, channel: any Channel) {
         self.address = address
@@ -55,8 +56,8 @@ public final class ReplicatorHTTPServer: Sendable {
             self.isReady = isReady
         }
 
-        /// The status and body for a request.
-        func respond(method: HTTPMethod, path: String, body: Data) async -> (HTTPResponseStatus, String) {
+        /// The status and body for a request; `tooLarge`: the body passed `maximumBody` and was not kept.
+        func respond(method: HTTPMethod, path: String, body: Data, tooLarge: Bool = false) async -> (HTTPResponseStatus, String) {
             switch (method, path) {
             case (.GET, "/healthz"): return (.ok, "ok\n")
             case (.GET, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
@@ -67,16 +68,37 @@ public final class ReplicatorHTTPServer: Sendable {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 return (.ok, String(decoding: (try? encoder.encode(status)) ?? Data(), as: UTF8.self) + "\n")
             case (.POST, _) where path.hasPrefix("/events/"):
-                guard let source = push[String(path.dropFirst("/events/".count))] else { return (.notFound, "no such pipeline\n") }
-                do {
-                    try await source.accept(body)
-                    return (.ok, "")
-                } catch {
-                    // Not journaled: the sender must retry (RGW persistent topics do).
-                    return (.internalServerError, "could not journal the event\n")
-                }
+                return await acceptPush(path: path.dropFirst("/events/".count), body: body, tooLarge: tooLarge)
             default:
                 return (.notFound, "not found\n")
+            }
+        }
+
+        /// `POST /events/<pipeline>/<secret>`: the secret before anything is read, the body before it is stored.
+        private func acceptPush(path: Substring, body: Data, tooLarge: Bool) async -> (HTTPResponseStatus, String) {
+            let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let source = push[String(parts[0])] else { return (.notFound, "no such pipeline\n") }
+            guard parts.count == 2, !parts[1].isEmpty else {
+                metrics.add("pushes_rejected", pipeline: String(parts[0]), reason: "no-secret")
+                return (.unauthorized, "the push path is /events/<pipeline>/<secret>\n")
+            }
+            guard source.authorizes(parts[1]) else {
+                metrics.add("pushes_rejected", pipeline: String(parts[0]), reason: "wrong-secret")
+                return (.forbidden, "wrong secret\n")
+            }
+            if tooLarge {
+                metrics.add("pushes_rejected", pipeline: String(parts[0]), reason: "too-large")
+                return (.payloadTooLarge, "body larger than \(ReplicatorHTTPServer.maximumBody) bytes\n")
+            }
+            do {
+                switch try await source.accept(body) {
+                case .journaled, .nothingToDo: return (.ok, "")
+                case .malformed(let reason): return (.badRequest, "not an S3 event: \(reason.prefix(200))\n")
+                // Not journaled: the sender must retry (RGW persistent topics do).
+                case .journalFull(let reason): return (.serviceUnavailable, "\(reason)\n")
+                }
+            } catch {
+                return (.internalServerError, "could not journal the event\n")
             }
         }
     }
@@ -108,8 +130,7 @@ public final class ReplicatorHTTPServer: Sendable {
                 let loop = context.eventLoop
                 let boundContext = NIOLoopBound(context, eventLoop: loop)
                 let future = loop.makeFutureWithTask {
-                    tooLarge ? (.payloadTooLarge, "body larger than \(ReplicatorHTTPServer.maximumBody) bytes\n")
-                        : await routes.respond(method: method, path: path, body: body)
+                    await routes.respond(method: method, path: path, body: body, tooLarge: tooLarge)
                 }
                 future.whenSuccess { status, text in
                     let context = boundContext.value

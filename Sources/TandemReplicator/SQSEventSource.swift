@@ -72,7 +72,8 @@ public struct SQSEventSource: Sendable {
             }
         }
         defer { keepAlive.cancel() }
-        let handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, maximumAttempts: 1, log: log)
+        // One attempt in process: the queue's visibility timeout and redrive policy are the retry schedule.
+        let handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, schedule: RetrySchedule(), maximumAttempts: 1, log: log)
         switch await handler.handle(Data(message.body.utf8), delivery: "message \(message.id), receive \(message.receiveCount)") {
         case .handled: break
         case .failed(let reason):

@@ -73,15 +73,21 @@ public struct LocalStateStore: StateStore {
         return try LocalJournalWriter(path: journalPath, first: .begin(lineage: base.lineage, serial: base.serial))
     }
 
-    /// Writes `data` to `path` atomically with mode 0600 (see `AtomicFile`), creating the directory first.
+    /// Writes `data` to `path` atomically with mode 0600 (see `AtomicFile`), creating the directory first (0700).
     public static func writeAtomically(_ data: Data, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        try createPrivateDirectory(directory.isEmpty ? "." : directory)
         do {
             try AtomicFile.write(data, to: path)
         } catch {
             throw StateError.io(path: error.path, operation: error.operation, errno: error.errno)
         }
+    }
+
+    /// Creates `directory` and any missing parents with mode 0700 (state files hold secrets: only the owner may list
+    /// or enter them); a directory that already exists keeps its mode.
+    public static func createPrivateDirectory(_ directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     /// Takes the lock: the lock record is written to a temporary file first and then hard-linked into place, which

@@ -85,7 +85,7 @@ struct EndpointResolverTests {
     @Test("request URLs keep non-default ports and drop default ones")
     func hostHeader() throws {
         var request = AWSHTTPRequest(
-            serviceName: "S3", endpoint: try #require(URL(string: "http://127.0.0.1:5000/prefix/")), method: .GET, path: "/b",
+            serviceName: "S3", operation: "GetBucketVersioning", endpoint: try #require(URL(string: "http://127.0.0.1:5000/prefix/")), method: .GET, path: "/b",
             query: [("versioning", ""), ("list-type", "2"), ("prefix", "a b")])
         #expect(request.hostHeader == "127.0.0.1:5000")
         #expect(request.urlString == "http://127.0.0.1:5000/prefix/b?versioning&list-type=2&prefix=a%20b")

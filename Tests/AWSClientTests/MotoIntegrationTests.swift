@@ -153,7 +153,8 @@ struct MotoIntegrationTests {
             #expect(error?.service == "S3")
             #expect(error?.code == "NoSuchBucket")
             #expect(error?.statusCode == 404)
-            #expect(error?.description.hasPrefix("S3 NoSuchBucket (404): ") == true)
+            #expect(error?.operation == "DeleteBucket")
+            #expect(error?.description.hasPrefix("S3 DeleteBucket: NoSuchBucket (404): ") == true, "the failing call is named: \(error?.description ?? "")")
         }
     }
 

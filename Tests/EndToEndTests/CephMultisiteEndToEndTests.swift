@@ -120,7 +120,7 @@ import TandemTesting
         try await cluster.admin.run(["bucket", "rm", "--bucket=rciis-multisite", "--purge-objects", "--rgw-realm=rciis", "--rgw-zone=site-a"])
         let destroy = try tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
-        #expect(destroy.stdout.contains("5 deleted"))
+        #expect(destroy.stdout.contains("Destroy complete! Resources: 5 destroyed."))
         let realms = String(decoding: try await cluster.admin.run(["realm", "list"]), as: UTF8.self)
         #expect(!realms.contains("rciis"), "\(realms)")
     }

@@ -28,6 +28,8 @@ import TandemTesting
             let statePath = tandem.directory + "/state/default.json"
             let mode = (try FileManager.default.attributesOfItem(atPath: statePath)[.posixPermissions] as? NSNumber)?.intValue
             #expect(mode == 0o600)
+            let directoryMode = (try FileManager.default.attributesOfItem(atPath: tandem.directory + "/state")[.posixPermissions] as? NSNumber)?.intValue
+            #expect(directoryMode == 0o700, "the state directory holds secrets: only its owner may list it")
 
             let quiet = try tandem.run(["plan", "--detailed-exitcode"])
             #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
@@ -56,7 +58,8 @@ import TandemTesting
 
             let destroy = try tandem.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stderr)")
-            #expect(destroy.stdout.contains("3 deleted"))
+            #expect(destroy.stdout.contains("Destroy complete! Resources: 3 destroyed."), "\(destroy.stdout)")
+            #expect(!destroy.stdout.contains("Apply complete!"))
             #expect(try await s3.bucketExists("rciis-ceph-replica-af-south-1") == false)
             #expect(try await sqs.queueURL(name: "rciis-s3-replication-events") == nil)
             #expect(try await sqs.queueURL(name: "rciis-s3-replication-dlq") == nil)

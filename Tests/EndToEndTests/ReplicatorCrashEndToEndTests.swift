@@ -16,7 +16,7 @@ import TandemTesting
         let (directory, port, tandem) = (sandbox.directory, sandbox.port, sandbox.tandem)
         let configPath = try sandbox.writeConfiguration(pipelines: [[
             "name": "crash", "source": sandbox.endpoint("crash-source"), "target": ["endpoint": sandbox.endpoint("crash-target"), "key_template": "{key}"],
-            "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 2,
+            "events": ["http": ["secret": "test-push-secret-0123"]], "skip_principals": [String](), "concurrency": 2,
             // Retried until the kill (the target bucket is missing), never dead-lettered however slow the machine.
             "max_attempts": 10_000,
         ]])
@@ -33,7 +33,7 @@ import TandemTesting
 
         // The target bucket does not exist yet: every copy fails and is retried, so acknowledged events are pending.
         let first = try await start()
-        let arn = try await sns.createTopic(name: "crash-events", attributes: ["push-endpoint": "http://127.0.0.1:\(port)/events/crash", "persistent": "false"])
+        let arn = try await sns.createTopic(name: "crash-events", attributes: ["push-endpoint": "http://127.0.0.1:\(port)/events/crash/test-push-secret-0123", "persistent": "false"])
         try await s3.putBucketNotification("crash-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "crash", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
         ]))
@@ -60,7 +60,8 @@ import TandemTesting
             #expect(try await s3.getObjectBytes(bucket: "crash-target", key: key) == Array("payload \(key)".utf8))
         }
         let metrics = String(decoding: try await cluster.transport.sendUnsigned(method: "GET", url: "http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
-        #expect(metrics.contains("tandem_replicator_objects_replicated_total{pipeline=\"crash\"} 12"), "\(metrics)")
+        // The start-up reconcile may copy some keys before their journaled events do: the journal is worked off, none dead-lettered.
+        #expect(metrics.contains("tandem_replicator_queue_lag{pipeline=\"crash\"} 0") && !metrics.contains("events_dead_lettered"), "\(metrics)")
 
         // SIGTERM: a clean stop.
         kill(second.process.processIdentifier, SIGTERM)

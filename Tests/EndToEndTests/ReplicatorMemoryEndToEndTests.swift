@@ -25,7 +25,7 @@ import TandemTesting
             let configuration: [String: Any] = [
                 "listen": "127.0.0.1:0", "state_directory": directory + "/state",
                 "pipelines": [["name": "memory", "source": endpoint("memory-source"), "target": ["endpoint": endpoint("memory-target"), "key_template": "{key}"],
-                               "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": 1,
+                               "events": ["http": ["secret": "test-push-secret-0123"]], "skip_principals": [String](), "concurrency": 1,
                                "copy": ["multipart_threshold": 8 << 20, "part_size": 8 << 20, "parts_in_flight": 2, "server_side": false]]],
             ]
             try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: directory + "/replicator.json"))

@@ -166,4 +166,32 @@ import TandemLanguage
         #expect(diagnostics.hasErrors != name.hasSuffix("valid syntax"), "\(name)")
         #expect(diagnostics.errors.allSatisfy { $0.range != nil }, "\(name)")
     }
+
+    /// Alias bombs of many shapes (lists or maps, fan-out 2 to 10, up to 40 levels, in values or keys): each ends in
+    /// the alias diagnostic at an alias of the document, before anything is expanded. A bomb that were expanded would
+    /// not end: 10^9 nodes and more.
+    @Test func aliasBombsOfEveryShapeEndAtAnAlias() {
+        var g = Generator(state: 42)
+        for round in 0..<60 {
+            let fanOut = g.int(2...10)
+            let levels = g.int(25...40)
+            let asMap = g.chance(50)
+            var lines = ["locals:", "  l0: &l0 " + (asMap ? "{" + (0..<fanOut).map { "k\($0): lol" }.joined(separator: ", ") + "}"
+                                                           : "[" + Array(repeating: "lol", count: fanOut).joined(separator: ", ") + "]")]
+            for level in 1...levels {
+                let aliases = (0..<fanOut).map { asMap ? "k\($0): *l\(level - 1)" : "*l\(level - 1)" }
+                lines.append("  l\(level): &l\(level) " + (asMap ? "{" : "[") + aliases.joined(separator: ", ") + (asMap ? "}" : "]"))
+            }
+            if g.chance(30) { lines.append("  keyed: {? *l\(levels) : x}") }
+            let text = lines.joined(separator: "\n") + "\n"
+            let (_, diagnostics) = ConfigurationLoader.parse(sources: [("bomb.tandem.yaml", text)], directory: ".")
+            let error = diagnostics.errors.first
+            #expect(diagnostics.errors.count == 1, "round \(round)")
+            #expect(error?.summary == "YAML aliases expand too far" || error?.summary == "YAML alias nests too deep", "round \(round): \(String(describing: error))")
+            if let range = error?.range {
+                let line = text.split(separator: "\n", omittingEmptySubsequences: false)[range.start.line - 1]
+                #expect(line.dropFirst(range.start.column - 1).hasPrefix("*l"), "round \(round): points at an alias")
+            }
+        }
+    }
 }

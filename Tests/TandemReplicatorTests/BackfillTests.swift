@@ -32,7 +32,7 @@ import TandemTesting
             }
             let configuration = PipelineConfiguration(
                 name: "backfill", source: endpoint("backfill-source"), target: .init(endpoint: endpoint("backfill-target"), keyTemplate: "mirror/{key}"),
-                events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 4,
+                events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: [], concurrency: 4,
                 copy: .init(multipartThreshold: 16 << 20, partSize: 8 << 20, partsInFlight: 4, serverSide: serverSide))
             let backfill = Backfill(pipeline: try Pipeline(configuration, transport: moto.transport), pageSize: 7)
             let summary = try await backfill.run()
@@ -49,6 +49,34 @@ import TandemTesting
 
             let again = try await backfill.run()
             #expect(again.copied == 0 && again.alreadyCurrent == keys.count + 1)
+        }
+    }
+
+    /// A delete that lands while a listed object waits out the quiet period (in a pair: the delete event on its way to
+    /// this pipeline's source) is not undone: the copy finds the source gone.
+    @Test(arguments: [true, false]) func theQuietPeriodLetsADeleteInFlightLand(serverSide: Bool) async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            try await s3.createBucket("quiet-source", locationConstraint: nil)
+            try await s3.createBucket("quiet-target", locationConstraint: nil)
+            for key in ["deleted-meanwhile", "kept"] { try await s3.putObject(bucket: "quiet-source", key: key, body: Array(key.utf8), headers: []) }
+            let endpoint = { (bucket: String) in
+                EndpointConfiguration(endpoint: moto.endpoint, region: "us-east-1", accessKey: "testing", secretKey: "testing", bucket: bucket)
+            }
+            let configuration = PipelineConfiguration(
+                name: "quiet", source: endpoint("quiet-source"), target: .init(endpoint: endpoint("quiet-target"), keyTemplate: "{key}"),
+                events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: [], concurrency: 2,
+                copy: .init(multipartThreshold: 16 << 20, partSize: 8 << 20, partsInFlight: 4, serverSide: serverSide))
+            let backfill = Backfill(pipeline: try Pipeline(configuration, transport: moto.transport), quietPeriod: .seconds(2))
+            let clock = ContinuousClock(), start = clock.now
+            let run = Task { try await backfill.run() }
+            try await Task.sleep(for: .milliseconds(500))
+            try await s3.deleteObject(bucket: "quiet-source", key: "deleted-meanwhile")
+            let summary = try await run.value
+            #expect(clock.now - start >= .seconds(2), "nothing was copied before the quiet period")
+            #expect(summary.examined == 2 && summary.copied == 1 && summary.failed == 0)
+            #expect(try await s3.listObjectKeys(bucket: "quiet-target") == ["kept"])
         }
     }
 }

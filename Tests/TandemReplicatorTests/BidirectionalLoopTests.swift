@@ -28,7 +28,7 @@ import TandemTesting
         }
         let pipeline = { (name: String, from: String, to: String) in
             PipelineConfiguration(name: name, source: endpoint(from), target: .init(endpoint: endpoint(to), keyTemplate: "{key}"),
-                                  events: .init(sqs: nil, http: .init()), skipPrincipals: ["loop-replicator"], concurrency: 4, copy: nil)
+                                  events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: ["loop-replicator"], concurrency: 4, copy: nil)
         }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-loop-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: state) }
@@ -42,7 +42,7 @@ import TandemTesting
         let listening = try #require(await iterator.next())
 
         for (bucket, name) in [("loop-east", "east-to-west"), ("loop-west", "west-to-east")] {
-            let arn = try await sns.createTopic(name: "loop-\(name)", attributes: ["push-endpoint": "http://\(listening)/events/\(name)", "persistent": "false"])
+            let arn = try await sns.createTopic(name: "loop-\(name)", attributes: ["push-endpoint": "http://\(listening)/events/\(name)/test-push-secret-0123", "persistent": "false"])
             try await writer.putBucketNotification(bucket, NotificationConfiguration(topics: [
                 NotificationTarget(id: "loop", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
             ]))

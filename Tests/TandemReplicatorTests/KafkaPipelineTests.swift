@@ -17,7 +17,8 @@ import TandemTesting
             brokers: kafka.bootstrapServers, topic: "rgw-events", groupID: "replicator", deadLetterTopic: "rgw-dead",
             properties: ["session.timeout.ms": "6000"])
         return PipelineConfiguration(name: "kafka", source: endpoint(source), target: .init(endpoint: endpoint(target), keyTemplate: "{key}"),
-                                     events: .init(sqs: nil, http: nil, kafka: events), skipPrincipals: ["replicator"], concurrency: 4, copy: nil)
+                                     events: .init(sqs: nil, http: nil, kafka: events), skipPrincipals: ["replicator"], concurrency: 4, copy: nil,
+                                     maxAttempts: 2)
     }
 
     @Test func recordsAreReplicatedCommittedAndPoisonIsDeadLettered() async throws {
@@ -43,7 +44,7 @@ import TandemTesting
         let metrics = ReplicatorMetrics()
         let source = try KafkaEventSource(try #require(pipeline(cluster, kafka: kafka, source: "kafka-source", target: "kafka-target").events.kafka),
                                       pipeline: try Pipeline(pipeline(cluster, kafka: kafka, source: "kafka-source", target: "kafka-target"), transport: cluster.transport),
-                                      concurrency: 4, metrics: metrics, maximumAttempts: 2, log: { print($0) })
+                                      concurrency: 4, metrics: metrics, log: { print($0) })
         let worker = Task { await source.run() }
         var listed: Set<String> = []
         for _ in 0..<150 where listed != Set(keys) {
@@ -87,7 +88,7 @@ import TandemTesting
         let configuration = pipeline(cluster, kafka: kafka, source: "kafka-failing-source", target: "kafka-no-such-bucket")
         let metrics = ReplicatorMetrics()
         let source = try KafkaEventSource(try #require(configuration.events.kafka), pipeline: try Pipeline(configuration, transport: cluster.transport),
-                                      concurrency: 1, metrics: metrics, maximumAttempts: 2, log: { print($0) })
+                                      concurrency: 1, metrics: metrics, log: { print($0) })
         let worker = Task { await source.run() }
         let dead = try kafka.records(of: "rgw-dead", atLeast: 1, timeout: .seconds(30))
         #expect(dead.map(\.value) == [event], "the original record, unchanged")

@@ -19,7 +19,7 @@ import TandemTesting
         }
         let configuration = PipelineConfiguration(
             name: "rgw-push", source: endpoint("push-source"), target: .init(endpoint: endpoint("push-target"), keyTemplate: "{bucket}/{key}"),
-            events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 4, copy: nil)
+            events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: [], concurrency: 4, copy: nil)
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-push-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let metrics = ReplicatorMetrics()
@@ -29,7 +29,7 @@ import TandemTesting
         let worker = Task { await source.run() }
         defer { worker.cancel() }
 
-        let arn = try await sns.createTopic(name: "push-test", attributes: ["push-endpoint": "http://\(server.address)/events/rgw-push", "persistent": "false"])
+        let arn = try await sns.createTopic(name: "push-test", attributes: ["push-endpoint": "http://\(server.address)/events/rgw-push/test-push-secret-0123", "persistent": "false"])
         try await s3.putBucketNotification("push-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "replicate", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
         ]))

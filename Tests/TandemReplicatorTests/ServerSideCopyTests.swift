@@ -155,7 +155,7 @@ import TandemTesting
         func serverSide(_ source: EndpointConfiguration, _ target: EndpointConfiguration, setting: Bool? = nil) throws -> Bool {
             let copy = setting.map { PipelineConfiguration.CopySizes(multipartThreshold: 16 << 20, partSize: 8 << 20, partsInFlight: 4, serverSide: $0) }
             let configuration = PipelineConfiguration(name: "p", source: source, target: .init(endpoint: target, keyTemplate: "{key}"),
-                                                      events: .init(sqs: nil, http: .init()), skipPrincipals: [], concurrency: 1, copy: copy)
+                                                      events: .init(sqs: nil, http: .init(secret: "test-push-secret-0123")), skipPrincipals: [], concurrency: 1, copy: copy)
             return try Pipeline(configuration, transport: moto.transport).copier.settings.serverSide
         }
         let here = "http://127.0.0.1:9000"

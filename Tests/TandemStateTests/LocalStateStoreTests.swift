@@ -28,6 +28,11 @@ import TandemCore
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/state")
         #expect(files == ["default.json"])
+        // The directories the store creates are private too, whatever the umask.
+        for created in [directory, directory + "/state"] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: created)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o700, "\(created)")
+        }
     }
 
     @Test func rewriteReplacesTheWholeFile() throws {

@@ -18,8 +18,8 @@ struct QueryProtocol: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/x-www-form-urlencoded; charset=utf-8")
         let request = AWSHTTPRequest(
-            serviceName: serviceName, endpoint: configuration.endpoint(service: serviceName.lowercased()), method: .POST, path: "/",
-            headers: headers, body: ByteBuffer(string: form))
+            serviceName: serviceName, operation: action, endpoint: configuration.endpoint(service: serviceName.lowercased()), method: .POST, path: "/",
+            headers: headers, body: ByteBuffer(string: form), trust: configuration.trust)
         let response = try await transport.send(request, signer: signer)
         do {
             return try XMLNode.parse(response.body)

@@ -5,20 +5,20 @@ extension S3Client {
     /// constraint other than `us-east-1` (S3 rejects `us-east-1` as an explicit constraint).
     public func createBucket(_ name: String, locationConstraint: String?) async throws {
         guard let constraint = locationConstraint, !constraint.isEmpty, constraint != "us-east-1" else {
-            try await send(.PUT, bucket: name)
+            try await send("CreateBucket", .PUT, bucket: name)
             return
         }
         let body = XMLNode(
             "CreateBucketConfiguration", attributes: ["xmlns": XMLNode.s3Namespace],
             children: [XMLNode("LocationConstraint", text: constraint)])
-        try await send(.PUT, bucket: name, query: [], xml: body)
+        try await send("CreateBucket", .PUT, bucket: name, query: [], xml: body)
     }
 
     /// Whether the bucket exists (HEAD bucket): `false` on 404; other failures (403 for a
     /// bucket owned by someone else, 301 for a wrong region) throw.
     public func bucketExists(_ name: String) async throws -> Bool {
         do {
-            try await send(.HEAD, bucket: name)
+            try await send("HeadBucket", .HEAD, bucket: name)
             return true
         } catch let error as AWSServiceError where error.statusCode == 404 {
             return false
@@ -27,7 +27,7 @@ extension S3Client {
 
     /// The bucket's region. An empty location constraint means `us-east-1`, and the legacy `EU` means `eu-west-1`.
     public func getBucketLocation(_ name: String) async throws -> String {
-        let response = try await send(.GET, bucket: name, query: [("location", "")])
+        let response = try await send("GetBucketLocation", .GET, bucket: name, query: [("location", "")])
         let constraint = try xml(response, operation: "GetBucketLocation").text
         switch constraint {
         case "", "null": return "us-east-1"
@@ -38,6 +38,6 @@ extension S3Client {
 
     /// Deletes an empty bucket (`BucketNotEmpty` 409 otherwise, `NoSuchBucket` 404 if missing).
     public func deleteBucket(_ name: String) async throws {
-        try await send(.DELETE, bucket: name)
+        try await send("DeleteBucket", .DELETE, bucket: name)
     }
 }

@@ -22,7 +22,7 @@ extension S3Client {
     public func getBucketEncryption(_ name: String) async throws -> BucketEncryption? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("encryption", "")])
+            response = try await send("GetBucketEncryption", .GET, bucket: name, query: [("encryption", "")])
         } catch let error as AWSServiceError where error.code == "ServerSideEncryptionConfigurationNotFoundError" {
             return nil
         }
@@ -51,11 +51,11 @@ extension S3Client {
         let body = XMLNode(
             "ServerSideEncryptionConfiguration", attributes: ["xmlns": XMLNode.s3Namespace],
             children: [XMLNode("Rule", children: rule)])
-        try await send(.PUT, bucket: name, query: [("encryption", "")], xml: body)
+        try await send("PutBucketEncryption", .PUT, bucket: name, query: [("encryption", "")], xml: body)
     }
 
     /// Removes the default encryption configuration.
     public func deleteBucketEncryption(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("encryption", "")])
+        try await send("DeleteBucketEncryption", .DELETE, bucket: name, query: [("encryption", "")])
     }
 }

@@ -3,7 +3,7 @@ extension S3Client {
     public func getBucketTagging(_ name: String) async throws -> [String: String] {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("tagging", "")])
+            response = try await send("GetBucketTagging", .GET, bucket: name, query: [("tagging", "")])
         } catch let error as AWSServiceError where error.code == "NoSuchTagSet" {
             return [:]
         }
@@ -24,11 +24,11 @@ extension S3Client {
         let body = XMLNode(
             "Tagging", attributes: ["xmlns": XMLNode.s3Namespace],
             children: [XMLNode("TagSet", children: tagNodes)])
-        try await send(.PUT, bucket: name, query: [("tagging", "")], xml: body)
+        try await send("PutBucketTagging", .PUT, bucket: name, query: [("tagging", "")], xml: body)
     }
 
     /// Removes every tag.
     public func deleteBucketTagging(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("tagging", "")])
+        try await send("DeleteBucketTagging", .DELETE, bucket: name, query: [("tagging", "")])
     }
 }

@@ -93,7 +93,7 @@ extension S3Client {
     public func getBucketLifecycle(_ name: String) async throws -> [LifecycleRule]? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("lifecycle", "")])
+            response = try await send("GetBucketLifecycleConfiguration", .GET, bucket: name, query: [("lifecycle", "")])
         } catch let error as AWSServiceError where error.code == "NoSuchLifecycleConfiguration" {
             return nil
         }
@@ -103,11 +103,11 @@ extension S3Client {
     /// Replaces the lifecycle rules.
     public func putBucketLifecycle(_ name: String, rules: [LifecycleRule]) async throws {
         let body = XMLNode("LifecycleConfiguration", attributes: ["xmlns": XMLNode.s3Namespace], children: rules.map(\.xml))
-        try await send(.PUT, bucket: name, query: [("lifecycle", "")], xml: body)
+        try await send("PutBucketLifecycleConfiguration", .PUT, bucket: name, query: [("lifecycle", "")], xml: body)
     }
 
     /// Removes the lifecycle configuration.
     public func deleteBucketLifecycle(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("lifecycle", "")])
+        try await send("DeleteBucketLifecycle", .DELETE, bucket: name, query: [("lifecycle", "")])
     }
 }

@@ -67,7 +67,7 @@ public struct NotificationConfiguration: Sendable, Equatable {
 extension S3Client {
     /// The notification document (empty when none is set).
     public func getBucketNotification(_ name: String) async throws -> NotificationConfiguration {
-        let root = try xml(try await send(.GET, bucket: name, query: [("notification", "")]), operation: "GetBucketNotificationConfiguration")
+        let root = try xml(try await send("GetBucketNotificationConfiguration", .GET, bucket: name, query: [("notification", "")]), operation: "GetBucketNotificationConfiguration")
         let lists = NotificationConfiguration.kinds.map { element, arn in root.children(named: element).map { NotificationTarget(xml: $0, arnElement: arn) } }
         return NotificationConfiguration(queues: lists[0], topics: lists[1], lambdaFunctions: lists[2],
                                          eventBridge: root.child("EventBridgeConfiguration") != nil)
@@ -79,13 +79,13 @@ extension S3Client {
         var children = zip(NotificationConfiguration.kinds, lists).flatMap { kind, targets in targets.map { $0.xml(kind.0, arnElement: kind.1) } }
         if configuration.eventBridge { children.append(XMLNode("EventBridgeConfiguration")) }
         let body = XMLNode("NotificationConfiguration", attributes: ["xmlns": XMLNode.s3Namespace], children: children)
-        try await send(.PUT, bucket: name, query: [("notification", "")], xml: body)
+        try await send("PutBucketNotificationConfiguration", .PUT, bucket: name, query: [("notification", "")], xml: body)
     }
 
     /// Removes the bucket's notification `id`, or every notification when `id` is nil, with `DELETE ?notification`:
     /// the Ceph RGW's call for it (it refuses an empty document as MalformedXML). AWS has no such call; use an empty
     /// `putBucketNotification` there.
     public func deleteBucketNotification(_ name: String, id: String? = nil) async throws {
-        try await send(.DELETE, bucket: name, query: [("notification", id ?? "")])
+        try await send("DeleteBucketNotification", .DELETE, bucket: name, query: [("notification", id ?? "")])
     }
 }

@@ -31,7 +31,7 @@ extension S3Client {
     public func putObject(bucket: String, key: String, body: [UInt8], contentType: String?) async throws {
         var headers = HTTPHeaders()
         if let contentType { headers.add(name: "content-type", value: contentType) }
-        try await send(.PUT, bucket: bucket, key: key, headers: headers, body: ByteBuffer(bytes: body), objectData: true)
+        try await send("PutObject", .PUT, bucket: bucket, key: key, headers: headers, body: ByteBuffer(bytes: body), objectData: true)
     }
 
     /// Every key in the bucket, in S3's (UTF-8 binary) order, following ListObjectsV2 continuation tokens.
@@ -53,7 +53,7 @@ extension S3Client {
         var query: [(name: String, value: String)] = [("list-type", "2"), ("encoding-type", "url"), ("max-keys", String(maxKeys))]
         if let prefix { query.append(("prefix", prefix)) }
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
-        let root = try xml(try await send(.GET, bucket: bucket, query: query), operation: "ListObjectsV2")
+        let root = try xml(try await send("ListObjectsV2", .GET, bucket: bucket, query: query), operation: "ListObjectsV2")
         let encoded = root.childText("EncodingType") == "url"
         let objects = root.children(named: "Contents").compactMap { item -> ListedObject? in
             guard let key = item.childText("Key") else { return nil }
@@ -65,6 +65,6 @@ extension S3Client {
 
     /// Deletes one object, or one version of it (succeeds when the key does not exist, as S3 does).
     public func deleteObject(bucket: String, key: String, versionID: String? = nil) async throws {
-        try await send(.DELETE, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+        try await send("DeleteObject", .DELETE, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
     }
 }

@@ -57,7 +57,7 @@ extension S3Client {
     public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.HEAD, bucket: bucket, key: key)
+            response = try await send("HeadObject", .HEAD, bucket: bucket, key: key)
         } catch let error as AWSServiceError where error.statusCode == 404 {
             return nil
         }
@@ -69,7 +69,7 @@ extension S3Client {
     public func getObjectWithHead(bucket: String, key: String, limit: Int) async throws -> (head: ObjectHead, body: ByteBuffer) {
         var headers = HTTPHeaders()
         headers.add(name: "range", value: "bytes=0-\(limit)")
-        let response = try await send(.GET, bucket: bucket, key: key, headers: headers)
+        let response = try await send("GetObject", .GET, bucket: bucket, key: key, headers: headers)
         var head = ObjectHead(response.headers)
         head.size = response.buffer.readableBytes
         return (head, response.buffer)
@@ -82,7 +82,7 @@ extension S3Client {
         var headers = HTTPHeaders()
         if let range { headers.add(name: "range", value: "bytes=\(range.lowerBound)-\(range.upperBound)") }
         if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
-        return try await send(.GET, bucket: bucket, key: key, headers: headers).buffer
+        return try await send("GetObject", .GET, bucket: bucket, key: key, headers: headers).buffer
     }
 
     /// The bytes of an object (a copy of ``getObject(bucket:key:range:ifMatch:)``'s buffer, for comparing).
@@ -96,7 +96,7 @@ extension S3Client {
     public func putObject(bucket: String, key: String, body: ByteBuffer, headers extra: [(name: String, value: String)]) async throws -> String {
         var headers = HTTPHeaders()
         for header in extra { headers.add(name: header.name, value: header.value) }
-        let response = try await send(.PUT, bucket: bucket, key: key, headers: headers, body: body, objectData: true)
+        let response = try await send("PutObject", .PUT, bucket: bucket, key: key, headers: headers, body: body, objectData: true)
         return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
     }
 
@@ -108,7 +108,7 @@ extension S3Client {
 
     /// The object's tags.
     public func getObjectTagging(bucket: String, key: String) async throws -> [String: String] {
-        let root = try xml(try await send(.GET, bucket: bucket, key: key, query: [("tagging", "")]), operation: "GetObjectTagging")
+        let root = try xml(try await send("GetObjectTagging", .GET, bucket: bucket, key: key, query: [("tagging", "")]), operation: "GetObjectTagging")
         var tags: [String: String] = [:]
         for tag in root.firstDescendant(named: "TagSet")?.children(named: "Tag") ?? [] {
             if let key = tag.childText("Key") { tags[key] = tag.childText("Value") ?? "" }
@@ -126,7 +126,7 @@ extension S3Client {
     public func createMultipartUpload(bucket: String, key: String, headers extra: [(name: String, value: String)]) async throws -> String {
         var headers = HTTPHeaders()
         for header in extra { headers.add(name: header.name, value: header.value) }
-        let root = try xml(try await send(.POST, bucket: bucket, key: key, query: [("uploads", "")], headers: headers), operation: "CreateMultipartUpload")
+        let root = try xml(try await send("CreateMultipartUpload", .POST, bucket: bucket, key: key, query: [("uploads", "")], headers: headers), operation: "CreateMultipartUpload")
         guard let id = root.childText("UploadId"), !id.isEmpty else {
             throw AWSClientError(.invalidResponse, "S3 CreateMultipartUpload: the response has no UploadId")
         }
@@ -135,7 +135,7 @@ extension S3Client {
 
     /// Uploads one part (numbered from 1); returns its ETag without quotes.
     public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ByteBuffer) async throws -> String {
-        let response = try await send(.PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body,
+        let response = try await send("UploadPart", .PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body,
                                       objectData: true)
         return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
     }
@@ -152,15 +152,15 @@ extension S3Client {
         let body = XMLNode("CompleteMultipartUpload", attributes: ["xmlns": XMLNode.s3Namespace], children: parts.map { part in
             XMLNode("Part", children: [XMLNode("PartNumber", text: String(part.number)), XMLNode("ETag", text: "\"\(part.eTag)\"")])
         })
-        let root = try xml(try await send(.POST, bucket: bucket, query: [("uploadId", uploadID)], xml: body, key: key), operation: "CompleteMultipartUpload")
+        let root = try xml(try await send("CompleteMultipartUpload", .POST, bucket: bucket, query: [("uploadId", uploadID)], xml: body, key: key), operation: "CompleteMultipartUpload")
         if root.name == "Error" {
-            throw AWSServiceError(service: "S3", code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
+            throw AWSServiceError(service: "S3", operation: "CompleteMultipartUpload", code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
         }
         return (root.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
     }
 
     /// Abandons a multipart upload so its parts stop taking space.
     public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
-        try await send(.DELETE, bucket: bucket, key: key, query: [("uploadId", uploadID)])
+        try await send("AbortMultipartUpload", .DELETE, bucket: bucket, key: key, query: [("uploadId", uploadID)])
     }
 }

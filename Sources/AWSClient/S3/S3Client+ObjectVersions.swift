@@ -28,7 +28,7 @@ extension S3Client {
         var query: [(name: String, value: String)] = [("versions", ""), ("encoding-type", "url"), ("max-keys", String(maxKeys))]
         if let keyMarker { query.append(("key-marker", keyMarker)) }
         if let versionIDMarker { query.append(("version-id-marker", versionIDMarker)) }
-        let root = try xml(try await send(.GET, bucket: name, query: query), operation: "ListObjectVersions")
+        let root = try xml(try await send("ListObjectVersions", .GET, bucket: name, query: query), operation: "ListObjectVersions")
         let encoded = root.childText("EncodingType") == "url"
         func decode(_ text: String) -> String { encoded ? PercentEncoding.decode(text, plusAsSpace: true) : text }
         let objects = root.children.filter { $0.name == "Version" || $0.name == "DeleteMarker" }.compactMap { entry in
@@ -45,7 +45,7 @@ extension S3Client {
             XMLNode("Object", children: [XMLNode("Key", text: object.key)] + (object.versionID.map { [XMLNode("VersionId", text: $0)] } ?? []))
         }
         let body = XMLNode("Delete", attributes: ["xmlns": XMLNode.s3Namespace], children: [XMLNode("Quiet", text: "true")] + entries)
-        let root = try xml(try await send(.POST, bucket: name, query: [("delete", "")], xml: body), operation: "DeleteObjects")
+        let root = try xml(try await send("DeleteObjects", .POST, bucket: name, query: [("delete", "")], xml: body), operation: "DeleteObjects")
         return root.children(named: "Error").map { "\($0.childText("Key") ?? "?"): \($0.childText("Code") ?? "") \($0.childText("Message") ?? "")" }
     }
 }

@@ -3,7 +3,7 @@ extension S3Client {
     public func getBucketOwnershipControls(_ name: String) async throws -> String? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("ownershipControls", "")])
+            response = try await send("GetBucketOwnershipControls", .GET, bucket: name, query: [("ownershipControls", "")])
         } catch let error as AWSServiceError where error.code == "OwnershipControlsNotFoundError" {
             return nil
         }
@@ -15,6 +15,6 @@ extension S3Client {
         let body = XMLNode("OwnershipControls", attributes: ["xmlns": XMLNode.s3Namespace], children: [
             XMLNode("Rule", children: [XMLNode("ObjectOwnership", text: objectOwnership)]),
         ])
-        try await send(.PUT, bucket: name, query: [("ownershipControls", "")], xml: body)
+        try await send("PutBucketOwnershipControls", .PUT, bucket: name, query: [("ownershipControls", "")], xml: body)
     }
 }

@@ -26,7 +26,7 @@ extension S3Client {
     public func getPublicAccessBlock(_ name: String) async throws -> PublicAccessBlock? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("publicAccessBlock", "")])
+            response = try await send("GetPublicAccessBlock", .GET, bucket: name, query: [("publicAccessBlock", "")])
         } catch let error as AWSServiceError where error.code == "NoSuchPublicAccessBlockConfiguration" {
             return nil
         }
@@ -48,11 +48,11 @@ extension S3Client {
                 flag("BlockPublicPolicy", block.blockPublicPolicy),
                 flag("RestrictPublicBuckets", block.restrictPublicBuckets),
             ])
-        try await send(.PUT, bucket: name, query: [("publicAccessBlock", "")], xml: body)
+        try await send("PutPublicAccessBlock", .PUT, bucket: name, query: [("publicAccessBlock", "")], xml: body)
     }
 
     /// Removes the public access block.
     public func deletePublicAccessBlock(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("publicAccessBlock", "")])
+        try await send("DeletePublicAccessBlock", .DELETE, bucket: name, query: [("publicAccessBlock", "")])
     }
 }

@@ -151,7 +151,7 @@ extension S3Client {
     public func getBucketReplication(_ name: String) async throws -> ReplicationConfiguration? {
         let response: AWSHTTPResponse
         do {
-            response = try await send(.GET, bucket: name, query: [("replication", "")])
+            response = try await send("GetBucketReplication", .GET, bucket: name, query: [("replication", "")])
         } catch let error as AWSServiceError where error.code == "ReplicationConfigurationNotFoundError" {
             return nil
         }
@@ -160,11 +160,11 @@ extension S3Client {
 
     /// Replaces the replication configuration (S3 requires versioning on the bucket).
     public func putBucketReplication(_ name: String, _ configuration: ReplicationConfiguration) async throws {
-        try await send(.PUT, bucket: name, query: [("replication", "")], xml: configuration.xml)
+        try await send("PutBucketReplication", .PUT, bucket: name, query: [("replication", "")], xml: configuration.xml)
     }
 
     /// Removes the replication configuration.
     public func deleteBucketReplication(_ name: String) async throws {
-        try await send(.DELETE, bucket: name, query: [("replication", "")])
+        try await send("DeleteBucketReplication", .DELETE, bucket: name, query: [("replication", "")])
     }
 }

@@ -3,8 +3,9 @@ import NIOHTTP1
 /// What a server-side copy does with the source's metadata and tags.
 public enum CopyDirective: Sendable {
     /// `x-amz-metadata-directive: COPY` and `x-amz-tagging-directive: COPY`: the new object gets the source's
-    /// Content-* headers, user metadata and tags as they are (the only way RGW keeps tags on a copy).
-    case keepSource
+    /// Content-* headers, user metadata and tags as they are (the only way RGW keeps tags on a copy), plus these
+    /// headers that are not metadata (such as `x-amz-acl`).
+    case keepSource([(name: String, value: String)])
     /// `REPLACE` for both: the new object gets exactly these headers (Content-*, `x-amz-meta-*`, `x-amz-tagging`).
     case replace([(name: String, value: String)])
 }
@@ -18,15 +19,16 @@ extension S3Client {
                            directive: CopyDirective) async throws -> String {
         var headers = copySourceHeaders(sourceBucket, sourceKey, ifMatch: eTag)
         switch directive {
-        case .keepSource:
+        case .keepSource(let extra):
             headers.add(name: "x-amz-metadata-directive", value: "COPY")
             headers.add(name: "x-amz-tagging-directive", value: "COPY")
+            for header in extra { headers.add(name: header.name, value: header.value) }
         case .replace(let replacement):
             headers.add(name: "x-amz-metadata-directive", value: "REPLACE")
             headers.add(name: "x-amz-tagging-directive", value: "REPLACE")
             for header in replacement { headers.add(name: header.name, value: header.value) }
         }
-        return try copyResultETag(try await send(.PUT, bucket: bucket, key: key, headers: headers), operation: "CopyObject")
+        return try copyResultETag(try await send("CopyObject", .PUT, bucket: bucket, key: key, headers: headers), operation: "CopyObject")
     }
 
     /// UploadPartCopy: copies `range` (inclusive offsets) of `sourceBucket/sourceKey` into part `partNumber` of a
@@ -35,7 +37,7 @@ extension S3Client {
                                range: ClosedRange<Int>, ifMatch eTag: String?) async throws -> String {
         var headers = copySourceHeaders(sourceBucket, sourceKey, ifMatch: eTag)
         headers.add(name: "x-amz-copy-source-range", value: "bytes=\(range.lowerBound)-\(range.upperBound)")
-        let response = try await send(.PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], headers: headers)
+        let response = try await send("UploadPartCopy", .PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], headers: headers)
         return try copyResultETag(response, operation: "UploadPartCopy")
     }
 
@@ -56,7 +58,7 @@ extension S3Client {
     private func copyResultETag(_ response: AWSHTTPResponse, operation: String) throws -> String {
         let root = try xml(response, operation: operation)
         if root.name == "Error" {
-            throw AWSServiceError(service: "S3", code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
+            throw AWSServiceError(service: "S3", operation: operation, code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
         }
         guard let eTag = root.childText("ETag") else { throw AWSClientError(.invalidResponse, "S3 \(operation): the response has no ETag") }
         return eTag.replacingOccurrences(of: "\"", with: "")

@@ -45,7 +45,7 @@ public struct S3Client: Sendable {
     /// the bytes to the request (S3 refuses a body that does not match), so one hash pass over it is enough.
     @discardableResult
     func send(
-        _ method: HTTPMethod, bucket: String, key: String? = nil, query: [(name: String, value: String)] = [],
+        _ operation: String, _ method: HTTPMethod, bucket: String, key: String? = nil, query: [(name: String, value: String)] = [],
         headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer = ByteBuffer(), objectData: Bool = false
     ) async throws -> AWSHTTPResponse {
         let (endpoint, path) = location(bucket: bucket, key: key)
@@ -54,17 +54,18 @@ public struct S3Client: Sendable {
             headers.replaceOrAdd(name: "content-md5", value: ContentMD5.value(for: body))
         }
         let request = AWSHTTPRequest(
-            serviceName: "S3", endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body,
-            payload: objectData && body.readableBytes > 0 ? .unsigned : nil)
+            serviceName: "S3", operation: operation, endpoint: endpoint, method: method, path: path, query: query, headers: headers, body: body,
+            payload: objectData && body.readableBytes > 0 ? .unsigned : nil, trust: configuration.trust)
         return try await transport.send(request, signer: signer)
     }
 
     /// Sends a request with an XML body (to the bucket, or to one of its objects).
     @discardableResult
-    func send(_ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode, key: String? = nil) async throws -> AWSHTTPResponse {
+    func send(_ operation: String, _ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode,
+              key: String? = nil) async throws -> AWSHTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/xml")
-        return try await send(method, bucket: bucket, key: key, query: query, headers: headers, body: ByteBuffer(bytes: xml.document()))
+        return try await send(operation, method, bucket: bucket, key: key, query: query, headers: headers, body: ByteBuffer(bytes: xml.document()))
     }
 
     /// Parses an XML response body.

@@ -43,8 +43,8 @@ public struct SQSClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let request = AWSHTTPRequest(
-            serviceName: "SQS", endpoint: configuration.endpoint(service: "sqs"), method: .POST, path: "/",
-            headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)))
+            serviceName: "SQS", operation: operation, endpoint: configuration.endpoint(service: "sqs"), method: .POST, path: "/",
+            headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)), trust: configuration.trust)
         return try await transport.send(request, signer: signer)
     }
 }

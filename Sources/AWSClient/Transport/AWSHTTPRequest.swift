@@ -1,11 +1,14 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TLSTrust
 
 /// One service call before signing: where it goes and what it carries.
 struct AWSHTTPRequest: Sendable {
     /// The service's display name for errors and logs (`S3`, `SQS`, `STS`).
     var serviceName: String
+    /// The API operation (`PutBucketPolicy`, `CreateQueue`), named in errors so a failure says which call failed.
+    var operation: String
     /// The base URL: scheme, host, optional port, and an optional path prefix.
     var endpoint: URL
     var method: HTTPMethod
@@ -18,6 +21,8 @@ struct AWSHTTPRequest: Sendable {
     var body = ByteBuffer()
     /// How the body enters the signature; nil: its SHA-256, computed once for every attempt.
     var payload: SigV4Payload? = nil
+    /// The CAs the endpoint's certificate is verified against.
+    var trust: TLSTrust = .system
 
     /// `host[:port]` as it must appear in the `Host` header (default ports omitted).
     var hostHeader: String {

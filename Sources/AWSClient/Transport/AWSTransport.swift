@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import TLSTrust
 
 /// The HTTP connection pool that every service client shares.
 ///
@@ -13,6 +14,7 @@ public final class AWSTransport: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
     let requestTimeout: TimeAmount
+    let connectTimeout: Duration
     let retryPolicy: RetryPolicy
 
     /// The largest response body read into memory; larger answers fail rather than exhaust memory.
@@ -22,8 +24,8 @@ public final class AWSTransport: Sendable {
     ///
     /// - Parameters:
     ///   - requestTimeout: The deadline of one attempt of one request (connect, send and receive).
-    ///   - connectTimeout: How long to keep trying to open a connection (the HTTP client retries
-    ///     refused connections within this time).
+    ///   - connectTimeout: How long to keep trying to open a connection: a refused or unreachable endpoint is
+    ///     tried again within this time; a failed TLS handshake is not (see ``execute(_:service:endpoint:trust:)``).
     ///   - connectionsPerHost: Connections kept open to one endpoint (requests beyond wait for one).
     ///   - logger: Receives one debug line per attempt (service, method, path, status, request id);
     ///     never headers or bodies.
@@ -37,9 +39,13 @@ public final class AWSTransport: Sendable {
             timeout: .init(connect: Self.timeAmount(connectTimeout), read: timeout))
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connectionsPerHost, 1))
+        // The client would retry every failed connection attempt until the connect timeout, a refused certificate
+        // included (10 s to report an error that cannot go away); `execute` retries only what can.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.logger = logger
         self.requestTimeout = timeout
+        self.connectTimeout = connectTimeout
         self.retryPolicy = RetryPolicy()
     }
 
@@ -58,7 +64,7 @@ public final class AWSTransport: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         if !body.isEmpty { request.body = .bytes(body) }
-        let response = try await httpClient.execute(request, timeout: requestTimeout, logger: logger)
+        let response = try await execute(request, service: "HTTP", endpoint: URL(string: url), trust: .system)
         let bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
         return (Int(response.status.code), Array(buffer: bytes))
     }
@@ -76,7 +82,7 @@ public final class AWSTransport: Sendable {
                     return response
                 }
                 let error = AWSServiceError(
-                    service: request.serviceName, statusCode: response.statusCode, headers: response.headers, body: response.body)
+                    service: request.serviceName, operation: request.operation, statusCode: response.statusCode, headers: response.headers, body: response.body)
                 guard error.isRetryable, attempt < retryPolicy.maximumAttempts else { throw error }
             } catch let error where RetryPolicy.isConnectFailure(error) {
                 throw AWSClientError(
@@ -96,6 +102,31 @@ public final class AWSTransport: Sendable {
         }
     }
 
+    /// Executes `request`, connecting again after a refused or unreachable endpoint (or one that closed during the
+    /// TLS handshake) until the connect timeout has passed. Any other failed TLS handshake ends at once with
+    /// ``AWSClientError/Kind-swift.struct/tlsHandshakeFailed`` (the same certificate would be presented again), its
+    /// reason made plain under `trust`.
+    private func execute(_ request: HTTPClientRequest, service: String, endpoint: URL?, trust: TLSTrust) async throws -> HTTPClientResponse {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + connectTimeout
+        var failedConnects = 0
+        while true {
+            do {
+                return try await httpClient.execute(request, timeout: requestTimeout, logger: logger)
+            } catch {
+                let handshake = TLSHandshakeFailure(error)
+                let connectAgain = (RetryPolicy.isConnectFailure(error) || handshake?.isTransient == true) && clock.now < giveUp
+                if let handshake, !connectAgain {
+                    let host = endpoint?.host ?? "", port = endpoint?.port ?? (endpoint?.scheme?.lowercased() == "http" ? 80 : 443)
+                    throw AWSClientError.tlsHandshake(await handshake.explained(host: host, port: port, trust: trust), service: service, host: host, port: port)
+                }
+                guard connectAgain else { throw error }
+                failedConnects += 1
+                try await Task.sleep(for: min(retryPolicy.connectDelay(afterFailure: failedConnects), giveUp - clock.now))
+            }
+        }
+    }
+
     private func sendOnce(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload, attempt: Int) async throws -> AWSHTTPResponse {
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: request.hostHeader)
@@ -110,8 +141,9 @@ public final class AWSTransport: Sendable {
         if request.body.readableBytes > 0 || [.PUT, .POST].contains(request.method) {
             httpRequest.body = .bytes(request.body)
         }
+        httpRequest.tlsConfiguration = request.trust.clientConfiguration
 
-        let response = try await httpClient.execute(httpRequest, timeout: requestTimeout, logger: logger)
+        let response = try await execute(httpRequest, service: request.serviceName, endpoint: request.endpoint, trust: request.trust)
         // Into one buffer of the announced size (a HEAD announces the object's but has no body): no regrowing, and
         // copying, while a large body arrives. `collect` still stops at the limit whatever was announced.
         let announced = request.method == .HEAD ? 0 : response.headers.first(name: "content-length").flatMap { Int($0) } ?? 0

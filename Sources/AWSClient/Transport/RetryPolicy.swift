@@ -20,10 +20,16 @@ struct RetryPolicy: Sendable {
         return capped / 2 + capped / 2 * Double.random(in: 0...1)
     }
 
+    /// The pause before connecting again after `failures` failed connection attempts in a row: 100 ms, a quarter
+    /// longer each time, at most 1 s (the schedule the HTTP client used when it retried connecting itself).
+    func connectDelay(afterFailure failures: Int) -> Duration {
+        min(.milliseconds(100) * pow(1.25, Double(min(failures - 1, 32))), .seconds(1))
+    }
+
     /// Whether a thrown error (not a service answer) is a failure on an established connection
     /// (reset, closed, timed out while reading or writing) that is worth another try.
     ///
-    /// Failures to connect are not: the HTTP client already retries connecting until its connect
+    /// Failures to connect are not: the transport already connects again until its connect
     /// timeout, so trying again would only multiply the wait (see ``isConnectFailure(_:)``).
     static func isRetryableTransportError(_ error: any Error) -> Bool {
         if error is CancellationError || error is AWSClientError || error is AWSServiceError { return false }

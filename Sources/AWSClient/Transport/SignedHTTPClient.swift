@@ -20,8 +20,8 @@ public struct SignedHTTPClient: Sendable {
 
     /// Sends `method path?query` with `body` to the configured endpoint and returns the response body.
     public func send(_ method: String, path: String, query: [(name: String, value: String)], body: [UInt8] = []) async throws -> [UInt8] {
-        let request = AWSHTTPRequest(serviceName: serviceName, endpoint: configuration.endpoint(service: "s3"), method: HTTPMethod(rawValue: method),
-                                     path: path, query: query, body: ByteBuffer(bytes: body))
+        let request = AWSHTTPRequest(serviceName: serviceName, operation: "\(method) \(path)", endpoint: configuration.endpoint(service: "s3"), method: HTTPMethod(rawValue: method),
+                                     path: path, query: query, body: ByteBuffer(bytes: body), trust: configuration.trust)
         return try await transport.send(request, signer: signer).body
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TandemCore
+import TandemState
 
 /// `tandem init`: checks the configuration loads and prepares the state directory.
 struct InitCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct InitCommand: AsyncParsableCommand {
         try await context.reportingErrors {
             let configuration = try context.loadConfiguration()
             let stateDirectory = (context.store.path as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            try LocalStateStore.createPrivateDirectory(stateDirectory.isEmpty ? "." : stateDirectory)
             let providers = Set(configuration.resources.map(\.address.providerName)).union(configuration.providers.values.map(\.name))
             for name in providers.sorted() {
                 guard context.registry.providers[name] != nil else {

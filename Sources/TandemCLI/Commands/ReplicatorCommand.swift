@@ -71,10 +71,14 @@ struct ReplicatorBackfillCommand: AsyncParsableCommand {
         }
         let transport = AWSTransport(connectionsPerHost: Replicator.connections(for: selected))
         defer { Task { try? await transport.shutdown() } }
+        var failed = 0
         for pipelineConfiguration in selected {
             let summary = try await Backfill(pipeline: try Pipeline(pipelineConfiguration, transport: transport)).run(progress: JSONLog.write)
-            print("\(pipelineConfiguration.name): \(summary.examined) examined, \(summary.copied) copied (\(summary.bytes) bytes), \(summary.alreadyCurrent) already current")
+            print("\(pipelineConfiguration.name): \(summary.examined) examined, \(summary.copied) copied (\(summary.bytes) bytes), \(summary.alreadyCurrent) already current, \(summary.failed) failed")
+            failed += summary.failed
         }
+        // Objects whose copy failed were logged; the command fails so scripts notice.
+        if failed > 0 { throw ExitCode(1) }
     }
 }
 

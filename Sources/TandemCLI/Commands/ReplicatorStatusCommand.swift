@@ -90,6 +90,12 @@ struct ReplicatorStatusCommand: AsyncParsableCommand {
             line += "  failed \(count("events_failed"))  dead-lettered \(count("events_dead_lettered"))"
             if let lag = pipeline.queueLag { line += "  queue lag \(lag)" }
             terminal.line(line)
+            if let reconcile = pipeline.reconcile {
+                let when = reconcile.running ? "running since \(reconcile.lastStarted ?? "?")" : "last finished \(reconcile.lastFinished ?? "?")"
+                terminal.line("    reconcile: \(when), compared \(reconcile.compared), copied \(reconcile.copied), failed \(reconcile.failed)"
+                              + "  (runs \(reconcile.runs), errors \(reconcile.errors))")
+            }
+            if let degraded = pipeline.degraded { terminal.line("    " + terminal.styled("degraded: \(degraded)", .red)) }
         }
     }
 

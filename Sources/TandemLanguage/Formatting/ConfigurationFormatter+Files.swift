@@ -60,12 +60,14 @@ extension ConfigurationFormatter {
     public static func formatFiles(_ paths: [String], checkOnly: Bool) -> FormattingReport {
         var report = FormattingReport()
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                report.diagnostics.append(.error("Cannot read \"\(path)\""))
+            let text: String
+            switch SourceText.read(path: path) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                report.diagnostics.append(problem.diagnostic)
                 continue
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                report.diagnostics.append(.error("Cannot read \"\(path)\"", detail: "The file is not UTF-8 text."))
+            case nil:
+                report.diagnostics.append(.error("Cannot read \"\(path)\""))
                 continue
             }
             let (formatted, diagnostics) = format(text, file: path)

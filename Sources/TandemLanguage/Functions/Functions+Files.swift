@@ -2,9 +2,6 @@ import Foundation
 import TandemCore
 
 extension Functions {
-    /// The largest file `file()` and `templatefile()` read, so a mistaken path cannot exhaust memory.
-    static let maximumFileSize = 4 * 1024 * 1024
-
     /// Reading files next to the configuration.
     static let files: [String: Implementation] = [
         "file": { args, context throws(Failure) in
@@ -38,15 +35,11 @@ extension Functions {
     private static func read(_ path: String, context: Context, function: String) throws(Failure) -> String {
         guard let base = context.baseDirectory else { throw Failure("\(function)(): files cannot be read here") }
         let full = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: full) else {
-            throw Failure("\(function)(): no file at \(path)")
+        guard FileManager.default.fileExists(atPath: full) else { throw Failure("\(function)(): no file at \(path)") }
+        switch SourceText.read(path: full, file: path) {
+        case .success(let text): return text
+        case .failure(let problem): throw Failure("\(function)(): \(problem.range): \(problem.detail)")
+        case nil: throw Failure("\(function)(): \(path) cannot be read")
         }
-        if let size = attributes[.size] as? NSNumber, size.intValue > maximumFileSize {
-            throw Failure("\(function)(): \(path) is larger than \(maximumFileSize / 1024 / 1024) MiB")
-        }
-        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
-            throw Failure("\(function)(): \(path) is not readable UTF-8 text")
-        }
-        return text
     }
 }

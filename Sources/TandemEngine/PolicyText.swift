@@ -1,10 +1,9 @@
 import TandemCore
-import TandemEngine
 
-/// Policy documents between the configuration's normal form and the JSON text AWS services take and return.
-enum AWSPolicy {
+/// Policy documents between the configuration's normal form and the JSON text S3, SQS, IAM and RGW take and return.
+public enum PolicyText {
     /// The JSON text to send for a normalized document.
-    static func text(_ document: Value) throws -> String {
+    public static func text(_ document: Value) throws -> String {
         guard document.mapValue != nil, !document.containsUnknown else {
             throw ProviderError("The policy document is not known yet; make a new plan")
         }
@@ -13,7 +12,7 @@ enum AWSPolicy {
 
     /// A document as a service returned it, in normal form; text that is not a policy is kept as a string, so
     /// the plan shows it instead of hiding a difference.
-    static func read(_ text: String?) -> Value {
+    public static func read(_ text: String?) -> Value {
         guard let text, !text.isEmpty else { return .null }
         return PolicyDocument.normalized(json: text) ?? .string(text)
     }
