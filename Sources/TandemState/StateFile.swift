@@ -66,8 +66,10 @@ public struct StateFile: Codable, Sendable, Equatable {
         resources.first { $0.address == address }
     }
 
-    /// Inserts or replaces the resource with the same address, keeping the list sorted.
+    /// Inserts or replaces the resource with the same address, keeping the list sorted; a pending create at that
+    /// address is settled by it (`tandem import` of the object an interrupted create left).
     public mutating func upsert(_ resource: ResourceState) {
+        pendingCreates.removeAll { $0.address == resource.address }
         resources.removeAll { $0.address == resource.address }
         resources.append(resource)
         resources.sort { $0.address < $1.address }

@@ -128,3 +128,18 @@ import TandemCore
         #expect(JournalFraming.records(in: Data(bytes)) == JournalFraming.Contents(records: records, ignoredBytes: 0))
     }
 }
+
+@Suite struct PendingCreateSettlementTests {
+    @Test func recordingAResourceAtAPendingAddressSettlesIt() {
+        let address = ResourceAddress(type: "aws_s3_bucket", name: "b")
+        var state = StateFile()
+        state.pendingCreates = [ResourceState(address: address, provider: "aws", attributes: .map(["bucket": .string("b")]), dependencies: [])]
+        state.upsert(ResourceState(address: address, provider: "aws", attributes: .map(["bucket": .string("b"), "arn": .string("arn:aws:s3:::b")]), dependencies: []))
+        #expect(state.pendingCreates.isEmpty)
+        var working = WorkingState(StateFile())
+        working.apply(.intent(ResourceState(address: address, provider: "aws", attributes: .null, dependencies: [])))
+        #expect(working.pendingCreates.count == 1)
+        working.apply(.upsert(ResourceState(address: address, provider: "aws", attributes: .map([:]), dependencies: [])))
+        #expect(working.pendingCreates.isEmpty && working.stateFile.resources.count == 1)
+    }
+}
