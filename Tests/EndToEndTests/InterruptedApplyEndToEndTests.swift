@@ -35,6 +35,12 @@ import TandemTesting
 
     /// Starts `tandem apply`, and kills it with SIGKILL once it has started `creates` creates (0: while planning).
     private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) throws -> (output: String, killed: Bool) {
+        try stopApply(tandem, afterStartingCreates: creates, signals: [SIGKILL])
+    }
+
+    /// Starts `tandem apply` and sends `signals` once it has started `creates` creates (0: while planning); whether
+    /// the process then died of SIGKILL or exited 130 (a second Ctrl-C).
+    private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) throws -> (output: String, killed: Bool) {
         let launched = try tandem.launch(["apply", "--auto-approve", "--parallelism", "10"])
         try launched.stdin.fileHandleForWriting.close()
         var output = ""
@@ -46,9 +52,13 @@ import TandemTesting
             if chunk.isEmpty { break }
             output += String(decoding: chunk, as: UTF8.self)
         }
-        kill(launched.process.processIdentifier, SIGKILL)
+        for signal in signals {
+            kill(launched.process.processIdentifier, signal)
+            usleep(50_000)
+        }
         launched.process.waitUntilExit()
-        return (output, launched.process.terminationReason == .uncaughtSignal && launched.process.terminationStatus == SIGKILL)
+        let status = launched.process.terminationStatus
+        return (output, launched.process.terminationReason == .uncaughtSignal ? status == SIGKILL : status == 130)
     }
 
     /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.
@@ -126,6 +136,27 @@ import TandemTesting
             let left = try await live(moto)
             #expect(left.buckets.isEmpty && left.queues.isEmpty, "destroy left \(left.buckets.sorted()) \(left.queues.sorted())")
             #expect(try recorded(tandem).buckets.isEmpty)
+        }
+    }
+
+    @Test func aDoubleCtrlCLeavesNoOrphanEither() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let tandem = try workspace(moto, configuration: Self.configuration)
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            let (output, stopped) = try stopApply(tandem, afterStartingCreates: 15, signals: [SIGINT, SIGINT])
+            #expect(stopped, "the second Ctrl-C did not quit at once with 130:\n\(output)")
+            try forceUnlock(tandem)
+            let plan = try tandem.run(["plan", "--detailed-exitcode"])
+            #expect(plan.exitCode == 2, "\(plan.stdout)\n\(plan.stderr)")
+            let state = try recorded(tandem)
+            let onMoto = try await live(moto)
+            #expect(!onMoto.buckets.isEmpty || !onMoto.queues.isEmpty)
+            #expect(onMoto.buckets == state.buckets && onMoto.queues == state.queues, "orphans: \(onMoto.buckets.subtracting(state.buckets).sorted()) \(onMoto.queues.subtracting(state.queues).sorted())")
+            let destroy = try tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
+            #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+            let left = try await live(moto)
+            #expect(left.buckets.isEmpty && left.queues.isEmpty, "destroy left \(left.buckets.sorted()) \(left.queues.sorted())")
         }
     }
 
