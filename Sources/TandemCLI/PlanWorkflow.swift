@@ -29,7 +29,7 @@ struct PlanWorkflow {
             await sessions.shutdown()
             state = adopted
             for address in outcome.adopted {
-                context.terminal.errorLine("\(address): recorded the object an interrupted create left; the plan finishes it.")
+                context.terminal.errorLine("\(address): recorded the object an interrupted create left (the plan below finishes or deletes it).")
             }
             try context.store.write(state)
             try context.check(outcome.diagnostics)
