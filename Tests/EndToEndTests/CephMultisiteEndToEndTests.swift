@@ -45,9 +45,9 @@ import TandemTesting
         tandem.environment["TANDEM_VAR_zone_a_endpoint"] = "http://127.0.0.1:\(portA)"
         tandem.environment["TANDEM_VAR_zone_b_endpoint"] = "http://127.0.0.1:\(portB)"
 
-        let plan = try tandem.run(["plan", "--json"])
+        let plan = try await tandem.run(["plan", "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stdout.contains("Resources: 5 created"))
         #expect(apply.stdout.contains("committing the period of realm rciis"))
@@ -55,16 +55,16 @@ import TandemTesting
         #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret), "the system key is in no output")
         #expect(try tandem.stateAttribute("ceph_zone.b", "system_secret_key") == secret, "zone B took zone A's key by reference")
 
-        let again = try tandem.run(["plan", "--detailed-exitcode"])
+        let again = try await tandem.run(["plan", "--detailed-exitcode"])
         #expect(again.exitCode == 0, "a second plan shows no changes:\n\(again.stdout)\n\(again.stderr)")
 
         // A zone can be adopted (e.g. after a create whose period commit failed) by realm/zonegroup/name.
-        #expect(try tandem.run(["state", "rm", "ceph_zone.b"]).exitCode == 0)
-        let badID = try tandem.run(["import", "ceph_zone.b", "site-b"])
+        #expect(try await tandem.run(["state", "rm", "ceph_zone.b"]).exitCode == 0)
+        let badID = try await tandem.run(["import", "ceph_zone.b", "site-b"])
         #expect(badID.exitCode == 1 && badID.stderr.contains("is REALM/ZONEGROUP/NAME"), "\(badID.stderr)")
-        let imported = try tandem.run(["import", "ceph_zone.b", "rciis/rciis-sites/site-b"])
+        let imported = try await tandem.run(["import", "ceph_zone.b", "rciis/rciis-sites/site-b"])
         #expect(imported.exitCode == 0, "\(imported.stderr)")
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "the imported zone matches its configuration")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "the imported zone matches its configuration")
 
         try await cluster.startGateway(name: "site-a", port: portA, zone: "site-a", zoneGroup: "rciis-sites", realm: "rciis")
         try await cluster.startGateway(name: "site-b", port: portB, zone: "site-b", zoneGroup: "rciis-sites", realm: "rciis")
@@ -97,28 +97,28 @@ import TandemTesting
             value: ${data.ceph_sync_status.b.data_sources[0].zone}
         """.write(toFile: status.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
         let caughtUp = try await eventually(within: 60) {
-            let read = try status.run(["apply", "--auto-approve"])
+            let read = try await status.run(["apply", "--auto-approve"])
             return read.exitCode == 0 && read.stdout.contains("caught_up = true")
         }
         #expect(caughtUp != nil, "sync status reports zone B caught up")
-        #expect(try status.run(["output", "source"]).stdout.contains("site-a"))
+        #expect(try await status.run(["output", "source"]).stdout.contains("site-a"))
 
         // A hand change to zone B's endpoint is drift; apply puts it back (and commits the period only if it was committed).
         let changed = try await cluster.admin.run(["zone", "modify", "--rgw-realm=rciis", "--rgw-zonegroup=rciis-sites", "--rgw-zone=site-b",
                                                    "--endpoints=http://127.0.0.1:1"])
         #expect(!changed.isEmpty)
-        let drift = try tandem.run(["drift"])
+        let drift = try await tandem.run(["drift"])
         #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
         #expect(drift.stdout.contains("ceph_zone.b was changed outside Tandem"))
         #expect(drift.stdout.contains(#"~ endpoints = ["http://127.0.0.1:\#(portB)"] -> ["http://127.0.0.1:1"]"#), "\(drift.stdout)")
-        let repair = try tandem.run(["apply", "--auto-approve"])
+        let repair = try await tandem.run(["apply", "--auto-approve"])
         #expect(repair.exitCode == 0 && repair.stdout.contains("1 updated"), "\(repair.stdout)\n\(repair.stderr)")
-        #expect(try tandem.run(["drift"]).exitCode == 0)
+        #expect(try await tandem.run(["drift"]).exitCode == 0)
 
         // Tear down while the gateways run (radosgw-admin waits ~15 s for the watches of stopped gateways to time
         // out); the cluster itself is wiped when the test process exits.
         try await cluster.admin.run(["bucket", "rm", "--bucket=rciis-multisite", "--purge-objects", "--rgw-realm=rciis", "--rgw-zone=site-a"])
-        let destroy = try tandem.run(["destroy", "--auto-approve"])
+        let destroy = try await tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
         #expect(destroy.stdout.contains("Destroy complete! Resources: 5 destroyed."))
         let realms = String(decoding: try await cluster.admin.run(["realm", "list"]), as: UTF8.self)
@@ -134,16 +134,16 @@ import TandemTesting
         tandem.environment["TANDEM_VAR_zone_b_endpoint"] = "http://127.0.0.1:\(portB)"
 
         // The sync policy waits for the master zone although it refers only to the zonegroup and zone names.
-        let plan = try tandem.run(["plan", "--json"])
+        let plan = try await tandem.run(["plan", "--json"])
         let changes = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])["resource_changes"] as? [[String: Any]]
         let group = changes?.first { $0["address"] as? String == "ceph_sync_group.velero" }
         let dependencies = group?["dependencies"] as? [String]
         #expect(dependencies?.contains("ceph_zone.a") == true, "\(plan.stdout)")
 
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stdout.contains("Resources: 8 created"))
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
         let policy = String(decoding: try await cluster.admin.run(["period", "get", "--rgw-realm=velero"]), as: UTF8.self)
         #expect(policy.contains("velero-sync-group") && policy.contains("directional"), "the policy is committed to the period")
 
@@ -175,10 +175,10 @@ import TandemTesting
         tandem.environment["TANDEM_VAR_site_a_config"] = siteA.configPath
         tandem.environment["TANDEM_VAR_site_b_config"] = siteB.configPath
 
-        let first = try tandem.run(["apply", "--auto-approve", "--target", "ceph_zone.a", "--target", "ceph_user.test"])
+        let first = try await tandem.run(["apply", "--auto-approve", "--target", "ceph_zone.a", "--target", "ceph_user.test"])
         #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr)")
         try await siteA.startGateway(name: "site-a", port: portA, zone: "site-a", zoneGroup: "rciis-sites", realm: "rciis")
-        let second = try tandem.run(["apply", "--auto-approve"])
+        let second = try await tandem.run(["apply", "--auto-approve"])
         #expect(second.exitCode == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(second.stdout.contains("pulling realm rciis from http://127.0.0.1:\(portA)"))
         let secret = try #require(try tandem.stateAttribute("ceph_zone.a", "system_secret_key"))
@@ -186,7 +186,7 @@ import TandemTesting
         // The master zone's cluster knows zone B from the committed period.
         let period = String(decoding: try await siteA.admin.run(["period", "get", "--rgw-realm=rciis"]), as: UTF8.self)
         #expect(period.contains("site-b") && period.contains("http://127.0.0.1:\(portB)"), "cluster A's period lists zone B")
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
 
         try await siteB.startGateway(name: "site-b", port: portB, zone: "site-b", zoneGroup: "rciis-sites", realm: "rciis")
         let credentials = try keys(tandem, user: "ceph_user.test")

@@ -16,7 +16,7 @@ import TandemTesting
         tandem.environment["TANDEM_VAR_push_endpoint"] = sink.endpoint + "/events"
         tandem.environment["TANDEM_VAR_persistent_events"] = "false"  // delivered inside the S3 request: no 30 s wait
 
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stdout.contains("Resources: 4 created"))
         let secret = try #require(try tandem.stateAttribute("ceph_user.replicator", "secret_key"))
@@ -44,42 +44,42 @@ import TandemTesting
         #expect(((record["s3"] as? [String: Any])?["object"] as? [String: Any])?["key"] as? String == key)
         #expect(record["opaqueData"] as? String == "rciis-ceph-source")
 
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a second plan shows no changes")
 
         // Hand changes: a cap added with radosgw-admin, the topic re-pointed through the SNS API. radosgw keeps its copy
         // of the topic inside the notification: the notification still delivers to the sink, and drift says so.
         try await cluster.admin.run(["caps", "add", "--uid=s3-replicator", "--caps=usage=read"])
         _ = try await sns.createTopic(name: "replication-events", attributes: ["push-endpoint": "http://127.0.0.1:1/elsewhere",
                                                                                "OpaqueData": "rciis-ceph-source", "persistent": "false"])
-        let drift = try tandem.run(["drift"])
+        let drift = try await tandem.run(["drift"])
         #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
         #expect(drift.stdout.contains("ceph_user.replicator was changed outside Tandem"), "\(drift.stdout)")
         #expect(drift.stdout.contains(#"~ caps = { buckets = "read" } -> { buckets = "read", usage = "read" }"#), "\(drift.stdout)")
         #expect(drift.stdout.contains("~ push_endpoint = (sensitive value)") && !drift.stdout.contains("elsewhere"), "masked: \(drift.stdout)")
         #expect(drift.stdout.contains("ceph_bucket_notification.source was changed outside Tandem"), "\(drift.stdout)")
         #expect(drift.stdout.contains("topic_in_sync = true -> false"), "the notification's copy differs from the topic:\n\(drift.stdout)")
-        let repair = try tandem.run(["apply", "--auto-approve"])
+        let repair = try await tandem.run(["apply", "--auto-approve"])
         #expect(repair.exitCode == 0 && repair.stdout.contains("3 updated"), "user, topic, and the notification written again:\n\(repair.stdout)\n\(repair.stderr)")
-        #expect(try tandem.run(["drift"]).exitCode == 0)
+        #expect(try await tandem.run(["drift"]).exitCode == 0)
 
         // The endpoint changed in the configuration: the plan writes the notification again, and events reach the new endpoint.
         let moved = try await HTTPEventSink.start()
         tandem.environment["TANDEM_VAR_push_endpoint"] = moved.endpoint + "/moved"
-        let plan = try tandem.run(["plan"])
+        let plan = try await tandem.run(["plan"])
         #expect(plan.stdout.contains("ceph_bucket_notification.source will be updated in place"), "\(plan.stdout)")
         #expect(plan.stdout.contains("radosgw copies the current settings of its topics into it"), "\(plan.stdout)")
         #expect(!plan.stdout.contains(moved.endpoint), "push_endpoint is sensitive")
-        let change = try tandem.run(["apply", "--auto-approve"])
+        let change = try await tandem.run(["apply", "--auto-approve"])
         #expect(change.exitCode == 0 && change.stdout.contains("2 updated"), "\(change.stdout)\n\(change.stderr)")
         let before = sink.bodies.count
         try await s3.putObject(bucket: "rciis-ceph-source", key: "after-move.txt", body: Array("moved".utf8), contentType: "text/plain")
         let movedRecord = try #require(try await firstRecord(from: moved))
         #expect(((movedRecord["s3"] as? [String: Any])?["object"] as? [String: Any])?["key"] as? String == "after-move.txt")
         #expect(sink.bodies.count == before, "nothing went to the old endpoint")
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
         await moved.stop()
 
-        let destroy = try tandem.run(["destroy", "--auto-approve"])
+        let destroy = try await tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
         #expect(destroy.stdout.contains("Destroy complete! Resources: 4 destroyed."))
         #expect(try await cluster.admin.jsonIfExists(["user", "info", "--uid=s3-replicator"], as: RGWUser.self) == nil)

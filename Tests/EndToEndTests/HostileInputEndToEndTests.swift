@@ -25,11 +25,11 @@ import TandemTesting
     }
 
     @Test(arguments: ["validate", "plan", "fmt"])
-    func aliasBombIsRefusedAtTheAlias(command: String) throws {
+    func aliasBombIsRefusedAtTheAlias(command: String) async throws {
         let tandem = try Self.workspace(Self.aliasBomb(levels: 9))
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
         let started = ContinuousClock.now
-        let run = try tandem.run([command])
+        let run = try await tandem.run([command])
         let elapsed = ContinuousClock.now - started
         #expect(run.exitCode == 1, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stderr.contains("YAML aliases expand too far"), "\(run.stderr)")
@@ -39,14 +39,14 @@ import TandemTesting
         print("tandem \(command) on a 9-level alias bomb finished in \(elapsed)")
     }
 
-    @Test func invalidUTF8IsReportedWithItsPosition() throws {
+    @Test func invalidUTF8IsReportedWithItsPosition() async throws {
         let tandem = try Self.workspace("")
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
         var bytes = Array("resources:\n  aws_sqs_queue.q:\n    name: caf".utf8)
         bytes += [0xC3, 0x28]  // 0xC3 starts a two-byte character; 0x28 does not continue it.
         bytes += Array("\n".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: tandem.directory + "/main.tandem.yaml"))
-        let run = try tandem.run(["validate"])
+        let run = try await tandem.run(["validate"])
         #expect(run.exitCode == 1)
         #expect(run.stderr.contains("Invalid UTF-8"), "\(run.stderr)")
         #expect(run.stderr.contains("main.tandem.yaml:3:14"), "line 3, after \"    name: caf\": \(run.stderr)")
@@ -68,7 +68,7 @@ import TandemTesting
             visibility_timeout_seconds: -1
         """.write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
         for command in ["validate", "plan"] {
-            let run = try tandem.run([command])
+            let run = try await tandem.run([command])
             #expect(run.exitCode == 1, "\(command): \(run.stdout)\n\(run.stderr)")
             #expect(run.stderr.contains("is not a valid S3 bucket name"), "\(command): \(run.stderr)")
             #expect(run.stderr.contains("main.tandem.yaml:6:13"), "\(command): the bucket's value: \(run.stderr)")

@@ -34,13 +34,17 @@ import TandemTesting
     }
 
     /// Starts `tandem apply`, and kills it with SIGKILL once it has started `creates` creates (0: while planning).
-    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) throws -> (output: String, killed: Bool) {
-        try stopApply(tandem, afterStartingCreates: creates, signals: [SIGKILL])
+    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) async throws -> (output: String, killed: Bool) {
+        try await stopApply(tandem, afterStartingCreates: creates, signals: [SIGKILL])
     }
 
     /// Starts `tandem apply` and sends `signals` once it has started `creates` creates (0: while planning); whether
     /// the process then died of SIGKILL or exited 130 (a second Ctrl-C).
-    private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) throws -> (output: String, killed: Bool) {
+    private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) async throws -> (output: String, killed: Bool) {
+        try await tandem.offThePool { try stopApplySynchronously(tandem, afterStartingCreates: creates, signals: signals) }
+    }
+
+    private func stopApplySynchronously(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) throws -> (output: String, killed: Bool) {
         let launched = try tandem.launch(["apply", "--auto-approve", "--parallelism", "10"])
         try launched.stdin.fileHandleForWriting.close()
         var output = ""
@@ -62,11 +66,11 @@ import TandemTesting
     }
 
     /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.
-    private func forceUnlock(_ tandem: TandemBinary) throws {
+    private func forceUnlock(_ tandem: TandemBinary) async throws {
         let lockPath = tandem.directory + "/state/default.json.lock"
         guard let data = FileManager.default.contents(atPath: lockPath) else { return }
         let id = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String)
-        let unlocked = try tandem.run(["force-unlock", id])
+        let unlocked = try await tandem.run(["force-unlock", id])
         #expect(unlocked.exitCode == 0, "\(unlocked.stderr)")
     }
 
@@ -104,12 +108,12 @@ import TandemTesting
             // so every round is killed with creates still to do).
             var journalsLeft = 0, adoptedNotices = 0
             for creates in [0, 1, 11, 20, 25] {
-                let (output, killed) = try killApply(tandem, afterStartingCreates: creates)
+                let (output, killed) = try await killApply(tandem, afterStartingCreates: creates)
                 #expect(killed, "the apply ended before the kill after \(creates) creates:\n\(output)")
                 if FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal") { journalsLeft += 1 }
-                try forceUnlock(tandem)
+                try await forceUnlock(tandem)
                 // The next command records what the killed one made before it plans anything.
-                let plan = try tandem.run(["plan", "--detailed-exitcode"])
+                let plan = try await tandem.run(["plan", "--detailed-exitcode"])
                 #expect(plan.exitCode == 2, "kill after \(creates) creates: \(plan.stdout)\n\(plan.stderr)\n--- killed apply:\n\(output)")
                 #expect(!plan.stdout.contains("already exists"))
                 adoptedNotices += plan.stderr.components(separatedBy: "recorded the object an interrupted create left").count - 1
@@ -124,14 +128,14 @@ import TandemTesting
             #expect(journalsLeft >= 3, "killed applies that had started creates left their journal")
             #expect(adoptedNotices > 0, "some kill caught a create between its intent and its result")
 
-            let apply = try tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
+            let apply = try await tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             let complete = try await live(moto)
             #expect(complete.buckets.count == 40 && complete.queues.count == 40)
-            let quiet = try tandem.run(["plan", "--detailed-exitcode"])
+            let quiet = try await tandem.run(["plan", "--detailed-exitcode"])
             #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
 
-            let destroy = try tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
+            let destroy = try await tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             let left = try await live(moto)
             #expect(left.buckets.isEmpty && left.queues.isEmpty, "destroy left \(left.buckets.sorted()) \(left.queues.sorted())")
@@ -144,16 +148,16 @@ import TandemTesting
         try await moto.withFreshState {
             let tandem = try workspace(moto, configuration: Self.configuration)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-            let (output, stopped) = try stopApply(tandem, afterStartingCreates: 15, signals: [SIGINT, SIGINT])
+            let (output, stopped) = try await stopApply(tandem, afterStartingCreates: 15, signals: [SIGINT, SIGINT])
             #expect(stopped, "the second Ctrl-C did not quit at once with 130:\n\(output)")
-            try forceUnlock(tandem)
-            let plan = try tandem.run(["plan", "--detailed-exitcode"])
+            try await forceUnlock(tandem)
+            let plan = try await tandem.run(["plan", "--detailed-exitcode"])
             #expect(plan.exitCode == 2, "\(plan.stdout)\n\(plan.stderr)")
             let state = try recorded(tandem)
             let onMoto = try await live(moto)
             #expect(!onMoto.buckets.isEmpty || !onMoto.queues.isEmpty)
             #expect(onMoto.buckets == state.buckets && onMoto.queues == state.queues, "orphans: \(onMoto.buckets.subtracting(state.buckets).sorted()) \(onMoto.queues.subtracting(state.queues).sorted())")
-            let destroy = try tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
+            let destroy = try await tandem.run(["destroy", "--auto-approve", "--parallelism", "10"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             let left = try await live(moto)
             #expect(left.buckets.isEmpty && left.queues.isEmpty, "destroy left \(left.buckets.sorted()) \(left.queues.sorted())")
@@ -175,19 +179,19 @@ import TandemTesting
             let tandem = try workspace(moto, configuration: broken)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let s3 = S3Client(configuration: moto.configuration(), transport: moto.transport)
-            let failed = try tandem.run(["apply", "--auto-approve"])
+            let failed = try await tandem.run(["apply", "--auto-approve"])
             #expect(failed.exitCode == 1, "\(failed.stdout)\n\(failed.stderr)")
             #expect(try await s3.bucketExists("half-made"))
             #expect(try recorded(tandem).pending == 1, "the bucket the failed create made is recorded as pending")
 
             try broken.replacingOccurrences(of: "\"aws:owner\"", with: "owner").write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
-            let fixed = try tandem.run(["apply", "--auto-approve"])
+            let fixed = try await tandem.run(["apply", "--auto-approve"])
             #expect(fixed.exitCode == 0, "\(fixed.stdout)\n\(fixed.stderr)")
             #expect(fixed.stderr.contains("aws_s3_bucket.half: recorded the object an interrupted create left"))
             #expect(fixed.stdout.contains("1 updated"), "\(fixed.stdout)")
             #expect(try await s3.getBucketTagging("half-made") == ["owner": "x"])
 
-            let destroy = try tandem.run(["destroy", "--auto-approve"])
+            let destroy = try await tandem.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stderr)")
             #expect(try await s3.bucketExists("half-made") == false)
         }
@@ -206,7 +210,7 @@ import TandemTesting
                 """)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             for _ in 0..<2 {
-                let apply = try tandem.run(["apply", "--auto-approve"])
+                let apply = try await tandem.run(["apply", "--auto-approve"])
                 #expect(apply.exitCode == 1)
                 #expect((apply.stdout + apply.stderr).contains("already exists and is not managed by this state"))
                 #expect(try recorded(tandem).buckets.isEmpty && recorded(tandem).pending == 0)

@@ -21,9 +21,9 @@ import TandemTesting
             """
         let tandem = try TandemBinary.workspace(cluster, configuration: configuration)
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "keys and endpoint from RGW_*:\n\(apply.stdout)\n\(apply.stderr)")
-        let replan = try tandem.run(["plan", "--detailed-exitcode"])
+        let replan = try await tandem.run(["plan", "--detailed-exitcode"])
         #expect(replan.exitCode == 0, "RGW's default four-false block is no change:\n\(replan.stdout)\n\(replan.stderr)")
 
         let lockout = configuration.replacingOccurrences(of: "    versioning: Enabled\n", with: """
@@ -34,14 +34,14 @@ import TandemTesting
 
             """)
         try lockout.write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
-        let refused = try tandem.run(["plan"])
+        let refused = try await tandem.run(["plan"])
         #expect(refused.exitCode == 1, "\(refused.stdout)\n\(refused.stderr)")
         #expect(refused.stderr.contains("radosgw refuses every PutObject on a bucket whose public access block sets BlockPublicAcls"), "\(refused.stderr)")
         #expect(refused.stderr.contains("main.tandem.yaml:9:"), "at the switch's line: \(refused.stderr)")
         let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
         #expect(try await s3.getPublicAccessBlock("rgw-compat-plain")?.blockPublicAcls != true, "nothing was changed")
 
-        #expect(try tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
+        #expect(try await tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
         #expect(try await s3.bucketExists("rgw-compat-plain") == false)
     }
 
@@ -64,7 +64,7 @@ import TandemTesting
 
             """)
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 1)
         #expect(apply.stderr.contains("S3 PutBucketPolicy: InvalidArgument (400)"), "the failing call is named:\n\(apply.stderr)")
         let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)

@@ -19,10 +19,10 @@ import TandemTesting
         var listen = "127.0.0.1:\(CephCluster.freePort())"
         tandem.environment["TANDEM_VAR_listen"] = listen
 
-        let apply = try tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
-        defer { _ = try? tandem.run(["destroy", "--auto-approve"]) }
+        defer { _ = try? tandem.runSynchronously(["destroy", "--auto-approve"]) }
         let secret = try #require(try tandem.stateAttribute("tandem_replicator.source_to_replica", "push_secret"))
         #expect(secret.count == 32 && secret.allSatisfy(\.isHexDigit))
         #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret))
@@ -35,23 +35,23 @@ import TandemTesting
         let refused = try await cluster.transport.sendUnsigned(method: "POST", url: "http://\(listen)/events/source-to-replica/\(String(repeating: "0", count: 32))",
                                                               body: Array(#"{"Records": []}"#.utf8))
         #expect(refused.statusCode == 403)
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "no perpetual diff from the secret or the defaults")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "no perpetual diff from the secret or the defaults")
 
         // A new listen address: the replicator restarts there with the same secret, the topic and its notification follow.
         listen = "127.0.0.1:\(CephCluster.freePort())"
         tandem.environment["TANDEM_VAR_listen"] = listen
-        let plan = try tandem.run(["plan"])
+        let plan = try await tandem.run(["plan"])
         #expect(plan.stdout.contains("ceph_bucket_topic.events will be updated in place") && plan.stdout.contains("ceph_bucket_notification.source will be updated in place"),
                 "\(plan.stdout)")
         #expect(!plan.stdout.contains(secret), "\(plan.stdout)")
-        let moved = try tandem.run(["apply", "--auto-approve"])
+        let moved = try await tandem.run(["apply", "--auto-approve"])
         #expect(moved.exitCode == 0 && moved.stdout.contains("3 updated"), "\(moved.stdout)\n\(moved.stderr)")
         #expect(try tandem.stateAttribute("tandem_replicator.source_to_replica", "push_secret") == secret, "the secret is kept across updates")
         try await s3.putObject(bucket: "rgw-push-source", key: "after-move.txt", body: Array("moved".utf8), contentType: "text/plain")
         #expect(try await arrives(s3, "after-move.txt"), "the notification pushes to the new address")
-        #expect(try tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
 
-        let destroy = try tandem.run(["destroy", "--auto-approve"])
+        let destroy = try await tandem.run(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\(destroy.stderr)")
     }
 

@@ -26,12 +26,12 @@ import TandemTesting
             let tandem = try TandemBinary.workspace(moto, example: "replicator-aws-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let variables = ["--var", "endpoint=\(moto.endpoint)", "--var", "listen=127.0.0.1:\(CephCluster.freePort())"]
-            let plan = try tandem.run(["plan"] + variables)
+            let plan = try await tandem.run(["plan"] + variables)
             #expect(plan.exitCode == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains(#"source.bucket                 = "tandem-demo-source""#), "the block stays readable:\n\(plan.stdout)")
             #expect(plan.stdout.contains("source.secret_key             = (sensitive value)"))
 
-            let apply = try tandem.run(["apply", "--auto-approve"] + variables)
+            let apply = try await tandem.run(["apply", "--auto-approve"] + variables)
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             #expect(apply.stdout.contains("started the replicator"))
             let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
@@ -55,20 +55,20 @@ import TandemTesting
             }
             #expect(copied?.standardHeaders["content-type"] == "text/csv", "the object was replicated by the launched process: \(String(describing: copied))")
 
-            let status = try tandem.run(["replicator", "status"])
+            let status = try await tandem.run(["replicator", "status"])
             #expect(status.exitCode == 0, "\(status.stdout)\(status.stderr)")
             #expect(status.stdout.contains("tandem_replicator.source_to_replica  ready  pid \(pid)"), "\(status.stdout)")
             #expect(status.stdout.contains("replicated 1"), "\(status.stdout)")
-            #expect(try tandem.run(["plan", "--detailed-exitcode"] + variables).exitCode == 0, "a running replicator with its configuration is no change")
+            #expect(try await tandem.run(["plan", "--detailed-exitcode"] + variables).exitCode == 0, "a running replicator with its configuration is no change")
 
             // Killed: drift says it is stopped; apply starts it again.
             kill(pid, SIGKILL)
             for _ in 0..<50 where isAlive(pid) { try await Task.sleep(for: .milliseconds(100)) }
-            let drift = try tandem.run(["drift"] + variables)
+            let drift = try await tandem.run(["drift"] + variables)
             #expect(drift.exitCode == 2, "\(drift.stdout)\(drift.stderr)")
             #expect(drift.stdout.contains(#"state = "running" -> "stopped""#), "\(drift.stdout)")
-            #expect(try tandem.run(["replicator", "status"]).exitCode == 1, "status fails for a replicator that does not answer")
-            let repair = try tandem.run(["apply", "--auto-approve"] + variables)
+            #expect(try await tandem.run(["replicator", "status"]).exitCode == 1, "status fails for a replicator that does not answer")
+            let repair = try await tandem.run(["apply", "--auto-approve"] + variables)
             #expect(repair.exitCode == 0 && repair.stdout.contains("started the replicator"), "\(repair.stdout)\(repair.stderr)")
             let restarted = try #require(Int32(try String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
             defer { stopIfReplicator(restarted) }
@@ -76,10 +76,10 @@ import TandemTesting
             // The file edited by hand while the process runs the old configuration: stale, and the edit shows.
             let edited = try String(contentsOfFile: configPath, encoding: .utf8).replacingOccurrences(of: #""concurrency" : 8"#, with: #""concurrency" : 3"#)
             try edited.write(toFile: configPath, atomically: true, encoding: .utf8)
-            let stale = try tandem.run(["plan"] + variables)
+            let stale = try await tandem.run(["plan"] + variables)
             #expect(stale.stdout.contains(#"state       = "running" -> "stale""#) && stale.stdout.contains("concurrency = 8 -> 3"), "\(stale.stdout)")
 
-            let destroy = try tandem.run(["destroy", "--auto-approve"] + variables)
+            let destroy = try await tandem.run(["destroy", "--auto-approve"] + variables)
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\(destroy.stderr)")
             for _ in 0..<50 where isAlive(restarted) { try await Task.sleep(for: .milliseconds(100)) }
             #expect(!isAlive(restarted), "destroy stopped the replicator")

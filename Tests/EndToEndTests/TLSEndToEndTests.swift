@@ -48,7 +48,7 @@ import TandemTesting
             let tandem = try workspace(proxy, caBundle: nil)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             let started = ContinuousClock.now
-            let apply = try tandem.run(["apply", "--auto-approve"])
+            let apply = try await tandem.run(["apply", "--auto-approve"])
             let elapsed = ContinuousClock.now - started
             print("tandem apply against an untrusted certificate exited after \(elapsed)")
             #expect(apply.exitCode == 1, "\(apply.stdout)\n\(apply.stderr)")
@@ -68,17 +68,17 @@ import TandemTesting
             let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
             let withOption = try workspace(proxy, caBundle: authority.caCertificatePath)
             defer { try? FileManager.default.removeItem(atPath: withOption.directory) }
-            let apply = try withOption.run(["apply", "--auto-approve"])
+            let apply = try await withOption.run(["apply", "--auto-approve"])
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             #expect(try await s3.bucketExists("behind-a-private-ca"), "created through the HTTPS endpoint")
-            let quiet = try withOption.run(["plan", "--detailed-exitcode"])
+            let quiet = try await withOption.run(["plan", "--detailed-exitcode"])
             #expect(quiet.exitCode == 0, "refreshed through the HTTPS endpoint: \(quiet.stdout)\n\(quiet.stderr)")
 
             // The option removed, the CA given by AWS_CA_BUNDLE: destroy reads and deletes the bucket.
             var withVariable = withOption
             try writeConfiguration(withVariable.directory, proxy: proxy, caBundle: nil)
             withVariable.environment["AWS_CA_BUNDLE"] = authority.caCertificatePath
-            let destroy = try withVariable.run(["destroy", "--auto-approve"])
+            let destroy = try await withVariable.run(["destroy", "--auto-approve"])
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             #expect(try await s3.bucketExists("behind-a-private-ca") == false)
         }
@@ -89,7 +89,7 @@ import TandemTesting
             let notPEM = authority.directory + "/server.ext"
             let tandem = try workspace(proxy, caBundle: notPEM)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-            let plan = try tandem.run(["plan"])
+            let plan = try await tandem.run(["plan"])
             #expect(plan.exitCode == 1)
             #expect(plan.stderr.contains("Cannot configure provider \"aws\""), "\(plan.stderr)")
             #expect(plan.stderr.contains("ca_bundle \(notPEM) is not a PEM certificate bundle"), "\(plan.stderr)")
@@ -114,14 +114,14 @@ import TandemTesting
             try Data(configuration.utf8).write(to: URL(fileURLWithPath: tandem.directory + "/main.tandem.yaml"))
             let variables = ["--var", "endpoint=\(proxy.endpoint)", "--var", "listen=127.0.0.1:\(CephCluster.freePort())"]
 
-            let apply = try tandem.run(["apply", "--auto-approve"] + variables)
+            let apply = try await tandem.run(["apply", "--auto-approve"] + variables)
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
             let written = try String(contentsOfFile: runtime + "/replicator.json", encoding: .utf8)
             #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == (inBlocks ? 3 : 1), "source and target carry it: \(written)")
             let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
             defer {
-                let destroy = try? tandem.run(["destroy", "--auto-approve"] + variables)
+                let destroy = try? tandem.runSynchronously(["destroy", "--auto-approve"] + variables)
                 #expect(destroy?.exitCode == 0, "\(destroy?.stdout ?? "")\(destroy?.stderr ?? "")")
                 if let pid, (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.contains("replicator\u{0}run") == true {
                     kill(pid, SIGKILL)

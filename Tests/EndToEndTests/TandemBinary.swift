@@ -46,8 +46,21 @@ struct TandemBinary {
         return launched
     }
 
-    /// Runs `tandem arguments...`, feeding `input` on stdin.
-    func run(_ arguments: [String], input: String = "") throws -> Run {
+    /// Runs `tandem arguments...`, feeding `input` on stdin, on a thread of its own: waiting for a child process must not
+    /// hold one of the few threads that every test's async work shares (it starves their timers and deadlines).
+    func run(_ arguments: [String], input: String = "") async throws -> Run {
+        try await offThePool { try runSynchronously(arguments, input: input) }
+    }
+
+    /// `work` on a new thread, its result handed back to the caller's task.
+    func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result(catching: work)) }
+        }
+    }
+
+    /// `run` blocking the calling thread, for `defer` blocks (which cannot wait).
+    func runSynchronously(_ arguments: [String], input: String = "") throws -> Run {
         let launched = try launch(arguments)
         let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
         stdin.fileHandleForWriting.write(Data(input.utf8))
@@ -61,7 +74,11 @@ struct TandemBinary {
 
 extension TandemBinary {
     /// Starts `tandem arguments...` with stdin left open, waits until stdout contains `marker`, then sends `signal`.
-    func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) throws -> Run {
+    func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) async throws -> Run {
+        try await offThePool { try interruptSynchronously(arguments, whenOutputContains: marker, signal: signal) }
+    }
+
+    private func interruptSynchronously(_ arguments: [String], whenOutputContains marker: String, signal: Int32) throws -> Run {
         let launched = try launch(arguments)
         let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
         var output = Data()
