@@ -21,26 +21,8 @@ public enum PendingCreates {
     public static func adopt(_ state: StateFile, sessions: ProviderSessions, parallelism: Int = 10) async -> (StateFile, Outcome) {
         var outcome = Outcome()
         guard !state.pendingCreates.isEmpty else { return (state, outcome) }
-        var found: [ResourceAddress: Result<Value?, any Error>] = [:]
-        await withTaskGroup(of: (ResourceAddress, Result<Value?, any Error>).self) { group in
-            var remaining = state.pendingCreates[...]
-            func startNext() {
-                guard let pending = remaining.popFirst() else { return }
-                group.addTask {
-                    do {
-                        let provider = try await sessions.provider(pending.provider)
-                        return (pending.address, .success(try await provider.read(type: pending.address.type, current: pending.attributes)))
-                    } catch {
-                        return (pending.address, .failure(error))
-                    }
-                }
-            }
-            for _ in 0..<max(1, parallelism) { startNext() }
-            for await (address, result) in group {
-                found[address] = result
-                startNext()
-            }
-        }
+        let found = await sessions.readAll(state.pendingCreates.map { .init(address: $0.address, provider: $0.provider, attributes: $0.attributes) },
+                                           parallelism: parallelism)
         var working = WorkingState(state)
         for pending in state.pendingCreates {
             switch found[pending.address] {

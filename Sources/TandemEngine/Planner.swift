@@ -261,27 +261,8 @@ public struct Planner: Sendable {
             return (Dictionary(uniqueKeysWithValues: state.resources.map { ($0.address, $0.attributes) }), [])
         }
         let registry = self.registry
-        let sessions = self.sessions
-        var results: [ResourceAddress: Result<Value?, Error>] = [:]
-        try await withThrowingTaskGroup(of: (ResourceAddress, Result<Value?, Error>).self) { group in
-            var pending = state.resources[...]
-            func startNext() {
-                guard let resource = pending.popFirst() else { return }
-                group.addTask {
-                    do {
-                        let provider = try await sessions.provider(resource.provider)
-                        return (resource.address, .success(try await provider.read(type: resource.address.type, current: resource.attributes)))
-                    } catch {
-                        return (resource.address, .failure(error))
-                    }
-                }
-            }
-            for _ in 0..<max(1, parallelism) { startNext() }
-            while let (address, result) = try await group.next() {
-                results[address] = result
-                startNext()
-            }
-        }
+        let results = await sessions.readAll(state.resources.map { .init(address: $0.address, provider: $0.provider, attributes: $0.attributes) },
+                                             parallelism: parallelism)
         var refreshed: [ResourceAddress: Value] = [:]
         var drift: [ResourceDrift] = []
         var diagnostics = Diagnostics()
