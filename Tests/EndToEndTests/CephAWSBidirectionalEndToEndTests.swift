@@ -35,7 +35,7 @@ import TandemTesting
                     "S3 validates the queue destination: the notification waits for the queue policy")
             #expect(dependencies("ceph_bucket_topic.events").contains("module.replication.tandem_replicator.ceph_to_aws"),
                     "RGW pushes to the replicator the topic names: it runs before the topic exists")
-            let apply = try await tandem.run(["apply", "--auto-approve"] + workspace.options)
+            let apply = try await tandem.runChangingTopics(["apply", "--auto-approve"] + workspace.options)
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
             #expect(apply.stdout.contains("Resources: 14 created"), "\(apply.stdout)")
             let iamSecret = try #require(try tandem.stateAttribute("module.replication.aws_iam_access_key.replicator", "secret"))
@@ -90,7 +90,7 @@ import TandemTesting
             try await rgw.putObject(bucket: cephBucket, key: "recovery-test.txt", body: Array("recovery".utf8), contentType: nil)
             let drift = try await tandem.run(["drift"] + workspace.options)
             #expect(drift.exitCode == 2 && drift.stdout.contains(#"state = "running" -> "stopped""#), "\(drift.stdout)\n\(drift.stderr)")
-            let restart = try await tandem.run(["apply", "--auto-approve"] + workspace.options)
+            let restart = try await tandem.runChangingTopics(["apply", "--auto-approve"] + workspace.options)
             #expect(restart.exitCode == 0 && restart.stdout.contains("1 updated"), "\(restart.stdout)\n\(restart.stderr)")
             #expect(try await eventually { try await aws.headObject(bucket: awsBucket, key: "\(cephBucket)/recovery-test.txt") } != nil,
                     "Test Failure Recovery: the object written while the replicator was down is not in AWS within 60 s")
@@ -98,7 +98,7 @@ import TandemTesting
             let again = try await tandem.run(["plan", "--detailed-exitcode"] + workspace.options)
             #expect(again.exitCode == 0, "a second plan shows no changes:\n\(again.stdout)\n\(again.stderr)")
 
-            let destroy = try await tandem.run(["destroy", "--auto-approve"] + workspace.options)
+            let destroy = try await tandem.runChangingTopics(["destroy", "--auto-approve"] + workspace.options)
             #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
             #expect(destroy.stdout.contains("Destroy complete! Resources: 14 destroyed."), "\(destroy.stdout)")
             #expect(try await rgw.bucketExists(cephBucket) == false)

@@ -16,7 +16,7 @@ import TandemTesting
         tandem.environment["TANDEM_VAR_push_endpoint"] = sink.endpoint + "/events"
         tandem.environment["TANDEM_VAR_persistent_events"] = "false"  // delivered inside the S3 request: no 30 s wait
 
-        let apply = try await tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.runChangingTopics(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stdout.contains("Resources: 4 created"))
         let secret = try #require(try tandem.stateAttribute("ceph_user.replicator", "secret_key"))
@@ -49,8 +49,8 @@ import TandemTesting
         // Hand changes: a cap added with radosgw-admin, the topic re-pointed through the SNS API. radosgw keeps its copy
         // of the topic inside the notification: the notification still delivers to the sink, and drift says so.
         try await cluster.admin.run(["caps", "add", "--uid=s3-replicator", "--caps=usage=read"])
-        _ = try await sns.createTopic(name: "replication-events", attributes: ["push-endpoint": "http://127.0.0.1:1/elsewhere",
-                                                                               "OpaqueData": "rciis-ceph-source", "persistent": "false"])
+        _ = try await TopicChanges.shared.run { try await sns.createTopic(name: "replication-events", attributes: ["push-endpoint": "http://127.0.0.1:1/elsewhere",
+                                                                               "OpaqueData": "rciis-ceph-source", "persistent": "false"]) }
         let drift = try await tandem.run(["drift"])
         #expect(drift.exitCode == 2, "\(drift.stdout)\n\(drift.stderr)")
         #expect(drift.stdout.contains("ceph_user.replicator was changed outside Tandem"), "\(drift.stdout)")
@@ -58,7 +58,7 @@ import TandemTesting
         #expect(drift.stdout.contains("~ push_endpoint = (sensitive value)") && !drift.stdout.contains("elsewhere"), "masked: \(drift.stdout)")
         #expect(drift.stdout.contains("ceph_bucket_notification.source was changed outside Tandem"), "\(drift.stdout)")
         #expect(drift.stdout.contains("topic_in_sync = true -> false"), "the notification's copy differs from the topic:\n\(drift.stdout)")
-        let repair = try await tandem.run(["apply", "--auto-approve"])
+        let repair = try await tandem.runChangingTopics(["apply", "--auto-approve"])
         #expect(repair.exitCode == 0 && repair.stdout.contains("3 updated"), "user, topic, and the notification written again:\n\(repair.stdout)\n\(repair.stderr)")
         #expect(try await tandem.run(["drift"]).exitCode == 0)
 
@@ -69,7 +69,7 @@ import TandemTesting
         #expect(plan.stdout.contains("ceph_bucket_notification.source will be updated in place"), "\(plan.stdout)")
         #expect(plan.stdout.contains("radosgw copies the current settings of its topics into it"), "\(plan.stdout)")
         #expect(!plan.stdout.contains(moved.endpoint), "push_endpoint is sensitive")
-        let change = try await tandem.run(["apply", "--auto-approve"])
+        let change = try await tandem.runChangingTopics(["apply", "--auto-approve"])
         #expect(change.exitCode == 0 && change.stdout.contains("2 updated"), "\(change.stdout)\n\(change.stderr)")
         let before = sink.bodies.count
         try await s3.putObject(bucket: "rciis-ceph-source", key: "after-move.txt", body: Array("moved".utf8), contentType: "text/plain")
@@ -79,7 +79,7 @@ import TandemTesting
         #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
         await moved.stop()
 
-        let destroy = try await tandem.run(["destroy", "--auto-approve"])
+        let destroy = try await tandem.runChangingTopics(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
         #expect(destroy.stdout.contains("Destroy complete! Resources: 4 destroyed."))
         #expect(try await cluster.admin.jsonIfExists(["user", "info", "--uid=s3-replicator"], as: RGWUser.self) == nil)

@@ -33,7 +33,7 @@ import TandemTesting
 
         // The target bucket does not exist yet: every copy fails and is retried, so acknowledged events are pending.
         let first = try await start()
-        let arn = try await sns.createTopic(name: "crash-events", attributes: ["push-endpoint": "http://127.0.0.1:\(port)/events/crash/test-push-secret-0123", "persistent": "false"])
+        let arn = try await TopicChanges.shared.run { try await sns.createTopic(name: "crash-events", attributes: ["push-endpoint": "http://127.0.0.1:\(port)/events/crash/test-push-secret-0123", "persistent": "false"]) }
         try await s3.putBucketNotification("crash-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "crash", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
         ]))

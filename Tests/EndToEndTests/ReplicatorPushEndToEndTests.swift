@@ -19,7 +19,7 @@ import TandemTesting
         var listen = "127.0.0.1:\(CephCluster.freePort())"
         tandem.environment["TANDEM_VAR_listen"] = listen
 
-        let apply = try await tandem.run(["apply", "--auto-approve"])
+        let apply = try await tandem.runChangingTopics(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
         defer { _ = try? tandem.runSynchronously(["destroy", "--auto-approve"]) }
@@ -44,14 +44,14 @@ import TandemTesting
         #expect(plan.stdout.contains("ceph_bucket_topic.events will be updated in place") && plan.stdout.contains("ceph_bucket_notification.source will be updated in place"),
                 "\(plan.stdout)")
         #expect(!plan.stdout.contains(secret), "\(plan.stdout)")
-        let moved = try await tandem.run(["apply", "--auto-approve"])
+        let moved = try await tandem.runChangingTopics(["apply", "--auto-approve"])
         #expect(moved.exitCode == 0 && moved.stdout.contains("3 updated"), "\(moved.stdout)\n\(moved.stderr)")
         #expect(try tandem.stateAttribute("tandem_replicator.source_to_replica", "push_secret") == secret, "the secret is kept across updates")
         try await s3.putObject(bucket: "rgw-push-source", key: "after-move.txt", body: Array("moved".utf8), contentType: "text/plain")
         #expect(try await arrives(s3, "after-move.txt"), "the notification pushes to the new address")
         #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
 
-        let destroy = try await tandem.run(["destroy", "--auto-approve"])
+        let destroy = try await tandem.runChangingTopics(["destroy", "--auto-approve"])
         #expect(destroy.exitCode == 0, "\(destroy.stdout)\(destroy.stderr)")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 
 /// Runs the built `tandem` executable in a working directory and captures its output.
 struct TandemBinary {
@@ -50,6 +51,11 @@ struct TandemBinary {
     /// hold one of the few threads that every test's async work shares (it starves their timers and deadlines).
     func run(_ arguments: [String], input: String = "") async throws -> Run {
         try await offThePool { try runSynchronously(arguments, input: input) }
+    }
+
+    /// `run` under the test process's topic lock (see `TopicChanges`), for commands that create or delete RGW topics.
+    func runChangingTopics(_ arguments: [String]) async throws -> Run {
+        try await TopicChanges.shared.run { try await run(arguments) }
     }
 
     /// `work` on a new thread, its result handed back to the caller's task.

@@ -42,7 +42,7 @@ import TandemTesting
         let listening = try #require(await iterator.next())
 
         for (bucket, name) in [("loop-east", "east-to-west"), ("loop-west", "west-to-east")] {
-            let arn = try await sns.createTopic(name: "loop-\(name)", attributes: ["push-endpoint": "http://\(listening)/events/\(name)/test-push-secret-0123", "persistent": "false"])
+            let arn = try await TopicChanges.shared.run { try await sns.createTopic(name: "loop-\(name)", attributes: ["push-endpoint": "http://\(listening)/events/\(name)/test-push-secret-0123", "persistent": "false"]) }
             try await writer.putBucketNotification(bucket, NotificationConfiguration(topics: [
                 NotificationTarget(id: "loop", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
             ]))

@@ -54,7 +54,7 @@ import TandemTesting
             reconcileQuietPeriod: 1)
         let configuration = ReplicatorConfiguration(pipelines: [pipeline], listen: listen, stateDirectory: directory)
         // A non-persistent topic: an event the replicator cannot take is lost (radosgw logs it, the PUT succeeds).
-        let arn = try await sns.createTopic(name: "reconcile-events", attributes: ["push-endpoint": "http://\(listen)/events/reconcile/\(secret)", "persistent": "false"])
+        let arn = try await TopicChanges.shared.run { try await sns.createTopic(name: "reconcile-events", attributes: ["push-endpoint": "http://\(listen)/events/reconcile/\(secret)", "persistent": "false"]) }
         try await s3.putBucketNotification("reconcile-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "replicate", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
         ]))
@@ -108,7 +108,7 @@ import TandemTesting
             retry: RetrySchedule(initialDelay: 0.2, maximumDelay: 2, maximumElapsed: 120), reconcileInterval: 0)
         let replicator = try await run(ReplicatorConfiguration(pipelines: [pipeline], listen: listen, stateDirectory: directory))
         defer { replicator.cancel() }
-        let arn = try await sns.createTopic(name: "outage-events", attributes: ["push-endpoint": "http://\(listen)/events/outage/\(secret)", "persistent": "false"])
+        let arn = try await TopicChanges.shared.run { try await sns.createTopic(name: "outage-events", attributes: ["push-endpoint": "http://\(listen)/events/outage/\(secret)", "persistent": "false"]) }
         try await s3.putBucketNotification("outage-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "replicate", arn: arn, events: ["s3:ObjectCreated:*"]),
         ]))

@@ -29,7 +29,7 @@ import TandemTesting
         let worker = Task { await source.run() }
         defer { worker.cancel() }
 
-        let arn = try await sns.createTopic(name: "push-test", attributes: ["push-endpoint": "http://\(server.address)/events/rgw-push/test-push-secret-0123", "persistent": "false"])
+        let arn = try await TopicChanges.shared.run { try await sns.createTopic(name: "push-test", attributes: ["push-endpoint": "http://\(server.address)/events/rgw-push/test-push-secret-0123", "persistent": "false"]) }
         try await s3.putBucketNotification("push-source", NotificationConfiguration(topics: [
             NotificationTarget(id: "replicate", arn: arn, events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]),
         ]))
