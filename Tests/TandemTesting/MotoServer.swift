@@ -17,8 +17,8 @@ public actor MotoServer {
     /// A transport for tests to share. It lives as long as the process and is never shut down.
     public nonisolated let transport: AWSTransport
 
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// One test at a time uses moto (each starts from a reset).
+    private nonisolated let turns = AsyncLock()
 
     private static let launch = Task<MotoServer, any Error> { try await MotoServer.start() }
 
@@ -53,31 +53,9 @@ public actor MotoServer {
 
     /// Waits for exclusive use of moto, resets it, runs `body`, and gives the turn to the next waiter.
     public nonisolated func withFreshState<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire()
-        do {
+        try await turns.run {
             try await reset()
-            let result = try await body()
-            await release()
-            return result
-        } catch {
-            await release()
-            throw error
-        }
-    }
-
-    private func acquire() async {
-        guard busy else {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    private func release() {
-        if waiters.isEmpty {
-            busy = false
-        } else {
-            waiters.removeFirst().resume()
+            return try await body()
         }
     }
 

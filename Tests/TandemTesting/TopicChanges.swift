@@ -3,33 +3,7 @@
 /// notification naming a lost topic is then refused with NoSuchKey). Tests share one gateway and run in parallel, so
 /// every topic change of a test (its own SNS calls, or a `tandem apply`/`destroy` that creates or deletes topics) runs
 /// under this process-wide lock. Tandem itself makes its Ceph changes one at a time within a command.
-public actor TopicChanges {
+public enum TopicChanges {
     /// The lock of the test process.
-    public static let shared = TopicChanges()
-
-    private var held = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    /// Runs `body` while no other topic change runs.
-    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    private func acquire() async {
-        guard held else {
-            held = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    private func release() {
-        if waiting.isEmpty {
-            held = false
-        } else {
-            waiting.removeFirst().resume()
-        }
-    }
+    public static let shared = AsyncLock()
 }
