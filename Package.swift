@@ -1,14 +1,17 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
 //   1 TLSTrust (the CAs an HTTPS client trusts: system roots plus a CA bundle; shared by every client)
 //   1 TandemLanguage, TandemState, AWSClient (uses TLSTrust), CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
+//   0 ChildProcess (every process the project starts, through swift-subprocess: no inherited descriptors, own session)
 //   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
+//   1 KubernetesClient (kubeconfig, credentials, discovery, server-side apply, CRD schemas; uses TLSTrust, ChildProcess)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
-//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions and launches TandemReplicator)
+//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions and launches TandemReplicator),
+//     KubernetesProvider (manifests and the seeds' custom resources, on one or more clusters)
 //   4 TandemCLI
 //   5 tandem (executable, one file)
 let package = Package(
@@ -25,9 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.36.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         .target(name: "TandemCore"),
+        .target(name: "ChildProcess", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")]),
         .target(name: "TandemLanguage", dependencies: [
             "TandemCore",
             .product(name: "Yams", package: "Yams"),
@@ -49,6 +54,13 @@ let package = Package(
         .target(name: "CephClient", dependencies: ["AWSClient"]),
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
+        .target(name: "KubernetesClient", dependencies: [
+            "TandemCore", "TLSTrust", "ChildProcess",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "TandemReplicator", dependencies: [
             "TandemCore", "AWSClient", "KafkaClient", "TLSTrust",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,15 +72,16 @@ let package = Package(
         ]),
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient", "TLSTrust"]),
         .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient", "TLSTrust"]),
+        .target(name: "KubernetesProvider", dependencies: ["TandemEngine", "TandemCore", "KubernetesClient"]),
         .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust"]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "TandemProvider", "TandemReplicator", "AWSClient",
+            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
 
         .target(name: "TandemTesting", dependencies: [
-            "TandemCore", "TandemLanguage", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient",
+            "TandemCore", "TandemLanguage", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient", "ChildProcess",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TandemTesting"),
@@ -89,6 +102,10 @@ let package = Package(
                                                                     "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "TandemCore", "TLSTrust", "TandemTesting"]),
+        .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
+                                                                    "TandemCore", "TandemTesting"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
     ]
 )

@@ -1,0 +1,3 @@
+import KubernetesClient
+/// The kubernetes provider.
+public enum KubernetesProviderPlaceholder {}
