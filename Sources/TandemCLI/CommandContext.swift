@@ -1,5 +1,6 @@
 import AWSProvider
 import CephProvider
+import KubernetesProvider
 import TandemProvider
 import ArgumentParser
 import Foundation
@@ -23,7 +24,7 @@ struct CommandContext {
         self.environment = ProcessInfo.processInfo.environment
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
         self.store = Self.store(for: options)
-        self.registry = ProviderRegistry([AWSProvider(), CephProvider(), Self.tandemProvider(for: store)])
+        self.registry = ProviderRegistry([AWSProvider(), CephProvider(), KubernetesProvider(), Self.tandemProvider(for: store)])
     }
 
     /// Local replicators of a state file live next to it: `state/default.json` -> `state/default.replicators/NAME/`.

@@ -24,6 +24,14 @@ public enum AttributeDiff {
                 result += inheriting(attribute, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: nested, prefix: path))
                 continue
             }
+            // A document shows per field (`manifest.spec.zone.name`), as deep as both sides are maps.
+            if attribute?.type == .document, let oldMap = old?.mapValue, let newMap = new?.mapValue {
+                let fields = Set(oldMap.keys).union(newMap.keys).reduce(into: [String: AttributeSchema]()) {
+                    $0[$1] = AttributeSchema(.document, .optional, sensitive: attribute?.sensitive ?? false)
+                }
+                result += inheriting(attribute, changes(before: old, after: new, attributes: fields, prefix: path))
+                continue
+            }
             // Lists of blocks of unchanged length show per element and attribute (`rule[0].status`).
             if case .list(.object(let nested))? = attribute?.type, let oldItems = old?.listValue, let newItems = new?.listValue,
                oldItems.count == newItems.count {

@@ -111,8 +111,16 @@ public struct Planner: Sendable {
                 for problem in problems {
                     diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem, address: address, operation: "validation", declaration: resource))
                 }
+                var previewed = configured
+                if problems.isEmpty {
+                    do {
+                        previewed = try await configuredProvider.preview(type: address.type, configuration: configured, prior: before) ?? configured
+                    } catch {
+                        diagnostics.append(contentsOf: EngineErrors.diagnostics(for: error, address: address, operation: "validation", declaration: resource))
+                    }
+                }
                 let defaults = configuredProvider.defaults(type: address.type)
-                let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: configured, prior: before, schema: schema, defaults: defaults)
+                let (action, proposed, attributeChanges) = ResourceEvaluation.plannedChange(config: previewed, prior: before, schema: schema, defaults: defaults)
                 if action == .replace, let guarded = resource.lifecycle.preventDestroy {
                     diagnostics.append(Self.preventedDestroy(address, range: guarded, because: "a change to \(attributeChanges.filter(\.forcesReplacement).map(\.path).joined(separator: ", ")) forces replacement"))
                 }
@@ -127,6 +135,7 @@ public struct Planner: Sendable {
             }
         }
         try diagnostics.throwIfErrors()
+        try await validateAcrossResources(changes, expansion: expansion).throwIfErrors()
 
         // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
         for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {
@@ -171,6 +180,20 @@ public struct Planner: Sendable {
             dataSources: dataSources,
             deposedDeletes: deposedDeletes,
             warnings: diagnostics.warnings)
+    }
+
+    /// Each provider configuration's rules across its planned resources (`ConfiguredProvider.validate(resources:)`).
+    private func validateAcrossResources(_ changes: [ResourceChange], expansion: Expansion) async throws -> Diagnostics {
+        var diagnostics = Diagnostics()
+        let byProvider = Dictionary(grouping: changes.filter { $0.after != nil }, by: \.provider)
+        for (key, planned) in byProvider.sorted(by: { $0.key < $1.key }) {
+            let problems = await (try await sessions.provider(key)).validate(resources: planned.map { PlannedResource(address: $0.address, value: $0.after?.value ?? .null) })
+            for problem in problems {
+                diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem.error, address: problem.address, operation: "validation",
+                                                                        declaration: expansion.instances[problem.address]?.declaration))
+            }
+        }
+        return diagnostics
     }
 
     /// Deletes for the deposed objects of the state that still exist (old objects of interrupted

@@ -51,6 +51,14 @@ public protocol ConfiguredProvider: Sendable {
     /// Rules that depend on where the provider points (such as settings a Ceph RGW endpoint mishandles), checked while
     /// planning like `Provider.validate`. Parts may be unknown; skip those.
     func validate(type: String, configuration: Value) -> [ProviderError]
+    /// What the service would store for this configuration, asked of the service without changing anything (a
+    /// Kubernetes server-side dry-run: defaults, admission and validation included), so the plan compares like with
+    /// like; nil when the provider has no such preview or cannot make one now (a kind whose definition this plan
+    /// creates). Throws `ProviderError`s for what the service refuses. Called while planning, after `validate`.
+    func preview(type: String, configuration: Value, prior: Value?) async throws -> Value?
+    /// Rules that span resources of this provider configuration (a custom resource against the schema of a definition
+    /// declared beside it or installed on the cluster), checked once all its resources are planned. Parts may be unknown.
+    func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem]
     /// Releases connections.
     func shutdown() async
 }
@@ -58,6 +66,38 @@ public protocol ConfiguredProvider: Sendable {
 extension ConfiguredProvider {
     /// No rules beyond the provider's own unless the configured provider declares some.
     public func validate(type: String, configuration: Value) -> [ProviderError] { [] }
+    /// No preview unless the configured provider offers one.
+    public func preview(type: String, configuration: Value, prior: Value?) async throws -> Value? { nil }
+    /// No rules across resources unless the configured provider declares some.
+    public func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem] { [] }
+}
+
+/// A resource as planned, for rules that span resources of one provider configuration.
+public struct PlannedResource: Sendable {
+    /// Its address.
+    public var address: ResourceAddress
+    /// Its planned attributes (parts may be unknown).
+    public var value: Value
+
+    /// Creates one.
+    public init(address: ResourceAddress, value: Value) {
+        self.address = address
+        self.value = value
+    }
+}
+
+/// A problem found by `ConfiguredProvider.validate(resources:)`, about one resource.
+public struct PlannedResourceProblem: Sendable {
+    /// The resource the problem is about.
+    public var address: ResourceAddress
+    /// The problem, with the attribute path it is about.
+    public var error: ProviderError
+
+    /// Creates one.
+    public init(address: ResourceAddress, error: ProviderError) {
+        self.address = address
+        self.error = error
+    }
 }
 
 extension Provider {

@@ -17,6 +17,8 @@ public indirect enum AttributeType: Sendable, Equatable, CustomStringConvertible
     /// An IAM-grammar policy document written as a map (or JSON text), kept in `PolicyDocument` normal form so
     /// equivalent documents compare equal.
     case policyDocument
+    /// Any document (a Kubernetes manifest): maps, lists and scalars as written, compared field by field.
+    case document
 
     /// The type as users write it in messages.
     public var description: String {
@@ -28,6 +30,7 @@ public indirect enum AttributeType: Sendable, Equatable, CustomStringConvertible
         case .map(let element): return "map of \(element)"
         case .object: return "map (block)"
         case .policyDocument: return "policy document (map)"
+        case .document: return "document"
         }
     }
 }

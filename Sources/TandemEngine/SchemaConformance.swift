@@ -123,6 +123,8 @@ public struct SchemaConformance {
             return conformBlock(value, expression: expression, attributes: attributes, path: path, diagnostics: &diagnostics)
         case .policyDocument:
             return conformPolicy(value, expression: expression, path: path, diagnostics: &diagnostics)
+        case .document:
+            return value
         }
     }
 

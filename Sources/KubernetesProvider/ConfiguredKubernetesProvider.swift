@@ -1,0 +1,134 @@
+import KubernetesClient
+import TandemCore
+import TandemEngine
+
+/// The `kubernetes` provider bound to one cluster.
+struct ConfiguredKubernetesProvider: ConfiguredProvider {
+    let client: KubernetesClient
+    let crdFiles: [String]
+
+    func shutdown() async {
+        await client.connection.shutdown()
+    }
+
+    func defaults(type: String) -> [String: Value] {
+        [SecretResource.typeName, SecretExportResource.typeName].contains(type) ? ["namespace": .string(client.defaultNamespace)] : [:]
+    }
+
+    private func reference(_ manifest: Value) throws -> ObjectReference {
+        guard let reference = ObjectReference(manifest: manifest) else { throw ProviderError("the manifest needs apiVersion, kind and metadata.name") }
+        return reference
+    }
+
+    /// The part of `live` Tandem manages, as the type's attributes; the whole object (without bookkeeping and status)
+    /// when Tandem manages none of it yet (an imported object).
+    private func attributes(_ kind: any KubernetesObjectType.Type, live: Value, like: Value) throws -> Value {
+        let managed = ManagedFields(of: live, manager: client.fieldManager)?.project(live) ?? LiveObject.withoutBookkeeping(live, keepStatus: false)
+        return try kind.attributes(from: managed, like: like)
+    }
+
+    func read(type: String, current: Value) async throws -> Value? {
+        try await KubernetesErrors.translating(type) {
+            if type == SecretExportResource.typeName {
+                guard let live = try await client.get(SecretExportResource.reference(current, defaultNamespace: client.defaultNamespace)) else { return nil }
+                return try SecretExportResource.attributes(of: live, like: current)
+            }
+            let kind = try KubernetesObjectTypes.named(type)
+            guard let live = try await client.get(try reference(kind.manifest(current))) else { return nil }
+            return try attributes(kind, live: live, like: current)
+        }
+    }
+
+    func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await KubernetesErrors.translating(type) {
+            if type == SecretExportResource.typeName {
+                let reference = SecretExportResource.reference(planned, defaultNamespace: client.defaultNamespace)
+                let secret = try await SecretExportResource.waitForSecret(reference, client: client, timeout: timeout(planned), progress: progress)
+                return try SecretExportResource.attributes(of: secret, like: planned)
+            }
+            let kind = try KubernetesObjectTypes.named(type)
+            let manifest = kind.manifest(planned)
+            if let existing = try await client.get(try reference(manifest)) {
+                throw ProviderError("\(try reference(manifest)) already exists (namespace \(existing["metadata"]["namespace"].stringValue ?? "none")); "
+                                    + "bring it under management with `tandem import \(type).NAME ID` instead")
+            }
+            try await progress.willCreate()
+            return try await applying(kind, planned: planned, progress: progress)
+        }
+    }
+
+    func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
+        try await KubernetesErrors.translating(type) {
+            if type == SecretExportResource.typeName { return try await create(type: type, planned: planned, progress: progress) }
+            return try await applying(try KubernetesObjectTypes.named(type), planned: planned, progress: progress)
+        }
+    }
+
+    private func applying(_ kind: any KubernetesObjectType.Type, planned: Value, progress: ProgressReporter) async throws -> Value {
+        let manifest = kind.manifest(planned)
+        var stored = try await client.apply(manifest, force: planned["force_conflicts"] == .bool(true))
+        let reference = try reference(stored)
+        if reference.kind == "CustomResourceDefinition" {
+            progress("waiting for the CRD \(reference.name) to be established")
+            stored = try await client.waitUntilReady(reference, timeout: timeout(planned))
+            for version in stored["spec"]["versions"].listValue ?? [] {
+                await client.refreshDiscovery(apiVersion: "\(stored["spec"]["group"].stringValue ?? "")/\(version["name"].stringValue ?? "")")
+            }
+        } else if planned["wait_for"].stringValue == "ready" {
+            progress("waiting for \(reference) to be ready (\(Readiness(apiVersion: reference.apiVersion, kind: reference.kind).expectation))")
+            stored = try await client.waitUntilReady(reference, timeout: timeout(planned))
+        }
+        return try attributes(kind, live: stored, like: planned)
+    }
+
+    private func timeout(_ value: Value) -> Duration {
+        value["wait_timeout"].stringValue.flatMap(WaitTimeout.parse) ?? .seconds(600)
+    }
+
+    func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
+        guard type != SecretExportResource.typeName else { return }
+        try await KubernetesErrors.translating(type) {
+            let kind = try KubernetesObjectTypes.named(type)
+            let reference = try reference(kind.manifest(prior))
+            guard try await client.delete(reference, propagation: prior["delete_propagation"].stringValue ?? "Background") else { return }
+            progress("waiting for \(reference) to be gone")
+            try await client.waitUntilGone(reference, timeout: timeout(prior))
+        }
+    }
+
+    func importObject(type: String, id: String) async throws -> Value? {
+        try await KubernetesErrors.translating(type) {
+            let kind = try KubernetesObjectTypes.named(type)
+            guard let reference = kind.reference(importID: id) else {
+                throw ProviderError("The id of a \(type) to import is \(kind.importForm), not \(id)")
+            }
+            guard let live = try await client.get(reference) else { return nil }
+            let settings = kind.schema.attributes.filter { $0.value.defaultValue != nil && ["force_conflicts", "wait_for", "wait_timeout", "delete_propagation"].contains($0.key) }
+            return try attributes(kind, live: live, like: .map(settings.mapValues { $0.defaultValue ?? .null }))
+        }
+    }
+
+    func readDataSource(type: String, arguments: Value) async throws -> Value {
+        try await KubernetesErrors.translating(type) { try await KubernetesDataSources.read(type: type, arguments: arguments, client: client) }
+    }
+
+    /// A server-side dry-run of the apply: the object as the server would store it (defaults, admission, validation),
+    /// reduced to the fields Tandem would manage. Nil when it cannot be asked yet: parts unknown, the kind not served
+    /// (its CRD is created by this plan), the namespace not there yet, or no permission to dry-run.
+    func preview(type: String, configuration: Value, prior: Value?) async throws -> Value? {
+        guard let kind = try? KubernetesObjectTypes.named(type) else { return nil }
+        let manifest = kind.manifest(configuration)
+        guard !manifest.containsUnknown else { return nil }
+        do {
+            let stored = try await client.apply(manifest, force: configuration["force_conflicts"] == .bool(true), dryRun: true)
+            guard let managed = ManagedFields(of: stored, manager: client.fieldManager) else { return nil }
+            return try kind.attributes(from: managed.project(stored), like: configuration)
+        } catch is KubernetesUnknownKindError {
+            return nil
+        } catch let error as KubernetesAPIError where [403, 404].contains(error.statusCode) {
+            return nil
+        } catch {
+            throw KubernetesErrors.translate(error, kind: kind)
+        }
+    }
+}
