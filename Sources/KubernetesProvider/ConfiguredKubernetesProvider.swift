@@ -20,11 +20,16 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         return reference
     }
 
-    /// The part of `live` Tandem manages, as the type's attributes; the whole object (without bookkeeping and status)
-    /// when Tandem manages none of it yet (an imported object).
+    /// The part of `live` Tandem manages, plus the live values of the fields it managed before (`like`: another
+    /// manager that changed one took it over, and that change is drift to report), as the type's attributes; the whole
+    /// object (without bookkeeping and status) when Tandem manages none of it yet (an imported object).
     private func attributes(_ kind: any KubernetesObjectType.Type, live: Value, like: Value) throws -> Value {
-        let managed = ManagedFields(of: live, manager: client.fieldManager)?.project(live) ?? LiveObject.withoutBookkeeping(live, keepStatus: false)
-        return try kind.attributes(from: managed, like: like)
+        guard let managed = ManagedFields(of: live, manager: client.fieldManager)?.project(live) else {
+            return try kind.attributes(from: LiveObject.withoutBookkeeping(live, keepStatus: false), like: like)
+        }
+        let before = kind.manifest(like)
+        let formerlyManaged = before.containsUnknown ? .null : LiveObject.restricted(live, toShapeOf: before)
+        return try kind.attributes(from: LiveObject.merged(managed, formerlyManaged), like: like)
     }
 
     func read(type: String, current: Value) async throws -> Value? {

@@ -64,3 +64,23 @@ enum LiveObject {
         return .map(entries)
     }
 }
+
+extension LiveObject {
+    /// The fields of `live` that `shape` (an earlier manifest) has, with their live values; lists are taken whole.
+    static func restricted(_ live: Value, toShapeOf shape: Value) -> Value {
+        guard case .map(let wanted) = shape, case .map(let entries) = live else { return live }
+        var result: [String: Value] = [:]
+        for (key, child) in wanted {
+            guard let value = entries[key] else { continue }
+            result[key] = restricted(value, toShapeOf: child)
+        }
+        return .map(result)
+    }
+
+    /// `base` with the fields of `extra` it lacks added (maps merged field by field).
+    static func merged(_ base: Value, _ extra: Value) -> Value {
+        guard case .map(var entries) = base, case .map(let others) = extra else { return base == .null ? extra : base }
+        for (key, value) in others { entries[key] = entries[key].map { merged($0, value) } ?? value }
+        return .map(entries)
+    }
+}

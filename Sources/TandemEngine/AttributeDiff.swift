@@ -25,11 +25,12 @@ public enum AttributeDiff {
                 continue
             }
             // A document shows per field (`manifest.spec.zone.name`), as deep as both sides are maps.
-            if attribute?.type == .document, let oldMap = old?.mapValue, let newMap = new?.mapValue {
-                let fields = Set(oldMap.keys).union(newMap.keys).reduce(into: [String: AttributeSchema]()) {
+            if attribute?.type == .document, old?.mapValue != nil || new?.mapValue != nil,
+               old == nil || old == .null || old?.mapValue != nil, new == nil || new == .null || new?.mapValue != nil {
+                let fields = Set((old?.mapValue ?? [:]).keys).union((new?.mapValue ?? [:]).keys).reduce(into: [String: AttributeSchema]()) {
                     $0[$1] = AttributeSchema(.document, .optional, sensitive: attribute?.sensitive ?? false)
                 }
-                result += inheriting(attribute, changes(before: old, after: new, attributes: fields, prefix: path))
+                result += inheriting(attribute, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: fields, prefix: path))
                 continue
             }
             // Lists of blocks of unchanged length show per element and attribute (`rule[0].status`).
