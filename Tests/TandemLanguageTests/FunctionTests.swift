@@ -53,6 +53,8 @@ import TandemCore
         (#"${jsondecode("{\"a\": [1, true]}")}"#, .map(["a": .list([.number(1), .bool(true)])])),
         (#"${jsonencode(var.tags)}"#, .string(#"{"app":"s3-replicator","team":"dr"}"#)),
         (#"${yamlencode({b = 1, a = ["x"]})}"#, .string("a:\n- x\nb: 1\n")),
+        (#"${yamldecode("kind: Secret\nspec: {replicas: 2, on: true, list: [a, null]}")}"#,
+         .map(["kind": .string("Secret"), "spec": .map(["replicas": .number(2), "on": .bool(true), "list": .list([.string("a"), .null])])])),
         (#"${base64encode("tandem")}"#, .string("dGFuZGVt")),
         (#"${base64decode("dGFuZGVt")}"#, .string("tandem")),
         (#"${sha256("abc")}"#, .string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")),
@@ -72,6 +74,7 @@ import TandemCore
         (#"${format("%s %s", "one")}"#, #"format(): not enough arguments for the pattern "%s %s""#),
         (#"${base64decode("***")}"#, "base64decode(): the argument is not base64-encoded UTF-8 text"),
         (#"${jsondecode("{")}"#, "jsondecode(): the argument is not valid JSON"),
+        (#"${yamldecode("a: [1, 2")}"#, "yamldecode(): while parsing a flow sequence: did not find expected ',' or ']'"),
         (#"${coalesce(var.nothing)}"#, "coalesce(): every argument is null or empty"),
     ])
     func misuseIsADiagnosticNamingTheFunction(expression: String, message: String) {

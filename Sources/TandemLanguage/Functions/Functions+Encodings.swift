@@ -18,6 +18,12 @@ extension Functions {
             try args.expect(1...1)
             do { return .string(try Yams.dump(object: yamlObject(args.values[0]), sortKeys: true)) } catch { throw Failure("yamlencode(): \(error)") }
         },
+        "yamldecode": { args, _ throws(Failure) in
+            try args.expect(1...1)
+            let (node, diagnostics) = YAMLReader.parse(try args.string(0), file: "yamldecode()")
+            if let error = diagnostics.errors.first { throw Failure("yamldecode(): \(error.detail ?? error.summary)") }
+            return node.map(yamlValue) ?? .null
+        },
         "base64encode": { args, _ throws(Failure) in
             try args.expect(1...1)
             return .string(Data(try args.string(0).utf8).base64EncodedString())
@@ -45,5 +51,20 @@ extension Functions {
         case .list(let items): return items.map(yamlObject)
         case .map(let entries): return entries.mapValues(yamlObject)
         }
+    }
+}
+
+/// A YAML document read by `YAMLReader` (alias and nesting limits applied) as a plain value.
+private func yamlValue(_ node: SyntaxNode) -> Value {
+    switch node.kind {
+    case .scalar(let scalar):
+        switch scalar.type {
+        case .null: return .null
+        case .bool: return .bool(["true", "yes", "on", "y"].contains(scalar.text.lowercased()))
+        case .number: return Double(scalar.text.replacingOccurrences(of: "_", with: "")).map(Value.number) ?? .string(scalar.text)
+        case .string: return .string(scalar.text)
+        }
+    case .sequence(let items): return .list(items.map(yamlValue))
+    case .mapping(let entries): return .map(Dictionary(entries.map { ($0.key, yamlValue($0.value)) }) { first, _ in first })
     }
 }
