@@ -82,6 +82,7 @@ let package = Package(
 
         .target(name: "TandemTesting", dependencies: [
             "TandemCore", "TandemLanguage", "AWSClient", "CephClient", "TandemEngine", "CRdKafka", "KafkaClient", "ChildProcess",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TandemTesting"),
@@ -102,7 +103,8 @@ let package = Package(
                                                                     "TandemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CephProviderTests", dependencies: ["CephProvider", "CephClient", "AWSClient", "TandemCore", "TandemEngine", "TandemTesting"]),
-        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "TandemCore", "TLSTrust", "TandemTesting"]),
+        .testTarget(name: "KubernetesClientTests", dependencies: ["KubernetesClient", "TandemCore", "TLSTrust", "TandemTesting",
+                                                                  .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
