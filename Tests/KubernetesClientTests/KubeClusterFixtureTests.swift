@@ -140,8 +140,10 @@ import Yams
             return .clientCertificate(certificatePEM: Array(try Data(contentsOf: URL(fileURLWithPath: certificate))),
                                       keyPEM: Array(try Data(contentsOf: URL(fileURLWithPath: key))))
         }
-        let certificate = try #require(Data(base64Encoded: try #require(user["client-certificate-data"] as? String)))
-        let key = try #require(Data(base64Encoded: try #require(user["client-key-data"] as? String)))
+        let certificateText = try #require(user["client-certificate-data"] as? String)
+        let keyText = try #require(user["client-key-data"] as? String)
+        let certificate = try #require(Data(base64Encoded: certificateText))
+        let key = try #require(Data(base64Encoded: keyText))
         return .clientCertificate(certificatePEM: Array(certificate), keyPEM: Array(key))
     }
 
