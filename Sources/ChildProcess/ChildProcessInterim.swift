@@ -27,9 +27,8 @@ extension ChildProcess {
                 DispatchQueue.global().async { errorData = e.readDataToEndOfFile(); g.leave() }
                 let out = output.fileHandleForReading.readDataToEndOfFile()
                 g.wait()
-                var raw: Int32 = 0
-                waitpid(process.processIdentifier, &raw, 0)
-                continuation.resume(returning: Outcome(status: (raw >> 8) & 0xff, standardOutput: Array(out), standardError: String(decoding: errorData, as: UTF8.self)))
+                process.waitUntilExit()
+                continuation.resume(returning: Outcome(status: process.terminationStatus, standardOutput: Array(out), standardError: String(decoding: errorData, as: UTF8.self)))
             }
         }
     }

@@ -7,9 +7,8 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
     let client: KubernetesClient
     let crdFiles: [String]
 
-    func shutdown() async {
-        await client.connection.shutdown()
-    }
+    /// Nothing to release: connections are pooled process-wide.
+    func shutdown() async {}
 
     func defaults(type: String) -> [String: Value] {
         [SecretResource.typeName, SecretExportResource.typeName].contains(type) ? ["namespace": .string(client.defaultNamespace)] : [:]

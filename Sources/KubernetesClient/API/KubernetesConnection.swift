@@ -3,34 +3,48 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 import TLSTrust
 
 /// The HTTP connection to one API server: TLS as the kubeconfig says (verified unless it says otherwise), the client
-/// certificate, the credential on every request, the proxy. Call ``shutdown()`` once when done.
+/// certificate, the credential on every request, the proxy. Connections are pooled process-wide (one pool per proxy;
+/// each request carries its cluster's TLS settings), so a connection needs no shutdown.
 public final class KubernetesConnection: Sendable {
     /// Where and as whom.
     public let access: ClusterAccess
     private let httpClient: HTTPClient
+    private let tls: TLSConfiguration
     private let credentials: CredentialSource
     private let requestTimeout: TimeAmount
 
     /// The largest response read into memory; a bigger one fails rather than exhausting memory.
     static let maximumResponseBytes = 64 * 1024 * 1024
 
-    /// Opens a connection pool for `access`; `environment` is what exec credential plugins run with.
+    /// A connection to `access`'s server; `environment` is what exec credential plugins run with.
     public init(access: ClusterAccess, environment: [String: String], requestTimeout: Duration = .seconds(60)) throws {
         self.access = access
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: try Self.tlsConfiguration(access, identity: access.clientIdentity),
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: .seconds(requestTimeout.components.seconds)))
-        if let proxy = access.proxy, let host = proxy.host {
-            let port = proxy.port ?? (proxy.scheme == "socks5" ? 1080 : 80)
-            configuration.proxy = proxy.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
-        }
-        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        tls = try Self.tlsConfiguration(access, identity: access.clientIdentity)
+        httpClient = Self.pool(proxy: access.proxy)
         credentials = CredentialSource(access.credential, environment: environment)
         self.requestTimeout = .seconds(requestTimeout.components.seconds)
+    }
+
+    private static let pools = Mutex<[String: HTTPClient]>([:])
+
+    /// The process's client for `proxy` (none: direct), made on first use and kept for the process's life.
+    private static func pool(proxy: URL?) -> HTTPClient {
+        pools.withLock { pools in
+            let key = proxy?.absoluteString ?? ""
+            if let existing = pools[key] { return existing }
+            var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+            if let proxy, let host = proxy.host {
+                let port = proxy.port ?? (proxy.scheme == "socks5" ? 1080 : 80)
+                configuration.proxy = proxy.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
+            }
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            pools[key] = client
+            return client
+        }
     }
 
     static func tlsConfiguration(_ access: ClusterAccess, identity: ClientIdentity?) throws -> TLSConfiguration {
@@ -52,11 +66,6 @@ public final class KubernetesConnection: Sendable {
             }
         }
         return tls
-    }
-
-    /// Closes the connections.
-    public func shutdown() async {
-        try? await httpClient.shutdown()
     }
 
     /// How many times an exec credential plugin ran on this connection.
@@ -102,7 +111,7 @@ public final class KubernetesConnection: Sendable {
         request.headers.add(name: "User-Agent", value: "tandem/0.1")
         let (authorization, identity) = try await credentials.authorization()
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
-        if let identity { request.tlsConfiguration = try Self.tlsConfiguration(access, identity: identity) }
+        request.tlsConfiguration = try identity.map { try Self.tlsConfiguration(access, identity: $0) } ?? tls
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(body)
