@@ -22,6 +22,10 @@ public protocol Provider: Sendable {
     /// Rules the service enforces across attributes (beyond types and allowed values), checked while planning so a
     /// bad combination is reported at its source before anything changes. Parts may be unknown; skip those.
     func validate(type: String, configuration: Value) -> [ProviderError]
+    /// Rules that span the resources of one provider configuration, judged offline from the configuration alone (a
+    /// custom resource against a CRD declared beside it or in files the provider block names): `tandem validate` runs
+    /// them; planning runs the configured provider's `validate(resources:)`, which may also ask the service. Parts may be unknown.
+    func validate(resources: [PlannedResource], providerConfiguration: Value) -> [PlannedResourceProblem]
     /// True when `type`'s create first checks that the object's name is free (refusing an object someone else made)
     /// and then calls `ProgressReporter.willCreate()` right before the call that creates it. The engine then journals
     /// the create's intent at that moment instead of before calling `create`, so a refused name is never recorded.
@@ -107,6 +111,8 @@ extension Provider {
     public func ordering(type: String, value: Value) -> OrderingKeys { OrderingKeys() }
     /// No rules beyond the schema unless the provider declares some.
     public func validate(type: String, configuration: Value) -> [ProviderError] { [] }
+    /// No rules across resources unless the provider declares some.
+    public func validate(resources: [PlannedResource], providerConfiguration: Value) -> [PlannedResourceProblem] { [] }
     /// Creates are journaled before `create` is called unless the provider declares otherwise.
     public func announcesCreates(type: String) -> Bool { false }
 }

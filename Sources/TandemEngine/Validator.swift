@@ -14,6 +14,7 @@ public enum Validator {
         let (graph, graphDiagnostics) = ConfigurationGraph.build(expansion, registry: registry)
         diagnostics.append(contentsOf: graphDiagnostics)
         let providerScope = StaticScope.root(configuration, variables: variables)
+        var providerBlocks: [String: Value] = [:]
         for (key, declaration) in configuration.providers.sorted(by: { $0.key < $1.key }) {
             guard let provider = registry.providers[declaration.name] else {
                 diagnostics.append(.error("Unknown provider \"\(declaration.name)\"",
@@ -22,9 +23,10 @@ public enum Validator {
                 continue
             }
             let value = Evaluator(scope: providerScope).evaluate(declaration.body, diagnostics: &diagnostics)
-            _ = SchemaConformance(subject: "provider \(key)")
+            providerBlocks[key] = SchemaConformance(subject: "provider \(key)")
                 .conformBlock(value, expression: declaration.body, attributes: provider.configurationSchema.attributes, diagnostics: &diagnostics)
         }
+        var planned: [String: [PlannedResource]] = [:]
         // A reference the graph reported as undeclared would fail again when evaluated: report it once.
         let reported = Set(graphDiagnostics.errors.compactMap(\.range))
         var evaluation = Diagnostics()
@@ -38,6 +40,7 @@ public enum Validator {
             let configured = evaluator.configuredValue(instance, schema: schema, diagnostics: &evaluation)
             // The service's documented rules, on what is known without variables' values (unknown parts are skipped).
             if address.mode == .managed {
+                planned[instance.providerKey, default: []].append(PlannedResource(address: address, value: configured))
                 for problem in registry.providers[address.providerName]?.validate(type: address.type, configuration: configured) ?? [] {
                     diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem, address: address, operation: "validation",
                                                                             declaration: instance.declaration))
@@ -47,6 +50,13 @@ public enum Validator {
             evaluator.record(node, ResourceEvaluation.unknownValue(schema))
         }
         diagnostics.append(contentsOf: evaluation.items.filter { $0.range.map { !reported.contains($0) } ?? true })
+        for (key, resources) in planned.sorted(by: { $0.key < $1.key }) {
+            guard let provider = resources.first.flatMap({ registry.providers[$0.address.providerName] }) else { continue }
+            for problem in provider.validate(resources: resources, providerConfiguration: providerBlocks[key] ?? .map([:])) {
+                diagnostics.append(contentsOf: EngineErrors.diagnostics(for: problem.error, address: problem.address, operation: "validation",
+                                                                        declaration: expansion.instances[problem.address]?.declaration))
+            }
+        }
         if !graph.hasCycles {
             diagnostics.append(contentsOf: Sensitivity(graph, registry: registry).diagnostics)
         }
