@@ -117,7 +117,7 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
     }
 
     /// A server-side dry-run of the apply: the object as the server would store it (defaults, admission, validation),
-    /// reduced to the fields Tandem would manage. Nil when it cannot be asked yet: parts unknown, the kind not served
+    /// reduced to the fields Tandem would manage and those the state already shows. Nil when it cannot be asked yet: parts unknown, the kind not served
     /// (its CRD is created by this plan), the namespace not there yet, or no permission to dry-run.
     func preview(type: String, configuration: Value, prior: Value?) async throws -> Value? {
         guard let kind = try? KubernetesObjectTypes.named(type) else { return nil }
@@ -126,7 +126,10 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         do {
             let stored = try await client.apply(manifest, force: configuration["force_conflicts"] == .bool(true), dryRun: true)
             guard let managed = ManagedFields(of: stored, manager: client.fieldManager) else { return nil }
-            return try kind.attributes(from: managed.project(stored), like: configuration)
+            // Fields the state knew that stay after this apply (another manager owns them, as after an import) keep
+            // their value in the plan, rather than showing as removed when they are not.
+            let known = prior.map { LiveObject.restricted(stored, toShapeOf: kind.manifest($0)) } ?? .null
+            return try kind.attributes(from: LiveObject.merged(managed.project(stored), known), like: configuration)
         } catch is KubernetesUnknownKindError {
             return nil
         } catch let error as KubernetesAPIError where [403, 404].contains(error.statusCode) {
