@@ -46,17 +46,11 @@ enum SecretExportResource {
     /// Waits until the Secret exists and returns it.
     static func waitForSecret(_ reference: ObjectReference, client: KubernetesClient, timeout: Duration,
                               progress: ProgressReporter) async throws -> Value {
-        let deadline = ContinuousClock.now + timeout
-        var pause: Duration = .milliseconds(100)
-        var announced = false
-        while true {
-            if let secret = try await client.get(reference) { return secret }
-            guard ContinuousClock.now + pause < deadline else {
-                throw ProviderError("Secret \(reference.namespace ?? "")/\(reference.name) did not appear within \(timeout) (its writer, e.g. the Rook operator, must create it)")
-            }
-            if !announced { progress("waiting for Secret \(reference.namespace ?? "")/\(reference.name) to be written"); announced = true }
-            try await Task.sleep(for: pause)
-            pause = min(pause * 2, .seconds(2))
+        if let secret = try await client.get(reference) { return secret }
+        progress("waiting for Secret \(reference.namespace ?? "")/\(reference.name) to be written")
+        guard let secret = try await KubernetesClient.poll(timeout: timeout, { try await client.get(reference) }) else {
+            throw ProviderError("Secret \(reference.namespace ?? "")/\(reference.name) did not appear within \(timeout) (its writer, e.g. the Rook operator, must create it)")
         }
+        return secret
     }
 }

@@ -45,37 +45,41 @@ public struct Readiness: Sendable, Equatable {
 }
 
 extension KubernetesClient {
-    /// Waits until the object is ready by its kind's ``Readiness`` rule, polling; on timeout the error quotes the last
-    /// status seen.
-    public func waitUntilReady(_ reference: ObjectReference, timeout: Duration) async throws -> Value {
-        let rule = Readiness(apiVersion: reference.apiVersion, kind: reference.kind)
+    /// Calls `probe` until it returns a value, pausing 100 ms at first and up to 2 s between calls; nil when `timeout`
+    /// passes first.
+    public static func poll<T: Sendable>(timeout: Duration, _ probe: () async throws -> T?) async throws -> T? {
         let deadline = ContinuousClock.now + timeout
         var pause: Duration = .milliseconds(100)
-        var last: Value?
         while true {
-            last = try await get(reference)
-            if let last, rule.isReady(last) { return last }
-            guard ContinuousClock.now + pause < deadline else { break }
+            if let found = try await probe() { return found }
+            guard ContinuousClock.now + pause < deadline else { return nil }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(2))
         }
+    }
+
+    /// Waits until the object is ready by its kind's ``Readiness`` rule; on timeout the error quotes the last status seen.
+    public func waitUntilReady(_ reference: ObjectReference, timeout: Duration) async throws -> Value {
+        let rule = Readiness(apiVersion: reference.apiVersion, kind: reference.kind)
+        var last: Value?
+        let ready = try await Self.poll(timeout: timeout) { () async throws -> Value? in
+            last = try await get(reference)
+            return last.flatMap { rule.isReady($0) ? $0 : nil }
+        }
+        if let ready { return ready }
         let status = (try? last?["status"].canonicalJSON()) ?? "none"
         throw KubernetesWaitError("\(reference) was not ready (\(rule.expectation)) within \(timeout); "
                                   + (last == nil ? "it does not exist" : "last status: \(status)"))
     }
 
-    /// Waits until the object no longer exists; on timeout the error names its finalizers.
+    /// Waits until the object no longer exists; on timeout the error names its pending finalizers.
     public func waitUntilGone(_ reference: ObjectReference, timeout: Duration) async throws {
-        let deadline = ContinuousClock.now + timeout
-        var pause: Duration = .milliseconds(50)
         var last: Value?
-        while true {
+        let gone = try await Self.poll(timeout: timeout) { () async throws -> Bool? in
             last = try await get(reference)
-            if last == nil { return }
-            guard ContinuousClock.now + pause < deadline else { break }
-            try await Task.sleep(for: pause)
-            pause = min(pause * 2, .seconds(2))
+            return last == nil ? true : nil
         }
+        if gone != nil { return }
         let finalizers = (last?["metadata"]["finalizers"].listValue ?? []).compactMap(\.stringValue)
         throw KubernetesWaitError("\(reference) still exists \(timeout) after its deletion"
                                   + (finalizers.isEmpty ? "" : "; finalizers still pending: \(finalizers.joined(separator: ", ")) (their controller must run)"))
