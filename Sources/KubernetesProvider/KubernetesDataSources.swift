@@ -31,6 +31,9 @@ enum KubernetesDataSources {
         case object:
             let reference = ObjectReference(apiVersion: arguments["api_version"].stringValue ?? "", kind: arguments["kind"].stringValue ?? "",
                                             namespace: arguments["namespace"].stringValue, name: arguments["name"].stringValue ?? "")
+            if reference.apiVersion == "v1", reference.kind == "Secret" {
+                throw ProviderError("read Secrets with the kubernetes_secret data source, which masks their data", attributePath: "kind")
+            }
             guard let live = try await client.get(reference) else { throw ProviderError("\(reference) does not exist") }
             var entries = arguments.mapValue ?? [:]
             entries["object"] = LiveObject.withoutBookkeeping(live, keepStatus: true)
