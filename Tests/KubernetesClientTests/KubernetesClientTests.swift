@@ -195,3 +195,30 @@ import Testing
         }
     }
 }
+
+/// Endpoints that are not an API server: answers fail fast with an error naming the server, never hang.
+@Suite struct KubernetesClientHostileEndpointTests {
+    @Test func aServerThatClosesEveryConnectionFailsFastNamingIt() async throws {
+        let server = try await ClosingServer.start()
+        defer { Task { try? await server.stop() } }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-closing-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try """
+        clusters: [{name: c, cluster: {server: "https://127.0.0.1:\(server.port)"}}]
+        users: [{name: u, user: {token: abc}}]
+        contexts: [{name: x, context: {cluster: c, user: u}}]
+        current-context: x
+        """.write(toFile: directory + "/config", atomically: true, encoding: .utf8)
+        let access = try KubeconfigLoader.load(path: directory + "/config", environment: [:])
+        let client = KubernetesClient(connection: try KubernetesConnection(access: access, environment: [:]))
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            _ = try await client.get(ObjectReference(apiVersion: "v1", kind: "Namespace", namespace: nil, name: "default"))
+            Issue.record("a closing server answered")
+        } catch let error as KubernetesConnectionError {
+            #expect(error.description.contains("127.0.0.1:\(server.port)"), "\(error)")
+        }
+        #expect(clock.now - started < .seconds(2), "a closed connection is an error at once, not a hang")
+    }
+}

@@ -37,6 +37,8 @@ public final class KubernetesConnection: Sendable {
             let key = proxy?.absoluteString ?? ""
             if let existing = pools[key] { return existing }
             var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+            // Otherwise every failed handshake is retried until the connect timeout: 10 s to report a refused certificate.
+            configuration.connectionPool.retryConnectionEstablishment = false
             if let proxy, let host = proxy.host {
                 let port = proxy.port ?? (proxy.scheme == "socks5" ? 1080 : 80)
                 configuration.proxy = proxy.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
