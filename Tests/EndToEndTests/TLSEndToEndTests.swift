@@ -120,27 +120,28 @@ import TandemTesting
             let written = try String(contentsOfFile: runtime + "/replicator.json", encoding: .utf8)
             #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == (inBlocks ? 3 : 1), "source and target carry it: \(written)")
             let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
-            defer {
-                let destroy = try? tandem.runSynchronously(["destroy", "--auto-approve"] + variables)
+            // Destroyed at the end, after a thrown error too: no replicator outlives the test.
+            try await withCleanup({
+                // Written on moto's plain port; the launched replicator reads the event and copies through the HTTPS endpoint.
+                let s3 = S3Client(configuration: moto.configuration(region: "af-south-1"), transport: moto.transport)
+                try await s3.putObject(bucket: "tandem-demo-source", key: "through/tls.txt", body: Array("private CA".utf8), contentType: "text/plain")
+                var copied: [UInt8]?
+                for _ in 0..<300 where copied == nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if try await s3.headObject(bucket: "tandem-demo-replica", key: "through/tls.txt") != nil {
+                        copied = try await s3.getObjectBytes(bucket: "tandem-demo-replica", key: "through/tls.txt")
+                    }
+                }
+                #expect(copied == Array("private CA".utf8), "the object was replicated by the launched process")
+                let log = (try? String(contentsOfFile: runtime + "/replicator.log", encoding: .utf8)) ?? ""
+                #expect(!log.contains("not trusted"), "\(log)")
+            }, cleanup: {
+                let destroy = try? await tandem.run(["destroy", "--auto-approve"] + variables)
                 #expect(destroy?.exitCode == 0, "\(destroy?.stdout ?? "")\(destroy?.stderr ?? "")")
                 if let pid, (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.contains("replicator\u{0}run") == true {
                     kill(pid, SIGKILL)
                 }
-            }
-
-            // Written on moto's plain port; the launched replicator reads the event and copies through the HTTPS endpoint.
-            let s3 = S3Client(configuration: moto.configuration(region: "af-south-1"), transport: moto.transport)
-            try await s3.putObject(bucket: "tandem-demo-source", key: "through/tls.txt", body: Array("private CA".utf8), contentType: "text/plain")
-            var copied: [UInt8]?
-            for _ in 0..<300 where copied == nil {
-                try await Task.sleep(for: .milliseconds(100))
-                if try await s3.headObject(bucket: "tandem-demo-replica", key: "through/tls.txt") != nil {
-                    copied = try await s3.getObjectBytes(bucket: "tandem-demo-replica", key: "through/tls.txt")
-                }
-            }
-            #expect(copied == Array("private CA".utf8), "the object was replicated by the launched process")
-            let log = (try? String(contentsOfFile: runtime + "/replicator.log", encoding: .utf8)) ?? ""
-            #expect(!log.contains("not trusted"), "\(log)")
+            })
         }
     }
 }
