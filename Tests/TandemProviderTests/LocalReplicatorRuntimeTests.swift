@@ -7,8 +7,9 @@ import Testing
 /// `runtime: local` starting its process detached: what the process inherits, where its output goes, and how a
 /// replicator that dies while starting fails the apply.
 struct LocalReplicatorRuntimeTests {
-    /// Lives as long as the test process (AsyncHTTPClient traps when a client is released without a shutdown).
-    private static let transport = AWSTransport(requestTimeout: .seconds(5))
+    /// Lives as long as the test process (AsyncHTTPClient traps when a client is released without a shutdown); gives up
+    /// connecting soon (nothing listens: the stand-in replicator exits at once).
+    private static let transport = AWSTransport(requestTimeout: .seconds(5), connectTimeout: .milliseconds(200))
     private static let inherited = ["PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "AWS_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
                                     "NO_PROXY", "no_proxy"]
 
