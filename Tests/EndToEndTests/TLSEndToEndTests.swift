@@ -114,12 +114,19 @@ import TandemTesting
             try Data(configuration.utf8).write(to: URL(fileURLWithPath: tandem.directory + "/main.tandem.yaml"))
             let variables = ["--var", "endpoint=\(proxy.endpoint)", "--var", "listen=127.0.0.1:\(CephCluster.freePort())"]
 
-            let apply = try await tandem.run(["apply", "--auto-approve"] + variables)
+            let (applyProcess, apply) = try await tandem.withRunning(["apply", "--auto-approve"] + variables) { $0.processID }
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            // apply led a process group (ChildProcess starts each child in a session of its own); the replicator it
+            // started is not in it, so a signal to that group (a terminal's Ctrl-C) cannot reach it: the copy below
+            // is made by a replicator that outlived apply and its group.
+            #expect(kill(-applyProcess, SIGKILL) == -1 && errno == ESRCH, "no process is left in apply's process group")
             let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
             let written = try String(contentsOfFile: runtime + "/replicator.json", encoding: .utf8)
             #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == (inBlocks ? 3 : 1), "source and target carry it: \(written)")
             let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+            let stat = pid.flatMap { try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8) } ?? ""
+            let sessionAndGroup = stat.split(separator: ")").last.map { $0.split(separator: " ").dropFirst(2).prefix(2).map(String.init) } ?? []
+            #expect(pid != nil && sessionAndGroup == [String(pid ?? 0), String(pid ?? 0)], "the replicator leads its own session and group: \(stat)")
             // Destroyed at the end, after a thrown error too: no replicator outlives the test.
             try await withCleanup({
                 // Written on moto's plain port; the launched replicator reads the event and copies through the HTTPS endpoint.
