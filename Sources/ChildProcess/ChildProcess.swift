@@ -48,9 +48,9 @@ public enum ChildProcess {
     ///   - input: Written to standard input, which is then closed; `nil` connects standard input to `/dev/null`.
     ///   - workingDirectory: Where the child starts; `nil` is this process's working directory.
     ///   - timeout: How long the child may run. When it is over, the child's process group gets `SIGTERM`, and
-    ///     `SIGKILL` two seconds later, and ``ChildProcessError/Code-swift.struct/timedOut`` is thrown.
+    ///     `SIGKILL` two seconds later, and ``ChildProcessError/Code/timedOut`` is thrown.
     ///   - outputLimit: The most bytes kept of each of standard output and standard error. A child printing more is
-    ///     killed and ``ChildProcessError/Code-swift.struct/outputLimitExceeded`` is thrown.
+    ///     killed and ``ChildProcessError/Code/outputLimitExceeded`` is thrown.
     /// - Returns: The exit status and the output. A non-zero status is an outcome, not an error.
     /// - Throws: ``ChildProcessError`` when the program cannot be started, runs out of time or prints too much.
     public static func run(
@@ -101,7 +101,10 @@ struct Command: Sendable {
         executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         // argv[0] as given (a shell does the same), not the path found on PATH.
         self.arguments = Arguments(executablePathOverride: program, remainingValues: Array(arguments.dropFirst()))
-        self.environment = .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) }))
+        // `Environment.Key(rawValue:)` accepts every string; it is failable only to satisfy RawRepresentable.
+        self.environment = .custom(Dictionary(uniqueKeysWithValues: environment.compactMap { entry in
+            Environment.Key(rawValue: entry.key).map { ($0, entry.value) }
+        }))
         self.workingDirectory = workingDirectory.map { FilePath($0) }
     }
 
