@@ -65,8 +65,16 @@ extension ChildProcess {
            let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
             return false
         }
-        guard let commandLine = FileManager.default.contents(atPath: "/proc/\(processID)/cmdline") else { return false }
-        return String(decoding: commandLine.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self).contains(marker)
+        // A process in the middle of execve (its parent already resumed: posix_spawn returns then) shows an empty
+        // command line for a moment; it is worth a few milliseconds' wait, not a "not running".
+        for _ in 0..<100 {
+            guard let commandLine = FileManager.default.contents(atPath: "/proc/\(processID)/cmdline") else { return false }
+            if !commandLine.isEmpty {
+                return String(decoding: commandLine.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self).contains(marker)
+            }
+            usleep(1_000)
+        }
+        return false
     }
 
     /// Stops a detached process: `SIGTERM`, then `SIGKILL` when it still runs after `grace`; returns once it is gone.

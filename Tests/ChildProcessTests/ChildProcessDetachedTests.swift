@@ -30,6 +30,19 @@ struct ChildProcessDetachedTests {
         #expect(await gone(grandchild), "what it started in its process group was stopped with it")
     }
 
+    @Test func aChildIsSeenRunningRightAfterItStartedEvenInTheMiddleOfExec() async throws {
+        // posix_spawn returns once the child's execve has begun, while /proc/PID/cmdline can still read empty: this
+        // raced in 1 of about 60 starts before isRunning waited out that moment.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for attempt in 0..<100 {
+            let marker = "starting-\(attempt)-\(UUID())"
+            let pid = try await ChildProcess.startDetached(["sh", "-c", "sleep 30; :", marker], environment: Self.environment, log: directory + "/child.log")
+            #expect(ChildProcess.isRunning(pid, commandLineContains: marker), "attempt \(attempt)")
+            kill(pid, SIGKILL)
+        }
+    }
+
     @Test func aChildIgnoringSIGTERMIsKilledAfterTheGrace() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
