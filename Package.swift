@@ -4,13 +4,13 @@ import PackageDescription
 // Layers (a target only imports targets from lower layers):
 //   0 TandemCore
 //   1 TLSTrust (the CAs an HTTPS client trusts: system roots plus a CA bundle; shared by every client)
-//   1 TandemLanguage, TandemState, AWSClient (uses TLSTrust), CephClient (radosgw-admin; uses AWSClient's S3/SNS/SigV4)
+//   1 TandemLanguage, TandemState, AWSClient (uses TLSTrust), CephClient (radosgw-admin through ChildProcess; uses AWSClient's S3/SNS/SigV4)
 //   0 ChildProcess (every process the project starts, through swift-subprocess: no inherited descriptors, own session)
 //   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
 //   1 KubernetesClient (kubeconfig, credentials, discovery, server-side apply, CRD schemas; uses TLSTrust, ChildProcess)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
-//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions and launches TandemReplicator),
+//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions TandemReplicator, launches it through ChildProcess),
 //     KubernetesProvider (manifests and the seeds' custom resources, on one or more clusters)
 //   4 TandemCLI
 //   5 tandem (executable, one file)
@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "CephClient", dependencies: ["AWSClient"]),
+        .target(name: "CephClient", dependencies: ["AWSClient", "ChildProcess"]),
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
         .target(name: "KubernetesClient", dependencies: [
@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient", "TLSTrust"]),
         .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient", "TLSTrust"]),
         .target(name: "KubernetesProvider", dependencies: ["TandemEngine", "TandemCore", "KubernetesClient"]),
-        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust"]),
+        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess"]),
         .target(name: "TandemCLI", dependencies: [
             "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,9 +86,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TandemTesting"),
-        .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],
+        .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting", "ChildProcess"],
                           path: "Benchmarks/TandemBenchmarks"),
-        .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient"], path: "Benchmarks/ReplicatorBenchmark"),
+        .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient", "ChildProcess"], path: "Benchmarks/ReplicatorBenchmark"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
         .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),
@@ -108,6 +108,6 @@ let package = Package(
         .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"]),
     ]
 )

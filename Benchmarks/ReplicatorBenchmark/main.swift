@@ -10,6 +10,7 @@
 // `--disable copy`: what a cross-endpoint pipeline does), and copying inside the server (both tools' default when
 // source and target are one endpoint).
 import AWSClient
+import ChildProcess
 import Foundation
 
 let arguments = CommandLine.arguments
@@ -19,36 +20,26 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let tandem = [root + "/.build/release/tandem", root + "/.build/debug/tandem"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
 guard !tandem.isEmpty else { fatalError("build tandem first: swift build -c release --product tandem") }
 
-/// Runs a program, samples its peak resident memory (VmHWM), and returns (seconds, peak MiB, exit status, output).
-func measure(_ program: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (Double, Int, Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    let start = Date()
-    try process.run()
-    // Read the output on another thread so a chatty child never blocks on a full pipe.
-    final class Collected: @unchecked Sendable { var data = Data() }
-    let collected = Collected()
-    let reader = DispatchQueue(label: "output")
-    reader.async { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
-    // Reaped with waitpid: Foundation's isRunning was seen never to turn false here.
-    var peak = 0, raw: Int32 = 0
-    while waitpid(process.processIdentifier, &raw, WNOHANG) == 0 {
-        if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
-            peak = max(peak, kib)
+/// Runs a program, samples its peak resident memory (VmHWM), and returns (seconds, peak MiB, exit status, output: standard
+/// output then standard error).
+func measure(_ program: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+    -> (Double, Int, Int32, String) {
+    let start = ContinuousClock.now
+    let (peak, outcome) = try await ChildProcess.withRunning([program] + arguments, environment: environment) { child in
+        var peak = 0
+        while !child.hasExited {
+            if let status = try? String(contentsOfFile: "/proc/\(child.processID)/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                peak = max(peak, kib)
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        usleep(20_000)
+        return peak
     }
-    let seconds = Date().timeIntervalSince(start)
-    reader.sync {}
-    let status: Int32 = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-    return (seconds, peak / 1024, status, String(decoding: collected.data, as: UTF8.self))
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (seconds, peak / 1024, outcome.status, String(decoding: outcome.standardOutput, as: UTF8.self) + outcome.standardError)
 }
 
 /// Prints a line at once (stdout to a file is otherwise buffered until exit).
@@ -58,10 +49,17 @@ func say(_ line: String) {
 
 let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(getpid())").path
 say("starting a Ceph cluster under \(runDirectory) ...")
-let (_, _, upStatus, upOutput) = try measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
+let (_, _, upStatus, upOutput) = try await measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
 guard upStatus == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(upOutput)") }
 defer {
-    _ = try? measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"])
+    // `scripts/ceph-cluster down`; a `defer` cannot await, so this thread waits for a detached task (one that kept the
+    // main actor would wait for this thread).
+    let stopped = DispatchSemaphore(value: 0)
+    Task.detached {
+        _ = try? await measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"])
+        stopped.signal()
+    }
+    stopped.wait()
     try? FileManager.default.removeItem(atPath: runDirectory)  // the runtime configurations hold the admin keys
 }
 let settings = Dictionary(try String(contentsOfFile: runDirectory + "/cluster/admin.env", encoding: .utf8).split(separator: "\n").compactMap { line -> (String, String)? in
@@ -78,7 +76,7 @@ func configuration(source: String, target: String, concurrency: Int, serverSide:
     let document: [String: Any] = [
         "listen": "127.0.0.1:0", "state_directory": runDirectory + "/state",
         "pipelines": [["name": "\(source)-to-\(target)", "source": side(source), "target": ["endpoint": side(target), "key_template": "{key}"],
-                       "events": ["http": [String: String]()], "skip_principals": [String](), "concurrency": concurrency,
+                       "events": ["http": ["secret": "benchmark-push-secret-0123"]], "skip_principals": [String](), "concurrency": concurrency,
                        "copy": ["multipart_threshold": 16 << 20, "part_size": 8 << 20, "parts_in_flight": 4, "server_side": serverSide]]],
     ]
     let path = runDirectory + "/\(target).json"
@@ -88,7 +86,7 @@ func configuration(source: String, target: String, concurrency: Int, serverSide:
 }
 
 /// rclone with its remote defined in the environment (no secrets on its command line); nil when not installed.
-func rclone(_ arguments: [String]) throws -> (Double, Int, Int32, String)? {
+func rclone(_ arguments: [String]) async throws -> (Double, Int, Int32, String)? {
     guard let path = ["/usr/bin/rclone", "/usr/local/bin/rclone"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
     // AWS_* settings of this shell (a CA bundle, a profile) must not change what rclone talks to.
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
@@ -97,7 +95,7 @@ func rclone(_ arguments: [String]) throws -> (Double, Int, Int32, String)? {
     environment["RCLONE_CONFIG_RGW_ENDPOINT"] = endpoint
     environment["RCLONE_CONFIG_RGW_ACCESS_KEY_ID"] = accessKey
     environment["RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY"] = secretKey
-    return try measure(path, arguments, environment: environment)
+    return try await measure(path, arguments, environment: environment)
 }
 
 func report(_ label: String, _ result: (Double, Int, Int32, String), objects: Int, bytes: Int) {
@@ -139,29 +137,29 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 try await s3.copyObject(bucket: "bench-big-warm", key: "big.bin", from: "bench-big", key: "big.bin", ifMatch: nil, directive: .keepSource([]))
 
 /// `tandem replicator backfill` of `source` into `target`; a run that did not copy all `objects` counts as failed.
-func runTandem(_ source: String, _ target: String, objects: Int, concurrency: Int, serverSide: Bool) throws -> (Double, Int, Int32, String) {
-    let result = try measure(tandem, ["replicator", "backfill", "--config", try configuration(source: source, target: target, concurrency: concurrency, serverSide: serverSide)])
+func runTandem(_ source: String, _ target: String, objects: Int, concurrency: Int, serverSide: Bool) async throws -> (Double, Int, Int32, String) {
+    let result = try await measure(tandem, ["replicator", "backfill", "--config", try configuration(source: source, target: target, concurrency: concurrency, serverSide: serverSide)])
     return result.3.contains(" \(objects) copied") ? result : (result.0, result.1, result.2 == 0 ? 1 : result.2, result.3)
 }
 
 say("\nbetween two buckets of one local radosgw (\(endpoint)); streamed = the bytes go through the tool:")
 let smallBytes = smallCount * 4096, bigBytes = bigMiB << 20
-report("tandem \(smallCount) x 4 KiB streamed", try runTandem("bench-small", "bench-small-tandem", objects: smallCount, concurrency: 32, serverSide: false), objects: smallCount, bytes: smallBytes)
-if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list", "--disable", "copy"]) {
+report("tandem \(smallCount) x 4 KiB streamed", try await runTandem("bench-small", "bench-small-tandem", objects: smallCount, concurrency: 32, serverSide: false), objects: smallCount, bytes: smallBytes)
+if let result = try await rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list", "--disable", "copy"]) {
     report("rclone \(smallCount) x 4 KiB streamed", result, objects: smallCount, bytes: smallBytes)
 } else {
     say("rclone is not installed (apt-get install rclone): no comparison")
 }
-report("tandem \(smallCount) x 4 KiB server-side", try runTandem("bench-small", "bench-small-tandem-ssc", objects: smallCount, concurrency: 32, serverSide: true), objects: smallCount, bytes: smallBytes)
-if let result = try rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone-ssc", "--transfers=32", "--checkers=64", "--fast-list"]) {
+report("tandem \(smallCount) x 4 KiB server-side", try await runTandem("bench-small", "bench-small-tandem-ssc", objects: smallCount, concurrency: 32, serverSide: true), objects: smallCount, bytes: smallBytes)
+if let result = try await rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone-ssc", "--transfers=32", "--checkers=64", "--fast-list"]) {
     report("rclone \(smallCount) x 4 KiB server-side", result, objects: smallCount, bytes: smallBytes)
 }
-report("tandem 1 x \(bigMiB) MiB streamed", try runTandem("bench-big", "bench-big-tandem", objects: 1, concurrency: 4, serverSide: false), objects: 1, bytes: bigBytes)
-if let result = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone", "--disable", "copy"]) {
+report("tandem 1 x \(bigMiB) MiB streamed", try await runTandem("bench-big", "bench-big-tandem", objects: 1, concurrency: 4, serverSide: false), objects: 1, bytes: bigBytes)
+if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone", "--disable", "copy"]) {
     report("rclone 1 x \(bigMiB) MiB streamed", result, objects: 1, bytes: bigBytes)
 }
-report("tandem 1 x \(bigMiB) MiB server-side", try runTandem("bench-big", "bench-big-tandem-ssc", objects: 1, concurrency: 4, serverSide: true), objects: 1, bytes: bigBytes)
-if let result = try rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
+report("tandem 1 x \(bigMiB) MiB server-side", try await runTandem("bench-big", "bench-big-tandem-ssc", objects: 1, concurrency: 4, serverSide: true), objects: 1, bytes: bigBytes)
+if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
     report("rclone 1 x \(bigMiB) MiB server-side", result, objects: 1, bytes: bigBytes)
 }
 try await transport.shutdown()

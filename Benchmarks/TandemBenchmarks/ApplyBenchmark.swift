@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import TandemCore
 import TandemEngine
@@ -36,7 +37,7 @@ struct ApplyBenchmark {
             print(String(format: "tandem apply, %d instant creates, parallelism %d: plan %.2f s, apply %.2f s (%.1f µs per create), state file %.1f MB",
                          count, parallelism, plan, apply, apply / Double(count) * 1e6, Double(stateBytes) / 1e6))
             if terraform {
-                let seconds = try measureTerraform(count)
+                let seconds = try await measureTerraform(count)
                 print(String(format: "terraform apply, %d terraform_data, parallelism %d: %.2f s (plan and apply; %.1f µs per resource)",
                              count, parallelism, seconds, seconds / Double(count) * 1e6))
             }
@@ -89,7 +90,7 @@ struct ApplyBenchmark {
     }
 
     /// Seconds `terraform apply -auto-approve` takes to create `count` terraform_data resources (after `terraform init`).
-    private func measureTerraform(_ count: Int) throws -> Double {
+    private func measureTerraform(_ count: Int) async throws -> Double {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
@@ -98,25 +99,18 @@ struct ApplyBenchmark {
               input = "r-${count.index}"
             }
             """.write(toFile: directory + "/main.tf", atomically: true, encoding: .utf8)
-        try runTerraform(["init", "-input=false", "-no-color"], in: directory)
+        try await runTerraform(["init", "-input=false", "-no-color"], in: directory)
         let started = ContinuousClock.now
-        try runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=\(parallelism)"], in: directory)
+        try await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=\(parallelism)"], in: directory)
         return seconds(ContinuousClock.now - started)
     }
 
-    private func runTerraform(_ arguments: [String], in directory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["terraform"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProviderError("terraform \(arguments.first ?? "") failed (exit \(process.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
+    /// `terraform ARGUMENTS` in `directory`; its standard output (a line or two per resource) goes to /dev/null.
+    private func runTerraform(_ arguments: [String], in directory: String) async throws {
+        let outcome = try await ChildProcess.run(["sh", "-c", #"exec terraform "$@" >/dev/null"#, "terraform"] + arguments,
+                                                 environment: ProcessInfo.processInfo.environment, workingDirectory: directory)
+        guard outcome.status == 0 else {
+            throw ProviderError("terraform \(arguments.first ?? "") failed (exit \(outcome.status)): \(outcome.standardError)")
         }
     }
 }

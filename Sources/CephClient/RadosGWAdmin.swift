@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Runs `radosgw-admin` the way operators do: on this machine, or through a command prefix such as
@@ -42,19 +43,25 @@ public struct RadosGWAdmin: Sendable {
     public func run(_ arguments: [String], secrets: [String] = []) async throws -> Data {
         let base = clusterConfiguration.map { ["--conf", $0] } ?? []
         let command: [String]
-        var input: Data?
+        var input: [UInt8]?
         if secrets.isEmpty {
             command = commandPrefix + [program] + base + arguments
         } else {
             command = commandPrefix + ["sh", "-c", #"CEPH_ARGS="${CEPH_ARGS:-} $(cat)" exec "$0" "$@""#, program] + base + arguments
-            input = Data(secrets.joined(separator: " ").utf8)
+            input = Array(secrets.joined(separator: " ").utf8)
         }
-        let result = try await Subprocess.run(command, input: input, environment: environment)
+        let result: ChildProcess.Outcome
+        do {
+            result = try await ChildProcess.run(command, environment: environment, input: input)
+        } catch let error as ChildProcessError {
+            // 127, as a shell reports a command it cannot run.
+            throw RadosGWAdminError(command: display(arguments), status: 127, message: error.description)
+        }
         guard result.status == 0 else {
             let lines = result.standardError.split(separator: "\n").suffix(4).joined(separator: "; ")
             throw RadosGWAdminError(command: display(arguments), status: result.status, message: lines)
         }
-        return result.standardOutput
+        return Data(result.standardOutput)
     }
 
     /// Like `json`, but nil when the object does not exist.

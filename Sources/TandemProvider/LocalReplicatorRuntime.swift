@@ -1,4 +1,5 @@
 import AWSClient
+import ChildProcess
 import Foundation
 import TandemCore
 import TandemReplicator
@@ -23,7 +24,7 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
     private func runningPID(_ name: String) -> pid_t? {
         let files = paths(name)
         guard let text = try? String(contentsOfFile: files.pid, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              DetachedProcess.isRunning(pid, commandLineContains: "replicator run --config \(files.configuration)") else { return nil }
+              ChildProcess.isRunning(pid, commandLineContains: "replicator run --config \(files.configuration)") else { return nil }
         return pid
     }
 
@@ -34,26 +35,27 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
         try AtomicFile.write(configuration, to: files.configuration, mode: 0o600)
         if let old {
             progress("stopping the replicator (pid \(old)) to start it with the new configuration")
-            await DetachedProcess.stop(old, commandLineContains: files.configuration, grace: .seconds(30))
+            await ChildProcess.stop(old, commandLineContains: files.configuration, grace: .seconds(30))
         }
         if running {
             let loaded = try ReplicatorConfiguration.decode(configuration, path: files.configuration)
-            let pid = try DetachedProcess.start(program, ["replicator", "run", "--config", files.configuration], log: files.log)
+            let pid = try await ChildProcess.startDetached([program, "replicator", "run", "--config", files.configuration],
+                                                          environment: Self.replicatorEnvironment(), log: files.log)
             try AtomicFile.write(Data("\(pid)\n".utf8), to: files.pid, mode: 0o600)
             progress("started the replicator (pid \(pid)); waiting until it is ready at http://\(loaded.listen)")
             try await waitUntilReady(pid: pid, listen: loaded.listen, marker: files.configuration, log: files.log)
         } else {
             try? FileManager.default.removeItem(atPath: files.pid)
         }
-        guard let observed = try await observe(name: name) else { throw ProcessError("\(files.configuration) disappeared") }
+        guard let observed = try await observe(name: name) else { throw LocalReplicatorError("\(files.configuration) disappeared") }
         return observed
     }
 
     private func waitUntilReady(pid: pid_t, listen: String, marker: String, log: String) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            guard DetachedProcess.isRunning(pid, commandLineContains: marker) else {
-                throw ProcessError("the replicator exited while starting; the end of \(log):\n\(Self.tail(of: log))")
+            guard ChildProcess.isRunning(pid, commandLineContains: marker) else {
+                throw LocalReplicatorError("the replicator exited while starting; the end of \(log):\n\(Self.tail(of: log))")
             }
             // Ready means this process answers: another one on the same address (a second replicator given the same
             // listen, which will fail to bind) must not pass for it.
@@ -63,8 +65,8 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        await DetachedProcess.stop(pid, commandLineContains: marker, grace: .seconds(5))
-        throw ProcessError("the replicator did not become ready within 60 s (stopped it); the end of \(log):\n\(Self.tail(of: log))")
+        await ChildProcess.stop(pid, commandLineContains: marker, grace: .seconds(5))
+        throw LocalReplicatorError("the replicator did not become ready within 60 s (stopped it); the end of \(log):\n\(Self.tail(of: log))")
     }
 
     func observe(name: String) async throws -> ReplicatorObservation? {
@@ -94,7 +96,7 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
         let files = paths(name)
         if let pid = runningPID(name) {
             progress("stopping the replicator (pid \(pid))")
-            await DetachedProcess.stop(pid, commandLineContains: files.configuration, grace: .seconds(30))
+            await ChildProcess.stop(pid, commandLineContains: files.configuration, grace: .seconds(30))
         }
         try? FileManager.default.removeItem(atPath: files.configuration)
         try? FileManager.default.removeItem(atPath: files.pid)
@@ -111,9 +113,25 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
         }
     }
 
+    /// What the replicator inherits: `PATH`, where TLS trust lives (a private CA for an RGW endpoint, `AWS_CA_BUNDLE`)
+    /// and the proxy settings; nothing else (no AWS_* credentials of the shell that ran apply).
+    static func replicatorEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var passed = ["PATH": environment["PATH"] ?? "/usr/bin:/bin"]
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "AWS_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
+            passed[name] = environment[name]
+        }
+        return passed
+    }
+
     /// The last lines of a log file.
     static func tail(of path: String, lines: Int = 15) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
+}
+
+/// The local replicator could not be started, did not become ready, or its files went missing.
+struct LocalReplicatorError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

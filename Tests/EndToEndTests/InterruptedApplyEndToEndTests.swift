@@ -41,28 +41,24 @@ import TandemTesting
     /// Starts `tandem apply` and sends `signals` once it has started `creates` creates (0: while planning); whether
     /// the process then died of SIGKILL or exited 130 (a second Ctrl-C).
     private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) async throws -> (output: String, killed: Bool) {
-        try await tandem.offThePool { try stopApplySynchronously(tandem, afterStartingCreates: creates, signals: signals) }
-    }
-
-    private func stopApplySynchronously(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) throws -> (output: String, killed: Bool) {
-        let launched = try tandem.launch(["apply", "--auto-approve", "--parallelism", "10"])
-        try launched.stdin.fileHandleForWriting.close()
-        var output = ""
-        let deadline = Date().addingTimeInterval(600)
-        while launched.process.isRunning, Date() < deadline {
-            if creates == 0, output.contains("Plan:") { break }
-            if creates > 0, output.components(separatedBy: ": Creating...").count - 1 >= creates { break }
-            let chunk = launched.stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output += String(decoding: chunk, as: UTF8.self)
+        let (output, run) = try await tandem.withRunning(["apply", "--auto-approve", "--parallelism", "10"]) { apply in
+            try await apply.closeInput()
+            let deadline = ContinuousClock.now + .seconds(600)
+            var output = ""
+            while !apply.hasExited, ContinuousClock.now < deadline {
+                output = String(decoding: apply.standardOutput, as: UTF8.self)
+                if creates == 0, output.contains("Plan:") { break }
+                if creates > 0, output.components(separatedBy: ": Creating...").count - 1 >= creates { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            for signal in signals {
+                apply.send(signal: signal)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return output
         }
-        for signal in signals {
-            kill(launched.process.processIdentifier, signal)
-            usleep(50_000)
-        }
-        launched.process.waitUntilExit()
-        let status = launched.process.terminationStatus
-        return (output, launched.process.terminationReason == .uncaughtSignal ? status == SIGKILL : status == 130)
+        // 128 + 9: ended by SIGKILL; tandem itself exits 130 on a second Ctrl-C.
+        return (output, run.exitCode == 128 + SIGKILL || run.exitCode == 130)
     }
 
     /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.

@@ -46,38 +46,39 @@ import TandemTesting
         try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: directory + "/state/backfill/kafka.done", contents: Data())
 
-        let first = try tandem.launch(["replicator", "run", "--config", configPath])
-        var copiedBeforeKill = 0
-        for _ in 0..<600 where copiedBeforeKill < 40 {
-            try await Task.sleep(for: .milliseconds(50))
-            copiedBeforeKill = try await s3.listObjectKeys(bucket: "kafka-kill-target").count
-        }
-        kill(first.process.processIdentifier, SIGKILL)
-        first.process.waitUntilExit()
+        let copiedBeforeKill = try await tandem.withRunning(["replicator", "run", "--config", configPath]) { first in
+            var copied = 0
+            for _ in 0..<600 where copied < 40 {
+                try await Task.sleep(for: .milliseconds(50))
+                copied = try await s3.listObjectKeys(bucket: "kafka-kill-target").count
+            }
+            first.send(signal: SIGKILL)
+            return copied
+        }.value
         #expect(copiedBeforeKill >= 40 && copiedBeforeKill < keys.count, "killed mid-stream (\(copiedBeforeKill) of \(keys.count) copied)")
 
-        let second = try tandem.launch(["replicator", "run", "--config", configPath])
-        var listed: [String] = []
-        for _ in 0..<300 where Set(listed) != Set(keys) {
-            try await Task.sleep(for: .milliseconds(200))
-            listed = try await s3.listObjectKeys(bucket: "kafka-kill-target")
-        }
-        #expect(Set(listed) == Set(keys), "every record was handled after the restart; deleted objects were not copied")
-        var versions: [String: Int] = [:]
-        var keyMarker: String?, versionMarker: String?
-        repeat {
-            let page = try await s3.listObjectVersions("kafka-kill-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
-            for version in page.objects { versions[version.key, default: 0] += 1 }
-            (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
-        } while keyMarker != nil
-        #expect(versions.values.allSatisfy { $0 == 1 } && versions.count == keys.count,
-                "each object was written once: \(versions.filter { $0.value != 1 })")
-        let sample = try #require(keys.randomElement())
-        #expect(try await s3.getObjectBytes(bucket: "kafka-kill-target", key: sample) == payload + Array(sample.utf8))
+        let second = try await tandem.withRunning(["replicator", "run", "--config", configPath]) { second in
+            var listed: [String] = []
+            for _ in 0..<300 where Set(listed) != Set(keys) {
+                try await Task.sleep(for: .milliseconds(200))
+                listed = try await s3.listObjectKeys(bucket: "kafka-kill-target")
+            }
+            #expect(Set(listed) == Set(keys), "every record was handled after the restart; deleted objects were not copied")
+            var versions: [String: Int] = [:]
+            var keyMarker: String?, versionMarker: String?
+            repeat {
+                let page = try await s3.listObjectVersions("kafka-kill-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
+                for version in page.objects { versions[version.key, default: 0] += 1 }
+                (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
+            } while keyMarker != nil
+            #expect(versions.values.allSatisfy { $0 == 1 } && versions.count == keys.count,
+                    "each object was written once: \(versions.filter { $0.value != 1 })")
+            let sample = try #require(keys.randomElement())
+            #expect(try await s3.getObjectBytes(bucket: "kafka-kill-target", key: sample) == payload + Array(sample.utf8))
 
-        kill(second.process.processIdentifier, SIGTERM)
-        second.process.waitUntilExit()
-        #expect(second.process.terminationStatus == 0)
+            second.send(signal: SIGTERM)
+        }.run
+        #expect(second.exitCode == 0, "\(second.stderr)")
         let reader = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "reader", topics: ["bucket-events-dead"], log: { _ in })
         defer { reader.close() }
         #expect(try reader.highWatermark(of: KafkaPartition(topic: "bucket-events-dead", partition: 0)) == 0, "nothing was dead-lettered")

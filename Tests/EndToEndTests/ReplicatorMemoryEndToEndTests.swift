@@ -30,19 +30,20 @@ import TandemTesting
             ]
             try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: directory + "/replicator.json"))
             let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
-            let launched = try tandem.launch(["replicator", "backfill", "--config", directory + "/replicator.json"])
-            var peakKiB = 0
-            while launched.process.isRunning {
-                let status = (try? String(contentsOfFile: "/proc/\(launched.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-                if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                   let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
-                    peakKiB = max(peakKiB, kib)
+            let (peakKiB, run) = try await tandem.withRunning(["replicator", "backfill", "--config", directory + "/replicator.json"]) { backfill in
+                var peakKiB = 0
+                while !backfill.hasExited {
+                    let status = (try? String(contentsOfFile: "/proc/\(backfill.processID)/status", encoding: .utf8)) ?? ""
+                    if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                       let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                        peakKiB = max(peakKiB, kib)
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
                 }
-                try await Task.sleep(for: .milliseconds(50))
+                return peakKiB
             }
-            let output = String(decoding: launched.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let errors = String(decoding: launched.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(launched.process.terminationStatus == 0, "\(output)\(errors)")
+            let output = run.stdout
+            #expect(run.exitCode == 0, "\(output)\(run.stderr)")
             #expect(output.contains("1 copied (104857600 bytes)"), "\(output)")
             let copied = try #require(try await s3.headObject(bucket: "memory-target", key: "big/100 MiB.bin"))
             #expect(copied.size == size && copied.eTag.hasSuffix("-13") && copied.standardHeaders["content-type"] == "application/x-test")

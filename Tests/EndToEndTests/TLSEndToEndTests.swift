@@ -114,33 +114,41 @@ import TandemTesting
             try Data(configuration.utf8).write(to: URL(fileURLWithPath: tandem.directory + "/main.tandem.yaml"))
             let variables = ["--var", "endpoint=\(proxy.endpoint)", "--var", "listen=127.0.0.1:\(CephCluster.freePort())"]
 
-            let apply = try await tandem.run(["apply", "--auto-approve"] + variables)
+            let (applyProcess, apply) = try await tandem.withRunning(["apply", "--auto-approve"] + variables) { $0.processID }
             #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            // apply led a process group (ChildProcess starts each child in a session of its own); the replicator it
+            // started is not in it, so a signal to that group (a terminal's Ctrl-C) cannot reach it: the copy below
+            // is made by a replicator that outlived apply and its group.
+            #expect(kill(-applyProcess, SIGKILL) == -1 && errno == ESRCH, "no process is left in apply's process group")
             let runtime = tandem.directory + "/state/default.replicators/source-to-replica"
             let written = try String(contentsOfFile: runtime + "/replicator.json", encoding: .utf8)
             #expect(written.components(separatedBy: "\"ca_bundle\" : \"\(bundle)\"").count == (inBlocks ? 3 : 1), "source and target carry it: \(written)")
             let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
-            defer {
-                let destroy = try? tandem.runSynchronously(["destroy", "--auto-approve"] + variables)
+            let stat = pid.flatMap { try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8) } ?? ""
+            let sessionAndGroup = stat.split(separator: ")").last.map { $0.split(separator: " ").dropFirst(2).prefix(2).map(String.init) } ?? []
+            #expect(pid != nil && sessionAndGroup == [String(pid ?? 0), String(pid ?? 0)], "the replicator leads its own session and group: \(stat)")
+            // Destroyed at the end, after a thrown error too: no replicator outlives the test.
+            try await withCleanup({
+                // Written on moto's plain port; the launched replicator reads the event and copies through the HTTPS endpoint.
+                let s3 = S3Client(configuration: moto.configuration(region: "af-south-1"), transport: moto.transport)
+                try await s3.putObject(bucket: "tandem-demo-source", key: "through/tls.txt", body: Array("private CA".utf8), contentType: "text/plain")
+                var copied: [UInt8]?
+                for _ in 0..<300 where copied == nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if try await s3.headObject(bucket: "tandem-demo-replica", key: "through/tls.txt") != nil {
+                        copied = try await s3.getObjectBytes(bucket: "tandem-demo-replica", key: "through/tls.txt")
+                    }
+                }
+                #expect(copied == Array("private CA".utf8), "the object was replicated by the launched process")
+                let log = (try? String(contentsOfFile: runtime + "/replicator.log", encoding: .utf8)) ?? ""
+                #expect(!log.contains("not trusted"), "\(log)")
+            }, cleanup: {
+                let destroy = try? await tandem.run(["destroy", "--auto-approve"] + variables)
                 #expect(destroy?.exitCode == 0, "\(destroy?.stdout ?? "")\(destroy?.stderr ?? "")")
                 if let pid, (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.contains("replicator\u{0}run") == true {
                     kill(pid, SIGKILL)
                 }
-            }
-
-            // Written on moto's plain port; the launched replicator reads the event and copies through the HTTPS endpoint.
-            let s3 = S3Client(configuration: moto.configuration(region: "af-south-1"), transport: moto.transport)
-            try await s3.putObject(bucket: "tandem-demo-source", key: "through/tls.txt", body: Array("private CA".utf8), contentType: "text/plain")
-            var copied: [UInt8]?
-            for _ in 0..<300 where copied == nil {
-                try await Task.sleep(for: .milliseconds(100))
-                if try await s3.headObject(bucket: "tandem-demo-replica", key: "through/tls.txt") != nil {
-                    copied = try await s3.getObjectBytes(bucket: "tandem-demo-replica", key: "through/tls.txt")
-                }
-            }
-            #expect(copied == Array("private CA".utf8), "the object was replicated by the launched process")
-            let log = (try? String(contentsOfFile: runtime + "/replicator.log", encoding: .utf8)) ?? ""
-            #expect(!log.contains("not trusted"), "\(log)")
+            })
         }
     }
 }

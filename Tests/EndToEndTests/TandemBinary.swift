@@ -1,9 +1,11 @@
+import ChildProcess
 import Foundation
 import TandemTesting
 
 /// Runs the built `tandem` executable in a working directory and captures its output.
 struct TandemBinary {
     struct Run {
+        /// The exit code, or 128 + the signal that ended it.
         var exitCode: Int32
         var stdout: String
         var stderr: String
@@ -27,30 +29,9 @@ struct TandemBinary {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    /// A started `tandem` process with pipes on its standard streams.
-    struct Launched {
-        let process = Process()
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-    }
-
-    /// Starts `tandem arguments...` in `directory` with `environment`.
-    func launch(_ arguments: [String]) throws -> Launched {
-        let launched = Launched()
-        launched.process.executableURL = URL(fileURLWithPath: Self.path)
-        launched.process.arguments = arguments
-        launched.process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        launched.process.environment = environment
-        launched.process.standardOutput = launched.stdout
-        launched.process.standardError = launched.stderr
-        launched.process.standardInput = launched.stdin
-        try launched.process.run()
-        return launched
-    }
-
-    /// Runs `tandem arguments...`, feeding `input` on stdin, on a thread of its own: waiting for a child process must not
-    /// hold one of the few threads that every test's async work shares (it starves their timers and deadlines).
+    /// Runs `tandem arguments...` in `directory` with `environment`, feeding `input` on stdin.
     func run(_ arguments: [String], input: String = "") async throws -> Run {
-        try await offThePool { try runSynchronously(arguments, input: input) }
+        Run(try await ChildProcess.run([Self.path] + arguments, environment: environment, input: Array(input.utf8), workingDirectory: directory))
     }
 
     /// `run` under the test process's topic lock (see `TopicChanges`), for commands that create or delete RGW topics.
@@ -58,47 +39,41 @@ struct TandemBinary {
         try await TopicChanges.shared.run { try await run(arguments) }
     }
 
-    /// `work` on a new thread, its result handed back to the caller's task.
-    func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result(catching: work)) }
-        }
+    /// Starts `tandem arguments...` with stdin open, runs `body` while it runs (to watch its output, signal it, stop
+    /// it), then waits for it to exit.
+    func withRunning<Value: Sendable>(_ arguments: [String], _ body: (ChildProcess.Running) async throws -> Value) async throws -> (value: Value, run: Run) {
+        let (value, outcome) = try await ChildProcess.withRunning([Self.path] + arguments, environment: environment, workingDirectory: directory, body)
+        return (value, Run(outcome))
     }
 
-    /// `run` blocking the calling thread, for `defer` blocks (which cannot wait).
-    func runSynchronously(_ arguments: [String], input: String = "") throws -> Run {
-        let launched = try launch(arguments)
-        let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(exitCode: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    /// Starts `tandem arguments...` with stdin left open, waits until stdout contains `marker`, then sends `signal` and
+    /// waits for the exit (stdin is closed only then, so end-of-file cannot beat the signal).
+    func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) async throws -> Run {
+        try await withRunning(arguments) { tandem in
+            _ = await tandem.waitForOutput(containing: marker, timeout: .seconds(30))
+            tandem.send(signal: signal)
+            _ = await tandem.waitForExit(timeout: .seconds(30))
+        }.run
     }
 }
 
-extension TandemBinary {
-    /// Starts `tandem arguments...` with stdin left open, waits until stdout contains `marker`, then sends `signal`.
-    func interrupt(_ arguments: [String], whenOutputContains marker: String, signal: Int32 = SIGINT) async throws -> Run {
-        try await offThePool { try interruptSynchronously(arguments, whenOutputContains: marker, signal: signal) }
+extension TandemBinary.Run {
+    /// A finished run's exit status (128 + the signal when one ended it) and its output as text.
+    init(_ outcome: ChildProcess.Outcome) {
+        self.init(exitCode: outcome.status, stdout: String(decoding: outcome.standardOutput, as: UTF8.self), stderr: outcome.standardError)
     }
+}
 
-    private func interruptSynchronously(_ arguments: [String], whenOutputContains marker: String, signal: Int32) throws -> Run {
-        let launched = try launch(arguments)
-        let (process, stdout, stderr, stdin) = (launched.process, launched.stdout, launched.stderr, launched.stdin)
-        var output = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while !String(decoding: output, as: UTF8.self).contains(marker), Date() < deadline, process.isRunning {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            output.append(chunk)
-        }
-        kill(process.processIdentifier, signal)
-        output.append(stdout.fileHandleForReading.readDataToEndOfFile())
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? stdin.fileHandleForWriting.close()
-        return Run(exitCode: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+/// Runs `body`, then `cleanup` whether or not `body` threw, then returns or rethrows: a `defer` that can await (a test's
+/// `tandem destroy` after a failure).
+func withCleanup<Value>(_ body: () async throws -> Value, cleanup: () async -> Void) async throws -> Value {
+    let value: Value
+    do {
+        value = try await body()
+    } catch {
+        await cleanup()
+        throw error
     }
+    await cleanup()
+    return value
 }

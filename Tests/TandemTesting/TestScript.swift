@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Runs the project's helper scripts (`scripts/moto-server`, `scripts/ceph-cluster`) for the test servers.
@@ -25,42 +26,18 @@ enum TestScript {
         return directory
     }
 
-    /// Runs a program to completion on a dispatch thread and returns its standard output and exit status; standard
-    /// error goes to `stderr`.
-    ///
-    /// `Process.terminationHandler` and `waitUntilExit()` are not used: under the test runner on
-    /// Linux the child was observed never to be reaped, so they never return. Instead the output
-    /// is read to end-of-file (the scripts detach everything they leave running) and the child
-    /// is reaped here.
+    /// Runs a program to completion with this process's environment and returns its standard output and exit
+    /// status; what it printed on standard error is written to `stderr`. The scripts detach (and redirect) everything
+    /// they leave running, so the program's exit ends its output.
     static func run(_ executable: String, arguments: [String], stderr: URL) async throws -> (String, Int32) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardInput = FileHandle.nullDevice
-                do {
-                    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-                    process.standardError = try FileHandle(forWritingTo: stderr)
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: TestScriptError("could not run \(arguments.first ?? executable): \(error)"))
-                    return
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                var rawStatus: Int32 = 0
-                let status: Int32
-                if waitpid(process.processIdentifier, &rawStatus, 0) == process.processIdentifier {
-                    status = (rawStatus & 0x7f) == 0 ? (rawStatus >> 8) & 0xff : 128 + (rawStatus & 0x7f)
-                } else {
-                    // Already reaped elsewhere: judge by the output alone.
-                    status = 0
-                }
-                continuation.resume(returning: (String(decoding: data, as: UTF8.self), status))
-            }
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try await ChildProcess.run([executable] + arguments, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw TestScriptError("could not run \(arguments.first ?? executable): \(error)")
         }
+        try Data(outcome.standardError.utf8).write(to: stderr)
+        return (String(decoding: outcome.standardOutput, as: UTF8.self), outcome.status)
     }
 
     /// The last lines of a file, for error messages.
