@@ -1,5 +1,6 @@
 import Foundation
 @testable import KubernetesClient
+import TandemTesting
 import Testing
 
 /// kubeconfig files read the way kubectl reads them: KUBECONFIG merging, contexts, relative paths, credentials,
@@ -52,11 +53,11 @@ import Testing
       context: {cluster: shared, user: alice}
     """
 
-    @Test func kubeconfigListedFilesMergeFirstDefinitionWinsAndFirstCurrentContext() throws {
+    @Test func kubeconfigListedFilesMergeFirstDefinitionWinsAndFirstCurrentContext() async throws {
         let directory = try scratch()
         try write(Self.first, directory + "/one/config")
         try write(Self.second, directory + "/two/config")
-        let authority = try TestPEM.certificate()
+        let authority = try await TestPEM.certificate()
         try write(authority, directory + "/two/certs/ca.pem")
         let environment = ["KUBECONFIG": "\(directory)/one/config:\(directory)/missing:\(directory)/two/config"]
 
@@ -112,9 +113,9 @@ import Testing
         #expect(throws: KubeconfigError.self) { try KubeconfigLoader.load(path: binary, environment: [:]) }
     }
 
-    @Test func clientCertificatesFromDataAndInsecureOnlyWhenSaid() throws {
+    @Test func clientCertificatesFromDataAndInsecureOnlyWhenSaid() async throws {
         let directory = try scratch()
-        let pem = try TestPEM.certificate()
+        let pem = try await TestPEM.certificate()
         let data = Data(pem.utf8).base64EncodedString()
         try write("""
         clusters:
@@ -199,18 +200,11 @@ import Testing
     }
 }
 
-/// A PEM certificate made by openssl for tests that need one that parses.
+/// A PEM certificate that parses, from a throw-away CA.
 enum TestPEM {
-    static func certificate() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-pem-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=test",
-                             "-days", "1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8)
+    static func certificate() async throws -> String {
+        let authority = try await TestCertificateAuthority.make()
+        defer { authority.remove() }
+        return try String(contentsOfFile: authority.caCertificatePath, encoding: .utf8)
     }
 }
