@@ -18,6 +18,8 @@ public struct KubernetesProvider: Provider {
             "kubeconfig": AttributeSchema(.string, .optional,
                                           description: "The kubeconfig file; by default KUBECONFIG (several files merged), then ~/.kube/config, then a pod's service account."),
             "context": AttributeSchema(.string, .optional, description: "The context to use; by default the kubeconfig's current-context."),
+            "namespace": AttributeSchema(.string, .optional,
+                                         description: "The namespace of namespaced objects that name none; by default the context's (else `default`)."),
             "crd_files": AttributeSchema(.list(.string), .optional,
                                          description: "CRD files or directories to check custom resources against when the cluster does not have the CRD (and for `tandem validate`)."),
         ], description: "Kubernetes")
@@ -54,13 +56,14 @@ public struct KubernetesProvider: Provider {
 
     /// Resolves the kubeconfig context; nothing is sent to the cluster until a resource needs it.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
-        let access: ClusterAccess
+        var access: ClusterAccess
         do {
             access = try KubeconfigLoader.load(path: configuration["kubeconfig"].stringValue, context: configuration["context"].stringValue,
                                                environment: environment)
         } catch let error as KubeconfigError {
             throw ProviderError(error.description)
         }
+        if let namespace = configuration["namespace"].stringValue { access.namespace = namespace }
         let connection = try KubernetesConnection(access: access, environment: environment)
         return ConfiguredKubernetesProvider(client: KubernetesClient(connection: connection),
                                             crdFiles: (configuration["crd_files"].listValue ?? []).compactMap(\.stringValue))
