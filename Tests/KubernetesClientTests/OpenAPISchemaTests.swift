@@ -38,6 +38,10 @@ import Testing
         // A null for a field that is not nullable is dropped by the server, as if absent.
         #expect(try violations(schema, "{a: null}") == [#"<root>: missing required field "a""#])
         #expect(try violations(schema, "{a: x, c: [null]}") == ["c[0]: must not be null: give a value or leave the field out"])
+        let withDefault = "{type: object, required: [a], properties: {a: {type: string, default: x}, m: {type: object, additionalProperties: {type: string}}}}"
+        #expect(try violations(withDefault, "{a: null, m: {k: null}, extra: null}") == [
+            #"extra: unknown field "extra" (the API server would drop it); the fields here are a, m"#,
+        ])
     }
 
     @Test func unknownFieldsAdditionalPropertiesAndPreservation() throws {

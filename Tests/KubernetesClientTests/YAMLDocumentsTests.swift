@@ -36,6 +36,15 @@ import Testing
         #expect(documents.first?["base"]["size"] == .number(3))
     }
 
+    @Test func aliasExpansionIsBounded() throws {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...7 {
+            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let error = try #require(throws: YAMLDocuments.ReadError.self) { try YAMLDocuments.parse(text) }
+        #expect(error.description == "the YAML expands to more than 1000000 values (aliases that repeat aliases?)")
+    }
+
     @Test func errorsCarryThePosition() throws {
         let error = try #require(throws: YAMLDocuments.ReadError.self) { try YAMLDocuments.parse("a: 1\nb: [2\n") }
         #expect(error.description.contains("3:1"))

@@ -173,6 +173,13 @@ public final class OpenAPISchema: Sendable {
         return schemas
     }
 
+    /// The schema of the map entry `key`: its property, else the `additionalProperties` schema.
+    func fieldSchema(_ key: String) -> OpenAPISchema? {
+        if let property = properties[key] { return property }
+        if case .schema(let values) = additionalProperties { return values }
+        return nil
+    }
+
     /// Validates `object` against this schema; an empty result means it conforms. Values that are `unknown`
     /// (known only after apply) are never violations. Paths start at `path`.
     public func validate(_ object: Value, at path: FieldPath = []) -> [SchemaViolation] {

@@ -224,8 +224,12 @@ struct SchemaValidator {
     // MARK: Maps
 
     private mutating func checkMap(_ entries: [String: Value], _ schema: OpenAPISchema, at path: FieldPath) {
-        // A null for a non-nullable field is pruned by the API server, like an absent one.
-        let present = entries.filter { key, value in value != .null || (schema.properties[key]?.isNullable ?? true) }
+        // The API server drops a null whose field is declared and not nullable (or replaces it by the default),
+        // so it counts as absent; an undeclared one stays and is reported as unknown.
+        let present = entries.filter { key, value in
+            guard value == .null, let field = schema.fieldSchema(key) else { return true }
+            return field.isNullable
+        }
         if let minimum = schema.minProperties, present.count < minimum {
             report(path, "must have at least \(minimum) entr\(minimum == 1 ? "y" : "ies"), not \(present.count)")
         }

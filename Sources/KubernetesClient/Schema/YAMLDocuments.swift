@@ -12,14 +12,19 @@ public enum YAMLDocuments {
         public let description: String
     }
 
+    /// The most values a stream may expand to. Aliases are expanded, and an alias of an alias of ... grows
+    /// exponentially ("billion laughs"); Rook's 965 KB of CRDs hold about 16,000 values.
+    public static let maximumValues = 1_000_000
+
     /// The documents of `text`, empty ones (a lone `---`, comments only) included as `.null`.
     public static func parse(_ text: String) throws(ReadError) -> [Value] {
+        var budget = maximumValues
         do {
             // Parser directly: `compose_all`'s sequence ends quietly at a syntax error and keeps the error aside.
             let parser = try Parser(yaml: text)
             var documents: [Value] = []
             while let node = try parser.nextRoot() {
-                documents.append(try value(of: node))
+                documents.append(try value(of: node, budget: &budget))
             }
             return documents
         } catch let error as ReadError {
@@ -29,12 +34,16 @@ public enum YAMLDocuments {
         }
     }
 
-    private static func value(of node: Node) throws -> Value {
+    private static func value(of node: Node, budget: inout Int) throws -> Value {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ReadError(description: "the YAML expands to more than \(maximumValues) values (aliases that repeat aliases?)")
+        }
         switch node {
         case .scalar(let scalar):
             return scalarValue(scalar, tag: node.tag)
         case .sequence(let sequence):
-            return .list(try sequence.map(value(of:)))
+            return .list(try sequence.map { try value(of: $0, budget: &budget) })
         case .mapping(let mapping):
             var entries: [String: Value] = [:]
             var merged: [[String: Value]] = []
@@ -43,13 +52,13 @@ public enum YAMLDocuments {
                     throw ReadError(description: "\(key.mark.map { "\($0): " } ?? "")a map key must be a scalar, not a \(key.sequence != nil ? "list" : "map")")
                 }
                 if name == "<<", key.scalar?.style == .plain {
-                    switch try value(of: item) {
+                    switch try value(of: item, budget: &budget) {
                     case .map(let source): merged.append(source)
                     case .list(let sources): merged += sources.compactMap(\.mapValue)
                     default: break
                     }
                 } else {
-                    entries[name] = try value(of: item)
+                    entries[name] = try value(of: item, budget: &budget)
                 }
             }
             for source in merged {
