@@ -98,6 +98,15 @@ import Testing
         #expect(error.description.hasPrefix("old.yaml (document 1): apiextensions.k8s.io/v1beta1 CRDs are not read"))
     }
 
+    @Test func definitionsMustBeKnownWhenPlanning() throws {
+        var document = try #require(try YAMLDocuments.parse(Self.minimalDefinition(plural: "widgets", kind: "Widget")).first?.mapValue)
+        var spec = try #require(document["spec"]?.mapValue)
+        spec["group"] = .unknown
+        document["spec"] = .map(spec)
+        let error = try #require(throws: CustomResourceDefinitionError.self) { try CustomResourceDefinition(.map(document)) }
+        #expect(error.description == "its name or spec holds values known only after apply; a CRD must be known when planning")
+    }
+
     @Test func directoriesAreSearchedAndDuplicatesRefused() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

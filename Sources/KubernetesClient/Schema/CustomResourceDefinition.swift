@@ -61,13 +61,17 @@ public struct CustomResourceDefinition: Sendable {
     }
 
     /// Reads a CRD document (apiextensions.k8s.io/v1). Throws ``CustomResourceDefinitionError`` naming the field
-    /// when a required one is missing or has the wrong type, or a version's schema cannot be read.
+    /// when a required one is missing or has the wrong type, a version's schema cannot be read, or the name or spec
+    /// holds values known only after apply.
     public init(_ document: Value) throws {
         let apiVersion = document["apiVersion"].stringValue ?? ""
         guard apiVersion == "apiextensions.k8s.io/v1" else {
             throw CustomResourceDefinitionError(apiVersion.hasPrefix("apiextensions.k8s.io/")
                 ? "\(apiVersion) CRDs are not read; write it as apiextensions.k8s.io/v1 (what `kubectl get crd NAME -o yaml` prints)"
                 : "not a CustomResourceDefinition: apiVersion is \(apiVersion.isEmpty ? "missing" : "\"\(apiVersion)\"")")
+        }
+        guard !document["spec"].containsUnknown, !document["metadata"]["name"].containsUnknown else {
+            throw CustomResourceDefinitionError("its name or spec holds values known only after apply; a CRD must be known when planning")
         }
         let fields = DocumentFields(document)
         name = try fields.string("metadata", "name")

@@ -98,8 +98,12 @@ public final class OpenAPISchema: Sendable {
     public let not: OpenAPISchema?
 
     /// Reads a schema document (the value of `openAPIV3Schema`). Throws ``OpenAPISchemaError`` when a keyword has
-    /// the wrong shape or a pattern does not compile, naming the keyword's place in the schema.
+    /// the wrong shape or a pattern does not compile, naming the keyword's place in the schema, or when part of it
+    /// is known only after apply.
     public convenience init(_ document: Value) throws {
+        guard !document.containsUnknown else {
+            throw OpenAPISchemaError(path: [], message: "the schema holds values known only after apply; it must be known when planning")
+        }
         var compiler = OpenAPISchemaCompiler()
         try self.init(document, at: [], compiler: &compiler)
     }
