@@ -92,8 +92,54 @@ import Testing
         #expect(violations.map(\.description) == [
             "spec.replicas: must be an integer, not the number 1.5",
             #"spec.traits.container.imagePullPolicy: unsupported value "always"; did you mean "Always"? Supported values: "Always", "Never", "IfNotPresent""#,
-            "spec.traits.container.port: 99999999999 does not fit in a 32-bit integer (-2147483648 to 2147483647)",
+            "spec.traits.container.port: 99999999999 does not fit in a 32-bit integer (-2147483648 to 2147483647); the API server would store it, the controller could not read it",
             #"spec.traits.container.prot: unknown field "prot" (the API server would drop it); did you mean spec.traits.container.port?"#,
+        ])
+    }
+
+    @Test func duplicateListEntriesAndEncodedContent() throws {
+        let integration = try Self.object("""
+            apiVersion: camel.apache.org/v1
+            kind: Integration
+            metadata: {name: example}
+            spec:
+              sources: [{name: a.groovy, rawContent: "not base64!"}]
+              template:
+                spec:
+                  containers:
+                  - name: c
+                    env: [{name: A, value: "1"}, {name: A, value: "2"}]
+            """)
+        #expect(try SharedCRDs.definition(group: "camel.apache.org", kind: "Integration").validate(integration).map(\.description) == [
+            #"spec.sources[0].rawContent: "not base64!" is not base64-encoded data"#,
+            #"spec.template.spec.containers[0].env[1]: duplicate entry with name="A": entries must differ in name"#,
+        ])
+        let user = try Self.object("""
+            apiVersion: ceph.rook.io/v1
+            kind: CephObjectStoreUser
+            metadata: {name: u, namespace: rook-ceph}
+            spec: {store: s, opMask: [read, read]}
+            """)
+        #expect(try SharedCRDs.definition(group: "ceph.rook.io", kind: "CephObjectStoreUser").validate(user).map(\.description) == [
+            #"spec.opMask[1]: duplicate entry "read": the list is a set"#,
+        ])
+    }
+
+    /// Nulls the server prunes (declared, not nullable) count as absent; a null list element is refused.
+    @Test func nullsAsTheServerPrunesThem() throws {
+        let pool = try Self.object("""
+            apiVersion: ceph.rook.io/v1
+            kind: CephBlockPool
+            metadata: {name: pool, namespace: rook-ceph, creationTimestamp: null}
+            spec:
+              replicated: {size: null, requireSafeReplicaSize: null}
+              parameters: {compression_mode: null}
+              quotas: null
+              mirroring: {snapshotSchedules: [null]}
+            """)
+        #expect(try SharedCRDs.definition(group: "ceph.rook.io", kind: "CephBlockPool").validate(pool).map(\.description) == [
+            "spec.mirroring.snapshotSchedules[0]: must not be null: give a value or leave the field out",
+            #"spec.replicated: missing required field "size""#,
         ])
     }
 
@@ -106,11 +152,13 @@ import Testing
               name: My_Store
               lables: {tier: gold}
               labels: {app: 3, "example.com/role": "-bad"}
+              annotations: {"Bad Key": x, "Example.com/Fine": y}
             spec: {gateway: {port: "80"}}
             """)
         // An unserved version has no schema to check spec against; the envelope is still checked.
         #expect(store.validate(wrongVersion).map(\.description) == [
             #"apiVersion: "ceph.rook.io/v2" is not served for CephObjectStore; use ceph.rook.io/v1"#,
+            #"metadata.annotations["Bad Key"]: key "Bad Key" is not a valid name (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"#,
             "metadata.labels.app: must be a string, not the number 3",
             #"metadata.labels["example.com/role"]: label value "-bad" is not valid (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"#,
             #"metadata.lables: unknown field "lables" (the API server would drop it); did you mean metadata.labels?"#,
@@ -131,7 +179,7 @@ import Testing
             metadata: {namespace: default, generateName: bucket-}
             spec: {}
             """)
-        #expect(bucket.validate(namespaced).map(\.description) == ["metadata.namespace: must not be set: ObjectBucket is cluster-scoped"])
+        #expect(bucket.validate(namespaced).map(\.description) == ["metadata.namespace: must not be set: ObjectBucket is cluster-scoped (the API server would drop it)"])
     }
 
     @Test func valuesKnownOnlyAfterApplyAreNeverViolations() throws {

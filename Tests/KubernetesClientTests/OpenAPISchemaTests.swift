@@ -101,9 +101,9 @@ import Testing
         #expect(try violations(schema, "{small: 2147483647, big: 9007199254740992, data: aGVsbG8=, at: '2026-12-04T20:51:09.5+01:00', mail: anything}") == [])
         #expect(try violations(schema, "{small: -2147483649, big: 1e19, data: 'not base64!', at: 'yesterday'}") == [
             #""yesterday" is not an RFC 3339 date-time such as 2026-01-31T12:00:00Z"#.withPath("at"),
-            "1e+19 does not fit in a 64-bit integer".withPath("big"),
+            "1e+19 does not fit in a 64-bit integer; the API server would store it, the controller could not read it".withPath("big"),
             #""not base64!" is not base64-encoded data"#.withPath("data"),
-            "-2147483649 does not fit in a 32-bit integer (-2147483648 to 2147483647)".withPath("small"),
+            "-2147483649 does not fit in a 32-bit integer (-2147483648 to 2147483647); the API server would store it, the controller could not read it".withPath("small"),
         ])
     }
 

@@ -61,7 +61,7 @@ extension CustomResourceDefinition {
         guard metadata != .null else { return [SchemaViolation(path: [], message: "missing required field \"metadata\" (with at least a name)")] }
         var violations = ObjectEnvelopeRules.metadataViolations(metadata, at: ["metadata"], requiresName: true)
         if scope == .cluster, let namespace = metadata["namespace"].stringValue, !namespace.isEmpty {
-            violations.append(SchemaViolation(path: ["metadata", "namespace"], message: "must not be set: \(names.kind) is cluster-scoped"))
+            violations.append(SchemaViolation(path: ["metadata", "namespace"], message: "must not be set: \(names.kind) is cluster-scoped (the API server would drop it)"))
         }
         return violations
     }

@@ -67,7 +67,8 @@ enum ObjectEnvelopeRules {
                     qualifiedNameProblem(name) ?? labelValueProblem(text)
                 }
             case "annotations":
-                violations += stringMapViolations(value, at: field) { name, _ in qualifiedNameProblem(name.lowercased()) }
+                // The server checks annotation keys lower-cased.
+                violations += stringMapViolations(value, at: field) { name, _ in qualifiedNameProblem(name.lowercased(), writtenAs: name) }
             case "finalizers":
                 guard case .list(let items) = value else {
                     report(field, "must be a list of strings, not \(SchemaValidator.describe(value))")
@@ -133,8 +134,9 @@ enum ObjectEnvelopeRules {
     }
 
     /// Label and annotation keys: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters.
-    static func qualifiedNameProblem(_ key: String) -> String? {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+    static func qualifiedNameProblem(_ checked: String, writtenAs key: String? = nil) -> String? {
+        let key = key ?? checked
+        let parts = checked.split(separator: "/", omittingEmptySubsequences: false)
         let name = String(parts.last ?? "")
         if parts.count > 2 { return "key \(SchemaValidator.quoted(key)) has more than one '/'" }
         if parts.count == 2, let problem = dnsSubdomainProblem(String(parts[0])) {

@@ -126,9 +126,10 @@ struct SchemaValidator {
         guard let format = schema.format else { return }
         switch (format, value) {
         case ("int32", .number(let number)) where number < Double(Int32.min) || number > Double(Int32.max):
-            report(path, "\(Self.format(number)) does not fit in a 32-bit integer (\(Int32.min) to \(Int32.max))")
+            // The API server stores such a number (v1.20 checks no integer format); the controller cannot read it.
+            report(path, "\(Self.format(number)) does not fit in a 32-bit integer (\(Int32.min) to \(Int32.max)); the API server would store it, the controller could not read it")
         case ("int64", .number(let number)) where number < -9.223372036854775808e18 || number >= 9.223372036854775808e18:
-            report(path, "\(Self.format(number)) does not fit in a 64-bit integer")
+            report(path, "\(Self.format(number)) does not fit in a 64-bit integer; the API server would store it, the controller could not read it")
         case ("byte", .string(let text)) where Data(base64Encoded: text) == nil:
             report(path, "\(Self.quoted(text)) is not base64-encoded data")
         case ("date-time", .string(let text)) where !Self.isDateTime(text):
