@@ -22,7 +22,7 @@ public final class OpenAPISchema: Sendable {
         /// `additionalProperties: true`: anything.
         case any
         /// `additionalProperties: false`: nothing.
-        case none
+        case forbidden
         /// `additionalProperties: {schema}`: a map whose every value follows the schema.
         case schema(OpenAPISchema)
     }
@@ -126,7 +126,7 @@ public final class OpenAPISchema: Sendable {
         self.properties = properties
         switch keywords["additionalProperties"] {
         case nil, .null?: additionalProperties = .unspecified
-        case .bool(let allowed)?: additionalProperties = allowed ? .any : .none
+        case .bool(let allowed)?: additionalProperties = allowed ? .any : .forbidden
         case let schema?:
             additionalProperties = .schema(try OpenAPISchema(schema, at: path.appending("additionalProperties"), compiler: &compiler))
         }

@@ -258,7 +258,7 @@ struct SchemaValidator {
                 switch schema.additionalProperties {
                 case .schema(let valueSchema): validate(value, against: valueSchema, at: path.appending(key))
                 case .any: continue
-                case .none, .unspecified: reportUnknownField(key, schema, at: path, isObject: isObject)
+                case .forbidden, .unspecified: reportUnknownField(key, schema, at: path, isObject: isObject)
                 }
             }
         }
