@@ -116,6 +116,39 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         try await KubernetesErrors.translating(type) { try await KubernetesDataSources.read(type: type, arguments: arguments, client: client) }
     }
 
+    /// Custom resources against their CRD: declared in this plan, else the cluster's, else `crd_files`. A custom
+    /// resource of a kind the cluster does not serve and no CRD defines is refused here, before anything is applied.
+    func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem] {
+        let (declared, declaredProblems) = CustomResourceChecks.declared(in: resources)
+        var problems = declaredProblems
+        let files: CustomResourceDefinitionCatalog
+        do {
+            files = try CustomResourceChecks.files(crdFiles)
+        } catch {
+            return problems + resources.prefix(1).map { PlannedResourceProblem(address: $0.address, error: ProviderError("crd_files: \(error)")) }
+        }
+        var cluster = CustomResourceDefinitionCatalog()
+        for (resource, apiVersion, kind) in CustomResourceChecks.customResources(resources)
+        where declared.definition(apiVersion: apiVersion, kind: kind) == nil && cluster.definition(apiVersion: apiVersion, kind: kind) == nil {
+            do {
+                if let definition = try await client.customResourceDefinition(apiVersion: apiVersion, kind: kind) {
+                    cluster.add(definition)
+                } else if try await client.resource(apiVersion: apiVersion, kind: kind) == nil, files.definition(apiVersion: apiVersion, kind: kind) == nil {
+                    problems.append(PlannedResourceProblem(address: resource.address, error: ProviderError(
+                        "the cluster (context \(client.connection.access.contextName)) does not serve \(kind) in \(apiVersion), and no CRD for it is "
+                        + "declared in this configuration or found in crd_files", attributePath: "manifest.kind")))
+                }
+            } catch {
+                problems.append(PlannedResourceProblem(address: resource.address, error: KubernetesErrors.translate(error, kind: ManifestResource.self) as? ProviderError
+                                                       ?? ProviderError("\(error)")))
+            }
+        }
+        return problems + CustomResourceChecks.check(resources) { apiVersion, kind in
+            declared.definition(apiVersion: apiVersion, kind: kind) ?? cluster.definition(apiVersion: apiVersion, kind: kind)
+                ?? files.definition(apiVersion: apiVersion, kind: kind)
+        }
+    }
+
     /// A server-side dry-run of the apply: the object as the server would store it (defaults, admission, validation),
     /// reduced to the fields Tandem would manage and those the state already shows. Nil when it cannot be asked yet: parts unknown, the kind not served
     /// (its CRD is created by this plan), the namespace not there yet, or no permission to dry-run.

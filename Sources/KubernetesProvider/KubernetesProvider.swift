@@ -46,6 +46,11 @@ public struct KubernetesProvider: Provider {
         (try? KubernetesObjectTypes.named(type))?.validate(configuration) ?? []
     }
 
+    /// Custom resources against CRDs declared beside them or in `crd_files` (offline: `tandem validate`).
+    public func validate(resources: [PlannedResource], providerConfiguration: Value) -> [PlannedResourceProblem] {
+        CustomResourceChecks.offline(resources, configuration: providerConfiguration)
+    }
+
     /// A create first checks that no object of that name exists (refusing to adopt someone else's), then announces it.
     public func announcesCreates(type: String) -> Bool {
         (try? KubernetesObjectTypes.named(type)) != nil

@@ -134,8 +134,10 @@ public struct Planner: Sendable {
                     createBeforeDestroy: action == .replace && resource.lifecycle.createBeforeDestroy))
             }
         }
+        // A field the service refused already (a dry-run's 422) is reported once.
+        let reportedRanges = Set(diagnostics.errors.compactMap(\.range))
+        diagnostics.append(contentsOf: try await validateAcrossResources(changes, expansion: expansion).items.filter { $0.range.map { !reportedRanges.contains($0) } ?? true })
         try diagnostics.throwIfErrors()
-        try await validateAcrossResources(changes, expansion: expansion).throwIfErrors()
 
         // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
         for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {

@@ -103,6 +103,19 @@ public final class KubernetesClient: Sendable {
         }
     }
 
+    /// The cluster's CRD of `apiVersion`/`kind`; nil for a kind no CRD defines (built in, aggregated, or not served).
+    public func customResourceDefinition(apiVersion: String, kind: String) async throws -> CustomResourceDefinition? {
+        guard let resource = try await resource(apiVersion: apiVersion, kind: kind), !resource.group.isEmpty else { return nil }
+        let name = "\(resource.plural).\(resource.group)"
+        guard let document = try await get(ObjectReference(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition",
+                                                           namespace: nil, name: name)) else { return nil }
+        do {
+            return try CustomResourceDefinition(document)
+        } catch {
+            throw KubernetesConnectionError("the cluster's CRD \(name) cannot be read: \(error)")
+        }
+    }
+
     /// Lists the objects of a kind (in `namespace`, or everywhere for nil), each as the server returns it.
     public func list(apiVersion: String, kind: String, namespace: String? = nil) async throws -> [Value] {
         guard let resource = try await resource(apiVersion: apiVersion, kind: kind) else {
