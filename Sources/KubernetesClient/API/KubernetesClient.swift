@@ -116,21 +116,6 @@ public final class KubernetesClient: Sendable {
         }
     }
 
-    /// Lists the objects of a kind (in `namespace`, or everywhere for nil), each as the server returns it.
-    public func list(apiVersion: String, kind: String, namespace: String? = nil) async throws -> [Value] {
-        guard let resource = try await resource(apiVersion: apiVersion, kind: kind) else {
-            throw KubernetesUnknownKindError(apiVersion: apiVersion, kind: kind, context: connection.access.contextName)
-        }
-        let body = try await connection.send(.GET, resource.collectionPath(namespace: namespace), operation: "list \(kind)")
-        let list = try Self.decode(body, operation: "list \(kind)")
-        return (list["items"].listValue ?? []).map { item in
-            guard case .map(var entries) = item else { return item }
-            entries["apiVersion"] = .string(apiVersion)
-            entries["kind"] = .string(kind)
-            return .map(entries)
-        }
-    }
-
     static func decode(_ body: [UInt8], operation: String) throws -> Value {
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(body)), value.mapValue != nil else {
             throw KubernetesConnectionError("\(operation): the API server's answer is not a JSON object")
