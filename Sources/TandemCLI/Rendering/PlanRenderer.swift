@@ -81,7 +81,17 @@ struct PlanRenderer {
         return lines
     }
 
+    /// The most attribute lines shown for one resource; a larger change (a CRD's schema) is cut there, with a count.
+    static let attributeLinesPerResource = 80
+
     private func renderAttributes(_ changes: [AttributeChange], action: ChangeAction) -> [String] {
+        let lines = attributeLines(changes).flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        guard lines.count > Self.attributeLinesPerResource else { return lines }
+        return Array(lines.prefix(Self.attributeLinesPerResource))
+            + ["      " + terminal.styled("# ... \(lines.count - Self.attributeLinesPerResource) more lines (the --json plan has every attribute)", .bold)]
+    }
+
+    private func attributeLines(_ changes: [AttributeChange]) -> [String] {
         let width = changes.map(\.path.count).max() ?? 0
         return changes.flatMap { change -> [String] in
             let name = change.path.padding(toLength: width, withPad: " ", startingAt: 0)
