@@ -187,7 +187,27 @@ extension Value {
 extension Value {
     /// Parses a JSON document.
     public init(jsonString: String) throws {
-        self = try JSONDecoder().decode(Value.self, from: Data(jsonString.utf8))
+        try self.init(jsonData: Data(jsonString.utf8))
+    }
+
+    /// Parses a JSON document through `JSONSerialization` (tens of times faster than `JSONDecoder` for large
+    /// documents such as a CRD fetched from a cluster).
+    public init(jsonData: Data) throws {
+        self = Value(jsonObject: try JSONSerialization.jsonObject(with: jsonData, options: [.fragmentsAllowed]))
+    }
+
+    private static let booleanType = ObjectIdentifier(type(of: NSNumber(value: true)))
+
+    /// A value from what `JSONSerialization` returns (booleans are told from numbers by their class).
+    private init(jsonObject: Any) {
+        switch jsonObject {
+        case let text as String: self = .string(text)
+        case let number as NSNumber:
+            self = ObjectIdentifier(type(of: number)) == Value.booleanType ? .bool(number.boolValue) : .number(number.doubleValue)
+        case let items as [Any]: self = .list(items.map(Value.init(jsonObject:)))
+        case let entries as [String: Any]: self = .map(entries.mapValues(Value.init(jsonObject:)))
+        default: self = .null
+        }
     }
 
     /// Compact JSON with sorted keys, so equal values always serialise the same way.

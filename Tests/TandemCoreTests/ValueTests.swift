@@ -18,6 +18,14 @@ import TandemCore
         #expect(try Value(jsonString: #"{"maxReceiveCount": 5, "x": "y"}"#) == .map(["maxReceiveCount": .number(5), "x": .string("y")]))
     }
 
+    @Test func jsonBooleansStayBooleansAndNumbersNumbers() throws {
+        let parsed = try Value(jsonString: #"{"t":true,"f":false,"one":1,"zero":0,"half":0.5,"n":null,"l":[1,"x",true],"u":"ü\u00e9"}"#)
+        #expect(parsed == .map(["t": .bool(true), "f": .bool(false), "one": .number(1), "zero": .number(0), "half": .number(0.5), "n": .null,
+                                "l": .list([.number(1), .string("x"), .bool(true)]), "u": .string("üé")]))
+        #expect(try Value(jsonString: "\"fragment\"") == .string("fragment"))
+        #expect(throws: (any Error).self) { try Value(jsonString: "{") }
+    }
+
     @Test func encodingAnUnknownValueFails() {
         #expect(throws: (any Error).self) { try Value.unknown.canonicalJSON() }
     }

@@ -74,7 +74,7 @@ actor APIDiscovery {
         } catch let error as KubernetesAPIError where error.isNotFound {
             return [:]
         }
-        guard let list = try? JSONDecoder().decode(Value.self, from: Data(body)), list["kind"].stringValue == "APIResourceList" else {
+        guard let list = try? Value(jsonData: Data(body)), list["kind"].stringValue == "APIResourceList" else {
             throw KubernetesConnectionError("discover \(apiVersion): the server's answer is not an APIResourceList")
         }
         let entries = list["resources"].listValue ?? []

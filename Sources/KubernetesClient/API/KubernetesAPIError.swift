@@ -27,7 +27,7 @@ public struct KubernetesAPIError: Error, Sendable, CustomStringConvertible {
     init(operation: String, statusCode: Int, body: [UInt8]) {
         self.operation = operation
         self.statusCode = statusCode
-        let status = try? JSONDecoder().decode(Value.self, from: Data(body))
+        let status = try? Value(jsonData: Data(body))
         if let status, status["kind"].stringValue == "Status" {
             reason = status["reason"].stringValue
             message = status["message"].stringValue ?? "HTTP \(statusCode)"

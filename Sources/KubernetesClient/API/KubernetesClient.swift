@@ -117,7 +117,7 @@ public final class KubernetesClient: Sendable {
     }
 
     static func decode(_ body: [UInt8], operation: String) throws -> Value {
-        guard let value = try? JSONDecoder().decode(Value.self, from: Data(body)), value.mapValue != nil else {
+        guard let value = try? Value(jsonData: Data(body)), value.mapValue != nil else {
             throw KubernetesConnectionError("\(operation): the API server's answer is not a JSON object")
         }
         return value
