@@ -108,6 +108,6 @@ let package = Package(
         .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "KubernetesClient", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"]),
     ]
 )
