@@ -123,6 +123,27 @@ import Yams
         #expect(try await shared.get("/readyz").status == 200)
     }
 
+    /// The watcher: once the process a cluster watches is killed, the cluster's processes and files go without a stop.
+    @Test func aKilledWatchedProcessLeavesNothingBehind() async throws {
+        let watched = Process()
+        watched.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        watched.arguments = ["600"]
+        try watched.run()
+        let cluster = try await KubeCluster.start(label: "fixture-watched", watching: watched.processIdentifier)
+        let processes = cluster.processIdentifiers
+        #expect(processes.count == 3 && processes.allSatisfy(isRunning), "\(processes)")
+
+        kill(watched.processIdentifier, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(watched.processIdentifier, &status, 0)  // a zombie would still count as running for the watcher
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (!processes.filter(isRunning).isEmpty || FileManager.default.fileExists(atPath: cluster.runDirectory)) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(processes.filter(isRunning).isEmpty, "still running: \(processes.filter(isRunning))")
+        #expect(!FileManager.default.fileExists(atPath: cluster.runDirectory))
+    }
+
     // MARK: Helpers
 
     private func permissions(_ path: String) throws -> Int {
@@ -140,8 +161,10 @@ import Yams
             return .clientCertificate(certificatePEM: Array(try Data(contentsOf: URL(fileURLWithPath: certificate))),
                                       keyPEM: Array(try Data(contentsOf: URL(fileURLWithPath: key))))
         }
-        let certificate = try #require(Data(base64Encoded: try #require(user["client-certificate-data"] as? String)))
-        let key = try #require(Data(base64Encoded: try #require(user["client-key-data"] as? String)))
+        let certificateData = try #require(user["client-certificate-data"] as? String)
+        let keyData = try #require(user["client-key-data"] as? String)
+        let certificate = try #require(Data(base64Encoded: certificateData))
+        let key = try #require(Data(base64Encoded: keyData))
         return .clientCertificate(certificatePEM: Array(certificate), keyPEM: Array(key))
     }
 
