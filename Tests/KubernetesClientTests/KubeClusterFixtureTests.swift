@@ -53,6 +53,20 @@ import Yams
         #expect(try kubeconfigUser(cluster.adminTokenKubeconfig)["token"] as? String == cluster.adminToken)
     }
 
+    /// The tokens live in 0600 files only: no process on the machine (etcd, kube-apiserver, the watcher) has one in
+    /// its arguments.
+    @Test func noProcessHasATokenInItsArguments() async throws {
+        let cluster = try await KubeCluster.shared()
+        let userToken = try #require(try kubeconfigUser(cluster.unprivilegedTokenKubeconfig)["token"] as? String)
+        #expect(cluster.processIdentifiers.count == 3)
+        let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }
+        for pid in processes {
+            guard let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let text = String(decoding: arguments, as: UTF8.self)
+            #expect(!text.contains(cluster.adminToken) && !text.contains(userToken), "process \(pid) has a token in its arguments")
+        }
+    }
+
     @Test func aServerCertificateFromAnotherCAIsRefused() async throws {
         let cluster = try await KubeCluster.shared()
         let authority = try await TestCertificateAuthority.make(commonName: "Not The Cluster CA")
