@@ -53,6 +53,20 @@ import Yams
         #expect(try kubeconfigUser(cluster.adminTokenKubeconfig)["token"] as? String == cluster.adminToken)
     }
 
+    /// The tokens live in 0600 files only: no process on the machine (etcd, kube-apiserver, the watcher) has one in
+    /// its arguments.
+    @Test func noProcessHasATokenInItsArguments() async throws {
+        let cluster = try await KubeCluster.shared()
+        let userToken = try #require(try kubeconfigUser(cluster.unprivilegedTokenKubeconfig)["token"] as? String)
+        #expect(cluster.processIdentifiers.count == 3)
+        let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }
+        for pid in processes {
+            guard let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let text = String(decoding: arguments, as: UTF8.self)
+            #expect(!text.contains(cluster.adminToken) && !text.contains(userToken), "process \(pid) has a token in its arguments")
+        }
+    }
+
     @Test func aServerCertificateFromAnotherCAIsRefused() async throws {
         let cluster = try await KubeCluster.shared()
         let authority = try await TestCertificateAuthority.make(commonName: "Not The Cluster CA")
@@ -123,6 +137,27 @@ import Yams
         #expect(try await shared.get("/readyz").status == 200)
     }
 
+    /// The watcher: once the process a cluster watches is killed, the cluster's processes and files go without a stop.
+    @Test func aKilledWatchedProcessLeavesNothingBehind() async throws {
+        let watched = Process()
+        watched.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        watched.arguments = ["600"]
+        try watched.run()
+        let cluster = try await KubeCluster.start(label: "fixture-watched", watching: watched.processIdentifier)
+        let processes = cluster.processIdentifiers
+        #expect(processes.count == 3 && processes.allSatisfy(isRunning), "\(processes)")
+
+        kill(watched.processIdentifier, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(watched.processIdentifier, &status, 0)  // a zombie would still count as running for the watcher
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (!processes.filter(isRunning).isEmpty || FileManager.default.fileExists(atPath: cluster.runDirectory)) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(processes.filter(isRunning).isEmpty, "still running: \(processes.filter(isRunning))")
+        #expect(!FileManager.default.fileExists(atPath: cluster.runDirectory))
+    }
+
     // MARK: Helpers
 
     private func permissions(_ path: String) throws -> Int {
@@ -140,10 +175,10 @@ import Yams
             return .clientCertificate(certificatePEM: Array(try Data(contentsOf: URL(fileURLWithPath: certificate))),
                                       keyPEM: Array(try Data(contentsOf: URL(fileURLWithPath: key))))
         }
-        let certificateText = try #require(user["client-certificate-data"] as? String)
-        let keyText = try #require(user["client-key-data"] as? String)
-        let certificate = try #require(Data(base64Encoded: certificateText))
-        let key = try #require(Data(base64Encoded: keyText))
+        let certificateData = try #require(user["client-certificate-data"] as? String)
+        let keyData = try #require(user["client-key-data"] as? String)
+        let certificate = try #require(Data(base64Encoded: certificateData))
+        let key = try #require(Data(base64Encoded: keyData))
         return .clientCertificate(certificatePEM: Array(certificate), keyPEM: Array(key))
     }
 

@@ -34,6 +34,15 @@ public struct KubeResponse: Sendable {
 /// write a `status` subresource, which no controller runs here to set). For tests only: the project's client is
 /// `KubernetesClient`.
 extension KubeCluster {
+    /// One client for the process, never shut down. A connection that cannot be established fails the request at once
+    /// (the cluster is ready before any request; a refused certificate would otherwise be retried until the timeout).
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Sends `method` to `path` (for example `/api/v1/namespaces`, with its query) with an optional JSON body, as the
     /// admin by token unless `credential` says otherwise, trusting only `trustedCAFile` (the cluster's CA by default).
     public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
@@ -57,7 +66,7 @@ extension KubeCluster {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return KubeResponse(status: Int(response.status.code), body: Data(bytes.readableBytesView))
     }

@@ -71,14 +71,16 @@ public final class KubeCluster: Sendable {
         return directory
     }
 
-    /// Starts a new cluster; `label` names its run directory, `crds` are files or directories of CRDs to load.
-    public static func start(label: String, crds: [String] = []) async throws -> KubeCluster {
+    /// Starts a new cluster; `label` names its run directory, `crds` are files or directories of CRDs to load. The
+    /// cluster is stopped and deleted once process `watching` (this test process by default) has exited.
+    public static func start(label: String, crds: [String] = [],
+                             watching: Int32 = ProcessInfo.processInfo.processIdentifier) async throws -> KubeCluster {
         // Clusters of test processes that died without their watcher are stopped before their files go.
         let base = try await TestScript.runDirectory(prefix: "tandem-kube-\(label)-") { stale in
             try? await script(["stop", "--run-dir", stale.appendingPathComponent("cluster").path], log: stale.appendingPathComponent("stop.stderr"))
         }
         let runDirectory = base.appendingPathComponent("cluster").path
-        var arguments = ["start", "--run-dir", runDirectory, "--watch-pid", String(ProcessInfo.processInfo.processIdentifier)]
+        var arguments = ["start", "--run-dir", runDirectory, "--watch-pid", String(watching)]
         for path in crds { arguments += ["--crds", path] }
         try await script(arguments, log: base.appendingPathComponent("kube-cluster.stderr"))
         let lines = try String(contentsOfFile: runDirectory + "/cluster.env", encoding: .utf8).split(separator: "\n")
