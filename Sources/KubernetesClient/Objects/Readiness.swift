@@ -2,7 +2,8 @@ import TandemCore
 
 /// When an object is ready, per kind: a CRD is `Established`, a Rook object's `status.phase` is `Ready` or
 /// `Connected`, a Camel K Integration is `Running`, an ObjectBucketClaim `Bound`, a Velero BackupStorageLocation
-/// `Available`, a Namespace `Active`; anything else with `status.conditions` is ready when its `Ready` condition is true.
+/// `Available`, a Namespace `Active`, a Deployment or StatefulSet rolled out (every replica updated and available for
+/// the current generation, no old one left); anything else with `status.conditions` is ready when its `Ready` condition is true.
 public struct Readiness: Sendable, Equatable {
     /// What readiness means for the kind, for messages ("status.phase Ready or Connected").
     public let expectation: String
@@ -11,6 +12,7 @@ public struct Readiness: Sendable, Equatable {
     private enum Check: Equatable {
         case condition(String)
         case phase([String])
+        case rollout
     }
 
     /// The rule for `apiVersion`/`kind`.
@@ -23,11 +25,13 @@ public struct Readiness: Sendable, Equatable {
         case ("objectbucket.io", "ObjectBucketClaim"): check = .phase(["Bound"])
         case ("velero.io", "BackupStorageLocation"): check = .phase(["Available"])
         case ("", "Namespace"): check = .phase(["Active"])
+        case ("apps", "Deployment"), ("apps", "StatefulSet"): check = .rollout
         default: check = .condition("Ready")
         }
         switch check {
         case .condition(let type): expectation = "condition \(type)=True"
         case .phase(let phases): expectation = "status.phase " + phases.joined(separator: " or ")
+        case .rollout: expectation = "every replica updated and available, for the current generation"
         }
     }
 
@@ -40,6 +44,12 @@ public struct Readiness: Sendable, Equatable {
             return (object["status"]["conditions"].listValue ?? []).contains {
                 $0["type"].stringValue == type && $0["status"].stringValue == "True"
             }
+        case .rollout:
+            let status = object["status"], wanted = object["spec"]["replicas"].intValue ?? 1
+            return (status["observedGeneration"].intValue ?? -1) >= (object["metadata"]["generation"].intValue ?? 0)
+                && (status["updatedReplicas"].intValue ?? 0) >= wanted
+                && (status["availableReplicas"].intValue ?? 0) >= wanted
+                && (status["replicas"].intValue ?? 0) <= wanted
         }
     }
 }
