@@ -52,9 +52,8 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
             }
             let kind = try KubernetesObjectTypes.named(type)
             let manifest = kind.manifest(planned)
-            if let existing = try await client.get(try reference(manifest)) {
-                throw ProviderError("\(try reference(manifest)) already exists (namespace \(existing["metadata"]["namespace"].stringValue ?? "none")); "
-                                    + "bring it under management with `tandem import \(type).NAME ID` instead")
+            if let existing = try await client.get(try reference(manifest)), let found = ObjectReference(manifest: existing) {
+                throw ProviderError("\(found) already exists; bring it under management with `tandem import \(type).NAME \(kind.importID(of: found))` instead")
             }
             try await progress.willCreate()
             return try await applying(kind, planned: planned, progress: progress)

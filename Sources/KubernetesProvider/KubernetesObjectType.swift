@@ -24,6 +24,8 @@ protocol KubernetesObjectType: Sendable {
     static func reference(importID: String) -> ObjectReference?
     /// The form of an import id, for messages.
     static var importForm: String { get }
+    /// The import id of an object.
+    static func importID(of reference: ObjectReference) -> String
 }
 
 extension KubernetesObjectType {

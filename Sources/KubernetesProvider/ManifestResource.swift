@@ -45,6 +45,10 @@ enum ManifestResource: KubernetesObjectType {
         return problems
     }
 
+    static func importID(of reference: ObjectReference) -> String {
+        "\(reference.apiVersion),\(reference.kind),\(reference.namespace.map { "\($0)/" } ?? "")\(reference.name)"
+    }
+
     static func reference(importID: String) -> ObjectReference? {
         let parts = importID.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }

@@ -39,6 +39,8 @@ enum NamespaceResource: KubernetesObjectType {
 
     static func validate(_ value: Value) -> [ProviderError] { validateSettings(value) }
 
+    static func importID(of reference: ObjectReference) -> String { reference.name }
+
     static func reference(importID: String) -> ObjectReference? {
         guard !importID.isEmpty, !importID.contains("/") else { return nil }
         return ObjectReference(apiVersion: "v1", kind: "Namespace", namespace: nil, name: importID)

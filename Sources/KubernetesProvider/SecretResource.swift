@@ -68,6 +68,8 @@ enum SecretResource: KubernetesObjectType {
 
     static func validate(_ value: Value) -> [ProviderError] { validateSettings(value) }
 
+    static func importID(of reference: ObjectReference) -> String { "\(reference.namespace ?? "")/\(reference.name)" }
+
     static func reference(importID: String) -> ObjectReference? {
         let parts = importID.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, !parts.contains(where: \.isEmpty) else { return nil }

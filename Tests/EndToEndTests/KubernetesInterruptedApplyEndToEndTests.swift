@@ -140,7 +140,7 @@ import TandemTesting
         let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 1, "\(apply.stdout)\n\(apply.stderr)")
         #expect(apply.stderr.contains("ConfigMap \(namespace)/settings-k00 already exists"), "\(apply.stderr)")
-        #expect(apply.stderr.contains("tandem import"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("tandem import kubernetes_manifest.NAME v1,ConfigMap,\(namespace)/settings-k00"), "\(apply.stderr)")
         let untouched = try await client.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: "settings-k00"))
         #expect(untouched?["data"] == .map(["owner": .string("someone else")]), "the other object is left as it was")
         _ = try await tandem.run(["destroy", "--auto-approve"])

@@ -37,6 +37,15 @@ import Testing
         #expect(SecretResource.reference(importID: "cloud") == nil)
         #expect(NamespaceResource.reference(importID: "velero")?.name == "velero")
         #expect(NamespaceResource.reference(importID: "a/b") == nil)
+        let cases: [(any KubernetesObjectType.Type, String)] = [
+            (ManifestResource.self, "ceph.rook.io/v1,CephObjectRealm,rook-ceph/realm-a"), (ManifestResource.self, "v1,Namespace,velero"),
+            (SecretResource.self, "velero/cloud"), (NamespaceResource.self, "velero"),
+        ]
+        for (kind, id) in cases {
+            let parsed = kind.reference(importID: id)
+            guard let reference = parsed else { Issue.record("\(id) does not parse"); continue }
+            #expect(kind.importID(of: reference) == id, "the id an error suggests imports the same object")
+        }
     }
 
     @Test func secretTextIsEncodedAndReadBackUnchanged() throws {
