@@ -46,13 +46,20 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
     func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
         try await KubernetesErrors.translating(type) {
             if type == SecretExportResource.typeName {
-                let reference = SecretExportResource.reference(planned, defaultNamespace: client.defaultNamespace)
+                var named = planned.mapValue ?? [:]
+                if planned["name_from"] != .null {
+                    named["name"] = .string(try await SecretExportResource.waitForName(planned, client: client, timeout: timeout(planned), progress: progress))
+                }
+                let reference = SecretExportResource.reference(.map(named), defaultNamespace: client.defaultNamespace)
                 let secret = try await SecretExportResource.waitForSecret(reference, client: client, timeout: timeout(planned), progress: progress)
                 return try SecretExportResource.attributes(of: secret, like: planned)
             }
             let kind = try KubernetesObjectTypes.named(type)
-            let manifest = kind.manifest(planned)
-            if let existing = try await client.get(try reference(manifest)), let found = ObjectReference(manifest: existing) {
+            let target = try reference(kind.manifest(planned))
+            let existing = try await client.get(target)
+            if kind.patchesExisting, existing == nil {
+                throw try await missing(target)
+            } else if !kind.patchesExisting, let existing, let found = ObjectReference(manifest: existing) {
                 throw ProviderError("\(found) already exists; bring it under management with `tandem import \(type).NAME \(kind.importID(of: found))` instead")
             }
             try await progress.willCreate()
@@ -84,6 +91,13 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         return try attributes(kind, live: stored, like: planned)
     }
 
+    /// The error for a `kubernetes_patch` of an object that does not exist, naming it with its namespace.
+    private func missing(_ target: ObjectReference) async throws -> ProviderError {
+        var named = target
+        named.namespace = try await client.locate(target).namespace
+        return PatchResource.missing(named)
+    }
+
     private func timeout(_ value: Value) -> Duration {
         value["wait_timeout"].stringValue.flatMap(WaitTimeout.parse) ?? .seconds(600)
     }
@@ -93,6 +107,10 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         try await KubernetesErrors.translating(type) {
             let kind = try KubernetesObjectTypes.named(type)
             let reference = try reference(kind.manifest(prior))
+            if kind.patchesExisting {
+                if try await client.get(reference) != nil { _ = try await client.apply(PatchResource.release(reference)) }
+                return
+            }
             guard try await client.delete(reference, propagation: prior["delete_propagation"].stringValue ?? "Background") else { return }
             progress("waiting for \(reference) to be gone")
             try await client.waitUntilGone(reference, timeout: timeout(prior))
@@ -156,6 +174,9 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         let manifest = kind.manifest(configuration)
         guard !manifest.containsUnknown else { return nil }
         do {
+            if kind.patchesExisting, prior == nil, let target = ObjectReference(manifest: manifest), try await client.get(target) == nil {
+                throw try await missing(target)
+            }
             let stored = try await client.apply(manifest, force: configuration["force_conflicts"] == .bool(true), dryRun: true)
             guard let managed = ManagedFields(of: stored, manager: client.fieldManager) else { return nil }
             // Fields the state knew that stay after this apply (another manager owns them, as after an import) keep

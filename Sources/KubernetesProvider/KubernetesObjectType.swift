@@ -26,9 +26,14 @@ protocol KubernetesObjectType: Sendable {
     static var importForm: String { get }
     /// The import id of an object.
     static func importID(of reference: ObjectReference) -> String
+    /// True when the type sets fields of an object something else creates (it must exist; destroy releases the
+    /// fields), false when the type creates and deletes the object.
+    static var patchesExisting: Bool { get }
 }
 
 extension KubernetesObjectType {
+    static var patchesExisting: Bool { false }
+
     /// The type's attributes plus the shared settings.
     static var schema: ResourceSchema {
         var all = attributes
@@ -77,7 +82,7 @@ enum WaitTimeout {
 
 /// The resource types of the provider, listed once.
 enum KubernetesObjectTypes {
-    static let all: [any KubernetesObjectType.Type] = [ManifestResource.self, SecretResource.self, NamespaceResource.self]
+    static let all: [any KubernetesObjectType.Type] = [ManifestResource.self, PatchResource.self, SecretResource.self, NamespaceResource.self]
 
     static func named(_ type: String) throws -> any KubernetesObjectType.Type {
         guard let found = all.first(where: { $0.typeName == type }) else { throw ProviderError("The kubernetes provider has no resource type \(type)") }

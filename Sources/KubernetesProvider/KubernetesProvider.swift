@@ -43,7 +43,8 @@ public struct KubernetesProvider: Provider {
 
     /// Each type's plan-time checks.
     public func validate(type: String, configuration: Value) -> [ProviderError] {
-        (try? KubernetesObjectTypes.named(type))?.validate(configuration) ?? []
+        type == SecretExportResource.typeName ? SecretExportResource.validate(configuration)
+            : (try? KubernetesObjectTypes.named(type))?.validate(configuration) ?? []
     }
 
     /// Custom resources against CRDs declared beside them or in `crd_files` (offline: `tandem validate`).

@@ -1,0 +1,237 @@
+import Foundation
+import KubernetesClient
+import TandemCore
+import Testing
+import TandemTesting
+
+/// Every Kubernetes example applied by the built binary across two real API servers (kube-apiserver v1.20.2 with the
+/// real CRDs of ../shared/crds), with ``OperatorStandIn`` playing what Rook and the namespace controller would do:
+/// each is applied in one run with no manual step, re-planned with no changes, shown drift after another field
+/// manager's edit (named with the field), kept from printing any secret, and destroyed in reverse order.
+@Suite(.serialized) struct KubernetesExamplesEndToEndTests {
+    /// The second cluster of the process, with the same CRDs as the shared one.
+    private static let second = Task<KubeCluster, any Error> {
+        try await KubeCluster.start(label: "second", crds: [try KubeCluster.crdDirectory()])
+    }
+
+    /// A copy of `examples/NAME` (modules included) whose variables come from `variables` (a `--var-file`).
+    private struct Example {
+        let tandem: TandemBinary
+
+        init(_ name: String, variables: [String: Any], environment extra: [String: String] = [:]) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-k8s-example-\(UUID())").path
+            try FileManager.default.copyItem(atPath: TandemBinary.repositoryRoot + "/examples/" + name, toPath: directory)
+            try JSONSerialization.data(withJSONObject: variables).write(to: URL(fileURLWithPath: directory + "/test.vars.yaml"))
+            var environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"]
+            environment.merge(extra) { $1 }
+            tandem = TandemBinary(directory: directory, environment: environment)
+        }
+
+        func run(_ arguments: [String]) async throws -> TandemBinary.Run {
+            try await tandem.run(arguments + ["--var-file", "test.vars.yaml"])
+        }
+
+        /// Applies, expecting success; returns stdout and stderr together.
+        func apply() async throws -> String {
+            let apply = try await run(["apply", "--auto-approve"])
+            #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+            return apply.stdout + apply.stderr
+        }
+
+        /// True when a plan shows no changes.
+        func planIsQuiet() async throws -> Bool {
+            let plan = try await run(["plan", "--detailed-exitcode"])
+            #expect(plan.exitCode == 0, "\(plan.stdout)\n\(plan.stderr)")
+            return plan.exitCode == 0
+        }
+
+        func destroy() async throws -> String {
+            let destroy = try await run(["destroy", "--auto-approve"])
+            #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+            return destroy.stdout + destroy.stderr
+        }
+
+        func remove() {
+            try? FileManager.default.removeItem(atPath: tandem.directory)
+        }
+    }
+
+    private func client(_ cluster: KubeCluster, manager: String = "test") throws -> KubernetesClient {
+        let access = try KubeconfigLoader.load(path: cluster.adminTokenKubeconfig, environment: [:])
+        return KubernetesClient(connection: try KubernetesConnection(access: access, environment: [:]), fieldManager: manager)
+    }
+
+    private static func object(_ apiVersion: String, _ kind: String, _ namespace: String?, _ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+    }
+
+    private static func rook(_ kind: String, _ namespace: String, _ name: String) -> ObjectReference {
+        object("ceph.rook.io/v1", kind, namespace, name)
+    }
+
+    private static func secret(_ namespace: String, _ name: String, _ data: [String: String]) -> Value {
+        .map(["apiVersion": .string("v1"), "kind": .string("Secret"),
+              "metadata": .map(["name": .string(name), "namespace": .string(namespace)]),
+              "stringData": .map(data.mapValues { .string($0) })])
+    }
+
+    /// A namespace as an installation (Rook's, Velero's, an application's) leaves it.
+    private func makeNamespace(_ name: String, on client: KubernetesClient) async throws {
+        _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .map(["name": .string(name)])]))
+    }
+
+    private func decodedData(_ secret: Value?) -> [String: String] {
+        (secret?["data"].mapValue ?? [:]).compactMapValues { $0.stringValue.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Another field manager (a `kubectl apply --server-side --force-conflicts` by someone) takes over a field of
+    /// `manifest`; the next plan refuses to take it back, naming the field, that manager and the line.
+    private func expectDriftReported(_ example: Example, by client: KubernetesClient, manifest: Value, field: String, line: String) async throws {
+        _ = try await client.apply(manifest, force: true)
+        let plan = try await example.run(["plan", "--detailed-exitcode"])
+        let output = plan.stdout + plan.stderr
+        #expect(plan.exitCode == 1, "drift goes unnoticed:\n\(output)")
+        #expect(output.contains("conflict with \"kubectl-edit\"") && output.contains(field), "the plan names the manager and the field \(field):\n\(output)")
+        #expect(output.contains(line), "the error points at \(line):\n\(output)")
+    }
+
+    @Test func rookMultisiteAcrossTwoClustersInOneApply() async throws {
+        let (clusterA, clusterB) = (try await KubeCluster.shared(), try await Self.second.value)
+        let (a, b) = (try client(clusterA), try client(clusterB))
+        let namespace = "rook-\(UUID().uuidString.prefix(6).lowercased())"
+        try await makeNamespace(namespace, on: a)
+        try await makeNamespace(namespace, on: b)
+        let keys = ["access-key": "realm-access-\(UUID().uuidString.prefix(8))", "secret-key": "realm-secret-\(UUID().uuidString)"]
+        let ready: Value = .map(["phase": .string("Ready")])
+        let rookA = try OperatorStandIn(clusterA, duties: [
+            .status(Self.rook("CephObjectRealm", namespace, "rciis"), ready), .status(Self.rook("CephObjectZoneGroup", namespace, "rciis-sites"), ready),
+            .status(Self.rook("CephObjectZone", namespace, "site-a"), ready), .status(Self.rook("CephObjectStore", namespace, "multisite-store"), ready),
+            .secret(after: Self.rook("CephObjectRealm", namespace, "rciis"), secret: Self.secret(namespace, "rciis-keys", keys)),
+        ])
+        let rookB = try OperatorStandIn(clusterB, duties: [
+            .status(Self.rook("CephObjectRealm", namespace, "rciis"), ready), .status(Self.rook("CephObjectZoneGroup", namespace, "rciis-sites"), ready),
+            .status(Self.rook("CephObjectZone", namespace, "site-b"), ready), .status(Self.rook("CephObjectStore", namespace, "multisite-store"), ready),
+        ])
+        defer { rookA.stop(); rookB.stop() }
+        let example = try Example("rook-multisite", variables: [
+            "kubeconfig_a": clusterA.adminTokenKubeconfig, "kubeconfig_b": clusterB.adminTokenKubeconfig, "namespace": namespace,
+            "endpoint_a": "http://127.0.0.1:18001", "endpoint_b": "http://127.0.0.1:18002",
+        ])
+        defer { example.remove() }
+
+        let output = try await example.apply()
+        #expect(output.contains("Resources: 10 created"), "\(output)")
+        #expect(!output.contains(keys["secret-key"]!) && !output.contains(keys["access-key"]!), "the realm keys are never printed")
+        let copied = try await b.get(Self.object("v1", "Secret", namespace, "rciis-keys"))
+        #expect(decodedData(copied) == keys, "cluster B holds the realm keys Rook wrote on cluster A")
+        // B's realm pulls with the keys: its Secret was written before the realm was created.
+        let secretDone = try #require(output.range(of: "kubernetes_secret.realm_keys_b: Created after"))
+        let realmStarted = try #require(output.range(of: "kubernetes_manifest.realm_b: Creating..."))
+        #expect(secretDone.lowerBound < realmStarted.lowerBound, "\(output)")
+        let zoneB = try #require(try await b.get(Self.rook("CephObjectZone", namespace, "site-b")))
+        #expect(zoneB["spec"]["customEndpoints"] == .list([.string("http://127.0.0.1:18002")]))
+        #expect(zoneB["spec"]["metadataPool"]["replicated"]["size"] == .number(3), "a whole-expression local keeps its number type")
+        #expect(try await example.planIsQuiet())
+
+        let edit = try client(clusterA, manager: "kubectl-edit")
+        try await expectDriftReported(example, by: edit, manifest: .map([
+            "apiVersion": .string("ceph.rook.io/v1"), "kind": .string("CephObjectZone"),
+            "metadata": .map(["name": .string("site-a"), "namespace": .string(namespace)]),
+            "spec": .map(["zoneGroup": .string("rciis-sites"), "customEndpoints": .list([.string("http://edited.example:80")])]),
+        ]), field: ".spec.customEndpoints", line: "main.tandem.yaml:59:")
+
+        let destroyed = try await example.destroy()
+        #expect(destroyed.contains("Resources: 10 destroyed"), "\(destroyed)")
+        for (client, zone) in [(a, "site-a"), (b, "site-b")] {
+            #expect(try await client.get(Self.rook("CephObjectRealm", namespace, "rciis")) == nil)
+            #expect(try await client.get(Self.rook("CephObjectZone", namespace, zone)) == nil)
+        }
+        #expect(try await b.get(Self.object("v1", "Secret", namespace, "rciis-keys")) == nil, "the copy is deleted")
+        #expect(try await a.get(Self.object("v1", "Secret", namespace, "rciis-keys")) != nil, "Rook's own Secret is left to Rook")
+    }
+
+    @Test func rbdMirrorCopiesThePeerTokenAndPatchesOnlyItsKeys() async throws {
+        let (clusterA, clusterB) = (try await KubeCluster.shared(), try await Self.second.value)
+        let (a, b) = (try client(clusterA), try client(clusterB))
+        let namespace = "rbd-\(UUID().uuidString.prefix(6).lowercased())"
+        let helm = (try client(clusterA, manager: "helm"), try client(clusterB, manager: "helm"))
+        for (client, installer) in [(a, helm.0), (b, helm.1)] {
+            try await makeNamespace(namespace, on: client)
+            _ = try await installer.apply(.map(["apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+                                               "metadata": .map(["name": .string("rook-ceph-operator-config"), "namespace": .string(namespace)]),
+                                               "data": .map(["ROOK_LOG_LEVEL": .string("INFO")])]))
+        }
+        let token = "peer-token-\(UUID().uuidString)"
+        let rookA = try OperatorStandIn(clusterA, duties: [
+            .status(Self.rook("CephBlockPool", namespace, "replicapool"),
+                    .map(["phase": .string("Ready"), "info": .map(["rbdMirrorBootstrapPeerSecretName": .string("pool-peer-token-replicapool")])])),
+            .secret(after: Self.rook("CephBlockPool", namespace, "replicapool"),
+                    secret: Self.secret(namespace, "pool-peer-token-replicapool", ["token": token, "pool": "replicapool"])),
+            .finalizeNamespace("csi-addons-system"),
+        ])
+        let rookB = try OperatorStandIn(clusterB, duties: [.finalizeNamespace("csi-addons-system")])
+        defer { rookA.stop(); rookB.stop() }
+        let example = try Example("rbd-mirror", variables: [
+            "kubeconfig_primary": clusterA.adminTokenKubeconfig, "kubeconfig_secondary": clusterB.adminTokenKubeconfig,
+            "namespace": namespace, "protected_pvcs": ["mysql-pv-claim": namespace],
+        ])
+        defer { example.remove() }
+
+        let output = try await example.apply()
+        #expect(!output.contains(token), "the peer token is never printed")
+        let copied = decodedData(try await b.get(Self.object("v1", "Secret", namespace, "rbd-primary-site-secret")))
+        #expect(copied == ["token": token, "pool": "replicapool"], "the secondary holds the token the primary pool's status named")
+        let poolB = try #require(try await b.get(Self.rook("CephBlockPool", namespace, "replicapool")))
+        #expect(poolB["spec"]["mirroring"]["peers"]["secretNames"] == .list([.string("rbd-primary-site-secret")]))
+        for client in [a, b] {
+            let settings = try await client.get(Self.object("v1", "ConfigMap", namespace, "rook-ceph-operator-config"))
+            #expect(settings?["data"] == .map(["ROOK_LOG_LEVEL": .string("INFO"), "CSI_ENABLE_OMAP_GENERATOR": .string("true"),
+                                               "CSI_ENABLE_CSIADDONS": .string("true")]), "the two keys join Rook's own")
+            #expect(try await client.get(Self.object("replication.storage.openshift.io/v1alpha1", "VolumeReplicationClass", nil,
+                                                      "rbd-volumereplicationclass")) != nil)
+        }
+        let replication = try #require(try await a.get(Self.object("replication.storage.openshift.io/v1alpha1", "VolumeReplication", namespace, "mysql-pv-claim")))
+        #expect(replication["spec"]["volumeReplicationClass"] == .string("rbd-volumereplicationclass"))
+        #expect(try await b.get(Self.rook("CephRBDMirror", namespace, "rbd-mirror")) != nil)
+        #expect(try await example.planIsQuiet())
+
+        let edit = try client(clusterB, manager: "kubectl-edit")
+        try await expectDriftReported(example, by: edit, manifest: .map([
+            "apiVersion": .string("replication.storage.openshift.io/v1alpha1"), "kind": .string("VolumeReplicationClass"),
+            "metadata": .map(["name": .string("rbd-volumereplicationclass")]),
+            "spec": .map(["provisioner": .string("rook-ceph.rbd.csi.ceph.com"), "parameters": .map(["schedulingInterval": .string("5m")])]),
+        ]), field: ".spec.parameters.schedulingInterval", line: "csi-addons/main.tandem.yaml:90:")
+
+        _ = try await example.destroy()
+        for client in [a, b] {
+            let settings = try await client.get(Self.object("v1", "ConfigMap", namespace, "rook-ceph-operator-config"))
+            #expect(settings?["data"] == .map(["ROOK_LOG_LEVEL": .string("INFO")]), "destroy gives back its keys and leaves Rook's ConfigMap")
+            #expect(try await client.get(Self.rook("CephBlockPool", namespace, "replicapool")) == nil)
+            #expect(try await client.get(Self.object("v1", "Namespace", nil, "csi-addons-system")) == nil)
+        }
+    }
+
+    @Test func aPatchOfAnObjectThatDoesNotExistIsRefusedAtPlanTime() async throws {
+        let cluster = try await KubeCluster.shared()
+        let namespace = "patch-\(UUID().uuidString.prefix(6).lowercased())"
+        try await makeNamespace(namespace, on: try client(cluster))
+        let example = try Example("rbd-mirror", variables: [:])
+        defer { example.remove() }
+        try """
+        providers:
+          kubernetes: {kubeconfig: "\(cluster.adminTokenKubeconfig)", namespace: \(namespace)}
+        resources:
+          kubernetes_patch.settings:
+            manifest:
+              apiVersion: v1
+              kind: ConfigMap
+              metadata: {name: rook-ceph-operator-config}
+              data: {CSI_ENABLE_CSIADDONS: "true"}
+        """.write(toFile: example.tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: example.tandem.directory + "/csi-addons")
+        let plan = try await example.tandem.run(["plan"])
+        #expect(plan.exitCode == 1)
+        #expect(plan.stderr.contains("ConfigMap \(namespace)/rook-ceph-operator-config does not exist"), "\(plan.stderr)")
+        #expect(plan.stderr.contains("main.tandem.yaml:8:"), "the error points at metadata.name: \(plan.stderr)")
+    }
+}
