@@ -91,30 +91,29 @@ import TandemTesting
         return count
     }
 
-    /// A copy of the admin kubeconfig that reaches the API server through `relay`.
-    private func kubeconfig(_ cluster: KubeCluster, through relay: SlowResponseRelay, in directory: String) throws -> String {
-        let text = try String(contentsOfFile: cluster.adminTokenKubeconfig, encoding: .utf8)
-            .replacingOccurrences(of: cluster.serverURL, with: "https://127.0.0.1:\(relay.port)")
-        let path = directory + "/slow.kubeconfig"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func sigkillAtAnyPointLeavesNoOrphanAndApplyThenDestroyFinish() async throws {
         let cluster = try await KubeCluster.shared()
         let client = try client(cluster)
         let namespace = try await namespace(client)
-        // The kills go through a relay that holds every answer 0.5 s: the test sees an object on the server (directly)
+        // The kills go through a relay that holds every answer 0.3 s: the test sees an object on the server (directly)
         // while the killed apply has not heard that it was made, so each kill leaves a create between intent and result.
-        let relay = try await SlowResponseRelay.start(backendPort: try #require(URL(string: cluster.serverURL)?.port), delay: .milliseconds(500))
-        let tandem = try workspace(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace))
+        // Only the applies of saved plans go through it (the kubeconfig file is rewritten, the configuration stays).
+        let relay = try await SlowResponseRelay.start(backendPort: try #require(URL(string: cluster.serverURL)?.port), delay: .milliseconds(300))
+        let tandem = try workspace(Self.configuration(kubeconfig: "cluster.kubeconfig", namespace: namespace))
         defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-        let slow = try kubeconfig(cluster, through: relay, in: tandem.directory)
-        try Self.configuration(kubeconfig: slow, namespace: namespace).write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let direct = try String(contentsOfFile: cluster.adminTokenKubeconfig, encoding: .utf8)
+        let slow = direct.replacingOccurrences(of: cluster.serverURL, with: "https://127.0.0.1:\(relay.port)")
+        func reach(through kubeconfig: String) throws {
+            try kubeconfig.write(toFile: tandem.directory + "/cluster.kubeconfig", atomically: true, encoding: .utf8)
+        }
+        try reach(through: direct)
+        let first = try await tandem.run(["plan", "--out", "round.plan"])
+        #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr)")
         var adoptedNotices = 0
         let rounds = [1, 12, 25, 40]
         for made in rounds {
-            let (output, run) = try await tandem.withRunning(["apply", "--auto-approve", "--parallelism", "10"]) { apply in
+            try reach(through: slow)
+            let (output, run) = try await tandem.withRunning(["apply", "--parallelism", "10", "round.plan"]) { apply in
                 try await apply.closeInput()
                 let deadline = ContinuousClock.now + .seconds(300)
                 while !apply.hasExited, ContinuousClock.now < deadline, try await liveCount(cluster, namespace: namespace) < made {
@@ -125,7 +124,8 @@ import TandemTesting
             }
             #expect(run.exitCode == 128 + SIGKILL, "the apply ended before the kill at \(made) objects:\n\(output)")
             try await forceUnlock(tandem)
-            let plan = try await tandem.run(["plan", "--detailed-exitcode"])
+            try reach(through: direct)
+            let plan = try await tandem.run(["plan", "--detailed-exitcode", "--out", "round.plan"])
             #expect(plan.exitCode == 2, "kill at \(made) objects: \(plan.stdout)\n\(plan.stderr)")
             #expect(!plan.stdout.contains("already exists") && !plan.stderr.contains("already exists"))
             adoptedNotices += plan.stderr.components(separatedBy: "recorded the object an interrupted create left").count - 1
@@ -137,8 +137,6 @@ import TandemTesting
         }
         #expect(adoptedNotices >= rounds.count, "every kill caught a create between its intent and its result (\(adoptedNotices) adopted)")
         try await relay.stop()
-        try Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace)
-            .write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
         let apply = try await tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         #expect(try await live(client, namespace: namespace).count == 80)
