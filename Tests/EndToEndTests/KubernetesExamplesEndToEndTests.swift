@@ -234,4 +234,147 @@ import TandemTesting
         #expect(plan.stderr.contains("ConfigMap \(namespace)/rook-ceph-operator-config does not exist"), "\(plan.stderr)")
         #expect(plan.stderr.contains("main.tandem.yaml:8:"), "the error points at metadata.name: \(plan.stderr)")
     }
+
+    @Test func veleroDRWritesBothLocationsFromTheGlobalUser() async throws {
+        let (clusterA, clusterB) = (try await KubeCluster.shared(), try await Self.second.value)
+        let (a, b) = (try client(clusterA), try client(clusterB))
+        let ceph = try await CephCluster.bare("velero-dr")
+        let namespace = "velero-\(UUID().uuidString.prefix(6).lowercased())"
+        try await makeNamespace(namespace, on: a)
+        try await makeNamespace(namespace, on: b)
+        let example = try Example("velero-dr", variables: [
+            "kubeconfig_active": clusterA.adminTokenKubeconfig, "kubeconfig_passive": clusterB.adminTokenKubeconfig, "velero_namespace": namespace,
+            "zone_a_endpoint": "http://127.0.0.1:\(CephCluster.freePort())", "zone_b_endpoint": "http://127.0.0.1:\(CephCluster.freePort())",
+        ], environment: ["CEPH_CONF": ceph.configPath])
+        defer { example.remove() }
+
+        let output = try await example.apply()
+        #expect(output.contains("Resources: 12 created"), "\(output)")
+        let accessKey = try #require(try example.tandem.stateAttribute("ceph_user.velero", "access_key"))
+        let secretKey = try #require(try example.tandem.stateAttribute("ceph_user.velero", "secret_key"))
+        #expect(!output.contains(secretKey), "the user's secret key is never printed")
+        for (client, mode) in [(a, "ReadWrite"), (b, "ReadOnly")] {
+            let credentials = decodedData(try await client.get(Self.object("v1", "Secret", namespace, "cloud-credentials")))["cloud"] ?? ""
+            #expect(credentials.contains("aws_access_key_id=\(accessKey)") && credentials.contains("aws_secret_access_key=\(secretKey)"),
+                    "Velero reads the global user's keys on both clusters")
+            let location = try #require(try await client.get(Self.object("velero.io/v1", "BackupStorageLocation", namespace, "default")))
+            #expect(location["spec"]["accessMode"] == .string(mode), "the passive site can restore but never write")
+            #expect(location["spec"]["objectStorage"]["bucket"] == .string("velero-backups"))
+        }
+        #expect(try await example.planIsQuiet())
+
+        let edit = try client(clusterB, manager: "kubectl-edit")
+        try await expectDriftReported(example, by: edit, manifest: .map([
+            "apiVersion": .string("velero.io/v1"), "kind": .string("BackupStorageLocation"),
+            "metadata": .map(["name": .string("default"), "namespace": .string(namespace)]),
+            "spec": .map(["provider": .string("aws"), "objectStorage": .map(["bucket": .string("velero-backups")]), "accessMode": .string("ReadWrite")]),
+        ]), field: ".spec.accessMode", line: "main.tandem.yaml:")
+
+        let destroyed = try await example.destroy()
+        #expect(destroyed.contains("Resources: 12 destroyed"), "\(destroyed)")
+        for client in [a, b] {
+            #expect(try await client.get(Self.object("velero.io/v1", "BackupStorageLocation", namespace, "default")) == nil)
+            #expect(try await client.get(Self.object("v1", "Secret", namespace, "cloud-credentials")) == nil)
+        }
+    }
+
+    @Test func volsyncFansOutWithAnRcloneSecretFromTheSamePlan() async throws {
+        let (clusterA, clusterB) = (try await KubeCluster.shared(), try await Self.second.value)
+        let (source, edge) = (try client(clusterA), try client(clusterB))
+        let moto = try await MotoServer.shared()
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let sourceNamespace = "source-\(suffix)"
+        try await makeNamespace(sourceNamespace, on: source)
+        let destinations = Dictionary(uniqueKeysWithValues: ["edge-1", "edge-2", "edge-3"].map { ($0, ["namespace": "\($0)-\(suffix)", "capacity": "10Gi"]) })
+        for settings in destinations.values { try await makeNamespace(settings["namespace"]!, on: edge) }
+        try await moto.withFreshState {
+            let example = try Example("volsync-fanout", variables: [
+                "kubeconfig_source": clusterA.adminTokenKubeconfig, "kubeconfig_edge": clusterB.adminTokenKubeconfig, "endpoint": moto.endpoint,
+                "source_namespace": sourceNamespace, "destinations": destinations,
+            ], environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+            defer { example.remove() }
+
+            let output = try await example.apply()
+            #expect(output.contains("Resources: 12 created"), "\(output)")
+            let keyID = try #require(try example.tandem.stateAttribute("aws_iam_access_key.mover", "id"))
+            let secret = try #require(try example.tandem.stateAttribute("aws_iam_access_key.mover", "secret"))
+            #expect(!output.contains(secret), "the mover's secret key is never printed")
+            let sourceConf = decodedData(try await source.get(Self.object("v1", "Secret", sourceNamespace, "rclone-secret")))["rclone.conf"] ?? ""
+            #expect(sourceConf.contains("access_key_id = \(keyID)") && sourceConf.contains("secret_access_key = \(secret)")
+                    && sourceConf.contains("endpoint = \(moto.endpoint)"), "rclone.conf carries the key the plan made:\n\(sourceConf)")
+            let replicationSource = try #require(try await source.get(Self.object("volsync.backube/v1alpha1", "ReplicationSource", sourceNamespace, "mysql-pv-claim-source")))
+            #expect(replicationSource["spec"]["rclone"]["rcloneDestPath"] == .string("volsync-fanout-bucket/mysql-pv-claim"))
+            #expect(replicationSource["spec"]["trigger"]["schedule"] == .string("*/6 * * * *"))
+            for (site, settings) in destinations {
+                let namespace = settings["namespace"]!
+                #expect(decodedData(try await edge.get(Self.object("v1", "Secret", namespace, "rclone-secret")))["rclone.conf"] == sourceConf)
+                let destination = try #require(try await edge.get(Self.object("volsync.backube/v1alpha1", "ReplicationDestination", namespace, site)))
+                #expect(destination["spec"]["trigger"]["schedule"] == .string("3-59/6 * * * *"), "destinations pull after the source pushed")
+                #expect(destination["spec"]["rclone"]["rcloneDestPath"] == .string("volsync-fanout-bucket/mysql-pv-claim"))
+            }
+            #expect(try await example.planIsQuiet())
+
+            let edit = try client(clusterB, manager: "kubectl-edit")
+            try await expectDriftReported(example, by: edit, manifest: .map([
+                "apiVersion": .string("volsync.backube/v1alpha1"), "kind": .string("ReplicationDestination"),
+                "metadata": .map(["name": .string("edge-2"), "namespace": .string("edge-2-\(suffix)")]),
+                "spec": .map(["trigger": .map(["schedule": .string("*/1 * * * *")])]),
+            ]), field: ".spec.trigger.schedule", line: "main.tandem.yaml:")
+
+            let destroyed = try await example.destroy()
+            #expect(destroyed.contains("Resources: 12 destroyed"), "\(destroyed)")
+            #expect(try await source.get(Self.object("v1", "Secret", sourceNamespace, "rclone-secret")) == nil)
+            #expect(try await edge.get(Self.object("volsync.backube/v1alpha1", "ReplicationDestination", "edge-1-\(suffix)", "edge-1")) == nil)
+        }
+    }
+
+    @Test func cephAWSOnKubernetesCopiesTheRookUserKeysToTheAWSCluster() async throws {
+        let (clusterA, clusterB) = (try await KubeCluster.shared(), try await Self.second.value)
+        let (onprem, aws) = (try client(clusterA), try client(clusterB))
+        let moto = try await MotoServer.shared()
+        let namespace = "s3r-\(UUID().uuidString.prefix(6).lowercased())"
+        let keys = ["AccessKey": "CEPHKEY\(UUID().uuidString.prefix(8))", "SecretKey": "ceph-secret-\(UUID().uuidString)"]
+        let rook = try OperatorStandIn(clusterA, duties: [
+            .status(Self.rook("CephObjectStoreUser", namespace, "s3-replicator"), .map(["phase": .string("Ready")])),
+            .secret(after: Self.rook("CephObjectStoreUser", namespace, "s3-replicator"),
+                    secret: Self.secret(namespace, "rook-ceph-object-user-ceph-objectstore-s3-replicator", keys)),
+            .finalizeNamespace(namespace),
+        ])
+        let namespaceController = try OperatorStandIn(clusterB, duties: [.finalizeNamespace(namespace)])
+        defer { rook.stop(); namespaceController.stop() }
+        try await moto.withFreshState {
+            let example = try Example("ceph-aws-on-kubernetes", variables: [
+                "kubeconfig_onprem": clusterA.adminTokenKubeconfig, "kubeconfig_aws": clusterB.adminTokenKubeconfig, "endpoint": moto.endpoint,
+                "namespace": namespace,
+            ], environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+            defer { example.remove() }
+
+            let output = try await example.apply()
+            #expect(output.contains("Resources: 19 created"), "\(output)")
+            let awsSecret = try #require(try example.tandem.stateAttribute("aws_iam_access_key.replicator", "secret"))
+            #expect(!output.contains(keys["SecretKey"]!) && !output.contains(awsSecret), "no key is ever printed")
+            #expect(decodedData(try await aws.get(Self.object("v1", "Secret", namespace, "ceph-credentials"))) == keys,
+                    "the AWS cluster holds the keys Rook generated on-prem")
+            let claim = try #require(try await onprem.get(Self.object("objectbucket.io/v1alpha1", "ObjectBucketClaim", namespace, "s3-replication-test")))
+            #expect(claim["metadata"]["labels"]["bucket-notification-s3-replication-notification"] == .string("s3-replication-notification"),
+                    "the claim carries the label that attaches the notification")
+            let rules = try #require(try await onprem.get(Self.object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "s3-replicator-alerts")))
+            #expect(rules["spec"]["groups"].listValue?.first?["rules"].listValue?.count == 5)
+            #expect(try await example.planIsQuiet())
+
+            let edit = try client(clusterA, manager: "kubectl-edit")
+            try await expectDriftReported(example, by: edit, manifest: .map([
+                "apiVersion": .string("ceph.rook.io/v1"), "kind": .string("CephBucketTopic"),
+                "metadata": .map(["name": .string("s3-replication-topic"), "namespace": .string(namespace)]),
+                "spec": .map(["objectStoreName": .string("ceph-objectstore"), "objectStoreNamespace": .string("rook-ceph"),
+                              "endpoint": .map(["kafka": .map(["uri": .string("kafka.elsewhere:9093")])])]),
+            ]), field: ".spec.endpoint.kafka.uri", line: "main.tandem.yaml:")
+
+            let destroyed = try await example.destroy()
+            #expect(destroyed.contains("Resources: 19 destroyed"), "\(destroyed)")
+            for client in [onprem, aws] {
+                #expect(try await client.get(Self.object("v1", "Namespace", nil, namespace)) == nil, "the namespaces are gone, finalized")
+            }
+        }
+    }
 }
