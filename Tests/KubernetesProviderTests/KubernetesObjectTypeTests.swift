@@ -74,4 +74,23 @@ import Testing
         #expect(provider.resourceSchemas["kubernetes_secret_export"]?.attributes["data"]?.sensitive == true)
         #expect(provider.dataSourceSchemas["kubernetes_secret"]?.attributes["data"]?.sensitive == true)
     }
+
+    @Test func anExportIsNamedOneWayAndNameFromIsComplete() throws {
+        func problems(_ json: String) throws -> [String?] { SecretExportResource.validate(try Value(jsonString: json)).map(\.attributePath) }
+        #expect(try problems(#"{"name":"rciis-keys"}"#).isEmpty)
+        #expect(try problems(#"{}"#) == ["name"])
+        #expect(try problems(#"{"name":"a","name_from":{"api_version":"v1","kind":"ConfigMap","name":"b","field":"data.x"}}"#) == ["name_from"])
+        let pool = #"{"name_from":{"api_version":"ceph.rook.io/v1","kind":"CephBlockPool","name":"replicapool","field":"status.info.rbdMirrorBootstrapPeerSecretName"}}"#
+        #expect(try problems(pool).isEmpty)
+        #expect(try problems(#"{"name_from":{"api_version":"v1","kind":"ConfigMap","name":"b","feild":"data.x"}}"#) == ["name_from.feild", "name_from"],
+                "an unknown key is named, and the missing field too")
+    }
+
+    @Test func aPatchIsAManifestThatReleasesItsFields() throws {
+        #expect(PatchResource.patchesExisting && !ManifestResource.patchesExisting)
+        #expect(PatchResource.validate(try manifest(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}"#)).map(\.attributePath) == ["manifest.kind"],
+                "a patch never carries Secret data unmasked either")
+        let released = PatchResource.release(.init(apiVersion: "v1", kind: "ConfigMap", namespace: "rook-ceph", name: "rook-ceph-operator-config"))
+        #expect(released == (try Value(jsonString: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"rook-ceph-operator-config","namespace":"rook-ceph"}}"#)))
+    }
 }
