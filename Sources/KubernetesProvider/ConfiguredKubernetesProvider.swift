@@ -24,11 +24,21 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
     /// object (without bookkeeping and status) when Tandem manages none of it yet (an imported object).
     private func attributes(_ kind: any KubernetesObjectType.Type, live: Value, like: Value) throws -> Value {
         guard let managed = ManagedFields(of: live, manager: client.fieldManager)?.project(live) else {
-            return try kind.attributes(from: LiveObject.withoutBookkeeping(live, keepStatus: false), like: like)
+            return try kind.attributes(from: Self.namespaceAsWritten(LiveObject.withoutBookkeeping(live, keepStatus: false), in: kind.manifest(like)), like: like)
         }
         let before = kind.manifest(like)
         let formerlyManaged = before.containsUnknown ? .null : LiveObject.restricted(live, toShapeOf: before)
-        return try kind.attributes(from: LiveObject.merged(managed, formerlyManaged), like: like)
+        return try kind.attributes(from: Self.namespaceAsWritten(LiveObject.merged(managed, formerlyManaged), in: before), like: like)
+    }
+
+    /// `manifest` without `metadata.namespace` when the configuration's manifest `written` names none (the context's
+    /// namespace is used), so the plan, the state and the configuration agree on what was written.
+    static func namespaceAsWritten(_ manifest: Value, in written: Value) -> Value {
+        guard written["metadata"].mapValue != nil, written["metadata"]["namespace"] == .null,
+              case .map(var object) = manifest, case .map(var metadata)? = object["metadata"] else { return manifest }
+        metadata["namespace"] = nil
+        object["metadata"] = .map(metadata)
+        return .map(object)
     }
 
     func read(type: String, current: Value) async throws -> Value? {
@@ -171,6 +181,12 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
     /// (its CRD is created by this plan), the namespace not there yet, or no permission to dry-run.
     func preview(type: String, configuration: Value, prior: Value?) async throws -> Value? {
         guard let kind = try? KubernetesObjectTypes.named(type) else { return nil }
+        // As apply will send it: a namespace attribute left out is the context's (`defaults`).
+        var configuration = configuration
+        if case .map(var entries) = configuration {
+            for (name, value) in defaults(type: type) where entries[name] == nil || entries[name] == .null { entries[name] = value }
+            configuration = .map(entries)
+        }
         let manifest = kind.manifest(configuration)
         guard !manifest.containsUnknown else { return nil }
         do {
@@ -182,7 +198,7 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
             // Fields the state knew that stay after this apply (another manager owns them, as after an import) keep
             // their value in the plan, rather than showing as removed when they are not.
             let known = prior.map { LiveObject.restricted(stored, toShapeOf: kind.manifest($0)) } ?? .null
-            return try kind.attributes(from: LiveObject.merged(managed.project(stored), known), like: configuration)
+            return try kind.attributes(from: Self.namespaceAsWritten(LiveObject.merged(managed.project(stored), known), in: manifest), like: configuration)
         } catch is KubernetesUnknownKindError {
             return nil
         } catch let error as KubernetesAPIError where [403, 404].contains(error.statusCode) {

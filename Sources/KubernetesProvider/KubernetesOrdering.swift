@@ -4,7 +4,7 @@ import TandemEngine
 /// The order the cluster needs whether or not the configuration refers from one object to another, as keys taken from
 /// the manifests: a CRD before its custom resources; a Namespace before the objects in it; a Secret or ConfigMap
 /// before the objects that name it (`secretName`, `secretNames`, `secretRef`, `credential`, `rcloneConfig`,
-/// `configMapRef`, and on a secondary Rook cluster the `<realm>-keys` Secret before the pulling CephObjectRealm);
+/// `configMapRef`, Camel K's mount `configs: [secret:NAME]`, and on a secondary Rook cluster the `<realm>-keys` Secret before the pulling CephObjectRealm);
 /// Rook's realm before its zonegroup, zonegroup before zone, zone before object store, store before its users, topics
 /// and buckets, topic before notification; a VolumeReplicationClass before the VolumeReplications using it. Deletes
 /// run in reverse. Keys are per provider name, not per cluster: two clusters' objects of the same name are ordered
@@ -25,8 +25,9 @@ enum KubernetesOrdering {
             let spec = manifest["spec"]
             keys.provides.append("k8s:kind:\(spec["group"].stringValue ?? "*")/\(spec["names"]["kind"].stringValue ?? "*")")
         case ("", "Namespace"): keys.provides.append("k8s:namespace:\(name)")
-        case ("", "Secret"): keys.provides.append("k8s:secret:\(scope)/\(name)")
-        case ("", "ConfigMap"): keys.provides.append("k8s:configmap:\(scope)/\(name)")
+        // Also under `*`: an object naming no namespace (the context's) may mean this one.
+        case ("", "Secret"): keys.provides += Set([scope, "*"]).sorted().map { "k8s:secret:\($0)/\(name)" }
+        case ("", "ConfigMap"): keys.provides += Set([scope, "*"]).sorted().map { "k8s:configmap:\($0)/\(name)" }
         case ("storage.k8s.io", "StorageClass"): keys.provides.append("k8s:storageclass:\(name)")
         default: break
         }
@@ -88,6 +89,13 @@ enum KubernetesOrdering {
                     named.secrets.append(text)
                 } else if ["configmapref", "configmap", "configmapkeyref"].contains(lower), let text = child["name"].stringValue {
                     named.configMaps.append(text)
+                } else if ["configs", "resources"].contains(lower), let items = child.listValue, items.allSatisfy({ $0.stringValue != nil }) {
+                    // Camel K's mount trait: `secret:NAME` or `configmap:NAME`, optionally `/KEY`.
+                    for item in items.compactMap(\.stringValue) {
+                        let name = { (rest: Substring) in String(rest.prefix { $0 != "/" }) }
+                        if item.hasPrefix("secret:") { named.secrets.append(name(item.dropFirst("secret:".count))) }
+                        if item.hasPrefix("configmap:") { named.configMaps.append(name(item.dropFirst("configmap:".count))) }
+                    }
                 } else {
                     collectReferences(child, into: &named)
                 }

@@ -377,4 +377,54 @@ import TandemTesting
             }
         }
     }
+
+    /// Seed 000's Camel K kinds: an Integration mounting a Secret, applied after it (Camel K's `secret:NAME` mount
+    /// reference orders them) and waited for until the operator (played by the test) reports it Running.
+    @Test func aCamelKIntegrationWaitsForItsSecretAndForRunning() async throws {
+        let cluster = try await KubeCluster.shared()
+        let namespace = "camel-\(UUID().uuidString.prefix(6).lowercased())"
+        try await makeNamespace(namespace, on: try client(cluster))
+        let camelK = try OperatorStandIn(cluster, duties: [
+            .status(Self.object("camel.apache.org/v1", "Integration", namespace, "ceph-to-aws-replicator"), .map(["phase": .string("Running")])),
+        ])
+        defer { camelK.stop() }
+        let example = try Example("rbd-mirror", variables: [:])
+        defer { example.remove() }
+        try FileManager.default.removeItem(atPath: example.tandem.directory + "/csi-addons")
+        try """
+        providers:
+          kubernetes: {kubeconfig: "\(cluster.adminTokenKubeconfig)", namespace: \(namespace)}
+        resources:
+          kubernetes_secret.aws:
+            name: aws-s3-credentials
+            data: {access-key: AKIAEXAMPLE, secret-key: camel-secret-value}
+          kubernetes_manifest.integration:
+            wait_for: ready
+            manifest:
+              apiVersion: camel.apache.org/v1
+              kind: Integration
+              metadata:
+                name: ceph-to-aws-replicator
+                annotations: {camel.apache.org/operator.id: camel-k-operator}
+              spec:
+                dependencies: ["camel:kafka", "camel:aws2-s3"]
+                traits:
+                  mount: {configs: ["secret:aws-s3-credentials"]}
+                  container: {requestMemory: 256Mi, limitMemory: 512Mi}
+                flows:
+                  - from:
+                      uri: "kafka:s3-replication-topic"
+                      steps:
+                        - to: {uri: "aws2-s3://ignored", parameters: {operation: putObject, region: af-south-1}}
+        """.write(toFile: example.tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let output = try await example.apply()
+        #expect(!output.contains("camel-secret-value"))
+        let secretDone = try #require(output.range(of: "kubernetes_secret.aws: Created after"))
+        let integrationStarted = try #require(output.range(of: "kubernetes_manifest.integration: Creating..."))
+        #expect(secretDone.lowerBound < integrationStarted.lowerBound, "the mounted Secret exists first:\n\(output)")
+        #expect(output.contains("waiting for Integration \(namespace)/ceph-to-aws-replicator to be ready"), "\(output)")
+        #expect(try await example.planIsQuiet())
+        _ = try await example.destroy()
+        #expect(try await client(cluster).get(Self.object("camel.apache.org/v1", "Integration", namespace, "ceph-to-aws-replicator")) == nil)
+    }
 }

@@ -40,8 +40,13 @@ import Testing
         #expect(location.requires.contains("k8s:secret:velero/cloud"))
         let source = try keys(#"{"apiVersion":"volsync.backube/v1alpha1","kind":"ReplicationSource","metadata":{"name":"r","namespace":"apps"},"spec":{"rclone":{"rcloneConfig":"rclone-secret"}}}"#)
         #expect(source.requires.contains("k8s:secret:apps/rclone-secret"))
+        let integration = try keys(#"{"apiVersion":"camel.apache.org/v1","kind":"Integration","metadata":{"name":"i","namespace":"s3r"},"spec":{"traits":{"mount":{"configs":["secret:aws-s3-credentials","configmap:routes/app.yaml"]}}}}"#)
+        #expect(integration.requires.contains("k8s:secret:s3r/aws-s3-credentials") && integration.requires.contains("k8s:configmap:s3r/routes"))
         let secret = try keys(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"rclone-secret","namespace":"apps"}}"#)
         #expect(secret.provides.contains("k8s:secret:apps/rclone-secret"))
+        #expect(secret.provides.contains("k8s:secret:*/rclone-secret"), "an object naming no namespace may refer to it")
+        let unplaced = try keys(#"{"apiVersion":"camel.apache.org/v1","kind":"Integration","metadata":{"name":"i"},"spec":{"traits":{"mount":{"configs":["secret:rclone-secret"]}}}}"#)
+        #expect(unplaced.requires.contains("k8s:secret:*/rclone-secret"))
     }
 
     @Test func durationsParseAsUsersWriteThem() {

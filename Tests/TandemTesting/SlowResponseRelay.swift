@@ -37,9 +37,10 @@ public final class SlowResponseRelay: Sendable {
     }
 }
 
-/// Writes what one side reads to the other after `delay` (in order: every chunk waits the same time), and closes
-/// the other side once everything read before the close was written.
-private final class DelayedRelay: ChannelInboundHandler, Sendable {
+/// Writes what one side reads to the other after `delay` (none: at once; otherwise in order, every chunk waiting the
+/// same time), and closes the other side once everything read before the close was written. Both channels share one
+/// event loop (the backend connection is made on the client connection's loop).
+final class DelayedRelay: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     private let peer: any Channel
     private let delay: TimeAmount
@@ -58,7 +59,11 @@ private final class DelayedRelay: ChannelInboundHandler, Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         let peer = self.peer
-        context.eventLoop.scheduleTask(in: delay) { peer.close(promise: nil) }
+        if delay > .zero {
+            context.eventLoop.scheduleTask(in: delay) { peer.close(promise: nil) }
+        } else {
+            peer.close(promise: nil)
+        }
         context.fireChannelInactive()
     }
 

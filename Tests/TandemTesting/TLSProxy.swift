@@ -36,8 +36,8 @@ public final class TLSProxy: Sendable {
             .childChannelInitializer { inbound in
                 // On the client connection's loop, so both pipelines can be set up here synchronously.
                 ClientBootstrap(group: inbound.eventLoop).connect(host: host, port: backendPort).flatMapThrowing { outbound in
-                    try inbound.pipeline.syncOperations.addHandlers(NIOSSLServerHandler(context: context), Relay(peer: outbound))
-                    try outbound.pipeline.syncOperations.addHandler(Relay(peer: inbound))
+                    try inbound.pipeline.syncOperations.addHandlers(NIOSSLServerHandler(context: context), DelayedRelay(peer: outbound, delay: .zero))
+                    try outbound.pipeline.syncOperations.addHandler(DelayedRelay(peer: inbound, delay: .zero))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -48,29 +48,5 @@ public final class TLSProxy: Sendable {
     /// Stops accepting connections.
     public func stop() async throws {
         try await channel.close().get()
-    }
-}
-
-/// Writes what one side reads to the other side, and closes the other side with it. Both channels share one event
-/// loop (the backend connection is made on the client connection's loop).
-private final class Relay: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    private let peer: any Channel
-
-    init(peer: any Channel) {
-        self.peer = peer
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        peer.close(promise: nil)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
