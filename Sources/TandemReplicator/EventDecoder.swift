@@ -63,7 +63,18 @@ public enum EventDecoder {
         return ObjectEvent(
             change: change, name: name, bucket: bucket, key: keyIsEncoded(eventSource: source) ? PercentEncoding.decode(rawKey, plusAsSpace: true) : rawKey,
             size: (object?["size"] as? NSNumber)?.intValue, eTag: (object?["eTag"] as? String).map { $0.replacingOccurrences(of: "\"", with: "") },
-            versionID: version?.isEmpty == false ? version : nil, principal: principal, eventSource: source)
+            versionID: version?.isEmpty == false ? version : nil, principal: principal, eventSource: source,
+            time: (record["eventTime"] as? String).flatMap(eventTime))
+    }
+
+    /// A record's `eventTime`: ISO 8601 in UTC with or without fractional seconds (AWS `2026-12-06T10:00:00.123Z`,
+    /// RGW microseconds); moto leaves out the `Z`, read as UTC too.
+    static func eventTime(_ text: String) -> Date? {
+        for candidate in [text, text + "Z"] {
+            if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(candidate) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(candidate) { return date }
+        }
+        return nil
     }
 
     /// AWS (and S3 emulators that copy it) form-URL-encode keys in events; Ceph RGW does not.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One object change an event source reported, decoded for where it came from: the key as the object is really
 /// named and the requester as a principal id the loop guard can compare.
 public struct ObjectEvent: Sendable, Equatable {
@@ -28,10 +30,12 @@ public struct ObjectEvent: Sendable, Equatable {
     public var principal: String?
     /// `aws:s3`, `ceph:s3`, … as the record says.
     public var eventSource: String
+    /// When the change happened at the source (the record's `eventTime`), when it says.
+    public var time: Date?
 
     /// Creates an event.
     public init(change: Change, name: String, bucket: String, key: String, size: Int? = nil, eTag: String? = nil,
-                versionID: String? = nil, principal: String? = nil, eventSource: String) {
+                versionID: String? = nil, principal: String? = nil, eventSource: String, time: Date? = nil) {
         self.change = change
         self.name = name
         self.bucket = bucket
@@ -41,5 +45,6 @@ public struct ObjectEvent: Sendable, Equatable {
         self.versionID = versionID
         self.principal = principal
         self.eventSource = eventSource
+        self.time = time
     }
 }

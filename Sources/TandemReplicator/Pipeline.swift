@@ -1,3 +1,4 @@
+import Foundation
 import AWSClient
 
 /// One direction of replication: decides what an event means for the target and does it.
@@ -74,13 +75,17 @@ public struct Pipeline: Sendable {
         }
     }
 
-    /// Handles one event and records the copy's duration in `metrics` when it copied.
+    /// Handles one event and records in `metrics` the copy's duration when it copied, and the replication latency (from
+    /// the event's time at the source) when the change landed.
     func timedHandle(_ event: ObjectEvent, metrics: ReplicatorMetrics) async throws -> Result {
         let clock = ContinuousClock(), start = clock.now
         let result = try await handle(event)
-        if case .replicated = result {
-            let elapsed = clock.now - start
-            metrics.observeCopy(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, pipeline: name)
+        if case .replicated = result { metrics.observeCopy(clock.now - start, pipeline: name) }
+        switch result {
+        case .replicated, .deleted:
+            if let time = event.time { metrics.observeReplicationLatency(.seconds(max(0, Date().timeIntervalSince(time))), pipeline: name) }
+        case .skipped:
+            break
         }
         return result
     }

@@ -1,13 +1,18 @@
 import AWSClient
 import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
-/// The replicator process: one HTTP endpoint (pushes, metrics, health), and one event source per pipeline.
+/// The replicator process: one HTTP endpoint (pushes, metrics, health), and one event source per pipeline, run as
+/// services of a swift-service-lifecycle `ServiceGroup`.
 ///
-/// `run` returns when its task is cancelled (SIGTERM): SQS sources stop polling and finish the messages they
-/// hold (unfinished ones return to the queue by their visibility timeout); Kafka sources stop polling, commit what
-/// is done and leave the group; push sources finish what they started, and what they did not start stays in the
-/// journal for the next run. Every pipeline also reconciles source and target at start and every
-/// `reconcile_interval` (`Reconciler`).
+/// On graceful shutdown (SIGTERM or SIGINT when `stopsOnSignals`, as in `tandem replicator run`) or cancellation, the
+/// services stop in reverse order: event sources first (SQS sources stop polling and finish the messages they hold,
+/// unfinished ones return to the queue by their visibility timeout; Kafka sources stop polling, commit what is done
+/// and leave the group; push sources finish what they started, and what they did not start stays in the journal for
+/// the next run), then the reconcilers (every pipeline reconciles source and target at start and every
+/// `reconcile_interval`, `Reconciler`), and the HTTP endpoint last, so `/metrics` answers until the end.
 public final class Replicator: Sendable {
     let configuration: ReplicatorConfiguration
     let log: @Sendable (String) -> Void
@@ -21,25 +26,33 @@ public final class Replicator: Sendable {
         self.log = log
     }
 
-    /// Runs until cancelled. `started` receives the endpoint's address once it listens.
-    public func run(started: @Sendable (String) -> Void = { _ in }) async throws {
+    /// Runs until cancelled, or SIGTERM or SIGINT arrives when `stopsOnSignals`. `started` receives the endpoint's
+    /// address once it listens.
+    public func run(stopsOnSignals: Bool = false, started: @Sendable (String) -> Void = { _ in }) async throws {
         let transport = AWSTransport(connectionsPerHost: Self.connections(for: configuration.pipelines))
         defer { Task { try? await transport.shutdown() } }
+        var sources: [any Service] = []
+        var reconcilers: [any Service] = []
         var push: [String: PushEventSource] = [:]
-        var polls: [SQSEventSource] = []
-        var consumers: [KafkaEventSource] = []
-        var reconcilers: [Reconciler] = []
         for pipelineConfiguration in configuration.pipelines {
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
-            reconcilers.append(Reconciler(pipeline: pipeline, metrics: metrics, log: log))
+            let reconciler = Reconciler(pipeline: pipeline, metrics: metrics, log: log)
+            reconcilers.append(ClosureService { await cancelWhenGracefulShutdown { await reconciler.run() } })
             if let sqs = pipelineConfiguration.events.sqs {
-                polls.append(SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency,
-                                            transport: transport, metrics: metrics, log: log))
+                let source = SQSEventSource(sqs, source: pipelineConfiguration.source, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency,
+                                            transport: transport, metrics: metrics, log: log)
+                sources.append(ClosureService { await cancelWhenGracefulShutdown { await source.run() } })
             } else if let kafka = pipelineConfiguration.events.kafka {
-                consumers.append(try KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log))
+                let source = try KafkaEventSource(kafka, pipeline: pipeline, concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
+                sources.append(ClosureService { await cancelWhenGracefulShutdown { await source.run() } })
             } else {
-                push[pipeline.name] = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
-                                                          concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
+                let source = try PushEventSource(directory: configuration.stateDirectory + "/journal", pipeline: pipeline,
+                                                 concurrency: pipelineConfiguration.concurrency, metrics: metrics, log: log)
+                push[pipeline.name] = source
+                // A push source runs until told to finish; it then completes what it started.
+                sources.append(ClosureService {
+                    await withTaskCancellationOrGracefulShutdownHandler { await source.run() } onCancelOrGracefulShutdown: { source.finish() }
+                })
             }
         }
         let (host, port) = try Self.hostAndPort(configuration.listen)
@@ -49,20 +62,29 @@ public final class Replicator: Sendable {
                                                                         isReady: { readiness.isReady }))
         log("listening on \(server.address) with \(configuration.pipelines.count) pipeline(s)")
         started(server.address)
-        let pushSources = Array(push.values)
-        await withTaskGroup(of: Void.self) { group in
-            for source in pushSources { group.addTask { await source.run() } }
-            for source in polls { group.addTask { await source.run() } }
-            for source in consumers { group.addTask { await source.run() } }
-            // Objects whose events were lost (or that existed before events flowed) are reconciled alongside.
-            for reconciler in reconcilers { group.addTask { await reconciler.run() } }
-            readiness.set()
-            // Wait for cancellation, then let the push sources drain what they started.
-            group.addTask {
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                pushSources.forEach { $0.finish() }
-            }
-            await group.waitForAll()
+        let endpoint = ClosureService {
+            try? await gracefulShutdown()
+            await server.stop()
+        }
+        // Last in the list, so first told to stop: says that the stop began.
+        let log = self.log
+        let announcer = ClosureService {
+            try? await gracefulShutdown()
+            log("shutting down: finishing work in flight")
+        }
+        // A source or reconciler that ends by itself leaves the others running, as the endpoint does.
+        let services = ([endpoint] + reconcilers + sources + [announcer]).map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [],
+            logger: Logger(label: "tandem.replicator", factory: { _ in SwiftLogNoOpLogHandler() })))
+        readiness.set()
+        do {
+            try await group.run()
+        } catch {
+            await server.stop()
+            throw error
         }
         await server.stop()
         log("stopped")

@@ -61,7 +61,7 @@ public final class ReplicatorHTTPServer: Sendable {
             switch (method, path) {
             case (.GET, "/healthz"): return (.ok, "ok\n")
             case (.GET, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
-            case (.GET, "/metrics"): return (.ok, PrometheusText.render(metrics))
+            case (.GET, "/metrics"): return (.ok, metrics.prometheusText())
             case (.GET, "/status") where configuration != nil:
                 let status = ReplicatorStatus.current(of: configuration!, metrics: metrics, ready: isReady())
                 let encoder = JSONEncoder()
@@ -145,41 +145,5 @@ public final class ReplicatorHTTPServer: Sendable {
                 }
             }
         }
-    }
-}
-
-/// Counters in the Prometheus text exposition format.
-enum PrometheusText {
-    static func render(_ metrics: ReplicatorMetrics) -> String {
-        var lines: [String] = []
-        var described: Set<String> = []
-        for (key, value) in metrics.snapshot {
-            let name = "tandem_replicator_\(key.name)_total"
-            if described.insert(name).inserted { lines.append("# TYPE \(name) counter") }
-            var labels = "pipeline=\"\(escape(key.pipeline))\""
-            if let reason = key.reason { labels += ",reason=\"\(escape(reason))\"" }
-            lines.append("\(name){\(labels)} \(value)")
-        }
-        for (key, value) in metrics.gaugeSnapshot {
-            let name = "tandem_replicator_\(key.name)"
-            if described.insert(name).inserted { lines.append("# TYPE \(name) gauge") }
-            lines.append("\(name){pipeline=\"\(escape(key.pipeline))\"} \(value)")
-        }
-        let latencies = metrics.copyLatencies.sorted { $0.key < $1.key }
-        if !latencies.isEmpty { lines.append("# TYPE tandem_replicator_copy_seconds histogram") }
-        for (pipeline, histogram) in latencies {
-            let label = "pipeline=\"\(escape(pipeline))\""
-            for (bound, count) in zip(ReplicatorMetrics.Histogram.bounds, histogram.buckets) {
-                lines.append("tandem_replicator_copy_seconds_bucket{\(label),le=\"\(bound)\"} \(count)")
-            }
-            lines.append("tandem_replicator_copy_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
-            lines.append("tandem_replicator_copy_seconds_sum{\(label)} \(histogram.sum)")
-            lines.append("tandem_replicator_copy_seconds_count{\(label)} \(histogram.count)")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

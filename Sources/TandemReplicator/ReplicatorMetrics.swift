@@ -1,52 +1,56 @@
+import CoreMetrics
 import Foundation
+import Prometheus
 
-/// Counters of what the replicator did, per pipeline, safe to update from any task; the source of `/metrics`
-/// and `tandem replicator status`.
+/// What the replicator did, per pipeline, safe to update from any task. Everything is recorded through swift-metrics
+/// into a Prometheus registry (`/metrics` is its text exposition); counters and gauges are also kept here for
+/// `/status` and `tandem replicator status`, which read values back.
 public final class ReplicatorMetrics: @unchecked Sendable {
-    /// One counter's identity: its name and labels (pipeline, reason).
+    /// One counter's or gauge's identity: its name and labels (pipeline, reason).
     public struct Key: Hashable, Sendable, Comparable {
-        /// `events_received`, `events_skipped`, `objects_replicated`, `objects_deleted`, `events_failed`, `bytes_replicated`.
+        /// `events_received`, `events_skipped`, `objects_replicated`, `objects_deleted`, `events_failed`, `bytes_replicated`, ...
         public var name: String
         /// The pipeline.
         public var pipeline: String
-        /// The skip reason, for `events_skipped`.
+        /// The skip or rejection reason, for `events_skipped` and `pushes_rejected`.
         public var reason: String?
 
         /// Orders by name, pipeline, reason.
         public static func < (lhs: Key, rhs: Key) -> Bool {
             (lhs.name, lhs.pipeline, lhs.reason ?? "") < (rhs.name, rhs.pipeline, rhs.reason ?? "")
         }
-    }
 
-    private let lock = NSLock()
-    private var counters: [Key: Int] = [:]
-    private var latencies: [String: Histogram] = [:]
-    private var gauges: [Key: Int] = [:]
-
-    /// Copy latencies of one pipeline: cumulative counts per upper bound (seconds), their sum and count.
-    public struct Histogram: Sendable, Equatable {
-        /// Upper bounds of the buckets, in seconds.
-        public static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
-        /// Observations at or below each bound (cumulative, as Prometheus wants them).
-        public var buckets = [Int](repeating: 0, count: bounds.count)
-        /// Sum of all observations, in seconds.
-        public var sum = 0.0
-        /// Number of observations.
-        public var count = 0
-
-        mutating func observe(_ seconds: Double) {
-            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { buckets[index] += 1 }
-            sum += seconds
-            count += 1
+        fileprivate var dimensions: [(String, String)] {
+            [("pipeline", pipeline)] + (reason.map { [("reason", $0)] } ?? [])
         }
     }
 
-    /// Creates empty counters.
-    public init() {}
+    /// Upper bounds of the copy-duration buckets (`tandem_replicator_copy_seconds`), in seconds.
+    public static let copyBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+    /// Upper bounds of the replication-latency buckets (`tandem_replicator_replication_latency_seconds`: from the
+    /// event's time at the source to the change landing on the target), in seconds.
+    public static let latencyBounds: [Double] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+
+    private let lock = NSLock()
+    private var counters: [Key: Int] = [:]
+    private var gauges: [Key: Int] = [:]
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+
+    /// Creates empty metrics with a registry of their own.
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        func durations(_ bounds: [Double]) -> [Duration] { bounds.map { .nanoseconds(Int64(($0 * 1e9).rounded())) } }
+        factory.durationHistogramBuckets = ["tandem_replicator_copy_seconds": durations(Self.copyBounds),
+                                            "tandem_replicator_replication_latency_seconds": durations(Self.latencyBounds)]
+        self.factory = factory
+    }
 
     /// Adds `amount` to a counter.
     public func add(_ name: String, pipeline: String, reason: String? = nil, _ amount: Int = 1) {
-        lock.withLock { counters[Key(name: name, pipeline: pipeline, reason: reason), default: 0] += amount }
+        let key = Key(name: name, pipeline: pipeline, reason: reason)
+        lock.withLock { counters[key, default: 0] += amount }
+        CoreMetrics.Counter(label: "tandem_replicator_\(name)_total", dimensions: key.dimensions, factory: factory).increment(by: amount)
     }
 
     /// A counter's value (0 when never touched).
@@ -56,7 +60,9 @@ public final class ReplicatorMetrics: @unchecked Sendable {
 
     /// Sets a gauge (`queue_lag`: events the source holds that the pipeline has not taken yet).
     public func set(_ name: String, pipeline: String, _ value: Int) {
-        lock.withLock { gauges[Key(name: name, pipeline: pipeline)] = value }
+        let key = Key(name: name, pipeline: pipeline)
+        lock.withLock { gauges[key] = value }
+        CoreMetrics.Gauge(label: "tandem_replicator_\(name)", dimensions: key.dimensions, factory: factory).record(value)
     }
 
     /// Every gauge, sorted.
@@ -64,19 +70,30 @@ public final class ReplicatorMetrics: @unchecked Sendable {
         lock.withLock { gauges.sorted { $0.key < $1.key } }
     }
 
-    /// Records how long one copy took.
-    public func observeCopy(seconds: Double, pipeline: String) {
-        lock.withLock { latencies[pipeline, default: Histogram()].observe(seconds) }
-    }
-
-    /// Copy latency histograms by pipeline.
-    public var copyLatencies: [String: Histogram] {
-        lock.withLock { latencies }
-    }
-
     /// Every counter, sorted.
     public var snapshot: [(Key, Int)] {
         lock.withLock { counters.sorted { $0.key < $1.key } }
+    }
+
+    /// Records how long one copy took.
+    public func observeCopy(_ duration: Duration, pipeline: String) {
+        CoreMetrics.Timer(label: "tandem_replicator_copy_seconds", dimensions: [("pipeline", pipeline)], factory: factory)
+            .recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    /// Records how long a change took from its event's time at the source to landing on the target.
+    public func observeReplicationLatency(_ duration: Duration, pipeline: String) {
+        CoreMetrics.Timer(label: "tandem_replicator_replication_latency_seconds", dimensions: [("pipeline", pipeline)], factory: factory)
+            .recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
+    /// Everything recorded, in the Prometheus text exposition format.
+    public func prometheusText() -> String {
+        registry.emitToString()
     }
 
     /// Records what handling one event did.

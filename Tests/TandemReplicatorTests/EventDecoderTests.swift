@@ -50,6 +50,14 @@ struct EventDecoderTests {
         #expect(changes == [.created: 16, .removed: 8])
     }
 
+    @Test func eventTimesAreReadForTheReplicationLatency() throws {
+        let rgw = try #require(try EventDecoder.decode(try fixture("rgw", "0004.json")).events.first)
+        #expect(rgw.time == (try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse("2026-11-21T13:55:22.418251Z")))
+        let moto = try #require(try EventDecoder.decode(try motoBody("005-put-keys-default-creds-ObjectCreated_Put.json")).events.first)
+        #expect(moto.time.map { abs($0.timeIntervalSince1970 - 1_795_268_567.703) < 0.001 } == true, "moto's time without a zone is UTC")
+        #expect(EventDecoder.eventTime("2026-12-06T10:00:00Z") != nil && EventDecoder.eventTime("yesterday") == nil)
+    }
+
     @Test func rgwIdentityVersionsAndDeleteMarkers() throws {
         let put = try #require(try EventDecoder.decode(try fixture("rgw", "0014.json")).events.first)
         #expect(put.principal == "tenant-b-user" && put.versionID == "4-8z4VCgTIMaQ7nWg0Pfs-qYVNH1prV" && put.change == .created)

@@ -56,6 +56,10 @@ import TandemTesting
         #expect(page.contains(#"tandem_replicator_events_received_total{pipeline="rgw-push"} 6"#))
         #expect(page.contains(#"tandem_replicator_copy_seconds_count{pipeline="rgw-push"} \#(metrics.value("objects_replicated", pipeline: "rgw-push"))"#), "\(page)")
         #expect(page.contains(#"tandem_replicator_copy_seconds_bucket{pipeline="rgw-push",le="+Inf"}"#))
+        // Every change that landed (copies and the delete) has a latency from its RGW event time.
+        let landed = metrics.value("objects_replicated", pipeline: "rgw-push") + metrics.value("objects_deleted", pipeline: "rgw-push")
+        #expect(landed > 0 && page.contains(#"tandem_replicator_replication_latency_seconds_count{pipeline="rgw-push"} \#(landed)"#), "\(page)")
+        #expect(page.contains(#"tandem_replicator_replication_latency_seconds_bucket{pipeline="rgw-push",le="3600.0"} \#(landed)"#), "\(page)")
         #expect(try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(server.address)/readyz").statusCode == 200)
         var lag = ""
         for _ in 0..<50 where !lag.contains(#"tandem_replicator_queue_lag{pipeline="rgw-push"} 0"#) {

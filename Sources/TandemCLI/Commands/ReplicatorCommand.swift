@@ -29,25 +29,12 @@ struct ReplicatorRunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try ReplicatorCommand.load(config)
         let replicator = Replicator(configuration: configuration, log: JSONLog.write)
-        let running = Task { try await replicator.run() }
-        var signals: [DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                JSONLog.write("signal \(number): finishing work in flight")
-                running.cancel()
-            }
-            source.resume()
-            signals.append(source)
-        }
         do {
-            try await running.value
+            try await replicator.run(stopsOnSignals: true)
         } catch {
             JSONLog.write("fatal: \(error)")
             throw ExitCode(1)
         }
-        signals.forEach { $0.cancel() }
     }
 }
 
