@@ -10,7 +10,8 @@ import PackageDescription
 //   1 KubernetesClient (kubeconfig, credentials, discovery, server-side apply, CRD schemas; uses TLSTrust, ChildProcess)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
-//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions TandemReplicator, launches it through ChildProcess),
+//   3 AWSProvider, CephProvider, TandemProvider (tandem_replicator: provisions TandemReplicator, launches it through ChildProcess
+//     or as a Deployment through KubernetesClient),
 //     KubernetesProvider (manifests and the seeds' custom resources, on one or more clusters)
 //   4 TandemCLI
 //   5 tandem (executable, one file)
@@ -79,7 +80,8 @@ let package = Package(
         .target(name: "AWSProvider", dependencies: ["TandemEngine", "AWSClient", "TLSTrust"]),
         .target(name: "CephProvider", dependencies: ["TandemEngine", "AWSClient", "CephClient", "TLSTrust"]),
         .target(name: "KubernetesProvider", dependencies: ["TandemEngine", "TandemCore", "KubernetesClient"]),
-        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess"]),
+        .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess",
+                                                       "KubernetesClient", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TandemCLI", dependencies: [
             "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import KubernetesClient
 import TandemCore
 import TandemEngine
 import TandemReplicator
@@ -8,11 +9,19 @@ import TandemReplicator
 struct ConfiguredTandemProvider: ConfiguredProvider {
     let local: LocalReplicatorRuntime
     let transport: AWSTransport
+    /// The cluster of `runtime: kubernetes` replicators, resolved when one is first used (a machine without a
+    /// kubeconfig can still run local replicators).
+    let cluster: @Sendable () throws -> KubernetesClient
 
     private func runtime(_ value: Value) throws -> any ReplicatorRuntime {
         switch value["runtime"].stringValue ?? "local" {
         case "local": return local
-        default: throw ProviderError("runtime \(value["runtime"].stringValue ?? "") is not available yet; use runtime local", attributePath: "runtime")
+        case "kubernetes":
+            let client: KubernetesClient
+            do { client = try cluster() } catch { throw ProviderError("runtime kubernetes: \(error)", attributePath: "runtime") }
+            return KubernetesReplicatorRuntime(client: client, settings: KubernetesReplicatorSettings(value["kubernetes"], defaultNamespace: client.defaultNamespace),
+                                               timeout: .seconds(600))
+        default: throw ProviderError("there is no runtime \(value["runtime"].stringValue ?? "")", attributePath: "runtime")
         }
     }
 
@@ -78,9 +87,11 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         attributes["pid"] = observed.pid.map { .number(Double($0)) } ?? .null
         attributes["config_path"] = .string(observed.configurationPath)
         attributes["log_path"] = .string(observed.logPath)
-        attributes["endpoint"] = .string("http://\(observed.configuration.listen)")
+        let endpoint = observed.endpoint ?? "http://\(observed.configuration.listen)"
+        attributes["endpoint"] = .string(endpoint)
+        attributes["kubernetes"] = observed.kubernetes
         attributes["push_endpoint"] = observed.configuration.pipelines.first.flatMap { pipeline in
-            pipeline.events.http.flatMap { $0.secret.isEmpty ? nil : .string("http://\(observed.configuration.listen)/events/\(pipeline.name)/\($0.secret)") }
+            pipeline.events.http.flatMap { $0.secret.isEmpty ? nil : .string("\(endpoint)/events/\(pipeline.name)/\($0.secret)") }
         } ?? .null
         return .map(attributes)
     }

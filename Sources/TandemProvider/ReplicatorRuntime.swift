@@ -1,8 +1,9 @@
 import Foundation
+import TandemCore
 import TandemReplicator
 
-/// Where a `tandem_replicator` runs. `local` (a background process on this machine) is implemented; `kubernetes`
-/// (a Deployment, Secret, Service and PodMonitor) comes with the Kubernetes provider and plugs in here.
+/// Where a `tandem_replicator` runs: `local` (a background process on this machine, ``LocalReplicatorRuntime``) or
+/// `kubernetes` (a Deployment with its Secret, Service, PodMonitor and PrometheusRule, ``KubernetesReplicatorRuntime``).
 protocol ReplicatorRuntime: Sendable {
     /// Installs `configuration` for the replicator `name` and, when `running`, (re)starts it and waits until it is ready.
     func deploy(name: String, configuration: Data, running: Bool, progress: @Sendable (String) -> Void) async throws -> ReplicatorObservation
@@ -25,4 +26,8 @@ struct ReplicatorObservation: Sendable {
     var configurationPath: String
     /// Where the process logs.
     var logPath: String
+    /// Where `/metrics`, `/status` and pushes are served, when not at the configuration's `listen` (a Service).
+    var endpoint: String?
+    /// The `kubernetes` settings as deployed (runtime kubernetes).
+    var kubernetes: Value = .null
 }

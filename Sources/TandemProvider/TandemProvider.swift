@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import KubernetesClient
 import TandemCore
 import TandemEngine
 import TLSTrust
@@ -20,8 +21,14 @@ public struct TandemProvider: Provider {
     /// `tandem`: the configuration name and resource type prefix.
     public var name: String { "tandem" }
 
-    /// The provider block has no settings.
-    public var configurationSchema: ResourceSchema { ResourceSchema(attributes: [:], description: "Tandem's own runtime") }
+    /// The provider block: the cluster of `runtime: kubernetes` replicators (aliases address several).
+    public var configurationSchema: ResourceSchema {
+        ResourceSchema(attributes: [
+            "kubeconfig": AttributeSchema(.string, .optional, description: "runtime kubernetes: the kubeconfig; by default KUBECONFIG, then ~/.kube/config, then a pod's service account."),
+            "context": AttributeSchema(.string, .optional, description: "runtime kubernetes: the context; by default the current one."),
+            "namespace": AttributeSchema(.string, .optional, description: "runtime kubernetes: the namespace of replicators naming none; by default the context's."),
+        ], description: "Tandem's own runtime")
+    }
 
     /// `tandem_replicator`.
     public var resourceSchemas: [String: ResourceSchema] { [ReplicatorSchema.typeName: ReplicatorSchema.schema] }
@@ -88,16 +95,49 @@ public struct TandemProvider: Provider {
             }
         }
         if configuration["runtime"].stringValue == "kubernetes" {
-            errors.append(ProviderError("runtime kubernetes (a Deployment, Secret, Service and PodMonitor) arrives with the Kubernetes provider; use runtime local for now",
-                                        attributePath: "runtime"))
+            if configuration["kubernetes"].isNull {
+                errors.append(ProviderError("runtime kubernetes needs a kubernetes block with at least the image", attributePath: "runtime"))
+            }
+            for side in ["source", "target"] where configuration[side]["ca_bundle"].stringValue != nil {
+                errors.append(ProviderError("ca_bundle names a file on this machine, which the pods do not have: with runtime kubernetes, build the CA into the image "
+                                            + "(its system trust store) and leave ca_bundle unset", attributePath: "\(side).ca_bundle"))
+            }
+            if let replicas = configuration["kubernetes"]["replicas"].numberValue, replicas != replicas.rounded() || replicas < 1 {
+                errors.append(ProviderError("kubernetes.replicas must be a whole number of at least 1 (state: stopped scales to none), not \(Value.format(number: replicas))",
+                                            attributePath: "kubernetes.replicas"))
+            }
         }
         return errors
     }
 
-    /// Nothing to configure: local replicators need only the runtime directory.
+    /// Local replicators need only the runtime directory; the cluster of kubernetes ones is resolved on first use.
     public func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider {
         let transport = AWSTransport(requestTimeout: .seconds(5), connectTimeout: .seconds(2))
+        let cluster = ClusterOnFirstUse {
+            var access = try KubeconfigLoader.load(path: configuration["kubeconfig"].stringValue, context: configuration["context"].stringValue,
+                                                   environment: environment)
+            if let namespace = configuration["namespace"].stringValue { access.namespace = namespace }
+            return KubernetesClient(connection: try KubernetesConnection(access: access, environment: environment))
+        }
         return ConfiguredTandemProvider(local: LocalReplicatorRuntime(directory: runtimeDirectory, program: program, transport: transport),
-                                        transport: transport)
+                                        transport: transport, cluster: cluster.client)
+    }
+}
+
+/// A Kubernetes client made once, when first asked for.
+private final class ClusterOnFirstUse: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: () throws -> KubernetesClient
+    private var made: Result<KubernetesClient, any Error>?
+
+    init(_ make: @escaping () throws -> KubernetesClient) {
+        self.make = make
+    }
+
+    @Sendable func client() throws -> KubernetesClient {
+        try lock.withLock {
+            if made == nil { made = Result { try make() } }
+            return try made!.get()
+        }
     }
 }

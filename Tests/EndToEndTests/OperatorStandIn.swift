@@ -5,7 +5,8 @@ import TandemTesting
 
 /// What the controllers a real cluster runs would do, played by the test because none runs beside the bare API
 /// server here: Rook writing `status` and the Secrets it generates (realm keys, user keys, the RBD bootstrap peer
-/// token), and the namespace controller finalizing a namespace being deleted. It polls every 100 ms until stopped.
+/// token), the deployment controller and kubelets rolling out a Deployment, and the namespace controller finalizing a
+/// namespace being deleted. It polls every 100 ms until stopped.
 final class OperatorStandIn: Sendable {
     /// One thing an operator does.
     enum Duty: Sendable {
@@ -15,6 +16,9 @@ final class OperatorStandIn: Sendable {
         case secret(after: ObjectReference, secret: Value)
         /// Removes the `kubernetes` finalizer of namespace NAME once it is being deleted.
         case finalizeNamespace(String)
+        /// Reports the Deployment rolled out (every replica of its current generation updated, ready and available),
+        /// as the deployment controller and kubelets would, whenever its generation moves.
+        case rollOut(ObjectReference)
     }
 
     private let task: Task<Void, Never>
@@ -40,6 +44,14 @@ final class OperatorStandIn: Sendable {
             guard try await client.get(trigger) != nil, let reference = ObjectReference(manifest: secret),
                   try await client.get(reference) == nil else { return }
             _ = try await client.apply(secret)
+        case .rollOut(let reference):
+            guard let live = try await client.get(reference), let generation = live["metadata"]["generation"].numberValue,
+                  live["status"]["observedGeneration"].numberValue != generation else { return }
+            let replicas = live["spec"]["replicas"].numberValue ?? 1
+            _ = try await client.patchStatus(reference, status: .map([
+                "observedGeneration": .number(generation), "replicas": .number(replicas), "updatedReplicas": .number(replicas),
+                "readyReplicas": .number(replicas), "availableReplicas": .number(replicas),
+            ]))
         case .finalizeNamespace(let name):
             guard let live = try await client.get(ObjectReference(apiVersion: "v1", kind: "Namespace", namespace: nil, name: name)),
                   live["metadata"]["deletionTimestamp"] != .null, live["spec"]["finalizers"] != .null else { return }

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import TandemCore
+
+/// The objects a `tandem_replicator` with `runtime: kubernetes` is made of, computed from its settings and runtime
+/// configuration (nothing here talks to a cluster): a Secret holding the configuration (mounted read-only, mode
+/// 0400), a Deployment running `tandem replicator run` (non-root, read-only root filesystem, `/healthz` and
+/// `/readyz` probes, the configuration's hash on the pod template so a changed pipeline rolls it), a Service for
+/// `/metrics` and pushes, a PodMonitor, and a PrometheusRule with the pipeline's alerts (``ReplicatorAlerts``).
+struct KubernetesReplicatorManifests {
+    /// The `kubernetes` settings of the resource.
+    let settings: KubernetesReplicatorSettings
+    /// The objects' base name (DNS-1123), from the pipeline name.
+    let name: String
+    /// The pipeline (for alert labels).
+    let pipeline: String
+    /// The port the replicator listens on in the pod.
+    let port: Int
+
+    /// Where the pod keeps push journals and dead letters (an emptyDir).
+    static let stateDirectory = "/var/lib/tandem/state"
+    /// Where the configuration Secret is mounted.
+    static let configurationPath = "/etc/tandem/replicator.json"
+    /// The annotation holding the configuration's hash on the pod template, and the settings on the Deployment.
+    static let hashAnnotation = "tandem.dev/configuration-sha256"
+    static let settingsAnnotation = "tandem.dev/settings"
+    static let listenAnnotation = "tandem.dev/listen"
+
+    /// The Kubernetes name for a pipeline name: lowercase, `_` and `.` as `-`, prefixed `tandem-`.
+    static func objectName(pipeline: String) -> String {
+        "tandem-" + pipeline.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+
+    private var labels: Value {
+        .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name),
+              "app.kubernetes.io/managed-by": .string("tandem")])
+    }
+
+    private func metadata(_ objectName: String, annotations: [String: String] = [:]) -> Value {
+        var entries: [String: Value] = ["name": .string(objectName), "namespace": .string(settings.namespace), "labels": labels]
+        if !annotations.isEmpty { entries["annotations"] = .map(annotations.mapValues(Value.string)) }
+        return .map(entries)
+    }
+
+    /// The configuration Secret; `listen` is the address the resource was configured with (kept for reading back).
+    func secret(configuration: Data, listen: String) -> Value {
+        .map(["apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string("Opaque"),
+              "metadata": metadata(name + "-config", annotations: [Self.listenAnnotation: listen]),
+              "data": .map(["replicator.json": .string(configuration.base64EncodedString())])])
+    }
+
+    /// The SHA-256 of the configuration, hex.
+    static func hash(_ configuration: Data) -> String {
+        SHA256.hash(data: configuration).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The Deployment: `replicas` of them when running, none when stopped.
+    func deployment(configuration: Data, running: Bool) throws -> Value {
+        let probe = { (path: String) -> Value in
+            .map(["httpGet": .map(["path": .string(path), "port": .string("http")]), "periodSeconds": .number(10), "failureThreshold": .number(3)])
+        }
+        let container: Value = .map([
+            "name": .string("replicator"), "image": .string(settings.image),
+            "args": .list(["replicator", "run", "--config", Self.configurationPath].map(Value.string)),
+            "ports": .list([.map(["name": .string("http"), "containerPort": .number(Double(port)), "protocol": .string("TCP")])]),
+            "readinessProbe": probe("/readyz"), "livenessProbe": probe("/healthz"),
+            "resources": .map(["requests": .map(["cpu": .string(settings.cpu), "memory": .string(settings.memory)]),
+                               "limits": .map(["memory": .string(settings.memory)])]),
+            "securityContext": .map(["runAsNonRoot": .bool(true), "readOnlyRootFilesystem": .bool(true), "allowPrivilegeEscalation": .bool(false),
+                                     "capabilities": .map(["drop": .list([.string("ALL")])])]),
+            "volumeMounts": .list([
+                .map(["name": .string("configuration"), "mountPath": .string("/etc/tandem"), "readOnly": .bool(true)]),
+                .map(["name": .string("state"), "mountPath": .string("/var/lib/tandem")]),
+            ]),
+        ])
+        let settingsJSON = try settings.value.canonicalJSON()
+        return .map([
+            "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
+            "metadata": metadata(name, annotations: [Self.settingsAnnotation: settingsJSON]),
+            "spec": .map([
+                "replicas": .number(Double(running ? settings.replicas : 0)),
+                "selector": .map(["matchLabels": .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name)])]),
+                "template": .map([
+                    "metadata": .map(["labels": labels, "annotations": .map([Self.hashAnnotation: .string(Self.hash(configuration))])]),
+                    "spec": .map([
+                        "securityContext": .map(["runAsNonRoot": .bool(true), "runAsUser": .number(65532), "runAsGroup": .number(65532),
+                                                 "fsGroup": .number(65532)]),
+                        "automountServiceAccountToken": .bool(false),
+                        "terminationGracePeriodSeconds": .number(60),
+                        "containers": .list([container]),
+                        "volumes": .list([
+                            .map(["name": .string("configuration"),
+                                  "secret": .map(["secretName": .string(name + "-config"), "defaultMode": .number(0o400)])]),
+                            .map(["name": .string("state"), "emptyDir": .map([:])]),
+                        ]),
+                    ]),
+                ]),
+            ]),
+        ])
+    }
+
+    /// The Service in front of the pods: `/metrics` and the push endpoint.
+    var service: Value {
+        .map(["apiVersion": .string("v1"), "kind": .string("Service"), "metadata": metadata(name),
+              "spec": .map(["selector": .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name)]),
+                            "ports": .list([.map(["name": .string("http"), "port": .number(Double(port)), "targetPort": .string("http"), "protocol": .string("TCP")])])])])
+    }
+
+    /// The PodMonitor scraping every pod's `/metrics`.
+    var podMonitor: Value {
+        .map(["apiVersion": .string("monitoring.coreos.com/v1"), "kind": .string("PodMonitor"), "metadata": metadata(name),
+              "spec": .map(["selector": .map(["matchLabels": .map(["app.kubernetes.io/name": .string("tandem-replicator"),
+                                                                    "app.kubernetes.io/instance": .string(name)])]),
+                            "podMetricsEndpoints": .list([.map(["port": .string("http"), "path": .string("/metrics")])])])])
+    }
+
+    /// The PrometheusRule with the pipeline's alerts.
+    var prometheusRule: Value {
+        .map(["apiVersion": .string("monitoring.coreos.com/v1"), "kind": .string("PrometheusRule"), "metadata": metadata(name + "-alerts"),
+              "spec": .map(["groups": .list([ReplicatorAlerts(pipeline: pipeline, namespace: settings.namespace, podPrefix: name,
+                                                              settings: settings.alerts).group])])])
+    }
+
+    /// The in-cluster address of the Service.
+    var endpoint: String { "http://\(name).\(settings.namespace).svc:\(port)" }
+}

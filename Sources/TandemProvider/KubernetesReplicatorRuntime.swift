@@ -1,0 +1,112 @@
+import Foundation
+import KubernetesClient
+import TandemCore
+import TandemEngine
+import TandemReplicator
+
+/// `runtime: kubernetes`: the replicator runs as a Deployment on a cluster, its objects applied by server-side apply
+/// as field manager `tandem` (``KubernetesReplicatorManifests``). Readiness and drift come from the Deployment's
+/// status (updated and available replicas for the current generation), since the pods' `/status` is rarely
+/// reachable from where `tandem apply` runs.
+struct KubernetesReplicatorRuntime: ReplicatorRuntime {
+    let client: KubernetesClient
+    let settings: KubernetesReplicatorSettings
+    /// How long apply waits for the rollout.
+    let timeout: Duration
+
+    private func manifests(_ name: String, port: Int) -> KubernetesReplicatorManifests {
+        KubernetesReplicatorManifests(settings: settings, name: KubernetesReplicatorManifests.objectName(pipeline: name), pipeline: name, port: port)
+    }
+
+    private func reference(_ kind: String, _ apiVersion: String, _ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: apiVersion, kind: kind, namespace: settings.namespace, name: name)
+    }
+
+    /// The configuration as the pod gets it: listening on every address of the pod at the configured port, journals
+    /// under the pod's state volume.
+    static func podConfiguration(_ configuration: Data) throws -> (document: Data, listen: String, port: Int) {
+        guard var object = try JSONSerialization.jsonObject(with: configuration) as? [String: Any], let listen = object["listen"] as? String,
+              let port = listen.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw ProviderError("the replicator configuration has no listen HOST:PORT")
+        }
+        object["listen"] = "0.0.0.0:\(port)"
+        object["state_directory"] = KubernetesReplicatorManifests.stateDirectory
+        return (try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), listen, port)
+    }
+
+    func deploy(name: String, configuration: Data, running: Bool, progress: @Sendable (String) -> Void) async throws -> ReplicatorObservation {
+        let (document, listen, port) = try Self.podConfiguration(configuration)
+        let objects = manifests(name, port: port)
+        _ = try await client.apply(objects.secret(configuration: document, listen: listen))
+        let deployment = try await client.apply(try objects.deployment(configuration: document, running: running))
+        _ = try await client.apply(objects.service)
+        if settings.monitor {
+            for object in [objects.podMonitor, objects.prometheusRule] {
+                let kind = object["kind"].stringValue ?? ""
+                guard try await client.resource(apiVersion: "monitoring.coreos.com/v1", kind: kind) != nil else {
+                    progress("the cluster does not serve \(kind) (the prometheus-operator CRDs): no \(kind) made; set monitor: false to say so")
+                    continue
+                }
+                _ = try await client.apply(object)
+            }
+        } else {
+            try await deleteMonitoring(objects)
+        }
+        if running, let reference = ObjectReference(manifest: deployment) {
+            progress("waiting for Deployment \(settings.namespace)/\(objects.name) to roll out \(settings.replicas) replica(s)")
+            _ = try await client.waitUntilReady(reference, timeout: timeout)
+        }
+        guard let observed = try await observe(name: name) else { throw ProviderError("the replicator's objects vanished during apply") }
+        return observed
+    }
+
+    private func deleteMonitoring(_ objects: KubernetesReplicatorManifests) async throws {
+        for (kind, objectName) in [("PrometheusRule", objects.name + "-alerts"), ("PodMonitor", objects.name)] {
+            // Without the prometheus-operator CRDs there is nothing to delete.
+            do { try await client.delete(reference(kind, "monitoring.coreos.com/v1", objectName)) } catch is KubernetesUnknownKindError {}
+        }
+    }
+
+    func observe(name: String) async throws -> ReplicatorObservation? {
+        let objectName = KubernetesReplicatorManifests.objectName(pipeline: name)
+        guard let secret = try await client.get(reference("Secret", "v1", objectName + "-config")),
+              let encoded = secret["data"]["replicator.json"].stringValue, let document = Data(base64Encoded: encoded) else { return nil }
+        var configuration = try ReplicatorConfiguration.decode(document, path: "Secret \(settings.namespace)/\(objectName)-config", checked: false)
+        if let listen = secret["metadata"]["annotations"][KubernetesReplicatorManifests.listenAnnotation].stringValue { configuration.listen = listen }
+        var observation = ReplicatorObservation(state: "stopped", configuration: configuration, pid: nil,
+                                                configurationPath: "Secret \(settings.namespace)/\(objectName)-config",
+                                                logPath: "kubectl logs -n \(settings.namespace) deployment/\(objectName)")
+        observation.endpoint = "http://\(objectName).\(settings.namespace).svc:\(configuration.listen.split(separator: ":").last ?? "")"
+        guard let deployment = try await client.get(reference("Deployment", "apps/v1", objectName)) else { return observation }
+        observation.kubernetes = observedSettings(deployment)
+        guard (deployment["spec"]["replicas"].numberValue ?? 0) > 0 else { return observation }
+        let deployedHash = deployment["spec"]["template"]["metadata"]["annotations"][KubernetesReplicatorManifests.hashAnnotation].stringValue
+        if deployedHash != KubernetesReplicatorManifests.hash(document) {
+            observation.state = "stale"
+        } else {
+            observation.state = Readiness(apiVersion: "apps/v1", kind: "Deployment").isReady(deployment) ? "running" : "starting"
+        }
+        return observation
+    }
+
+    /// The settings as deployed: those recorded on the Deployment, with its live image and (when running) replicas.
+    private func observedSettings(_ deployment: Value) -> Value {
+        guard let text = deployment["metadata"]["annotations"][KubernetesReplicatorManifests.settingsAnnotation].stringValue,
+              case .map(var recorded)? = try? Value(jsonString: text) else { return .null }
+        if let image = deployment["spec"]["template"]["spec"]["containers"].listValue?.first?["image"].stringValue { recorded["image"] = .string(image) }
+        if let replicas = deployment["spec"]["replicas"].numberValue, replicas > 0 { recorded["replicas"] = .number(replicas) }
+        return .map(recorded)
+    }
+
+    func remove(name: String, progress: @Sendable (String) -> Void) async throws {
+        let objects = manifests(name, port: 0)
+        try await deleteMonitoring(objects)
+        try await client.delete(reference("Service", "v1", objects.name))
+        let deployment = reference("Deployment", "apps/v1", objects.name)
+        if try await client.delete(deployment) {
+            progress("waiting for Deployment \(settings.namespace)/\(objects.name) to be gone")
+            try await client.waitUntilGone(deployment, timeout: timeout)
+        }
+        try await client.delete(reference("Secret", "v1", objects.name + "-config"))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import KubernetesClient
+import TandemCore
+import Testing
+import TandemTesting
+
+/// `tandem_replicator` with `runtime: kubernetes` applied by the built binary to a real API server: the Deployment,
+/// its configuration Secret, the Service and the PrometheusRule, validated by the server (the PrometheusRule by the
+/// real prometheus-operator CRD); no kubelet runs there, so ``OperatorStandIn`` reports each rollout as the
+/// deployment controller would. Re-planned with no changes, a changed pipeline rolls the Deployment, `stopped`
+/// scales it to none, destroy removes everything, and the keys are never printed.
+@Suite struct ReplicatorKubernetesEndToEndTests {
+    private static func configuration(kubeconfig: String, namespace: String, concurrency: Int, state: String = "running") -> String {
+        """
+        providers:
+          tandem: {kubeconfig: "\(kubeconfig)", namespace: \(namespace)}
+        resources:
+          tandem_replicator.ceph_to_aws:
+            name: ceph_to_aws
+            runtime: kubernetes
+            state: \(state)
+            listen: 127.0.0.1:9464
+            kubernetes: {image: "registry.example/tandem:1.0", replicas: 3, alert_queue_lag: 500}
+            source: {endpoint: "http://rgw.rook-ceph.svc:80", bucket: src, access_key: SRCKEY, secret_key: source-secret-value}
+            target: {region: af-south-1, bucket: replica, access_key: AKIAEXAMPLE, secret_key: target-secret-value}
+            events:
+              sqs: {queue_url: "https://sqs.af-south-1.amazonaws.com/123456789012/events"}
+            concurrency: \(concurrency)
+        """
+    }
+
+    private func client(_ cluster: KubeCluster) throws -> KubernetesClient {
+        let access = try KubeconfigLoader.load(path: cluster.adminTokenKubeconfig, environment: [:])
+        return KubernetesClient(connection: try KubernetesConnection(access: access, environment: [:]), fieldManager: "test")
+    }
+
+    private func object(_ apiVersion: String, _ kind: String, _ namespace: String, _ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+    }
+
+    @Test func aReplicatorDeploymentIsAppliedRolledAndRemoved() async throws {
+        let cluster = try await KubeCluster.shared()
+        let client = try client(cluster)
+        let namespace = "replicator-\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .map(["name": .string(namespace)])]))
+        let deploymentReference = object("apps/v1", "Deployment", namespace, "tandem-ceph-to-aws")
+        let controller = try OperatorStandIn(cluster, duties: [.rollOut(deploymentReference)])
+        defer { controller.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-k8s-replicator-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"])
+        func write(_ text: String) throws { try text.write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8) }
+
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 8))
+        let apply = try await tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let output = apply.stdout + apply.stderr
+        #expect(!output.contains("source-secret-value") && !output.contains("target-secret-value"), "the keys are never printed")
+        #expect(output.contains("waiting for Deployment \(namespace)/tandem-ceph-to-aws to roll out 3 replica(s)"), "\(output)")
+        #expect(output.contains("the cluster does not serve PodMonitor"), "said, not silently skipped: \(output)")
+
+        let deployment = try #require(try await client.get(deploymentReference))
+        let pod = deployment["spec"]["template"]["spec"]
+        let container = try #require(pod["containers"].listValue?.first)
+        #expect(deployment["spec"]["replicas"] == .number(3))
+        #expect(container["image"] == .string("registry.example/tandem:1.0"))
+        #expect(container["args"] == .list(["replicator", "run", "--config", "/etc/tandem/replicator.json"].map(Value.string)))
+        #expect(container["securityContext"]["readOnlyRootFilesystem"] == .bool(true) && pod["securityContext"]["runAsNonRoot"] == .bool(true))
+        #expect(container["readinessProbe"]["httpGet"]["path"] == .string("/readyz") && container["livenessProbe"]["httpGet"]["path"] == .string("/healthz"))
+        #expect(pod["volumes"].listValue?.first?["secret"]["defaultMode"] == .number(256), "the configuration is mounted 0400")
+        let secret = try #require(try await client.get(object("v1", "Secret", namespace, "tandem-ceph-to-aws-config")))
+        let document = try #require(secret["data"]["replicator.json"].stringValue.flatMap { Data(base64Encoded: $0) })
+        let pipeline = try #require(try Value(jsonData: document)["pipelines"].listValue?.first)
+        #expect(try Value(jsonData: document)["listen"] == .string("0.0.0.0:9464"), "the pod listens on its own addresses")
+        #expect(pipeline["target"]["endpoint"]["secret_key"] == .string("target-secret-value"), "the pod's configuration holds the keys")
+        let service = try #require(try await client.get(object("v1", "Service", namespace, "tandem-ceph-to-aws")))
+        #expect(service["spec"]["ports"].listValue?.first?["port"] == .number(9464))
+        let rule = try #require(try await client.get(object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "tandem-ceph-to-aws-alerts")))
+        let alerts = rule["spec"]["groups"].listValue?.first?["rules"].listValue ?? []
+        #expect(alerts.compactMap { $0["alert"].stringValue } == ["TandemReplicatorDown", "TandemReplicatorFailuresRising", "TandemReplicatorDeadLetters",
+                                                                 "TandemReplicatorQueueLag", "TandemReplicatorLatencyHigh"])
+        #expect(alerts.contains { $0["expr"].stringValue?.contains("tandem_replicator_queue_lag{namespace=\"\(namespace)\",pipeline=\"ceph_to_aws\"}) > 500") == true })
+
+        let quiet = try await tandem.run(["plan", "--detailed-exitcode"])
+        #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
+        let shown = try await tandem.run(["state", "show", "tandem_replicator.ceph_to_aws"])
+        #expect(shown.stdout.contains("http://tandem-ceph-to-aws.\(namespace).svc:9464"), "the endpoint is the Service: \(shown.stdout)")
+
+        // A changed pipeline rolls the Deployment: its pod template carries the new configuration's hash.
+        let before = deployment["spec"]["template"]["metadata"]["annotations"]["tandem.dev/configuration-sha256"]
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16))
+        let changed = try await tandem.run(["apply", "--auto-approve"])
+        #expect(changed.exitCode == 0 && changed.stdout.contains("1 updated"), "\(changed.stdout)\n\(changed.stderr)")
+        let rolled = try #require(try await client.get(deploymentReference))
+        #expect(rolled["spec"]["template"]["metadata"]["annotations"]["tandem.dev/configuration-sha256"] != before)
+        #expect((rolled["metadata"]["generation"].numberValue ?? 0) > (deployment["metadata"]["generation"].numberValue ?? 0))
+
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16, state: "stopped"))
+        let stopped = try await tandem.run(["apply", "--auto-approve"])
+        #expect(stopped.exitCode == 0, "\(stopped.stdout)\n\(stopped.stderr)")
+        #expect(try await client.get(deploymentReference)?["spec"]["replicas"] == .number(0), "stopped scales to none")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0)
+
+        let destroy = try await tandem.run(["destroy", "--auto-approve"])
+        #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+        #expect(try await client.get(deploymentReference) == nil)
+        #expect(try await client.get(object("v1", "Secret", namespace, "tandem-ceph-to-aws-config")) == nil)
+        #expect(try await client.get(object("v1", "Service", namespace, "tandem-ceph-to-aws")) == nil)
+        #expect(try await client.get(object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "tandem-ceph-to-aws-alerts")) == nil)
+    }
+}
