@@ -106,7 +106,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "AWSClient", "TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"]),
         .testTarget(name: "TandemReplicatorTests", dependencies: ["TandemReplicator", "AWSClient", "CephClient", "KafkaClient", "TandemTesting"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore", "TandemTesting"]),
+        .testTarget(name: "TandemProviderTests", dependencies: ["TandemProvider", "TandemReplicator", "TandemCore", "TandemTesting", "AWSClient", "ChildProcess"]),
         .testTarget(name: "ProviderValidationTests", dependencies: ["AWSProvider", "CephProvider", "TandemProvider", "TandemEngine", "TandemLanguage", "TandemCore",
                                                                     "TandemTesting"],
                     exclude: ["Fixtures"]),

@@ -35,6 +35,7 @@ public final class Replicator: Sendable {
         var reconcilers: [any Service] = []
         var push: [String: PushEventSource] = [:]
         for pipelineConfiguration in configuration.pipelines {
+            metrics.register(pipeline: pipelineConfiguration.name)
             let pipeline = try Pipeline(pipelineConfiguration, transport: transport)
             let reconciler = Reconciler(pipeline: pipeline, metrics: metrics, log: log)
             reconcilers.append(ClosureService { await cancelWhenGracefulShutdown { await reconciler.run() } })

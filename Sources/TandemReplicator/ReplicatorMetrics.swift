@@ -46,6 +46,19 @@ public final class ReplicatorMetrics: @unchecked Sendable {
         self.factory = factory
     }
 
+    /// Creates a pipeline's series at zero in the registry, so `/metrics` shows them before anything happened (alert
+    /// rules using `rate()`, `increase()` or `histogram_quantile()` need the series to exist). `/status` still lists
+    /// only counters that moved.
+    public func register(pipeline: String) {
+        let labels = [("pipeline", pipeline)]
+        for name in ["events_received", "events_failed", "events_retried", "events_dead_lettered", "objects_replicated", "objects_deleted", "bytes_replicated"] {
+            CoreMetrics.Counter(label: "tandem_replicator_\(name)_total", dimensions: labels, factory: factory).increment(by: 0)
+        }
+        for name in ["tandem_replicator_copy_seconds", "tandem_replicator_replication_latency_seconds"] {
+            _ = CoreMetrics.Timer(label: name, dimensions: labels, factory: factory)
+        }
+    }
+
     /// Adds `amount` to a counter.
     public func add(_ name: String, pipeline: String, reason: String? = nil, _ amount: Int = 1) {
         let key = Key(name: name, pipeline: pipeline, reason: reason)
