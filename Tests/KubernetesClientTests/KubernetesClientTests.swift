@@ -219,6 +219,7 @@ import Testing
         } catch let error as KubernetesConnectionError {
             #expect(error.description.contains("127.0.0.1:\(server.port)"), "\(error)")
         }
-        #expect(clock.now - started < .seconds(2), "a closed connection is an error at once, not a hang")
+        // Well under the 10 s connect timeout it would take if the handshake were retried (about 1 s on a quiet machine).
+        #expect(clock.now - started < .seconds(5), "a closed connection is an error at once, not a hang")
     }
 }

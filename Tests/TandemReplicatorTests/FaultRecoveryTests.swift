@@ -87,8 +87,13 @@ import TandemTesting
         #expect(reconcile.runs >= 2 && reconcile.errors == 0, "\(reconcile)")
         #expect(reconcile.lastStarted != nil && reconcile.compared == 3, "live, while-down and never-notified: \(reconcile)")
         let metrics = String(decoding: try await cluster.transport.sendUnsigned(method: "GET", url: "http://\(listen)/metrics").body, as: UTF8.self)
-        #expect(metrics.contains(#"tandem_replicator_reconcile_objects_copied_total{pipeline="reconcile"} 2"#),
-                "while-down.txt at start, never-notified.txt later; nothing twice:\n\(metrics)")
+        // while-down.txt at start, never-notified.txt later, each copied once. radosgw 16 sometimes still pushes the
+        // event of never-notified.txt shortly after its notification was deleted; the event then copies it instead.
+        let counters = try #require(try await status(cluster, listen)).counters
+        #expect((1...2).contains(counters["reconcile_objects_copied"] ?? 0) && counters["objects_replicated"] == 2,
+                "each lost object copied once, at least one by a reconcile: \(counters)")
+        #expect(metrics.contains(#"tandem_replicator_reconcile_objects_copied_total{pipeline="reconcile"} \#(counters["reconcile_objects_copied"] ?? 0)"#),
+                "/metrics agrees with /status:\n\(metrics)")
         #expect(metrics.contains(#"tandem_replicator_reconcile_last_finished_timestamp_seconds{pipeline="reconcile"}"#))
     }
 
