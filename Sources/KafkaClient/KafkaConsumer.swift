@@ -14,14 +14,43 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// partitions from its restarted successor that long); and one hour between polls before the member is
     /// considered stuck (a caller that stops polling while its records are worked on, a long copy among them, keeps
     /// its partitions; a dead process is still noticed by the session timeout).
+    ///
+    /// When the group takes partitions away (another member joined or left), `onRevoke` is called on the polling
+    /// thread before they go: it stops work on their records (the next owner never works on a record at the same time
+    /// as this member) and returns the positions that are done, which are committed synchronously before the
+    /// partitions are handed over. A broker refusing commits during a rebalance (librdkafka's mock cluster does; Kafka
+    /// accepts them while the group prepares a rebalance) is logged: the next owner then starts at the last commit
+    /// and reads those records again.
     public init(brokers: String, group: String, topics: [String], properties: [String: String] = [:],
+                onRevoke: @escaping @Sendable (Set<KafkaPartition>) -> [KafkaPartitionOffset] = { _ in [] },
                 log: @escaping @Sendable (String) -> Void) throws {
         var settings = ["auto.offset.reset": "earliest", "session.timeout.ms": "10000", "max.poll.interval.ms": "3600000"].merging(properties) { $1 }
         settings["bootstrap.servers"] = brokers
         settings["group.id"] = group
         settings["enable.auto.commit"] = "false"
         settings["enable.auto.offset.store"] = "false"
-        handle = try KafkaHandle(RD_KAFKA_CONSUMER, properties: settings, log: log)
+        handle = try KafkaHandle(RD_KAFKA_CONSUMER, properties: settings, log: log, onRevoke: onRevoke) { configuration in
+            rd_kafka_conf_set_rebalance_cb(configuration) { handle, error, partitions, opaque in
+                guard let handle else { return }
+                let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
+                if error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS {
+                    if let opaque {
+                        let context = Unmanaged<KafkaHandle.Context>.fromOpaque(opaque).takeUnretainedValue()
+                        if let onRevoke = context.onRevoke {
+                            let code = KafkaConsumer.commit(onRevoke(KafkaHandle.partitions(partitions)), handle: handle, synchronously: true)
+                            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                                context.log("committing before a rebalance failed (those records are read again by the next owner): \(String(cString: rd_kafka_err2str(code)))")
+                            }
+                        }
+                    }
+                    if !cooperative { rd_kafka_assign(handle, nil) } else if let failure = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(failure) }
+                } else if cooperative {
+                    if let failure = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(failure) }
+                } else {
+                    rd_kafka_assign(handle, partitions)
+                }
+            }
+        }
         rd_kafka_poll_set_consumer(handle.pointer)
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -51,14 +80,19 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Commits positions (each the offset of the next record to read). Asynchronous commits return at once; a
     /// failed one only means records are read again after a restart.
     public func commit(_ positions: [KafkaPartitionOffset], synchronously: Bool) throws {
-        guard !positions.isEmpty else { return }
+        let code = Self.commit(positions, handle: handle.pointer, synchronously: synchronously)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("committing offsets", code: code) }
+    }
+
+    @discardableResult
+    private static func commit(_ positions: [KafkaPartitionOffset], handle: OpaquePointer, synchronously: Bool) -> rd_kafka_resp_err_t {
+        guard !positions.isEmpty else { return RD_KAFKA_RESP_ERR_NO_ERROR }
         let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for position in positions {
             rd_kafka_topic_partition_list_add(list, position.topic, position.partition)?.pointee.offset = position.offset
         }
-        let code = rd_kafka_commit(handle.pointer, list, synchronously ? 0 : 1)
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError("committing offsets", code: code) }
+        return rd_kafka_commit(handle, list, synchronously ? 0 : 1)
     }
 
     /// Records not yet read in the assigned partitions (high watermark minus position, as last fetched); nil until
@@ -85,10 +119,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(handle.pointer, &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR, let assignment else { return [] }
         defer { rd_kafka_topic_partition_list_destroy(assignment) }
-        return Set((0..<Int(assignment.pointee.cnt)).map { index in
-            let element = assignment.pointee.elems[index]
-            return KafkaPartition(topic: String(cString: element.topic), partition: element.partition)
-        })
+        return KafkaHandle.partitions(assignment)
     }
 
     /// The offset the next record written to a partition will get, asked from the broker.

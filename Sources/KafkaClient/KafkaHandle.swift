@@ -10,12 +10,17 @@ final class KafkaHandle: @unchecked Sendable {
     /// What librdkafka's C callbacks reach through the handle's opaque pointer.
     final class Context {
         let log: @Sendable (String) -> Void
-        init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+        /// A consumer's handler for partitions taken away; returns the positions to commit before they go.
+        let onRevoke: (@Sendable (Set<KafkaPartition>) -> [KafkaPartitionOffset])?
+        init(log: @escaping @Sendable (String) -> Void, onRevoke: (@Sendable (Set<KafkaPartition>) -> [KafkaPartitionOffset])? = nil) {
+            self.log = log
+            self.onRevoke = onRevoke
+        }
     }
 
     /// Creates a handle. A property librdkafka rejects is named in the error; its value is not (it may be a password).
     init(_ type: rd_kafka_type_t, properties: [String: String], log: @escaping @Sendable (String) -> Void,
-         configure: (OpaquePointer) -> Void = { _ in }) throws {
+         onRevoke: (@Sendable (Set<KafkaPartition>) -> [KafkaPartitionOffset])? = nil, configure: (OpaquePointer) -> Void = { _ in }) throws {
         let configuration = rd_kafka_conf_new()!
         var message = [CChar](repeating: 0, count: 512)
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
@@ -25,7 +30,7 @@ final class KafkaHandle: @unchecked Sendable {
                 throw KafkaError("Kafka property \(name): \(Self.text(message).replacingOccurrences(of: value, with: "***"))")
             }
         }
-        let context = Unmanaged.passRetained(Context(log: log))
+        let context = Unmanaged.passRetained(Context(log: log, onRevoke: onRevoke))
         rd_kafka_conf_set_opaque(configuration, context.toOpaque())
         rd_kafka_conf_set_log_cb(configuration) { handle, level, facility, line in
             guard let handle, let opaque = rd_kafka_opaque(handle) else { return }
@@ -40,6 +45,14 @@ final class KafkaHandle: @unchecked Sendable {
         }
         self.pointer = pointer
         self.context = context
+    }
+
+    /// The partitions of a librdkafka list.
+    static func partitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Set<KafkaPartition> {
+        guard let list else { return [] }
+        return Set((0..<Int(list.pointee.cnt)).map { index in
+            KafkaPartition(topic: String(cString: list.pointee.elems[index].topic), partition: list.pointee.elems[index].partition)
+        })
     }
 
     /// The text in a NUL-terminated buffer librdkafka wrote.

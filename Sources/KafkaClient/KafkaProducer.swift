@@ -10,12 +10,12 @@ public final class KafkaProducer: @unchecked Sendable {
     public init(brokers: String, properties: [String: String] = [:], log: @escaping @Sendable (String) -> Void) throws {
         var settings = ["acks": "all", "enable.idempotence": "true"].merging(properties) { $1 }
         settings["bootstrap.servers"] = brokers
-        handle = try KafkaHandle(RD_KAFKA_PRODUCER, properties: settings, log: log) { configuration in
+        handle = try KafkaHandle(RD_KAFKA_PRODUCER, properties: settings, log: log, configure: { configuration in
             rd_kafka_conf_set_dr_msg_cb(configuration) { _, message, _ in
                 guard let message, let opaque = tandem_kafka_message_opaque(message) else { return }
                 Unmanaged<Delivery>.fromOpaque(opaque).takeRetainedValue().report(message.pointee.err)
             }
-        }
+        })
     }
 
     /// One record's delivery report, written by whichever thread serves the report.

@@ -75,7 +75,9 @@ public struct Backfill: Sendable {
                 running += 1
                 group.addTask {
                     do {
-                        return .success(try await pipeline.replicateCurrentState(of: item.object, targetIsMissing: item.targetIsMissing))
+                        // After a quiet period an event may have copied the key meanwhile: the copier looks at the target
+                        // again, under the key's lock, instead of trusting the listing (which would write a second version).
+                        return .success(try await pipeline.replicateCurrentState(of: item.object, targetIsMissing: item.targetIsMissing && quiet == .zero))
                     } catch {
                         return .failure(CopyFailure(key: item.object.key, error: "\(error)"))
                     }

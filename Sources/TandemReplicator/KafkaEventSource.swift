@@ -6,6 +6,10 @@ import KafkaClient
 /// its retries): a replicator killed at any moment reads again what it had not finished, and never skips a
 /// record. A failing record is retried in process by the pipeline's `RetrySchedule` (bounded by its `max_elapsed`;
 /// Kafka redelivers nothing by itself: the uncommitted offset is the redelivery after a restart). Records are worked on concurrently (up to `concurrency`); commits follow `PartitionProgress`.
+///
+/// Several replicators in one group share the topic's partitions. When a rebalance takes partitions away, this member
+/// starts no further record of them, waits for those in flight (up to `revokeTimeout`), and commits what is done
+/// before the partitions move: the next owner starts exactly after it and never copies a key at the same time.
 public final class KafkaEventSource: Sendable {
     let configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource
     let handler: DeliveryHandler
@@ -14,7 +18,10 @@ public final class KafkaEventSource: Sendable {
     let log: @Sendable (String) -> Void
     let consumer: KafkaConsumer
     let deadLetters: KafkaProducer
+    private let progress: Progress
     var name: String { handler.pipeline.name }
+    /// How long a rebalance waits for records of partitions taken away (their commit waits for them).
+    static let revokeTimeout: Duration = .seconds(300)
 
     /// Joins the consumer group for `pipeline`; throws when librdkafka refuses the settings, so a replicator with an
     /// unusable Kafka pipeline fails at start instead of reporting ready.
@@ -26,20 +33,34 @@ public final class KafkaEventSource: Sendable {
         self.metrics = metrics
         self.log = log
         let librdkafkaLog: @Sendable (String) -> Void = { [name = pipeline.name] line in log("pipeline \(name): \(line)") }
+        let progress = Progress()
+        self.progress = progress
         consumer = try KafkaConsumer(brokers: configuration.brokers, group: configuration.groupID, topics: [configuration.topic],
-                                     properties: configuration.properties ?? [:], log: librdkafkaLog)
+                                     properties: configuration.properties ?? [:],
+                                     onRevoke: { partitions in
+                                         let positions = progress.revoke(partitions, timeout: Self.revokeTimeout)
+                                         librdkafkaLog("rebalance: handing over \(partitions.count) partition(s), committed \(positions.count) position(s)")
+                                         return positions
+                                     },
+                                     log: librdkafkaLog)
         deadLetters = try KafkaProducer(brokers: configuration.brokers, properties: configuration.properties ?? [:], log: librdkafkaLog)
     }
 
     /// Consumes until the task is cancelled; then finishes the records it holds, commits, and leaves the group.
     public func run() async {
-        let poller = KafkaPoller(consumer: consumer, slots: concurrency, log: { [log, name] in log("pipeline \(name): \($0)") })
-        let progress = Progress()
+        let progress = self.progress
+        let poller = KafkaPoller(consumer: consumer, slots: concurrency, stamp: { progress.rebalances },
+                                 log: { [log, name] in log("pipeline \(name): \($0)") })
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.reportLag() }
-                for await message in poller.messages {
-                    progress.started(message)
+                for await polled in poller.messages {
+                    let message = polled.message
+                    // Polled before a rebalance took its partition away: the next owner reads it from the committed offset.
+                    guard progress.start(message, polledAfter: polled.stamp) else {
+                        poller.release()
+                        continue
+                    }
                     group.addTask {
                         // A record not done (shutdown came first) stays in flight, so no commit passes it.
                         if await self.process(message), let position = progress.finished(message) { self.commit([position], synchronously: false) }
@@ -113,12 +134,39 @@ public final class KafkaEventSource: Sendable {
         }
     }
 
-    /// `PartitionProgress` shared by the record tasks.
+    /// `PartitionProgress` shared by the record tasks and the rebalance callback, with the partitions taken away.
     private final class Progress: @unchecked Sendable {
         private let lock = NSLock()
         private var progress = PartitionProgress()
+        /// Rebalances that took partitions away so far, and the count when each partition was last taken away.
+        private var revocations = 0
+        private var revokedAt: [KafkaPartition: Int] = [:]
 
-        func started(_ message: KafkaMessage) { lock.withLock { progress.started(message) } }
+        /// The number of revocations so far (the poller stamps each record with it).
+        var rebalances: Int { lock.withLock { revocations } }
+
+        /// Starts `message` unless its partition was taken away after the poll that returned it (stamped `stamp`).
+        func start(_ message: KafkaMessage, polledAfter stamp: Int) -> Bool {
+            lock.withLock {
+                guard stamp >= revokedAt[KafkaPartition(topic: message.topic, partition: message.partition), default: 0] else { return false }
+                progress.started(message)
+                return true
+            }
+        }
+
+        /// Stops starting records of `partitions` polled so far, waits up to `timeout` for those in flight, and
+        /// returns the partitions' commit positions (forgetting them: a later assignment starts from the committed offset).
+        func revoke(_ partitions: Set<KafkaPartition>, timeout: Duration) -> [KafkaPartitionOffset] {
+            lock.withLock {
+                revocations += 1
+                for partition in partitions { revokedAt[partition] = revocations }
+            }
+            let deadline = ContinuousClock.now + timeout
+            while lock.withLock({ progress.inFlight(in: partitions) }) > 0, ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return lock.withLock { progress.forget(partitions) }
+        }
         func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? { lock.withLock { progress.finished(message) } }
         var positions: [KafkaPartitionOffset] { lock.withLock { progress.positions } }
     }

@@ -5,17 +5,23 @@ import KafkaClient
 /// hands records over as an async sequence. At most `slots` records are out at once: the thread waits for a
 /// `release` before it polls again, so memory stays bounded however far behind the pipeline is.
 final class KafkaPoller: @unchecked Sendable {
+    /// A record and the `stamp` taken right after the poll that returned it (rebalance callbacks run inside polls).
+    struct Polled: Sendable {
+        let message: KafkaMessage
+        let stamp: Int
+    }
+
     /// The records, in the order polled; ends after `stop`.
-    let messages: AsyncStream<KafkaMessage>
-    private let continuation: AsyncStream<KafkaMessage>.Continuation
+    let messages: AsyncStream<Polled>
+    private let continuation: AsyncStream<Polled>.Continuation
     private let slots: DispatchSemaphore
     private let lock = NSLock()
     private var stopped = false
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts polling `consumer`; `log` receives consumer errors (the thread keeps polling after them).
-    init(consumer: KafkaConsumer, slots: Int, log: @escaping @Sendable (String) -> Void) {
-        (messages, continuation) = AsyncStream.makeStream(of: KafkaMessage.self)
+    init(consumer: KafkaConsumer, slots: Int, stamp: @escaping @Sendable () -> Int = { 0 }, log: @escaping @Sendable (String) -> Void) {
+        (messages, continuation) = AsyncStream.makeStream(of: Polled.self)
         // Created empty and filled: libdispatch traps when a semaphore is freed below its initial value, which records
         // still buffered in the stream at shutdown (never released) would cause.
         self.slots = DispatchSemaphore(value: 0)
@@ -26,7 +32,7 @@ final class KafkaPoller: @unchecked Sendable {
                 do {
                     // A record the ended stream does not take is not started, so it is read again after a restart.
                     if let message = try consumer.poll(timeout: .milliseconds(200)), !isStopped,
-                       case .enqueued = continuation.yield(message) {
+                       case .enqueued = continuation.yield(Polled(message: message, stamp: stamp())) {
                         continue
                     }
                 } catch {

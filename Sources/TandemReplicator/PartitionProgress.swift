@@ -19,12 +19,32 @@ struct PartitionProgress {
     /// Notes that work on a record finished; returns the partition's new commit position when it moved forward.
     mutating func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? {
         let partition = KafkaPartition(topic: message.topic, partition: message.partition)
+        // A partition forgotten meanwhile (taken away by a rebalance): its position is the next owner's.
+        guard committed[partition] != nil else { return nil }
         inFlight[partition, default: []].remove(message.offset)
         highestFinished[partition] = max(highestFinished[partition] ?? -1, message.offset)
         let position = inFlight[partition]?.min() ?? (highestFinished[partition]! + 1)
         guard position > committed[partition]! else { return nil }
         committed[partition] = position
         return KafkaPartitionOffset(topic: partition.topic, partition: partition.partition, offset: position)
+    }
+
+    /// How many records of `partitions` are being worked on.
+    func inFlight(in partitions: Set<KafkaPartition>) -> Int {
+        partitions.reduce(0) { $0 + (inFlight[$1]?.count ?? 0) }
+    }
+
+    /// Drops what is known of `partitions` (taken away by a rebalance) and returns their commit positions.
+    mutating func forget(_ partitions: Set<KafkaPartition>) -> [KafkaPartitionOffset] {
+        let positions = partitions.compactMap { partition in
+            committed[partition].map { KafkaPartitionOffset(topic: partition.topic, partition: partition.partition, offset: $0) }
+        }
+        for partition in partitions {
+            inFlight[partition] = nil
+            highestFinished[partition] = nil
+            committed[partition] = nil
+        }
+        return positions
     }
 
     /// Every partition's commit position so far (for the last, synchronous commit before leaving the group).

@@ -29,4 +29,17 @@ struct PartitionProgressTests {
                                            KafkaPartitionOffset(topic: "events", partition: 1, offset: 8)],
                 "offset 8 of partition 1 is still in flight")
     }
+
+    @Test func aRevokedPartitionIsCountedForgottenAndNotCommittedByItsLateRecords() {
+        var progress = PartitionProgress()
+        let zero = KafkaPartition(topic: "events", partition: 0), one = KafkaPartition(topic: "events", partition: 1)
+        for offset: Int64 in 3...5 { progress.started(record(offset)) }
+        progress.started(record(9, partition: 1))
+        #expect(progress.finished(record(3)) == KafkaPartitionOffset(topic: "events", partition: 0, offset: 4))
+        #expect(progress.inFlight(in: [zero]) == 2 && progress.inFlight(in: [zero, one]) == 3)
+        #expect(progress.forget([zero]) == [KafkaPartitionOffset(topic: "events", partition: 0, offset: 4)], "what is done is handed over")
+        #expect(progress.inFlight(in: [zero]) == 0)
+        #expect(progress.finished(record(4)) == nil, "a record finishing after the hand-over commits nothing: the next owner has it")
+        #expect(progress.positions == [KafkaPartitionOffset(topic: "events", partition: 1, offset: 9)])
+    }
 }

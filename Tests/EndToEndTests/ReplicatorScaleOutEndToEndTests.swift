@@ -1,0 +1,101 @@
+import AWSClient
+import ChildProcess
+import Foundation
+import KafkaClient
+import Testing
+import TandemTesting
+
+/// Several `tandem replicator run` processes as replicas of one pipeline, sharing a six-partition topic of librdkafka's
+/// mock cluster as one consumer group while objects keep arriving: one is SIGKILLed mid-burst (its partitions move
+/// after the session timeout) and another joins later (a rebalance while the others copy). Every object reaches the
+/// versioned target exactly once (one version each: no record skipped, none copied twice by two owners), and
+/// nothing is dead-lettered.
+@Suite(.serialized) struct ReplicatorScaleOutEndToEndTests {
+    @Test func replicasShareAKafkaGroupThroughAKillAndAJoin() async throws {
+        let cluster = try await CephCluster.shared()
+        let kafka = try KafkaMockCluster(topics: ["scale-events": 6, "scale-events-dead": 1])
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("kafka-scale-source", locationConstraint: nil)
+        try await s3.createBucket("kafka-scale-target", locationConstraint: nil)
+        try await s3.putBucketVersioning("kafka-scale-target", status: "Enabled")
+
+        let replicas = try (0..<4).map { try ReplicatorSandbox(cluster, label: "scale-\($0)") }
+        defer { replicas.forEach { $0.remove() } }
+        let configurations = try replicas.map { sandbox in
+            try FileManager.default.createDirectory(atPath: sandbox.directory + "/state/backfill", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: sandbox.directory + "/state/backfill/scale.done", contents: Data())
+            return try sandbox.writeConfiguration(pipelines: [[
+                "name": "scale", "source": sandbox.endpoint("kafka-scale-source"),
+                "target": ["endpoint": sandbox.endpoint("kafka-scale-target"), "key_template": "{key}"],
+                "events": ["kafka": ["brokers": kafka.bootstrapServers, "topic": "scale-events", "group_id": "scale-replicators",
+                                     "dead_letter_topic": "scale-events-dead", "properties": ["session.timeout.ms": "6000"]]],
+                // Only the records may bring objects over (the reconcile waits out its quiet period, longer than the test).
+                "skip_principals": [String](), "concurrency": 4, "reconcile_quiet_period": 600,
+            ]])
+        }
+
+        // Objects arrive for about 20 s, each with its record, while replicas come and go.
+        let keys = (1...800).map { "burst/\($0 % 11)/object \($0).bin" }
+        let producer = try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in })
+        let payload = [UInt8](repeating: 0x42, count: 16 * 1024)
+        let arriving = Task {
+            for key in keys {
+                try await s3.putObject(bucket: "kafka-scale-source", key: key, body: payload + Array(key.utf8), headers: [])
+                try producer.send(topic: "scale-events", key: Data(key.utf8),
+                                  value: RGWNotification.body("ObjectCreated:Put", bucket: "kafka-scale-source", key: key, size: payload.count + key.utf8.count))
+                try await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        func copied() async throws -> Int { try await s3.listObjectKeys(bucket: "kafka-scale-target").count }
+        func waitFor(_ count: Int, seconds: Int) async throws -> Int {
+            var now = 0
+            for _ in 0..<(seconds * 10) {
+                now = try await copied()
+                if now >= count { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return now
+        }
+        func run(_ index: Int, _ body: (ChildProcess.Running) async throws -> Void) async throws -> TandemBinary.Run {
+            try await replicas[index].tandem.withRunning(["replicator", "run", "--config", configurations[index]], body).run
+        }
+
+        var killedAt = 0, joinedAt = 0
+        let first = try await run(0) { a in
+            let second = try await run(1) { b in
+                let killed = try await run(2) { c in
+                    killedAt = try await waitFor(150, seconds: 60)
+                    c.send(signal: SIGKILL)
+                }
+                #expect(killed.exitCode == 128 + SIGKILL)
+                let joined = try await run(3) { d in
+                    joinedAt = try await waitFor(killedAt + 150, seconds: 60)
+                    try await arriving.value
+                    let done = try await waitFor(keys.count, seconds: 120)
+                    #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
+                    d.send(signal: SIGTERM)
+                }
+                #expect(joined.exitCode == 0, "\(joined.stderr)")
+                b.send(signal: SIGTERM)
+            }
+            #expect(second.exitCode == 0, "\(second.stderr)")
+            a.send(signal: SIGTERM)
+        }
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(killedAt >= 150 && killedAt < keys.count && joinedAt < keys.count, "the kill (at \(killedAt)) and the join (at \(joinedAt)) came mid-burst")
+        #expect(first.stderr.contains("rebalance: handing over"), "a rebalance took partitions from a busy member")
+
+        var versions: [String: Int] = [:]
+        var keyMarker: String?, versionMarker: String?
+        repeat {
+            let page = try await s3.listObjectVersions("kafka-scale-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
+            for version in page.objects { versions[version.key, default: 0] += 1 }
+            (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
+        } while keyMarker != nil
+        #expect(Set(versions.keys) == Set(keys), "nothing skipped")
+        #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
+        let reader = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "reader", topics: ["scale-events-dead"], log: { _ in })
+        defer { reader.close() }
+        #expect(try reader.highWatermark(of: KafkaPartition(topic: "scale-events-dead", partition: 0)) == 0, "nothing was dead-lettered")
+    }
+}
