@@ -44,7 +44,7 @@ import TandemTesting
         ]])
         // No backfill: only the records may bring objects over.
         try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/state/backfill/kafka.done", contents: Data())
+        _ = FileManager.default.createFile(atPath: directory + "/state/backfill/kafka.done", contents: Data())
 
         let copiedBeforeKill = try await tandem.withRunning(["replicator", "run", "--config", configPath]) { first in
             var copied = 0

@@ -23,7 +23,7 @@ import TandemTesting
         defer { replicas.forEach { $0.remove() } }
         let configurations = try replicas.map { sandbox in
             try FileManager.default.createDirectory(atPath: sandbox.directory + "/state/backfill", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: sandbox.directory + "/state/backfill/scale.done", contents: Data())
+            _ = FileManager.default.createFile(atPath: sandbox.directory + "/state/backfill/scale.done", contents: Data())
             return try sandbox.writeConfiguration(pipelines: [[
                 "name": "scale", "source": sandbox.endpoint("kafka-scale-source"),
                 "target": ["endpoint": sandbox.endpoint("kafka-scale-target"), "key_template": "{key}"],
@@ -97,5 +97,108 @@ import TandemTesting
         let reader = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "reader", topics: ["scale-events-dead"], log: { _ in })
         defer { reader.close() }
         #expect(try reader.highWatermark(of: KafkaPartition(topic: "scale-events-dead", partition: 0)) == 0, "nothing was dead-lettered")
+    }
+
+    /// The same with SQS on moto: each message goes to one receiver and is deleted only by the process that finished
+    /// it; a replica SIGKILLed mid-burst leaves its messages to come back after their visibility timeout (5 s here) to
+    /// the others; one started later takes its share. Every object reaches the versioned target exactly once.
+    @Test func replicasShareAnSQSQueueThroughAKillAndAJoin() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let settings = moto.configuration(region: "us-east-1")
+            let s3 = S3Client(configuration: settings, transport: moto.transport)
+            let sqs = SQSClient(configuration: settings, transport: moto.transport)
+            try await s3.createBucket("sqs-scale-source", locationConstraint: nil)
+            try await s3.createBucket("sqs-scale-target", locationConstraint: nil)
+            try await s3.putBucketVersioning("sqs-scale-target", status: "Enabled")
+            let queueURL = try await sqs.createQueue(name: "sqs-scale-events", attributes: [:], tags: [:])
+            try await s3.putBucketNotification("sqs-scale-source", NotificationConfiguration(queues: [
+                NotificationTarget(id: "all", arn: "arn:aws:sqs:us-east-1:123456789012:sqs-scale-events", events: ["s3:ObjectCreated:*"]),
+            ]))
+            let replicas = try (0..<4).map { index -> (directory: String, tandem: TandemBinary, configuration: String) in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sqs-scale-\(index)-\(UUID())").path
+                try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
+                _ = FileManager.default.createFile(atPath: directory + "/state/backfill/sqs-scale.done", contents: Data())
+                let endpoint = { (bucket: String) -> [String: Any] in
+                    ["endpoint": moto.endpoint, "region": "us-east-1", "bucket": bucket, "access_key": "testing", "secret_key": "testing"]
+                }
+                let configuration: [String: Any] = [
+                    "listen": "127.0.0.1:\(CephCluster.freePort())", "state_directory": directory + "/state",
+                    "pipelines": [[
+                        "name": "sqs-scale", "source": endpoint("sqs-scale-source"),
+                        "target": ["endpoint": endpoint("sqs-scale-target"), "key_template": "{key}"],
+                        "events": ["sqs": ["queue_url": queueURL, "visibility_timeout": 5]],
+                        "skip_principals": [String](), "concurrency": 4, "reconcile_quiet_period": 600,
+                    ]],
+                ]
+                try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: directory + "/replicator.json"))
+                return (directory, TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment), directory + "/replicator.json")
+            }
+            defer { replicas.forEach { try? FileManager.default.removeItem(atPath: $0.directory) } }
+
+            let keys = (1...300).map { "burst/\($0 % 7)/object \($0).bin" }
+            let payload = [UInt8](repeating: 0x51, count: 16 * 1024)
+            let arriving = Task {
+                for key in keys {
+                    try await s3.putObject(bucket: "sqs-scale-source", key: key, body: payload + Array(key.utf8), headers: [])
+                    try await Task.sleep(for: .milliseconds(30))
+                }
+            }
+            func copied() async throws -> Int { try await s3.listObjectKeys(bucket: "sqs-scale-target").count }
+            func waitFor(_ count: Int, seconds: Int) async throws -> Int {
+                var now = 0
+                for _ in 0..<(seconds * 10) {
+                    now = try await copied()
+                    if now >= count { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return now
+            }
+            func run(_ index: Int, _ body: (ChildProcess.Running) async throws -> Void) async throws -> TandemBinary.Run {
+                try await replicas[index].tandem.withRunning(["replicator", "run", "--config", replicas[index].configuration], body).run
+            }
+
+            var killedAt = 0
+            let first = try await run(0) { a in
+                let second = try await run(1) { b in
+                    let killed = try await run(2) { c in
+                        killedAt = try await waitFor(60, seconds: 60)
+                        c.send(signal: SIGKILL)
+                    }
+                    #expect(killed.exitCode == 128 + SIGKILL)
+                    let joined = try await run(3) { d in
+                        try await arriving.value
+                        let done = try await waitFor(keys.count, seconds: 120)
+                        #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
+                        // The killed replica's messages come back after their visibility timeout and are deleted by another.
+                        var left: [String: String] = [:]
+                        for _ in 0..<150 {
+                            left = try await sqs.getQueueAttributes(queueURL: queueURL)
+                            if left["ApproximateNumberOfMessages"] == "0", left["ApproximateNumberOfMessagesNotVisible"] == "0" { break }
+                            try await Task.sleep(for: .milliseconds(200))
+                        }
+                        #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0",
+                                "every message was deleted by a replica that finished it: \(left)")
+                        d.send(signal: SIGTERM)
+                    }
+                    #expect(joined.exitCode == 0, "\(joined.stderr)")
+                    b.send(signal: SIGTERM)
+                }
+                #expect(second.exitCode == 0, "\(second.stderr)")
+                a.send(signal: SIGTERM)
+            }
+            #expect(first.exitCode == 0, "\(first.stderr)")
+            #expect(killedAt >= 60 && killedAt < keys.count, "the kill came mid-burst (at \(killedAt))")
+
+            var versions: [String: Int] = [:]
+            var keyMarker: String?, versionMarker: String?
+            repeat {
+                let page = try await s3.listObjectVersions("sqs-scale-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
+                for version in page.objects { versions[version.key, default: 0] += 1 }
+                (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
+            } while keyMarker != nil
+            #expect(Set(versions.keys) == Set(keys), "nothing skipped")
+            #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
+        }
     }
 }

@@ -103,13 +103,13 @@ import Testing
     @Test func aBinaryOrHugeFileIsRefusedFastWithoutParsing() throws {
         let directory = try scratch()
         let huge = directory + "/huge"
-        FileManager.default.createFile(atPath: huge, contents: Data(repeating: 0x61, count: Kubeconfig.maximumBytes + 10))
+        _ = FileManager.default.createFile(atPath: huge, contents: Data(repeating: 0x61, count: Kubeconfig.maximumBytes + 10))
         let clock = ContinuousClock()
         let started = clock.now
         #expect(throws: KubeconfigError.self) { try KubeconfigLoader.load(path: huge, environment: [:]) }
         #expect(clock.now - started < .seconds(2))
         let binary = directory + "/binary"
-        FileManager.default.createFile(atPath: binary, contents: Data([0xff, 0xfe, 0x00, 0x81]))
+        _ = FileManager.default.createFile(atPath: binary, contents: Data([0xff, 0xfe, 0x00, 0x81]))
         #expect(throws: KubeconfigError.self) { try KubeconfigLoader.load(path: binary, environment: [:]) }
     }
 
