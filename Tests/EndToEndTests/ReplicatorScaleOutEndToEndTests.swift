@@ -46,18 +46,11 @@ import TandemTesting
                 try await Task.sleep(for: .milliseconds(25))
             }
         }
-        func copied() async throws -> Int { try await s3.listObjectKeys(bucket: "kafka-scale-target").count }
         func waitFor(_ count: Int, seconds: Int) async throws -> Int {
-            var now = 0
-            for _ in 0..<(seconds * 10) {
-                now = try await copied()
-                if now >= count { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return now
+            try await s3.waitForKeys("kafka-scale-target", atLeast: count, seconds: seconds)
         }
         func run(_ index: Int, _ body: (ChildProcess.Running) async throws -> Void) async throws -> TandemBinary.Run {
-            try await replicas[index].tandem.withRunning(["replicator", "run", "--config", configurations[index]], body).run
+            try await replicas[index].tandem.runReplicator(configuration: configurations[index], body)
         }
 
         var killedAt = 0, joinedAt = 0
@@ -85,13 +78,7 @@ import TandemTesting
         #expect(killedAt >= 150 && killedAt < keys.count && joinedAt < keys.count, "the kill (at \(killedAt)) and the join (at \(joinedAt)) came mid-burst")
         #expect(first.stderr.contains("rebalance: handing over"), "a rebalance took partitions from a busy member")
 
-        var versions: [String: Int] = [:]
-        var keyMarker: String?, versionMarker: String?
-        repeat {
-            let page = try await s3.listObjectVersions("kafka-scale-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
-            for version in page.objects { versions[version.key, default: 0] += 1 }
-            (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
-        } while keyMarker != nil
+        let versions = try await s3.versionCounts("kafka-scale-target")
         #expect(Set(versions.keys) == Set(keys), "nothing skipped")
         #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
         let reader = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "reader", topics: ["scale-events-dead"], log: { _ in })
@@ -144,18 +131,11 @@ import TandemTesting
                     try await Task.sleep(for: .milliseconds(30))
                 }
             }
-            func copied() async throws -> Int { try await s3.listObjectKeys(bucket: "sqs-scale-target").count }
             func waitFor(_ count: Int, seconds: Int) async throws -> Int {
-                var now = 0
-                for _ in 0..<(seconds * 10) {
-                    now = try await copied()
-                    if now >= count { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                return now
+                try await s3.waitForKeys("sqs-scale-target", atLeast: count, seconds: seconds)
             }
             func run(_ index: Int, _ body: (ChildProcess.Running) async throws -> Void) async throws -> TandemBinary.Run {
-                try await replicas[index].tandem.withRunning(["replicator", "run", "--config", replicas[index].configuration], body).run
+                try await replicas[index].tandem.runReplicator(configuration: replicas[index].configuration, body)
             }
 
             var killedAt = 0
@@ -190,13 +170,7 @@ import TandemTesting
             #expect(first.exitCode == 0, "\(first.stderr)")
             #expect(killedAt >= 60 && killedAt < keys.count, "the kill came mid-burst (at \(killedAt))")
 
-            var versions: [String: Int] = [:]
-            var keyMarker: String?, versionMarker: String?
-            repeat {
-                let page = try await s3.listObjectVersions("sqs-scale-target", keyMarker: keyMarker, versionIDMarker: versionMarker)
-                for version in page.objects { versions[version.key, default: 0] += 1 }
-                (keyMarker, versionMarker) = (page.nextKeyMarker, page.nextVersionIDMarker)
-            } while keyMarker != nil
+            let versions = try await s3.versionCounts("sqs-scale-target")
             #expect(Set(versions.keys) == Set(keys), "nothing skipped")
             #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
         }

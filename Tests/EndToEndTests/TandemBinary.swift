@@ -41,6 +41,11 @@ struct TandemBinary {
 
     /// Starts `tandem arguments...` with stdin open, runs `body` while it runs (to watch its output, signal it, stop
     /// it), then waits for it to exit.
+    /// Runs `tandem replicator run --config CONFIGURATION` while `body` drives it (which must stop it); returns how it ended.
+    func runReplicator(configuration: String, _ body: (ChildProcess.Running) async throws -> Void) async throws -> Run {
+        try await withRunning(["replicator", "run", "--config", configuration], body).run
+    }
+
     func withRunning<Value: Sendable>(_ arguments: [String], _ body: (ChildProcess.Running) async throws -> Value) async throws -> (value: Value, run: Run) {
         let (value, outcome) = try await ChildProcess.withRunning([Self.path] + arguments, environment: environment, workingDirectory: directory, body)
         return (value, Run(outcome))
