@@ -96,7 +96,7 @@ let package = Package(
         ], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting", "ChildProcess"],
                           path: "Benchmarks/TandemBenchmarks"),
-        .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient", "ChildProcess"], path: "Benchmarks/ReplicatorBenchmark"),
+        .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient", "ChildProcess", "KafkaClient", "TandemTesting"], path: "Benchmarks/ReplicatorBenchmark"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
         .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),

@@ -2,20 +2,28 @@
 // rclone sync on the same endpoints in the same run when rclone is installed.
 //
 //   swift build -c release --product tandem && swift build -c release --product replicator-benchmark
-//   .build/release/replicator-benchmark [SMALL_COUNT] [BIG_MIB]        (defaults: 2000 objects of 4 KiB, one 1024 MiB object)
+//   .build/release/replicator-benchmark [SMALL_COUNT] [BIG_MIB] [SCALE_EVENTS]
+//       (defaults: 2000 objects of 4 KiB, one 1024 MiB object, 2000 events for the scale-out runs; 0 skips a part)
 //
 // It starts its own cluster with scripts/ceph-cluster (wiped at the end), runs `tandem replicator backfill`
 // (the same copy path events use) as a child process, and reports wall time and the child's peak resident memory.
 // Each workload runs twice per tool: moving the bytes through the tool (tandem `copy.server_side: false`, rclone
 // `--disable copy`: what a cross-endpoint pipeline does), and copying inside the server (both tools' default when
 // source and target are one endpoint).
+//
+// Scale-out: the same Kafka event stream (SCALE_EVENTS records of 4 KiB objects, librdkafka's mock cluster with 12
+// partitions, in this process) replicated by 1, 2 and 4 `tandem replicator run` processes of one consumer group;
+// events per second from the start of the processes (group join included) to the last object on the target.
 import AWSClient
 import ChildProcess
 import Foundation
+import KafkaClient
+import TandemTesting
 
 let arguments = CommandLine.arguments
 let smallCount = arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000
 let bigMiB = arguments.count > 2 ? Int(arguments[2]) ?? 1024 : 1024
+let scaleEvents = arguments.count > 3 ? Int(arguments[3]) ?? 2000 : 2000
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 let tandem = [root + "/.build/release/tandem", root + "/.build/debug/tandem"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
 guard !tandem.isEmpty else { fatalError("build tandem first: swift build -c release --product tandem") }
@@ -161,5 +169,65 @@ if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone
 report("tandem 1 x \(bigMiB) MiB server-side", try await runTandem("bench-big", "bench-big-tandem-ssc", objects: 1, concurrency: 4, serverSide: true), objects: 1, bytes: bigBytes)
 if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
     report("rclone 1 x \(bigMiB) MiB server-side", result, objects: 1, bytes: bigBytes)
+}
+
+/// R replicas of one Kafka pipeline on the same stream: seconds until all `scaleEvents` objects are on the target, and
+/// seconds from the first object landing to the last (the rate once the group has formed).
+func runReplicas(_ count: Int, brokers: String) async throws -> (total: Double, steady: Double)? {
+    let target = "bench-scale-\(count)"
+    try await s3.createBucket(target, locationConstraint: nil)
+    let side: (String) -> [String: Any] = { ["endpoint": endpoint, "region": "us-east-1", "bucket": $0, "access_key": accessKey, "secret_key": secretKey] }
+    var processes: [Int32] = []
+    let start = ContinuousClock.now
+    for replica in 0..<count {
+        let directory = runDirectory + "/scale-\(count)-\(replica)"
+        try FileManager.default.createDirectory(atPath: directory + "/state/backfill", withIntermediateDirectories: true)
+        // Only the records bring objects over: no backfill, and a reconcile quiet period longer than the run.
+        _ = FileManager.default.createFile(atPath: directory + "/state/backfill/scale.done", contents: Data())
+        let document: [String: Any] = [
+            "listen": "127.0.0.1:0", "state_directory": directory + "/state",
+            "pipelines": [["name": "scale", "source": side("bench-scale"), "target": ["endpoint": side(target), "key_template": "{key}"],
+                           "events": ["kafka": ["brokers": brokers, "topic": "bench-events", "group_id": "bench-\(count)", "dead_letter_topic": "bench-dead"]],
+                           "skip_principals": [String](), "concurrency": 16, "reconcile_quiet_period": 3600]],
+        ]
+        let path = directory + "/replicator.json"
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        processes.append(try await ChildProcess.startDetached([tandem, "replicator", "run", "--config", path], environment: ProcessInfo.processInfo.environment,
+                                                              log: directory + "/replicator.log"))
+    }
+    var copied = 0
+    var first: ContinuousClock.Instant?
+    while copied < scaleEvents, ContinuousClock.now - start < .seconds(600) {
+        try await Task.sleep(for: .milliseconds(100))
+        copied = try await s3.listObjectKeys(bucket: target).count
+        if copied > 0, first == nil { first = ContinuousClock.now }
+    }
+    let end = ContinuousClock.now
+    for process in processes { await ChildProcess.stop(process, commandLineContains: "replicator", grace: .seconds(30)) }
+    guard copied == scaleEvents, let first else { return nil }
+    let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
+    return (seconds(end - start), seconds(end - first))
+}
+
+if scaleEvents > 0 {
+    say("\nscale-out: \(scaleEvents) Kafka records (12 partitions, mock cluster), each a 4 KiB object, by 1, 2 and 4 replicas of one group:")
+    try await s3.createBucket("bench-scale", locationConstraint: nil)
+    let kafka = try KafkaMockCluster(topics: ["bench-events": 12, "bench-dead": 1])
+    let producer = try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in })
+    for index in 0..<scaleEvents {
+        let key = String(format: "scale/%06d", index)
+        try await s3.putObject(bucket: "bench-scale", key: key, body: small, headers: [])
+        let record = #"{"Records":[{"eventSource":"ceph:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bench-scale"},"object":{"key":"\#(key)","size":4096}}}]}"#
+        try producer.send(topic: "bench-events", key: Data(key.utf8), value: Data(record.utf8))
+    }
+    for replicas in [1, 2, 4] {
+        if let (total, steady) = try await runReplicas(replicas, brokers: kafka.bootstrapServers) {
+            say(String(format: "%d replica(s) %8.2f s  %8.1f events/s (objects/s) from the start, %8.1f once the first object landed",
+                       replicas, total, Double(scaleEvents) / total, Double(scaleEvents) / steady))
+        } else {
+            say("\(replicas) replica(s) did not copy every object within 600 s (logs under \(runDirectory))")
+        }
+    }
 }
 try await transport.shutdown()
