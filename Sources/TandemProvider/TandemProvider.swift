@@ -94,7 +94,15 @@ public struct TandemProvider: Provider {
                 errors.append(ProviderError("\(error)", attributePath: "\(side).ca_bundle"))
             }
         }
+        if configuration["runtime"].stringValue != "kubernetes", !configuration["kubernetes"].isNull {
+            errors.append(ProviderError("the kubernetes block applies to runtime kubernetes only", attributePath: "kubernetes"))
+        }
         if configuration["runtime"].stringValue == "kubernetes" {
+            // The Service is named after the pipeline, and Service names are DNS labels (63 characters at most).
+            if let name = configuration["name"].stringValue, KubernetesReplicatorManifests.objectName(pipeline: name).count + "-alerts".count > 63 {
+                errors.append(ProviderError("with runtime kubernetes the name may have at most \(63 - "tandem-".count - "-alerts".count) characters (it names the Service)",
+                                            attributePath: "name"))
+            }
             if configuration["kubernetes"].isNull {
                 errors.append(ProviderError("runtime kubernetes needs a kubernetes block with at least the image", attributePath: "runtime"))
             }
