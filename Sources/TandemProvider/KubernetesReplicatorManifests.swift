@@ -21,9 +21,11 @@ struct KubernetesReplicatorManifests {
     static let stateDirectory = "/var/lib/tandem/state"
     /// Where the configuration Secret is mounted.
     static let configurationPath = "/etc/tandem/replicator.json"
-    /// The annotation holding the configuration's hash on the pod template, and the settings on the Deployment.
+    /// The pod template's annotation holding the configuration's SHA-256 (a new one rolls the pods).
     static let hashAnnotation = "tandem.dev/configuration-sha256"
+    /// The Deployment's annotation holding the `kubernetes` settings as applied (read back for drift).
     static let settingsAnnotation = "tandem.dev/settings"
+    /// The Secret's annotation holding the configured `listen` (the pods listen on 0.0.0.0 at its port).
     static let listenAnnotation = "tandem.dev/listen"
 
     /// The Kubernetes name for a pipeline name: lowercase, `_` and `.` as `-`, prefixed `tandem-`.

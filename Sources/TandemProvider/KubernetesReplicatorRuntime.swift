@@ -76,7 +76,7 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
         var observation = ReplicatorObservation(state: "stopped", configuration: configuration, pid: nil,
                                                 configurationPath: "Secret \(settings.namespace)/\(objectName)-config",
                                                 logPath: "kubectl logs -n \(settings.namespace) deployment/\(objectName)")
-        observation.endpoint = "http://\(objectName).\(settings.namespace).svc:\(configuration.listen.split(separator: ":").last ?? "")"
+        observation.endpoint = manifests(name, port: configuration.listen.split(separator: ":").last.flatMap { Int($0) } ?? 0).endpoint
         guard let deployment = try await client.get(reference("Deployment", "apps/v1", objectName)) else { return observation }
         observation.kubernetes = observedSettings(deployment)
         guard (deployment["spec"]["replicas"].numberValue ?? 0) > 0 else { return observation }
