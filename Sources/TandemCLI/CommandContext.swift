@@ -62,8 +62,9 @@ struct CommandContext {
         return configuration
     }
 
-    /// Resolves variable values from defaults, the environment, files and `--var`.
-    func variables(for configuration: Configuration, _ options: VariableOptions) throws -> [String: Value] {
+    /// Resolves variable values from defaults, the environment, files and `--var`; with `requiringAll` false a
+    /// variable without a value is unknown rather than an error.
+    func variables(for configuration: Configuration, _ options: VariableOptions, requiringAll: Bool = true) throws -> [String: Value] {
         var assignments: [(name: String, value: String)] = []
         var diagnostics = Diagnostics()
         for assignment in options.assignments {
@@ -74,7 +75,7 @@ struct CommandContext {
             assignments.append((String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...])))
         }
         let (values, resolveDiagnostics) = VariableInputs(assignments: assignments, files: options.files, environment: environment)
-            .resolve(configuration.variables)
+            .resolve(configuration.variables, requiringAll: requiringAll)
         diagnostics.append(contentsOf: resolveDiagnostics)
         try check(diagnostics)
         return values

@@ -4,10 +4,11 @@ import TandemLanguage
 /// Offline checks of a configuration: no credentials, no network, variables without a value treated as unknown.
 public enum Validator {
     /// Every problem found: graph errors, unknown types, schema violations, bad references and expressions, in the
-    /// root module and every module it calls.
-    public static func validate(_ configuration: Configuration, registry: ProviderRegistry) -> Diagnostics {
+    /// root module and every module it calls. `variables` are the values given (`--var`, `--var-file`,
+    /// `TANDEM_VAR_*`, else defaults; unknown when none); nil: defaults only.
+    public static func validate(_ configuration: Configuration, registry: ProviderRegistry, variables given: [String: Value]? = nil) -> Diagnostics {
         var diagnostics = Diagnostics()
-        let variables = configuration.variables.mapValues { $0.defaultValue ?? .unknown }
+        let variables = given ?? configuration.variables.mapValues { $0.defaultValue ?? .unknown }
         diagnostics.append(contentsOf: VariableInputs.checkValidations(configuration.variables, values: variables))
         let (expansion, expansionDiagnostics) = Expansion.expand(configuration, variables: variables, requireKnownRepetition: false)
         diagnostics.append(contentsOf: expansionDiagnostics)

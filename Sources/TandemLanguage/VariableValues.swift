@@ -18,8 +18,9 @@ public struct VariableInputs: Sendable {
         self.environment = environment
     }
 
-    /// The final value of every declared variable, with diagnostics for missing, undeclared or mistyped values.
-    public func resolve(_ declarations: [String: VariableDeclaration]) -> ([String: Value], Diagnostics) {
+    /// The final value of every declared variable, with diagnostics for missing, undeclared or mistyped values. With
+    /// `requiringAll` false (offline validation), a variable without a value is unknown instead of an error.
+    public func resolve(_ declarations: [String: VariableDeclaration], requiringAll: Bool = true) -> ([String: Value], Diagnostics) {
         var diagnostics = Diagnostics()
         var values: [String: Value] = [:]
         for (name, declaration) in declarations {
@@ -70,6 +71,10 @@ public struct VariableInputs: Sendable {
         }
         for (name, declaration) in declarations.sorted(by: { $0.key < $1.key }) {
             guard let value = values[name] else {
+                if !requiringAll {
+                    values[name] = .unknown
+                    continue
+                }
                 diagnostics.append(.error("No value for required variable \"\(name)\"",
                                           detail: "Set it with --var \(name)=VALUE, --var-file, or the TANDEM_VAR_\(name) environment variable.",
                                           range: declaration.range))

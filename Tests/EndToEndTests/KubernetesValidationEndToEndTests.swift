@@ -61,4 +61,25 @@ import Testing
         #expect(output.contains("does not serve Widget in example.com/v1"), "\(output)")
         #expect(output.contains("main.tandem.yaml:19:13"), "at the kind's line: \(output)")
     }
+
+    /// Each Kubernetes example checked offline against the real CRDs, given by its `crd_files` variable on the command
+    /// line (validate uses the values given, the others stay unknown); a misspelt field is caught the same way.
+    @Test(arguments: ["rook-multisite", "rbd-mirror", "velero-dr", "volsync-fanout", "ceph-aws-on-kubernetes"])
+    func anExampleValidatesOfflineAgainstTheRealCRDs(example: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-k8s-example-validate-\(UUID())").path
+        try FileManager.default.copyItem(atPath: TandemBinary.repositoryRoot + "/examples/" + example, toPath: directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"])
+        let crds = "crd_files=[\"\(try KubeCluster.crdDirectory())\"]"
+        let valid = try await tandem.run(["validate", "--var", crds])
+        #expect(valid.exitCode == 0 && valid.stdout.contains("The configuration is valid."), "\(valid.stdout)\n\(valid.stderr)")
+        guard example == "rook-multisite" else { return }
+        let text = try String(contentsOfFile: directory + "/main.tandem.yaml", encoding: .utf8)
+        try text.replacingOccurrences(of: "customEndpoints: [\"${var.endpoint_a}\"]", with: "customEndpoint: [\"${var.endpoint_a}\"]")
+            .write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let broken = try await tandem.run(["validate", "--var", crds])
+        #expect(broken.exitCode == 1 && broken.stderr.contains("did you mean spec.customEndpoints?"), "\(broken.stderr)")
+        let unchecked = try await tandem.run(["validate"])
+        #expect(unchecked.exitCode == 0, "without crd_files and without a cluster there is no schema to check against")
+    }
 }

@@ -35,6 +35,12 @@ import TandemLanguage
         #expect(diagnostics.errors.first?.range?.description == "v.tandem.yaml:4:3")
     }
 
+    @Test func offlineValidationLeavesAMissingValueUnknown() {
+        let (values, diagnostics) = VariableInputs(assignments: [("region", "eu-west-1")]).resolve(declarations, requiringAll: false)
+        #expect(diagnostics.isEmpty)
+        #expect(values["region"] == .string("eu-west-1") && values["count"] == .unknown)
+    }
+
     @Test func wrongTypeAndUndeclaredNamesAreErrors() {
         let (_, diagnostics) = VariableInputs(assignments: [("count", "many"), ("regoin", "x")]).resolve(declarations)
         let summaries = diagnostics.errors.map(\.summary)
