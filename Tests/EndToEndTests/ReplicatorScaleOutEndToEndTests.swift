@@ -54,33 +54,17 @@ import TandemTesting
         }
 
         var killedAt = 0, joinedAt = 0
-        let first = try await run(0) { a in
-            let second = try await run(1) { b in
-                let killed = try await run(2) { c in
-                    killedAt = try await waitFor(150, seconds: 60)
-                    c.send(signal: SIGKILL)
-                }
-                #expect(killed.exitCode == 128 + SIGKILL)
-                let joined = try await run(3) { d in
-                    joinedAt = try await waitFor(killedAt + 150, seconds: 60)
-                    try await arriving.value
-                    let done = try await waitFor(keys.count, seconds: 120)
-                    #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
-                    d.send(signal: SIGTERM)
-                }
-                #expect(joined.exitCode == 0, "\(joined.stderr)")
-                b.send(signal: SIGTERM)
-            }
-            #expect(second.exitCode == 0, "\(second.stderr)")
-            a.send(signal: SIGTERM)
-        }
-        #expect(first.exitCode == 0, "\(first.stderr)")
+        let stderrOfFirst = try await Self.killOneAndJoinAnother(run: run, beforeKill: {
+            killedAt = try await waitFor(150, seconds: 60)
+        }, whileJoined: {
+            joinedAt = try await waitFor(killedAt + 150, seconds: 60)
+            try await arriving.value
+            let done = try await waitFor(keys.count, seconds: 120)
+            #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
+        })
         #expect(killedAt >= 150 && killedAt < keys.count && joinedAt < keys.count, "the kill (at \(killedAt)) and the join (at \(joinedAt)) came mid-burst")
-        #expect(first.stderr.contains("rebalance: handing over"), "a rebalance took partitions from a busy member")
-
-        let versions = try await s3.versionCounts("kafka-scale-target")
-        #expect(Set(versions.keys) == Set(keys), "nothing skipped")
-        #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
+        #expect(stderrOfFirst.contains("rebalance: handing over"), "a rebalance took partitions from a busy member")
+        try await Self.expectEachOnce(keys, in: "kafka-scale-target", s3)
         let reader = try KafkaConsumer(brokers: kafka.bootstrapServers, group: "reader", topics: ["scale-events-dead"], log: { _ in })
         defer { reader.close() }
         #expect(try reader.highWatermark(of: KafkaPartition(topic: "scale-events-dead", partition: 0)) == 0, "nothing was dead-lettered")
@@ -139,40 +123,57 @@ import TandemTesting
             }
 
             var killedAt = 0
-            let first = try await run(0) { a in
-                let second = try await run(1) { b in
-                    let killed = try await run(2) { c in
-                        killedAt = try await waitFor(60, seconds: 60)
-                        c.send(signal: SIGKILL)
-                    }
-                    #expect(killed.exitCode == 128 + SIGKILL)
-                    let joined = try await run(3) { d in
-                        try await arriving.value
-                        let done = try await waitFor(keys.count, seconds: 120)
-                        #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
-                        // The killed replica's messages come back after their visibility timeout and are deleted by another.
-                        var left: [String: String] = [:]
-                        for _ in 0..<150 {
-                            left = try await sqs.getQueueAttributes(queueURL: queueURL)
-                            if left["ApproximateNumberOfMessages"] == "0", left["ApproximateNumberOfMessagesNotVisible"] == "0" { break }
-                            try await Task.sleep(for: .milliseconds(200))
-                        }
-                        #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0",
-                                "every message was deleted by a replica that finished it: \(left)")
-                        d.send(signal: SIGTERM)
-                    }
-                    #expect(joined.exitCode == 0, "\(joined.stderr)")
-                    b.send(signal: SIGTERM)
+            _ = try await Self.killOneAndJoinAnother(run: run, beforeKill: {
+                killedAt = try await waitFor(60, seconds: 60)
+            }, whileJoined: {
+                try await arriving.value
+                let done = try await waitFor(keys.count, seconds: 120)
+                #expect(done == keys.count, "every object arrived (\(done) of \(keys.count))")
+                // The killed replica's messages come back after their visibility timeout and are deleted by another.
+                var left: [String: String] = [:]
+                for _ in 0..<150 {
+                    left = try await sqs.getQueueAttributes(queueURL: queueURL)
+                    if left["ApproximateNumberOfMessages"] == "0", left["ApproximateNumberOfMessagesNotVisible"] == "0" { break }
+                    try await Task.sleep(for: .milliseconds(200))
                 }
-                #expect(second.exitCode == 0, "\(second.stderr)")
-                a.send(signal: SIGTERM)
-            }
-            #expect(first.exitCode == 0, "\(first.stderr)")
+                #expect(left["ApproximateNumberOfMessages"] == "0" && left["ApproximateNumberOfMessagesNotVisible"] == "0",
+                        "every message was deleted by a replica that finished it: \(left)")
+            })
             #expect(killedAt >= 60 && killedAt < keys.count, "the kill came mid-burst (at \(killedAt))")
-
-            let versions = try await s3.versionCounts("sqs-scale-target")
-            #expect(Set(versions.keys) == Set(keys), "nothing skipped")
-            #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
+            try await Self.expectEachOnce(keys, in: "sqs-scale-target", s3)
         }
+    }
+
+    /// Replicas 0 and 1 run throughout; replica 2 runs until `beforeKill` returns and is then SIGKILLed; replica 3
+    /// starts then and runs while `whileJoined` does. The others are stopped with SIGTERM and must exit cleanly.
+    /// Returns what replica 0 logged.
+    private static func killOneAndJoinAnother(run: @escaping (Int, (ChildProcess.Running) async throws -> Void) async throws -> TandemBinary.Run,
+                                              beforeKill: @escaping () async throws -> Void, whileJoined: @escaping () async throws -> Void) async throws -> String {
+        let first = try await run(0) { a in
+            let second = try await run(1) { b in
+                let killed = try await run(2) { c in
+                    try await beforeKill()
+                    c.send(signal: SIGKILL)
+                }
+                #expect(killed.exitCode == 128 + SIGKILL)
+                let joined = try await run(3) { d in
+                    try await whileJoined()
+                    d.send(signal: SIGTERM)
+                }
+                #expect(joined.exitCode == 0, "\(joined.stderr)")
+                b.send(signal: SIGTERM)
+            }
+            #expect(second.exitCode == 0, "\(second.stderr)")
+            a.send(signal: SIGTERM)
+        }
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        return first.stderr
+    }
+
+    /// Every key of `keys` is in `bucket` with exactly one version: nothing skipped, nothing written twice.
+    private static func expectEachOnce(_ keys: [String], in bucket: String, _ s3: S3Client) async throws {
+        let versions = try await s3.versionCounts(bucket)
+        #expect(Set(versions.keys) == Set(keys), "nothing skipped")
+        #expect(versions.values.allSatisfy { $0 == 1 }, "each object written once: \(versions.filter { $0.value != 1 }.sorted { $0.key < $1.key }.prefix(10))")
     }
 }
