@@ -73,6 +73,8 @@ struct KubernetesReplicatorManifests {
             "volumeMounts": .list([
                 .map(["name": .string("configuration"), "mountPath": .string("/etc/tandem"), "readOnly": .bool(true)]),
                 .map(["name": .string("state"), "mountPath": .string("/var/lib/tandem")]),
+                // The root filesystem is read-only; anything that writes a temporary file gets a small scratch volume.
+                .map(["name": .string("tmp"), "mountPath": .string("/tmp")]),
             ]),
         ])
         let settingsJSON = try settings.value.canonicalJSON()
@@ -94,6 +96,7 @@ struct KubernetesReplicatorManifests {
                             .map(["name": .string("configuration"),
                                   "secret": .map(["secretName": .string(name + "-config"), "defaultMode": .number(0o400)])]),
                             .map(["name": .string("state"), "emptyDir": .map([:])]),
+                            .map(["name": .string("tmp"), "emptyDir": .map(["sizeLimit": .string("64Mi")])]),
                         ]),
                     ]),
                 ]),

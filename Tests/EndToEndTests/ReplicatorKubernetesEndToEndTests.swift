@@ -69,6 +69,8 @@ import TandemTesting
         #expect(container["securityContext"]["readOnlyRootFilesystem"] == .bool(true) && pod["securityContext"]["runAsNonRoot"] == .bool(true))
         #expect(container["readinessProbe"]["httpGet"]["path"] == .string("/readyz") && container["livenessProbe"]["httpGet"]["path"] == .string("/healthz"))
         #expect(pod["volumes"].listValue?.first?["secret"]["defaultMode"] == .number(256), "the configuration is mounted 0400")
+        #expect(container["volumeMounts"].listValue?.compactMap { $0["mountPath"].stringValue } == ["/etc/tandem", "/var/lib/tandem", "/tmp"],
+                "the only writable places under a read-only root: the state volume and a small /tmp")
         let secret = try #require(try await client.get(object("v1", "Secret", namespace, "tandem-ceph-to-aws-config")))
         let document = try #require(secret["data"]["replicator.json"].stringValue.flatMap { Data(base64Encoded: $0) })
         let pipeline = try #require(try Value(jsonData: document)["pipelines"].listValue?.first)
