@@ -9,7 +9,8 @@ import KafkaClient
 ///
 /// Several replicators in one group share the topic's partitions. When a rebalance takes partitions away, this member
 /// starts no further record of them, waits for those in flight (up to `revokeTimeout`), and commits what is done
-/// before the partitions move: the next owner starts exactly after it and never copies a key at the same time.
+/// before the partitions move: the next owner never copies a key at the same time, and starts after what was done
+/// where the broker takes that commit (else at the last regular commit, reading a few records again).
 public final class KafkaEventSource: Sendable {
     let configuration: PipelineConfiguration.EventSourceConfiguration.KafkaSource
     let handler: DeliveryHandler
@@ -75,6 +76,9 @@ public final class KafkaEventSource: Sendable {
         // The poll thread is done with the consumer before the last commit and the goodbye to the group.
         await poller.waitUntilStopped()
         commit(progress.positions, synchronously: true)
+        // Leaving the group revokes every partition; records interrupted by the shutdown will not finish, so the
+        // revoke must not wait for them (they are uncommitted: the next owner reads them again).
+        progress.close()
         consumer.close()
     }
 
@@ -141,6 +145,7 @@ public final class KafkaEventSource: Sendable {
         /// Rebalances that took partitions away so far, and the count when each partition was last taken away.
         private var revocations = 0
         private var revokedAt: [KafkaPartition: Int] = [:]
+        private var closing = false
 
         /// The number of revocations so far (the poller stamps each record with it).
         var rebalances: Int { lock.withLock { revocations } }
@@ -162,11 +167,14 @@ public final class KafkaEventSource: Sendable {
                 for partition in partitions { revokedAt[partition] = revocations }
             }
             let deadline = ContinuousClock.now + timeout
-            while lock.withLock({ progress.inFlight(in: partitions) }) > 0, ContinuousClock.now < deadline {
+            while lock.withLock({ !closing && progress.inFlight(in: partitions) > 0 }), ContinuousClock.now < deadline {
                 Thread.sleep(forTimeInterval: 0.02)
             }
             return lock.withLock { progress.forget(partitions) }
         }
+
+        /// The member is leaving the group: revokes no longer wait for records in flight (none of them will finish).
+        func close() { lock.withLock { closing = true } }
         func finished(_ message: KafkaMessage) -> KafkaPartitionOffset? { lock.withLock { progress.finished(message) } }
         var positions: [KafkaPartitionOffset] { lock.withLock { progress.positions } }
     }

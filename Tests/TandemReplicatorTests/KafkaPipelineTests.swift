@@ -75,6 +75,30 @@ import TandemTesting
         #expect(firstRecords == [0: "marker", 1: "marker", 2: "marker"], "no record was left uncommitted")
     }
 
+    /// Leaving the group revokes its partitions; a record interrupted by the shutdown never finishes, and the revoke
+    /// must not wait for it (it is uncommitted: the next member reads it again).
+    @Test func aShutdownDuringARetryingRecordLeavesTheGroupAtOnce() async throws {
+        let cluster = try await CephCluster.shared()
+        let kafka = try KafkaMockCluster(topics: ["rgw-events": 1, "rgw-dead": 1])
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        try await s3.createBucket("kafka-retrying-source", locationConstraint: nil)
+        try await s3.putObject(bucket: "kafka-retrying-source", key: "stuck.txt", body: Array("stuck".utf8), headers: [])
+        try KafkaProducer(brokers: kafka.bootstrapServers, log: { _ in })
+            .send(topic: "rgw-events", value: RGWNotification.body("ObjectCreated:Put", bucket: "kafka-retrying-source", key: "stuck.txt", size: 5))
+        var configuration = pipeline(cluster, kafka: kafka, source: "kafka-retrying-source", target: "kafka-no-such-bucket")
+        configuration.maxAttempts = 1000
+        let metrics = ReplicatorMetrics()
+        let source = try KafkaEventSource(try #require(configuration.events.kafka), pipeline: try Pipeline(configuration, transport: cluster.transport),
+                                          concurrency: 1, metrics: metrics, log: { _ in })
+        let worker = Task { await source.run() }
+        for _ in 0..<100 where metrics.value("events_failed", pipeline: "kafka") == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        try #require(metrics.value("events_failed", pipeline: "kafka") > 0, "the record is being retried")
+        let stopping = ContinuousClock.now
+        worker.cancel()
+        await worker.value
+        #expect(ContinuousClock.now - stopping < .seconds(30), "left the group without waiting for the interrupted record (the revoke waits up to 300 s)")
+    }
+
     @Test func aRecordWhoseCopyKeepsFailingGoesToTheDeadLetterTopic() async throws {
         let cluster = try await CephCluster.shared()
         let kafka = try KafkaMockCluster(topics: ["rgw-events": 1, "rgw-dead": 1])
