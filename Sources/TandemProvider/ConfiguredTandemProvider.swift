@@ -16,11 +16,12 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     private func runtime(_ value: Value) throws -> any ReplicatorRuntime {
         switch value["runtime"].stringValue ?? "local" {
         case "local": return local
-        case "kubernetes":
+        case let runtime where runtime == "kubernetes" || runtime == "camel-k":
             let client: KubernetesClient
-            do { client = try cluster() } catch { throw ProviderError("runtime kubernetes: \(error)", attributePath: "runtime") }
-            return KubernetesReplicatorRuntime(client: client, settings: KubernetesReplicatorSettings(value["kubernetes"], defaultNamespace: client.defaultNamespace),
-                                               timeout: .seconds(600))
+            do { client = try cluster() } catch { throw ProviderError("runtime \(runtime): \(error)", attributePath: "runtime") }
+            let settings = KubernetesReplicatorSettings(value["kubernetes"], defaultNamespace: client.defaultNamespace)
+            return runtime == "kubernetes" ? KubernetesReplicatorRuntime(client: client, settings: settings, timeout: .seconds(600))
+                : CamelKReplicatorRuntime(client: client, settings: settings, timeout: .seconds(600))
         default: throw ProviderError("there is no runtime \(value["runtime"].stringValue ?? "")", attributePath: "runtime")
         }
     }

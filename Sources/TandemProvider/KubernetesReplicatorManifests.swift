@@ -38,17 +38,20 @@ struct KubernetesReplicatorManifests {
               "app.kubernetes.io/managed-by": .string("tandem")])
     }
 
-    private func metadata(_ objectName: String, annotations: [String: String] = [:]) -> Value {
+    /// Metadata of one of the replicator's objects: its name, the settings' namespace, the replicator's labels.
+    func metadata(_ objectName: String, annotations: [String: String] = [:]) -> Value {
         var entries: [String: Value] = ["name": .string(objectName), "namespace": .string(settings.namespace), "labels": labels]
         if !annotations.isEmpty { entries["annotations"] = .map(annotations.mapValues(Value.string)) }
         return .map(entries)
     }
 
-    /// The configuration Secret; `listen` is the address the resource was configured with (kept for reading back).
-    func secret(configuration: Data, listen: String) -> Value {
-        .map(["apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string("Opaque"),
-              "metadata": metadata(name + "-config", annotations: [Self.listenAnnotation: listen]),
-              "data": .map(["replicator.json": .string(configuration.base64EncodedString())])])
+    /// The configuration Secret; `listen` is the address the resource was configured with (kept for reading back),
+    /// `also` further keys (Camel K's Integration reads the endpoints' keys from them).
+    func secret(configuration: Data, listen: String, also: [String: String] = [:]) -> Value {
+        var data = also.mapValues { Value.string(Data($0.utf8).base64EncodedString()) }
+        data["replicator.json"] = .string(configuration.base64EncodedString())
+        return .map(["apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string("Opaque"),
+                     "metadata": metadata(name + "-config", annotations: [Self.listenAnnotation: listen]), "data": .map(data)])
     }
 
     /// The SHA-256 of the configuration, hex.
@@ -62,7 +65,7 @@ struct KubernetesReplicatorManifests {
             .map(["httpGet": .map(["path": .string(path), "port": .string("http")]), "periodSeconds": .number(10), "failureThreshold": .number(3)])
         }
         let container: Value = .map([
-            "name": .string("replicator"), "image": .string(settings.image),
+            "name": .string("replicator"), "image": .string(settings.image ?? ""),
             "args": .list(["replicator", "run", "--config", Self.configurationPath].map(Value.string)),
             "ports": .list([.map(["name": .string("http"), "containerPort": .number(Double(port)), "protocol": .string("TCP")])]),
             "readinessProbe": probe("/readyz"), "livenessProbe": probe("/healthz"),

@@ -3,7 +3,8 @@ import TandemCore
 import TandemReplicator
 
 /// Where a `tandem_replicator` runs: `local` (a background process on this machine, ``LocalReplicatorRuntime``) or
-/// `kubernetes` (a Deployment with its Secret, Service, PodMonitor and PrometheusRule, ``KubernetesReplicatorRuntime``).
+/// `kubernetes` (a Deployment with its Secret, Service, PodMonitor and PrometheusRule, ``KubernetesReplicatorRuntime``)
+/// or `camel-k` (a Camel K Integration, ``CamelKReplicatorRuntime``).
 protocol ReplicatorRuntime: Sendable {
     /// Installs `configuration` for the replicator `name` and, when `running`, (re)starts it and waits until it is ready.
     func deploy(name: String, configuration: Data, running: Bool, progress: @Sendable (String) -> Void) async throws -> ReplicatorObservation
@@ -28,6 +29,6 @@ struct ReplicatorObservation: Sendable {
     var logPath: String
     /// Where `/metrics`, `/status` and pushes are served, when not at the configuration's `listen` (a Service).
     var endpoint: String?
-    /// The `kubernetes` settings as deployed (runtime kubernetes).
+    /// The `kubernetes` settings as deployed (runtime kubernetes and camel-k).
     var kubernetes: Value = .null
 }

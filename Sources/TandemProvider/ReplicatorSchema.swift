@@ -21,8 +21,9 @@ enum ReplicatorSchema {
     static let schema = ResourceSchema(attributes: [
         "name": AttributeSchema(.string, .required, forcesReplacement: true,
                                 description: "The pipeline's name (logs, metrics, the push path /events/NAME); letters, digits, - _ ."),
-        "runtime": AttributeSchema(.string, .optional, forcesReplacement: true, defaultValue: .string("local"), allowedValues: ["local", "kubernetes"],
-                                   description: "local: a background process on this machine; kubernetes: a Deployment on the provider block's cluster (the kubernetes block)."),
+        "runtime": AttributeSchema(.string, .optional, forcesReplacement: true, defaultValue: .string("local"), allowedValues: ["local", "kubernetes", "camel-k"],
+                                   description: "local: a background process on this machine; kubernetes: a Deployment on the provider block's cluster (the kubernetes block); "
+                                    + "camel-k: a Camel K Integration run by the cluster's Camel K operator (sqs or kafka events; no reconcile)."),
         "kubernetes": KubernetesReplicatorSettings.attribute,
         "state": AttributeSchema(.string, .optional, defaultValue: .string("running"), allowedValues: ["running", "stopped"],
                                  description: "running, or stopped (configured but not running). Read back as running, stopped, stale "
@@ -86,9 +87,9 @@ enum ReplicatorSchema {
                                            description: "Let the server copy when source and target are one endpoint with the same keys."),
         ]), .optional, description: "Copy sizes; unset: the runtime's defaults (16 MiB threshold, 8 MiB parts, 4 in flight, server-side copy)."),
         "pid": AttributeSchema(.number, .computed, description: "The process id while running (runtime local)."),
-        "config_path": AttributeSchema(.string, .computed, description: "The runtime configuration file (mode 0600), or its Secret (runtime kubernetes)."),
+        "config_path": AttributeSchema(.string, .computed, description: "The runtime configuration file (mode 0600), or its Secret (runtime kubernetes and camel-k)."),
         "log_path": AttributeSchema(.string, .computed, description: "The replicator's log (JSON lines), or the kubectl command showing it."),
-        "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN, or the Service's in-cluster URL: /metrics, /status."),
+        "endpoint": AttributeSchema(.string, .computed, description: "http://LISTEN, or the Service's in-cluster URL: /metrics, /status (empty for camel-k)."),
         "push_secret": AttributeSchema(.string, .computed, sensitive: true,
                                        description: "Generated at create for events.http and kept: pushes must carry it in their path."),
         "push_endpoint": pushEndpoint,

@@ -94,26 +94,63 @@ public struct TandemProvider: Provider {
                 errors.append(ProviderError("\(error)", attributePath: "\(side).ca_bundle"))
             }
         }
-        if configuration["runtime"].stringValue != "kubernetes", !configuration["kubernetes"].isNull {
-            errors.append(ProviderError("the kubernetes block applies to runtime kubernetes only", attributePath: "kubernetes"))
+        let runtime = configuration["runtime"].stringValue ?? "local"
+        if runtime == "local", !configuration["kubernetes"].isNull {
+            errors.append(ProviderError("the kubernetes block applies to runtime kubernetes and camel-k only", attributePath: "kubernetes"))
         }
-        if configuration["runtime"].stringValue == "kubernetes" {
-            // The Service is named after the pipeline, and Service names are DNS labels (63 characters at most).
-            if let name = configuration["name"].stringValue, KubernetesReplicatorManifests.objectName(pipeline: name).count + "-alerts".count > 63 {
-                errors.append(ProviderError("with runtime kubernetes the name may have at most \(63 - "tandem-".count - "-alerts".count) characters (it names the Service)",
-                                            attributePath: "name"))
-            }
-            if configuration["kubernetes"].isNull {
-                errors.append(ProviderError("runtime kubernetes needs a kubernetes block with at least the image", attributePath: "runtime"))
-            }
-            for side in ["source", "target"] where configuration[side]["ca_bundle"].stringValue != nil {
-                errors.append(ProviderError("ca_bundle names a file on this machine, which the pods do not have: with runtime kubernetes, build the CA into the image "
-                                            + "(its system trust store) and leave ca_bundle unset", attributePath: "\(side).ca_bundle"))
-            }
-            if let replicas = configuration["kubernetes"]["replicas"].numberValue, replicas != replicas.rounded() || replicas < 1 {
-                errors.append(ProviderError("kubernetes.replicas must be a whole number of at least 1 (state: stopped scales to none), not \(Value.format(number: replicas))",
-                                            attributePath: "kubernetes.replicas"))
-            }
+        if runtime == "kubernetes" || runtime == "camel-k" {
+            errors += Self.clusterRuntimeProblems(configuration, runtime: runtime)
+        }
+        if runtime == "camel-k" {
+            errors += Self.camelKProblems(configuration)
+        }
+        return errors
+    }
+
+    /// Rules of the runtimes that run pods on a cluster.
+    private static func clusterRuntimeProblems(_ configuration: Value, runtime: String) -> [ProviderError] {
+        var errors: [ProviderError] = []
+        // The Service is named after the pipeline, and Service names are DNS labels (63 characters at most).
+        if let name = configuration["name"].stringValue, KubernetesReplicatorManifests.objectName(pipeline: name).count + "-alerts".count > 63 {
+            errors.append(ProviderError("with runtime \(runtime) the name may have at most \(63 - "tandem-".count - "-alerts".count) characters (it names the objects)",
+                                        attributePath: "name"))
+        }
+        let block = configuration["kubernetes"]
+        if runtime == "kubernetes", block.isNull || block["image"].isNull {
+            errors.append(ProviderError("runtime kubernetes needs a kubernetes block with at least the image", attributePath: block.isNull ? "runtime" : "kubernetes"))
+        }
+        if runtime == "camel-k", !block["image"].isNull {
+            errors.append(ProviderError("runtime camel-k runs the image the Camel K operator builds: leave kubernetes.image unset", attributePath: "kubernetes.image"))
+        }
+        if runtime == "kubernetes", !block["operator_id"].isNull {
+            errors.append(ProviderError("kubernetes.operator_id names a Camel K operator: it applies to runtime camel-k only", attributePath: "kubernetes.operator_id"))
+        }
+        for side in ["source", "target"] where configuration[side]["ca_bundle"].stringValue != nil {
+            errors.append(ProviderError("ca_bundle names a file on this machine, which the pods do not have: with runtime \(runtime), build the CA into the image "
+                                        + "(its system trust store) and leave ca_bundle unset", attributePath: "\(side).ca_bundle"))
+        }
+        if let replicas = block["replicas"].numberValue, replicas != replicas.rounded() || replicas < 1 {
+            errors.append(ProviderError("kubernetes.replicas must be a whole number of at least 1 (state: stopped scales to none), not \(Value.format(number: replicas))",
+                                        attributePath: "kubernetes.replicas"))
+        }
+        return errors
+    }
+
+    /// What a Camel K route cannot do, refused before anything is applied.
+    private static func camelKProblems(_ configuration: Value) -> [ProviderError] {
+        var errors: [ProviderError] = []
+        if !configuration["events"]["http"].isNull {
+            errors.append(ProviderError("runtime camel-k takes sqs or kafka events; pushed events need the journal of runtime local or kubernetes",
+                                        attributePath: "events.http"))
+        }
+        // Values go into Camel simple expressions as quoted literals.
+        var literals: [(String, String)] = [("source.prefix", configuration["source"]["prefix"].stringValue ?? ""),
+                                             ("target.key_template", configuration["target"]["key_template"].stringValue ?? "")]
+        for (index, principal) in (configuration["skip_principals"].listValue ?? []).enumerated() {
+            literals.append(("skip_principals[\(index)]", principal.stringValue ?? ""))
+        }
+        for (path, text) in literals where text.contains("'") || text.contains("${") || text.contains("{{") {
+            errors.append(ProviderError("with runtime camel-k, \(path) may not contain ', ${ or {{ (Camel reads it as an expression)", attributePath: path))
         }
         return errors
     }

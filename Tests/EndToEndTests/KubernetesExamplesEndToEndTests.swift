@@ -378,6 +378,74 @@ import TandemTesting
         }
     }
 
+    /// Seed 000's two Camel K Integrations rendered by Tandem from two `tandem_replicator` pipelines (runtime camel-k),
+    /// each through its own tandem provider alias (the shared cluster plays both sites, one namespace each), with the
+    /// AWS side on moto: validated by the real Camel K CRD, loop checks holding the IAM user's real unique id, no key
+    /// in an Integration, a quiet re-plan, an edit around Tandem shown and taken back, destroy removing everything.
+    /// No Camel K operator or Camel runtime runs here: the test reports each Integration Running as the operator
+    /// would, and the routes are checked for what they say, not run.
+    @Test func camelKReplicatorsRenderTheSeedsIntegrationsWithItsDefectsFixed() async throws {
+        let cluster = try await KubeCluster.shared()
+        let kube = try client(cluster)
+        let moto = try await MotoServer.shared()
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let (onprem, aws) = ("onprem-\(suffix)", "aws-\(suffix)")
+        for namespace in [onprem, aws] { try await makeNamespace(namespace, on: kube) }
+        let cephToAWS = Self.object("camel.apache.org/v1", "Integration", onprem, "tandem-ceph-to-aws-replicator")
+        let awsToCeph = Self.object("camel.apache.org/v1", "Integration", aws, "tandem-aws-to-ceph-replicator")
+        let camelK = try OperatorStandIn(cluster, duties: [cephToAWS, awsToCeph].map { .status($0, .map(["phase": .string("Running")])) })
+        defer { camelK.stop() }
+        try await moto.withFreshState {
+            let cephSecret = "ceph-secret-\(UUID().uuidString)"
+            let example = try Example("camel-k-bidirectional", variables: [
+                "kubeconfig_onprem": cluster.adminTokenKubeconfig, "kubeconfig_aws": cluster.adminTokenKubeconfig, "namespace_onprem": onprem,
+                "namespace_aws": aws, "endpoint": moto.endpoint, "ceph_access_key": "CEPHKEY", "ceph_secret_key": cephSecret,
+            ], environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+            defer { example.remove() }
+
+            let output = try await example.apply()
+            #expect(output.contains("Resources: 10 created"), "\(output)")
+            #expect(output.contains("waiting for Integration \(aws)/tandem-aws-to-ceph-replicator to be Running"), "\(output)")
+            let awsSecret = try #require(try example.tandem.stateAttribute("aws_iam_access_key.replicator", "secret"))
+            #expect(!output.contains(cephSecret) && !output.contains(awsSecret), "no key is ever printed")
+            let uniqueID = try #require(try example.tandem.stateAttribute("aws_iam_user.replicator", "unique_id"))
+            #expect(!uniqueID.isEmpty && uniqueID != "rciis-ceph-s3-replicator", "the user's id (AIDA... on AWS; moto makes up its own): \(uniqueID)")
+
+            let fromAWS = try #require(try await kube.get(awsToCeph))
+            let fromCeph = try #require(try await kube.get(cephToAWS))
+            let (awsText, cephText) = (try fromAWS["spec"].canonicalJSON(), try fromCeph["spec"].canonicalJSON())
+            for text in [awsText, cephText] {
+                #expect(!text.contains(cephSecret) && !text.contains(awsSecret) && !text.contains("CEPHKEY"), "the keys stay in the Secret")
+            }
+            #expect(awsText.contains("${header.PrincipalId} == 'AWS:\(uniqueID)'"), "the loop check names the provisioned user as AWS writes it")
+            #expect(!awsText.contains("'rciis-ceph-s3-replicator'"), "not the user's name, which never appears in events")
+            #expect(cephText.contains("${header.PrincipalId} == 's3-replicator'"), "the Ceph uid the AWS-side route writes as")
+            #expect(awsText.contains("java.net.URLDecoder"), "AWS keys are decoded")
+            #expect(cephText.contains("\"uri\":\"aws2-s3:rciis-ceph-replica-af-south-1\""), "Ceph -> AWS writes to the replica bucket")
+            #expect(cephText.contains("\"autoCommitEnable\":\"false\"") && cephText.contains("CamelKafkaManualCommit.commit()"))
+            #expect(fromAWS["metadata"]["annotations"]["camel.apache.org/operator.id"] == .string("camel-k-operator"))
+            let secret = decodedData(try await kube.get(Self.object("v1", "Secret", aws, "tandem-aws-to-ceph-replicator-config")))
+            #expect(secret["target-secret-key"] == cephSecret && secret["source-secret-key"] == awsSecret)
+            #expect(try await example.planIsQuiet())
+
+            // Someone edits an Integration around Tandem: the plan shows the replicator to update, apply takes it back.
+            let edit = try client(cluster, manager: "kubectl-edit")
+            _ = try await edit.apply(.map(["apiVersion": .string("camel.apache.org/v1"), "kind": .string("Integration"),
+                                           "metadata": .map(["name": .string(awsToCeph.name), "namespace": .string(aws)]),
+                                           "spec": .map(["traits": .map(["container": .map(["limitMemory": .string("2Gi")])])])]), force: true)
+            let drift = try await example.run(["plan", "--detailed-exitcode"])
+            #expect(drift.exitCode == 2 && drift.stdout.contains("tandem_replicator.aws_to_ceph"), "\(drift.stdout)\n\(drift.stderr)")
+            _ = try await example.apply()
+            #expect(try await kube.get(awsToCeph)?["spec"]["traits"]["container"]["limitMemory"] == .string("512Mi"))
+            #expect(try await example.planIsQuiet())
+
+            let destroyed = try await example.destroy()
+            #expect(destroyed.contains("Resources: 10 destroyed"), "\(destroyed)")
+            for reference in [cephToAWS, awsToCeph] { #expect(try await kube.get(reference) == nil) }
+            #expect(try await kube.get(Self.object("v1", "Secret", aws, "tandem-aws-to-ceph-replicator-config")) == nil)
+        }
+    }
+
     /// Seed 000's Camel K kinds: an Integration mounting a Secret, applied after it (Camel K's `secret:NAME` mount
     /// reference orders them) and waited for until the operator (played by the test) reports it Running.
     @Test func aCamelKIntegrationWaitsForItsSecretAndForRunning() async throws {

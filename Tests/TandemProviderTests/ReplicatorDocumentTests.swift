@@ -151,6 +151,15 @@ struct ReplicatorValidationTests {
                 "the Service named after it must fit a DNS label")
         #expect(problems(["runtime": .string("kubernetes"), "kubernetes": pods, "target": .map(["ca_bundle": .string("/etc/ssl/certs/ca-certificates.crt")])])
             == ["target.ca_bundle"], "a file on this machine the pods do not have")
+        let sqsEvents: Value = .map(["sqs": .map(["queue_url": .string("http://q/1/e")]), "kafka": .null, "http": .null])
+        #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "kubernetes": .map(["operator_id": .string("camel-k-operator")])]) == [])
+        #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents]) == [], "Camel K needs no image: its operator builds one")
+        #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "kubernetes": pods]) == ["kubernetes.image"])
+        #expect(problems(["runtime": .string("kubernetes"), "kubernetes": .map(["image": .string("i"), "operator_id": .string("o")])]) == ["kubernetes.operator_id"])
+        #expect(problems(["runtime": .string("camel-k")]) == ["events.http"], "pushes need the journal Camel K has not")
+        #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "skip_principals": .list([.string("ok"), .string("it's")]),
+                          "source": .map(["prefix": .string("${header.x}")])]) == ["source.prefix", "skip_principals[1]"],
+                "values Camel would read as expressions")
         #expect(problems(["reconcile_interval": .number(-1)]) == ["reconcile_interval"])
         #expect(problems(["reconcile_interval": .number(0)]) == [], "0: only at start")
         #expect(problems(["retry": .map(["initial_delay": .number(0), "max_delay": .number(60), "max_elapsed": .number(600)])]) == ["retry.initial_delay"])
