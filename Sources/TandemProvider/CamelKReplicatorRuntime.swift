@@ -90,6 +90,22 @@ struct CamelKReplicatorRuntime: ReplicatorRuntime {
         }
     }
 
+    /// Camel's pods serve its health and metrics, not Tandem's `/status`: the Integration's phase stands for it.
+    func status(name: String, listen: String) async -> [ReplicatorStatusAnswer] {
+        let objectName = KubernetesReplicatorManifests.objectName(pipeline: name)
+        let endpoint = "Integration \(settings.namespace)/\(objectName)"
+        do {
+            guard let live = try await client.get(reference("Integration", "camel.apache.org/v1", objectName)) else {
+                return [ReplicatorStatusAnswer(endpoint: endpoint, error: "no such Integration")]
+            }
+            let phase = live["status"]["phase"].stringValue ?? "not yet reported"
+            return [ReplicatorStatusAnswer(endpoint: endpoint, ready: phase == "Running",
+                                           error: "runtime camel-k: phase \(phase); Camel's pods serve no /status (counters: its PodMonitor's metrics)")]
+        } catch {
+            return [ReplicatorStatusAnswer(endpoint: endpoint, error: "\(error)")]
+        }
+    }
+
     func remove(name: String, progress: @Sendable (String) -> Void) async throws {
         let objects = objects(name)
         let integration = reference("Integration", "camel.apache.org/v1", objects.name)

@@ -13,7 +13,8 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     /// kubeconfig can still run local replicators).
     let cluster: @Sendable () throws -> KubernetesClient
 
-    private func runtime(_ value: Value) throws -> any ReplicatorRuntime {
+    /// The runtime a `tandem_replicator` value names.
+    func runtime(_ value: Value) throws -> any ReplicatorRuntime {
         switch value["runtime"].stringValue ?? "local" {
         case "local": return local
         case let runtime where runtime == "kubernetes" || runtime == "camel-k":

@@ -98,6 +98,38 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
         return .map(recorded)
     }
 
+    /// Each pod's `/status`, through the API server's pod proxy (a workstation has no route to the pods; a Service
+    /// proxy would show one pod of several). Needs `list pods` and `get pods/proxy` in the namespace.
+    func status(name: String, listen: String) async -> [ReplicatorStatusAnswer] {
+        let objectName = KubernetesReplicatorManifests.objectName(pipeline: name), namespace = settings.namespace
+        let port = listen.split(separator: ":").last.flatMap { Int($0) } ?? 0
+        let pods: [Value]
+        do {
+            pods = try await client.list(apiVersion: "v1", kind: "Pod", namespace: namespace,
+                                         labelSelector: "app.kubernetes.io/name=tandem-replicator,app.kubernetes.io/instance=\(objectName)")
+        } catch let error as KubernetesAPIError where error.statusCode == 403 {
+            return [ReplicatorStatusAnswer(endpoint: "Deployment \(namespace)/\(objectName)", error: "you may not list its pods (RBAC: list pods in \(namespace)): \(error.message)")]
+        } catch {
+            return [ReplicatorStatusAnswer(endpoint: "Deployment \(namespace)/\(objectName)", error: "\(error)")]
+        }
+        guard !pods.isEmpty else {
+            return [ReplicatorStatusAnswer(endpoint: "Deployment \(namespace)/\(objectName)", error: "no pods (kubectl describe deployment -n \(namespace) \(objectName))")]
+        }
+        var answers: [ReplicatorStatusAnswer] = []
+        for pod in pods.compactMap({ $0["metadata"]["name"].stringValue }).sorted() {
+            let endpoint = "pod \(namespace)/\(pod):\(port) through the API server"
+            do {
+                let body = try await client.proxyGet(pod: pod, namespace: namespace, port: port, path: "/status")
+                answers.append(ReplicatorStatusAnswer(endpoint: endpoint, status: try JSONDecoder().decode(ReplicatorStatus.self, from: Data(body))))
+            } catch let error as KubernetesAPIError where error.statusCode == 403 {
+                answers.append(ReplicatorStatusAnswer(endpoint: endpoint, error: "you may not use the pod proxy (RBAC: get pods/proxy in \(namespace)): \(error.message)"))
+            } catch {
+                answers.append(ReplicatorStatusAnswer(endpoint: endpoint, error: "\(error)"))
+            }
+        }
+        return answers
+    }
+
     func remove(name: String, progress: @Sendable (String) -> Void) async throws {
         let objects = manifests(name, port: 0)
         try await deleteMonitoring(objects)

@@ -92,6 +92,10 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
         return observation
     }
 
+    func status(name: String, listen: String) async -> [ReplicatorStatusAnswer] {
+        [await ReplicatorStatusProbe.ask(listen: listen, transport: transport)]
+    }
+
     func remove(name: String, progress: @Sendable (String) -> Void) async throws {
         let files = paths(name)
         if let pid = runningPID(name) {

@@ -12,6 +12,8 @@ protocol ReplicatorRuntime: Sendable {
     func observe(name: String) async throws -> ReplicatorObservation?
     /// Stops the replicator and removes what holds credentials.
     func remove(name: String, progress: @Sendable (String) -> Void) async throws
+    /// What the replicator `name`, configured to listen at `listen`, answers on `/status`, wherever it runs.
+    func status(name: String, listen: String) async -> [ReplicatorStatusAnswer]
 }
 
 /// A deployed replicator as observed.

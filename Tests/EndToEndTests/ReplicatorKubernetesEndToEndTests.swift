@@ -111,4 +111,91 @@ import TandemTesting
         #expect(try await client.get(object("v1", "Service", namespace, "tandem-ceph-to-aws")) == nil)
         #expect(try await client.get(object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "tandem-ceph-to-aws-alerts")) == nil)
     }
+
+    /// `tandem replicator status` asks each pod of a runtime kubernetes replicator through the API server's pod proxy,
+    /// with the provider block it was applied with. No kubelet runs here: the test plays it, creating two Pod objects
+    /// with the Deployment's labels whose IP is this machine's (the proxy refuses loopback pod IPs), and a real
+    /// `tandem replicator run` with the Secret's configuration answers behind them. A user without RBAC grants is
+    /// told which permission is missing.
+    @Test func statusAsksEachPodThroughTheAPIServer() async throws {
+        let cluster = try await KubeCluster.shared()
+        let client = try client(cluster)
+        let hostIP = try HostAddress.nonLoopbackIPv4()
+        let port = CephCluster.freePort()
+        let namespace = "replicator-\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .map(["name": .string(namespace)])]))
+        // The API server admits pods only once their namespace has the service account a controller would have made.
+        _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("ServiceAccount"),
+                                         "metadata": .map(["name": .string("default"), "namespace": .string(namespace)])]))
+        let deployment = object("apps/v1", "Deployment", namespace, "tandem-rgw-push")
+        let controller = try OperatorStandIn(cluster, duties: [.rollOut(deployment)])
+        defer { controller.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-k8s-status-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"])
+        func configure(kubeconfig: String) throws {
+            try """
+            providers:
+              tandem: {kubeconfig: "\(kubeconfig)", namespace: \(namespace)}
+            resources:
+              tandem_replicator.push:
+                name: rgw-push
+                runtime: kubernetes
+                listen: 127.0.0.1:\(port)
+                kubernetes: {image: "registry.example/tandem:1.0", replicas: 2, monitor: false}
+                source: {endpoint: "http://127.0.0.1:9", bucket: src, access_key: K, secret_key: source-secret-value}
+                target: {endpoint: "http://127.0.0.1:9", bucket: dst, access_key: K, secret_key: target-secret-value}
+                events: {http: {}}
+                reconcile_interval: 0
+            """.write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        }
+        try configure(kubeconfig: cluster.adminTokenKubeconfig)
+        let apply = try await tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+
+        // The kubelet's part: two pods of the Deployment, at this machine's address.
+        let labels: Value = .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string("tandem-rgw-push")])
+        for pod in ["tandem-rgw-push-a", "tandem-rgw-push-b"] {
+            _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("Pod"),
+                                             "metadata": .map(["name": .string(pod), "namespace": .string(namespace), "labels": labels]),
+                                             "spec": .map(["automountServiceAccountToken": .bool(false), "containers": .list([.map(["name": .string("replicator"), "image": .string("registry.example/tandem:1.0")])])])]))
+            _ = try await client.patchStatus(object("v1", "Pod", namespace, pod),
+                                             status: .map(["podIP": .string(hostIP), "podIPs": .list([.map(["ip": .string(hostIP)])])]))
+        }
+        // The pods' process: the configuration the Secret holds (listening on every address), its journal here.
+        let secret = try #require(try await client.get(object("v1", "Secret", namespace, "tandem-rgw-push-config")))
+        let document = try #require(secret["data"]["replicator.json"].stringValue.flatMap { Data(base64Encoded: $0) })
+        guard case .map(var entries) = try Value(jsonData: document) else { Issue.record("not a configuration"); return }
+        entries["state_directory"] = .string(directory + "/pod-state")
+        try Data(try Value.map(entries).canonicalJSON().utf8).write(to: URL(fileURLWithPath: directory + "/pod.json"))
+
+        _ = try await tandem.runReplicator(configuration: directory + "/pod.json") { replicator in
+            var status = try await tandem.run(["replicator", "status", "--json"])
+            let deadline = ContinuousClock.now + .seconds(30)
+            while status.exitCode != 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                status = try await tandem.run(["replicator", "status", "--json"])
+            }
+            let reports = try #require(try Value(jsonString: status.stdout).listValue, "\(status.stdout)\n\(status.stderr)")
+            let answers = reports.first?["answers"].listValue ?? []
+            #expect(answers.compactMap { $0["endpoint"].stringValue } == ["tandem-rgw-push-a", "tandem-rgw-push-b"].map {
+                "pod \(namespace)/\($0):\(port) through the API server"
+            }, "one answer per pod: \(status.stdout)")
+            #expect(answers.allSatisfy { $0["status"]["pid"].numberValue == Double(replicator.processID) }, "answered by the process behind them")
+            #expect(answers.allSatisfy { $0["status"]["pipelines"].listValue?.first?["name"] == .string("rgw-push") })
+            #expect(status.exitCode == 0 && !status.stdout.contains("source-secret-value"), "\(status.stdout)\n\(status.stderr)")
+
+            try configure(kubeconfig: cluster.unprivilegedTokenKubeconfig)
+            let forbidden = try await tandem.run(["replicator", "status"])
+            #expect(forbidden.exitCode == 1 && forbidden.stdout.contains("you may not list its pods (RBAC: list pods in \(namespace))"),
+                    "\(forbidden.stdout)\n\(forbidden.stderr)")
+            replicator.send(signal: SIGTERM)
+            _ = await replicator.waitForExit(timeout: .seconds(30))
+        }
+        try configure(kubeconfig: cluster.adminTokenKubeconfig)
+        let down = try await tandem.run(["replicator", "status"])
+        #expect(down.exitCode == 1 && down.stdout.contains("not answering"), "\(down.stdout)\n\(down.stderr)")
+        #expect(try await tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
+    }
 }

@@ -3,15 +3,19 @@ import ArgumentParser
 import Foundation
 import TandemCore
 import TandemEngine
+import TandemProvider
 import TandemReplicator
 
 /// `tandem replicator status`: each replicator's health and counters, asked from its `/status` endpoint. The
-/// replicators are the state's `tandem_replicator` resources, or the one a `--config` file describes. Exits 1 when
-/// one does not answer or is not ready (for scheduled checks).
+/// replicators are the state's `tandem_replicator` resources, or the one a `--config` file describes. A runtime
+/// kubernetes replicator is asked pod by pod through the API server's pod proxy, with the tandem provider block it was
+/// applied with (so the configuration and its variables are read then). Exits 1 when one does not answer or is not
+/// ready (for scheduled checks).
 struct ReplicatorStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show each replicator's pipelines, health and counters.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var variables: VariableOptions
 
     @Option(name: .long, help: "Ask the replicator of this runtime configuration instead of the state's tandem_replicator resources.")
     var config: String?
@@ -19,68 +23,71 @@ struct ReplicatorStatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    /// One replicator to ask: how the user knows it and where it listens.
-    private struct Target { var label: String; var listen: String }
-
-    /// One answer (or its absence).
+    /// What one replicator answered, from each place it runs.
     private struct Report: Encodable {
         var replicator: String
-        var endpoint: String
-        var status: ReplicatorStatus?
-        var error: String?
+        var answers: [ReplicatorStatusAnswer]
     }
 
     func run() async throws {
-        let context = CommandContext(global)
-        let targets = try await context.reportingErrors { try self.targets(context) }
-        guard !targets.isEmpty else {
+        var context = CommandContext(global)
+        let transport = AWSTransport(requestTimeout: .seconds(5), connectTimeout: .seconds(2))
+        let reports: [Report]
+        do {
+            reports = try await context.reportingErrors { try await self.reports(&context, transport: transport) }
+            try? await transport.shutdown()
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        guard !reports.isEmpty else {
             context.terminal.line("No tandem_replicator in the state \(context.store.path).")
             return
         }
-        let transport = AWSTransport(requestTimeout: .seconds(5), connectTimeout: .seconds(2))
-        var reports: [Report] = []
-        for target in targets {
-            var report = Report(replicator: target.label, endpoint: "http://\(target.listen)")
-            do {
-                let response = try await transport.sendUnsigned(method: "GET", url: "http://\(target.listen)/status")
-                if response.statusCode == 200 {
-                    report.status = try JSONDecoder().decode(ReplicatorStatus.self, from: Data(response.body))
-                } else {
-                    report.error = "HTTP \(response.statusCode) from /status"
-                }
-            } catch {
-                report.error = "\(error)"
-            }
-            reports.append(report)
-        }
-        try? await transport.shutdown()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             context.terminal.line(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else {
-            reports.forEach { render($0, on: context.terminal) }
+            for report in reports { report.answers.forEach { render($0, of: report.replicator, on: context.terminal) } }
         }
-        if reports.contains(where: { $0.status?.ready != true }) { throw ExitCode(1) }
+        if reports.contains(where: { $0.answers.contains { !$0.ready } }) { throw ExitCode(1) }
     }
 
-    private func targets(_ context: CommandContext) throws -> [Target] {
+    private func reports(_ context: inout CommandContext, transport: AWSTransport) async throws -> [Report] {
         if let config {
             let configuration = try ReplicatorCommand.load(config)
-            return [Target(label: config, listen: configuration.listen)]
+            return [Report(replicator: config, answers: [await ReplicatorStatusProbe.ask(listen: configuration.listen, transport: transport)])]
         }
-        return (try context.store.read()?.resources ?? []).filter { $0.address.type == "tandem_replicator" }.compactMap { resource in
-            resource.attributes["listen"].stringValue.map { Target(label: resource.address.description, listen: $0) }
+        let replicators = (try context.store.read()?.resources ?? []).filter { $0.address.type == "tandem_replicator" }
+        var sessions: ProviderSessions?
+        var reports: [Report] = []
+        for resource in replicators {
+            let label = resource.address.description
+            if (resource.attributes["runtime"].stringValue ?? "local") == "local" {
+                let listen = resource.attributes["listen"].stringValue ?? ""
+                reports.append(Report(replicator: label, answers: [await ReplicatorStatusProbe.ask(listen: listen, transport: transport)]))
+                continue
+            }
+            if sessions == nil {
+                let configuration = try context.loadConfiguration()
+                sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
+            }
+            let provider = try await sessions!.provider(resource.provider)
+            reports.append(Report(replicator: label, answers: await ReplicatorStatusProbe.ask(replicator: resource.attributes, provider: provider)))
         }
+        await sessions?.shutdown()
+        return reports
     }
 
-    private func render(_ report: Report, on terminal: Terminal) {
-        guard let status = report.status else {
-            terminal.line("\(report.replicator)  \(terminal.styled("not answering", .red))  \(report.endpoint)  (\(report.error ?? ""))")
+    private func render(_ answer: ReplicatorStatusAnswer, of replicator: String, on terminal: Terminal) {
+        guard let status = answer.status else {
+            let health = answer.ready ? terminal.styled("ready", .green) : terminal.styled("not answering", .red)
+            terminal.line("\(replicator)  \(health)  \(answer.endpoint)  (\(answer.error ?? ""))")
             return
         }
         let health = status.ready ? terminal.styled("ready", .green) : terminal.styled("starting", .yellow)
-        terminal.line("\(report.replicator)  \(health)  pid \(status.pid)  \(report.endpoint)")
+        terminal.line("\(replicator)  \(health)  pid \(status.pid)  \(answer.endpoint)")
         for pipeline in status.pipelines {
             terminal.line("  \(pipeline.name) (\(pipeline.events)): \(pipeline.source) -> \(pipeline.target)")
             let count = { (name: String) in pipeline.counters[name] ?? 0 }
