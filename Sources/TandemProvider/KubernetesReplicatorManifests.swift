@@ -4,9 +4,13 @@ import TandemCore
 
 /// The objects a `tandem_replicator` with `runtime: kubernetes` is made of, computed from its settings and runtime
 /// configuration (nothing here talks to a cluster): a Secret holding the configuration (mounted read-only, mode
-/// 0400), a Deployment running `tandem replicator run` (non-root, read-only root filesystem, `/healthz` and
+/// 0400), the workload running `tandem replicator run` (non-root, read-only root filesystem, `/healthz` and
 /// `/readyz` probes, the configuration's hash on the pod template so a changed pipeline rolls it), a Service for
 /// `/metrics` and pushes, a PodMonitor, and a PrometheusRule with the pipeline's alerts (``ReplicatorAlerts``).
+///
+/// The workload is a Deployment, whose pods keep nothing (SQS and Kafka hold the work not yet done), or, for a pipeline
+/// of pushed events, a StatefulSet whose pods each journal on a volume of their own: a pod that goes away with
+/// accepted events not yet copied comes back (same name, same volume) and drains them at start.
 struct KubernetesReplicatorManifests {
     /// The `kubernetes` settings of the resource.
     let settings: KubernetesReplicatorSettings
@@ -59,8 +63,21 @@ struct KubernetesReplicatorManifests {
         SHA256.hash(data: configuration).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The Deployment: `replicas` of them when running, none when stopped.
-    func deployment(configuration: Data, running: Bool) throws -> Value {
+    /// The workload's kind: a StatefulSet when pods journal pushed events (`journalBytes` set), else a Deployment.
+    static func workloadKind(journaled: Bool) -> String { journaled ? "StatefulSet" : "Deployment" }
+
+    /// The volume size a pod's journal and dead letters fill at most (`journalBytes`), with a quarter and 16 MiB to spare.
+    static func volumeSize(journalBytes: Int) -> String {
+        "\((journalBytes + journalBytes / 4 + (1 << 20) - 1) / (1 << 20) + 16)Mi"
+    }
+
+    private var selector: Value {
+        .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name)])
+    }
+
+    /// The workload: `replicas` pods when running, none when stopped; a StatefulSet with a state volume per pod of
+    /// ``volumeSize(journalBytes:)`` when `journalBytes` (the push journal's and dead letters' bounds) is given.
+    func workload(configuration: Data, running: Bool, journalBytes: Int? = nil) throws -> Value {
         let probe = { (path: String) -> Value in
             .map(["httpGet": .map(["path": .string(path), "port": .string("http")]), "periodSeconds": .number(10), "failureThreshold": .number(3)])
         }
@@ -81,44 +98,49 @@ struct KubernetesReplicatorManifests {
             ]),
         ])
         let settingsJSON = try settings.value.canonicalJSON()
-        return .map([
-            "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
-            "metadata": metadata(name, annotations: [Self.settingsAnnotation: settingsJSON]),
+        var volumes: [Value] = [
+            .map(["name": .string("configuration"), "secret": .map(["secretName": .string(name + "-config"), "defaultMode": .number(0o400)])]),
+            .map(["name": .string("tmp"), "emptyDir": .map(["sizeLimit": .string("64Mi")])]),
+        ]
+        var spec: [String: Value] = ["replicas": .number(Double(running ? settings.replicas : 0)), "selector": .map(["matchLabels": selector])]
+        if let journalBytes {
+            var claim: [String: Value] = ["accessModes": .list([.string("ReadWriteOnce")]),
+                                          "resources": .map(["requests": .map(["storage": .string(Self.volumeSize(journalBytes: journalBytes))])])]
+            if let storageClass = settings.storageClass { claim["storageClassName"] = .string(storageClass) }
+            spec["serviceName"] = .string(name)
+            spec["podManagementPolicy"] = .string("Parallel")
+            spec["volumeClaimTemplates"] = .list([.map(["metadata": .map(["name": .string("state"), "labels": labels]), "spec": .map(claim)])])
+        } else {
+            volumes.insert(.map(["name": .string("state"), "emptyDir": .map([:])]), at: 1)
+        }
+        spec["template"] = .map([
+            "metadata": .map(["labels": labels, "annotations": .map([Self.hashAnnotation: .string(Self.hash(configuration))])]),
             "spec": .map([
-                "replicas": .number(Double(running ? settings.replicas : 0)),
-                "selector": .map(["matchLabels": .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name)])]),
-                "template": .map([
-                    "metadata": .map(["labels": labels, "annotations": .map([Self.hashAnnotation: .string(Self.hash(configuration))])]),
-                    "spec": .map([
-                        "securityContext": .map(["runAsNonRoot": .bool(true), "runAsUser": .number(65532), "runAsGroup": .number(65532),
-                                                 "fsGroup": .number(65532)]),
-                        "automountServiceAccountToken": .bool(false),
-                        "terminationGracePeriodSeconds": .number(60),
-                        "containers": .list([container]),
-                        "volumes": .list([
-                            .map(["name": .string("configuration"),
-                                  "secret": .map(["secretName": .string(name + "-config"), "defaultMode": .number(0o400)])]),
-                            .map(["name": .string("state"), "emptyDir": .map([:])]),
-                            .map(["name": .string("tmp"), "emptyDir": .map(["sizeLimit": .string("64Mi")])]),
-                        ]),
-                    ]),
-                ]),
+                "securityContext": .map(["runAsNonRoot": .bool(true), "runAsUser": .number(65532), "runAsGroup": .number(65532), "fsGroup": .number(65532)]),
+                "automountServiceAccountToken": .bool(false),
+                "terminationGracePeriodSeconds": .number(60),
+                "containers": .list([container]),
+                "volumes": .list(volumes),
             ]),
+        ])
+        return .map([
+            "apiVersion": .string("apps/v1"), "kind": .string(Self.workloadKind(journaled: journalBytes != nil)),
+            "metadata": metadata(name, annotations: [Self.settingsAnnotation: settingsJSON]),
+            "spec": .map(spec),
         ])
     }
 
     /// The Service in front of the pods: `/metrics` and the push endpoint.
     var service: Value {
         .map(["apiVersion": .string("v1"), "kind": .string("Service"), "metadata": metadata(name),
-              "spec": .map(["selector": .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string(name)]),
+              "spec": .map(["selector": selector,
                             "ports": .list([.map(["name": .string("http"), "port": .number(Double(port)), "targetPort": .string("http"), "protocol": .string("TCP")])])])])
     }
 
     /// The PodMonitor scraping every pod's `/metrics`.
     var podMonitor: Value {
         .map(["apiVersion": .string("monitoring.coreos.com/v1"), "kind": .string("PodMonitor"), "metadata": metadata(name),
-              "spec": .map(["selector": .map(["matchLabels": .map(["app.kubernetes.io/name": .string("tandem-replicator"),
-                                                                    "app.kubernetes.io/instance": .string(name)])]),
+              "spec": .map(["selector": .map(["matchLabels": selector]),
                             "podMetricsEndpoints": .list([.map(["port": .string("http"), "path": .string("/metrics")])])])])
     }
 

@@ -20,6 +20,8 @@ struct KubernetesReplicatorSettings: Sendable, Equatable {
     var cpu: String
     var memory: String
     var monitor: Bool
+    /// The StorageClass of push pipelines' journal volumes (the cluster's default when nil).
+    var storageClass: String?
     var alerts: Alerts
 
     /// The schema of the block.
@@ -31,9 +33,11 @@ struct KubernetesReplicatorSettings: Sendable, Equatable {
                                            description: "runtime camel-k: the Camel K operator that runs the Integration (its operator.id, default camel-k)."),
             "namespace": AttributeSchema(.string, .optionalComputed, description: "Where the objects go; the provider block's namespace, else the context's."),
             "replicas": AttributeSchema(.number, .optional, defaultValue: .number(1),
-                                        description: "Pods sharing the pipeline (SQS and Kafka scale out; an http push pipeline keeps its journal on its pod)."),
+                                        description: "Pods sharing the pipeline (SQS and Kafka split the work; with http pushes each pod journals on a volume of its own)."),
             "cpu": AttributeSchema(.string, .optional, defaultValue: .string("100m"), description: "CPU requested per pod."),
             "memory": AttributeSchema(.string, .optional, defaultValue: .string("256Mi"), description: "Memory requested and limit per pod."),
+            "storage_class": AttributeSchema(.string, .optional,
+                                             description: "events.http: the StorageClass of each pod's journal volume (the cluster's default when unset)."),
             "monitor": AttributeSchema(.bool, .optional, defaultValue: .bool(true),
                                        description: "Create a PodMonitor and a PrometheusRule with the alerts (needs the prometheus-operator CRDs); "
                                         + "runtime camel-k: the prometheus trait's PodMonitor."),
@@ -53,6 +57,7 @@ struct KubernetesReplicatorSettings: Sendable, Equatable {
         cpu = block["cpu"].stringValue ?? "100m"
         memory = block["memory"].stringValue ?? "256Mi"
         monitor = block["monitor"].boolValue ?? true
+        storageClass = block["storage_class"].stringValue
         alerts = Alerts(queueLag: block["alert_queue_lag"].numberValue.map { Int($0) } ?? 1000, lagFor: block["alert_lag_for"].stringValue ?? "15m",
                         latencyP99Seconds: block["alert_latency_p99_seconds"].numberValue ?? 300)
     }
@@ -60,7 +65,7 @@ struct KubernetesReplicatorSettings: Sendable, Equatable {
     /// The block as the resource's attribute (all settings, the namespace resolved).
     var value: Value {
         .map(["image": image.map(Value.string) ?? .null, "operator_id": operatorID.map(Value.string) ?? .null, "namespace": .string(namespace), "replicas": .number(Double(replicas)), "cpu": .string(cpu),
-              "memory": .string(memory), "monitor": .bool(monitor), "alert_queue_lag": .number(Double(alerts.queueLag)),
+              "memory": .string(memory), "monitor": .bool(monitor), "storage_class": storageClass.map(Value.string) ?? .null, "alert_queue_lag": .number(Double(alerts.queueLag)),
               "alert_lag_for": .string(alerts.lagFor), "alert_latency_p99_seconds": .number(alerts.latencyP99Seconds)])
     }
 }

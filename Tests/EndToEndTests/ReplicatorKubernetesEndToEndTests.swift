@@ -112,12 +112,13 @@ import TandemTesting
         #expect(try await client.get(object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "tandem-ceph-to-aws-alerts")) == nil)
     }
 
-    /// `tandem replicator status` asks each pod of a runtime kubernetes replicator through the API server's pod proxy,
-    /// with the provider block it was applied with. No kubelet runs here: the test plays it, creating two Pod objects
-    /// with the Deployment's labels whose IP is this machine's (the proxy refuses loopback pod IPs), and a real
-    /// `tandem replicator run` with the Secret's configuration answers behind them. A user without RBAC grants is
-    /// told which permission is missing.
-    @Test func statusAsksEachPodThroughTheAPIServer() async throws {
+    /// A pushed-events pipeline runs as a StatefulSet, each pod journaling on a volume of its own, and `tandem
+    /// replicator status` asks each pod through the API server's pod proxy, with the provider block it was applied with.
+    /// No controller or kubelet runs here: the test plays them, reporting the rollout, creating two Pod objects with
+    /// the workload's labels whose IP is this machine's (the proxy refuses loopback pod IPs) and one volume claim, and
+    /// a real `tandem replicator run` with the Secret's configuration answers behind the pods. A user without RBAC
+    /// grants is told which permission is missing; destroy removes the claims with the StatefulSet.
+    @Test func pushPodsJournalOnTheirOwnVolumesAndStatusAsksEachThroughTheAPIServer() async throws {
         let cluster = try await KubeCluster.shared()
         let client = try client(cluster)
         let hostIP = try HostAddress.nonLoopbackIPv4()
@@ -127,8 +128,8 @@ import TandemTesting
         // The API server admits pods only once their namespace has the service account a controller would have made.
         _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("ServiceAccount"),
                                          "metadata": .map(["name": .string("default"), "namespace": .string(namespace)])]))
-        let deployment = object("apps/v1", "Deployment", namespace, "tandem-rgw-push")
-        let controller = try OperatorStandIn(cluster, duties: [.rollOut(deployment)])
+        let statefulSet = object("apps/v1", "StatefulSet", namespace, "tandem-rgw-push")
+        let controller = try OperatorStandIn(cluster, duties: [.rollOut(statefulSet)])
         defer { controller.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-k8s-status-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -153,6 +154,21 @@ import TandemTesting
         try configure(kubeconfig: cluster.adminTokenKubeconfig)
         let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("waiting for StatefulSet \(namespace)/tandem-rgw-push to roll out 2 replica(s)"), "\(apply.stdout)")
+        let workload = try #require(try await client.get(statefulSet))
+        #expect(try await client.get(object("apps/v1", "Deployment", namespace, "tandem-rgw-push")) == nil)
+        let claim = try #require(workload["spec"]["volumeClaimTemplates"].listValue?.first)
+        #expect(claim["metadata"]["name"] == .string("state") && claim["spec"]["accessModes"] == .list([.string("ReadWriteOnce")]))
+        #expect(claim["spec"]["resources"]["requests"]["storage"] == .string("176Mi"),
+                "room for the journal and the dead letters at their bounds (64 MiB each), a quarter and 16 MiB to spare")
+        let volumes = workload["spec"]["template"]["spec"]["volumes"].listValue?.compactMap { $0["name"].stringValue }
+        #expect(volumes == ["configuration", "tmp"], "the state volume is the pod's claim, not an emptyDir")
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "a re-plan is quiet")
+        // The StatefulSet controller's part: pod 0's claim.
+        _ = try await client.apply(.map(["apiVersion": .string("v1"), "kind": .string("PersistentVolumeClaim"),
+                                         "metadata": .map(["name": .string("state-tandem-rgw-push-0"), "namespace": .string(namespace),
+                                                           "labels": claim["metadata"]["labels"]]),
+                                         "spec": claim["spec"]]))
 
         // The kubelet's part: two pods of the Deployment, at this machine's address.
         let labels: Value = .map(["app.kubernetes.io/name": .string("tandem-replicator"), "app.kubernetes.io/instance": .string("tandem-rgw-push")])
@@ -197,5 +213,9 @@ import TandemTesting
         let down = try await tandem.run(["replicator", "status"])
         #expect(down.exitCode == 1 && down.stdout.contains("not answering"), "\(down.stdout)\n\(down.stderr)")
         #expect(try await tandem.run(["destroy", "--auto-approve"]).exitCode == 0)
+        #expect(try await client.get(statefulSet) == nil)
+        // Claims carry the pvc-protection finalizer its controller removes; without one here, deleted means being deleted.
+        let deletedClaim = try await client.get(object("v1", "PersistentVolumeClaim", namespace, "state-tandem-rgw-push-0"))
+        #expect(deletedClaim == nil || deletedClaim?["metadata"]["deletionTimestamp"] != .null, "its journal volume goes too")
     }
 }

@@ -48,7 +48,8 @@ public struct Readiness: Sendable, Equatable {
             let status = object["status"], wanted = object["spec"]["replicas"].intValue ?? 1
             return (status["observedGeneration"].intValue ?? -1) >= (object["metadata"]["generation"].intValue ?? 0)
                 && (status["updatedReplicas"].intValue ?? 0) >= wanted
-                && (status["availableReplicas"].intValue ?? 0) >= wanted
+                // StatefulSets report availableReplicas from Kubernetes 1.22 on; readyReplicas before.
+                && (status["availableReplicas"].intValue ?? status["readyReplicas"].intValue ?? 0) >= wanted
                 && (status["replicas"].intValue ?? 0) <= wanted
         }
     }
