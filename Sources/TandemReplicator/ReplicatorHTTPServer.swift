@@ -1,39 +1,60 @@
 import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 
 /// The replicator's HTTP endpoint: `POST /events/<pipeline>/<secret>` (RGW bucket-notification pushes: 401 without
 /// the secret, 403 with a wrong one, 413 past `maximumBody`, 400 when not an S3 event, 503 when the journal is full,
 /// 200 once journaled), `GET /metrics` (Prometheus text), `GET /status` (`ReplicatorStatus` as JSON), `GET /healthz`
 /// (the process answers) and `GET /readyz` (every event source has started).
+///
+/// Served by Hummingbird (HTTP/1.1 parsing, keep-alive, idle connections closed after a minute, at most
+/// `maximumConnections` at once); what is answered is ``Routes``.
 public final class ReplicatorHTTPServer: Sendable {
     /// The address it listens on, `127.0.0.1:PORT`.
     public let address: String
-    private let channel: any Channel
+    private let serving: Task<Void, any Error>
 
     /// The largest body accepted (RGW sends one record per POST, a few KiB).
     static let maximumBody = 256 << 10
+    /// Connections served at once; more wait in the listen backlog.
+    static let maximumConnections = 256
 
-    private init(address: String, channel: any Channel) {
+    private init(address: String, serving: Task<Void, any Error>) {
         self.address = address
-        self.channel = channel
+        self.serving = serving
     }
 
-    /// Starts listening on `host:port` (port 0: a free one).
+    /// Starts listening on `host:port` (port 0: a free one); throws when it cannot (the port is taken, say).
     public static func start(host: String, port: Int, routes: Routes) async throws -> ReplicatorHTTPServer {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(Handler(routes: routes)) }
-            }
-            .bind(host: host, port: port).get()
-        return ReplicatorHTTPServer(address: "\(host):\(channel.localAddress?.port ?? port)", channel: channel)
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            responder: Responder(routes: routes),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil,
+                                                    availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),
+            onServerRunning: { channel in
+                boundContinuation.yield(channel.localAddress?.port ?? port)
+                boundContinuation.finish()
+            },
+            logger: Logger(label: "tandem.replicator.http", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let serving = Task {
+            defer { boundContinuation.finish() }
+            try await application.run()
+        }
+        guard let boundPort = await bound.first(where: { _ in true }) else {
+            // It stopped before it listened: its error says why.
+            try await serving.value
+            throw ConfigurationError("the endpoint \(host):\(port) stopped before it listened")
+        }
+        return ReplicatorHTTPServer(address: "\(host):\(boundPort)", serving: serving)
     }
 
-    /// Stops listening.
+    /// Stops listening and waits until the server has stopped.
     public func stop() async {
-        try? await channel.close()
+        serving.cancel()
+        _ = try? await serving.value
     }
 
     /// What the endpoints serve.
@@ -57,17 +78,17 @@ public final class ReplicatorHTTPServer: Sendable {
         }
 
         /// The status and body for a request; `tooLarge`: the body passed `maximumBody` and was not kept.
-        func respond(method: HTTPMethod, path: String, body: Data, tooLarge: Bool = false) async -> (HTTPResponseStatus, String) {
+        func respond(method: HTTPRequest.Method, path: String, body: Data, tooLarge: Bool = false) async -> (HTTPResponse.Status, String) {
             switch (method, path) {
-            case (.GET, "/healthz"): return (.ok, "ok\n")
-            case (.GET, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
-            case (.GET, "/metrics"): return (.ok, metrics.prometheusText())
-            case (.GET, "/status") where configuration != nil:
+            case (.get, "/healthz"): return (.ok, "ok\n")
+            case (.get, "/readyz"): return isReady() ? (.ok, "ready\n") : (.serviceUnavailable, "starting\n")
+            case (.get, "/metrics"): return (.ok, metrics.prometheusText())
+            case (.get, "/status") where configuration != nil:
                 let status = ReplicatorStatus.current(of: configuration!, metrics: metrics, ready: isReady())
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 return (.ok, String(decoding: (try? encoder.encode(status)) ?? Data(), as: UTF8.self) + "\n")
-            case (.POST, _) where path.hasPrefix("/events/"):
+            case (.post, _) where path.hasPrefix("/events/"):
                 return await acceptPush(path: path.dropFirst("/events/".count), body: body, tooLarge: tooLarge)
             default:
                 return (.notFound, "not found\n")
@@ -75,7 +96,7 @@ public final class ReplicatorHTTPServer: Sendable {
         }
 
         /// `POST /events/<pipeline>/<secret>`: the secret before anything is read, the body before it is stored.
-        private func acceptPush(path: Substring, body: Data, tooLarge: Bool) async -> (HTTPResponseStatus, String) {
+        private func acceptPush(path: Substring, body: Data, tooLarge: Bool) async -> (HTTPResponse.Status, String) {
             let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
             guard let source = push[String(parts[0])] else { return (.notFound, "no such pipeline\n") }
             guard parts.count == 2, !parts[1].isEmpty else {
@@ -88,7 +109,7 @@ public final class ReplicatorHTTPServer: Sendable {
             }
             if tooLarge {
                 metrics.add("pushes_rejected", pipeline: String(parts[0]), reason: "too-large")
-                return (.payloadTooLarge, "body larger than \(ReplicatorHTTPServer.maximumBody) bytes\n")
+                return (.contentTooLarge, "body larger than \(ReplicatorHTTPServer.maximumBody) bytes\n")
             }
             do {
                 switch try await source.accept(body) {
@@ -103,47 +124,21 @@ public final class ReplicatorHTTPServer: Sendable {
         }
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
+    /// Hands each request to ``Routes``, its body read up to ``maximumBody``.
+    private struct Responder: HTTPResponder {
+        typealias Context = BasicRequestContext
         let routes: Routes
-        var head: HTTPRequestHead?
-        var body = Data()
-        var tooLarge = false
 
-        init(routes: Routes) { self.routes = routes }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let requestHead):
-                head = requestHead
-                body = Data()
-                tooLarge = false
-            case .body(var buffer):
-                if body.count + buffer.readableBytes > ReplicatorHTTPServer.maximumBody { tooLarge = true } else {
-                    body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
-                }
-            case .end:
-                guard let head else { return }
-                let (method, path, body, tooLarge, routes) = (head.method, String(head.uri.prefix { $0 != "?" }), body, tooLarge, routes)
-                let keepAlive = head.isKeepAlive
-                let loop = context.eventLoop
-                let boundContext = NIOLoopBound(context, eventLoop: loop)
-                let future = loop.makeFutureWithTask {
-                    await routes.respond(method: method, path: path, body: body, tooLarge: tooLarge)
-                }
-                future.whenSuccess { status, text in
-                    let context = boundContext.value
-                    var responseHead = HTTPResponseHead(version: .http1_1, status: status)
-                    responseHead.headers.add(name: "content-length", value: String(text.utf8.count))
-                    responseHead.headers.add(name: "content-type", value: "text/plain; version=0.0.4")
-                    if !keepAlive { responseHead.headers.add(name: "connection", value: "close") }
-                    context.write(NIOAny(HTTPServerResponsePart.head(responseHead)), promise: nil)
-                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-                    let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-                    if !keepAlive { done.whenComplete { _ in boundContext.value.close(promise: nil) } }
-                }
+        func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+            var body = ByteBuffer()
+            var tooLarge = false
+            do {
+                body = try await request.body.collect(upTo: ReplicatorHTTPServer.maximumBody)
+            } catch is NIOTooManyBytesError {
+                tooLarge = true
             }
+            let (status, text) = await routes.respond(method: request.method, path: request.uri.path, body: Data(buffer: body), tooLarge: tooLarge)
+            return Response(status: status, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
     }
 }
