@@ -40,7 +40,7 @@ public final class KafkaEventSource: Sendable {
                                      properties: configuration.properties ?? [:],
                                      onRevoke: { partitions in
                                          let positions = progress.revoke(partitions, timeout: Self.revokeTimeout)
-                                         librdkafkaLog("rebalance: handing over \(partitions.count) partition(s), committed \(positions.count) position(s)")
+                                         librdkafkaLog("rebalance: handing over \(partitions.count) partition(s) after committing \(positions.count) finished position(s)")
                                          return positions
                                      },
                                      log: librdkafkaLog)

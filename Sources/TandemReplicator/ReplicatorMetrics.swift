@@ -26,10 +26,10 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     }
 
     /// Upper bounds of the copy-duration buckets (`tandem_replicator_copy_seconds`), in seconds.
-    public static let copyBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+    static let copyBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
     /// Upper bounds of the replication-latency buckets (`tandem_replicator_replication_latency_seconds`: from the
     /// event's time at the source to the change landing on the target), in seconds.
-    public static let latencyBounds: [Double] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+    static let latencyBounds: [Double] = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
 
     private let lock = NSLock()
     private var counters: [Key: Int] = [:]
