@@ -36,7 +36,7 @@ struct CamelKReplicatorRuntime: ReplicatorRuntime {
         let decoded = try ReplicatorConfiguration.decode(configuration, path: "the replicator configuration", checked: false)
         let rendered = try integration(name, configuration: decoded, running: running)
         let objects = objects(name)
-        _ = try await client.apply(objects.secret(configuration: configuration, listen: decoded.listen, also: rendered.secretKeys))
+        _ = try await client.apply(objects.secret(configuration: configuration, also: rendered.secretKeys))
         // Forced: the Integration is wholly made from the pipeline, so fields someone edited around Tandem (which the
         // plan showed as drift) are taken back.
         let applied = try await client.apply(try rendered.integration(objects: objects, configurationHash: KubernetesReplicatorManifests.hash(configuration)),

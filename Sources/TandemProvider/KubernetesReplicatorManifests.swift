@@ -49,13 +49,13 @@ struct KubernetesReplicatorManifests {
         return .map(entries)
     }
 
-    /// The configuration Secret; `listen` is the address the resource was configured with (kept for reading back),
-    /// `also` further keys (Camel K's Integration reads the endpoints' keys from them).
-    func secret(configuration: Data, listen: String, also: [String: String] = [:]) -> Value {
+    /// The configuration Secret: `annotations` record what the configuration was written with (``PodConfiguration``),
+    /// `also` are further keys (CA bundles mounted beside the configuration; the keys Camel K's Integration reads).
+    func secret(configuration: Data, annotations: [String: String] = [:], also: [String: String] = [:]) -> Value {
         var data = also.mapValues { Value.string(Data($0.utf8).base64EncodedString()) }
         data["replicator.json"] = .string(configuration.base64EncodedString())
         return .map(["apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string("Opaque"),
-                     "metadata": metadata(name + "-config", annotations: [Self.listenAnnotation: listen]), "data": .map(data)])
+                     "metadata": metadata(name + "-config", annotations: annotations), "data": .map(data)])
     }
 
     /// The SHA-256 of the configuration, hex.

@@ -22,18 +22,6 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
         ObjectReference(apiVersion: apiVersion, kind: kind, namespace: settings.namespace, name: name)
     }
 
-    /// The configuration as the pod gets it: listening on every address of the pod at the configured port, journals
-    /// under the pod's state volume.
-    static func podConfiguration(_ configuration: Data) throws -> (document: Data, listen: String, port: Int) {
-        guard var object = try JSONSerialization.jsonObject(with: configuration) as? [String: Any], let listen = object["listen"] as? String,
-              let port = listen.split(separator: ":").last.flatMap({ Int($0) }) else {
-            throw ProviderError("the replicator configuration has no listen HOST:PORT")
-        }
-        object["listen"] = "0.0.0.0:\(port)"
-        object["state_directory"] = KubernetesReplicatorManifests.stateDirectory
-        return (try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), listen, port)
-    }
-
     /// Bytes a pod's push journal and dead letters hold at most; nil for a pipeline without pushed events.
     static func journalBytes(_ document: Data) throws -> Int? {
         let configuration = try ReplicatorConfiguration.decode(document, path: "the replicator configuration", checked: false)
@@ -43,10 +31,11 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
     }
 
     func deploy(name: String, configuration: Data, running: Bool, progress: @Sendable (String) -> Void) async throws -> ReplicatorObservation {
-        let (document, listen, port) = try Self.podConfiguration(configuration)
-        let objects = manifests(name, port: port)
+        let pod = try PodConfiguration(configuration)
+        let document = pod.document
+        let objects = manifests(name, port: pod.port)
         let journalBytes = try Self.journalBytes(document)
-        _ = try await client.apply(objects.secret(configuration: document, listen: listen))
+        _ = try await client.apply(objects.secret(configuration: document, annotations: pod.annotations, also: pod.files))
         let kind = KubernetesReplicatorManifests.workloadKind(journaled: journalBytes != nil)
         // A pipeline that changed between pushed and queued events changes kind: the other workload goes.
         let other = reference(KubernetesReplicatorManifests.workloadKind(journaled: journalBytes == nil), "apps/v1", objects.name)
@@ -88,7 +77,7 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
         guard let secret = try await client.get(reference("Secret", "v1", objectName + "-config")),
               let encoded = secret["data"]["replicator.json"].stringValue, let document = Data(base64Encoded: encoded) else { return nil }
         var configuration = try ReplicatorConfiguration.decode(document, path: "Secret \(settings.namespace)/\(objectName)-config", checked: false)
-        if let listen = secret["metadata"]["annotations"][KubernetesReplicatorManifests.listenAnnotation].stringValue { configuration.listen = listen }
+        PodConfiguration.restore(&configuration, annotations: secret["metadata"]["annotations"])
         let kind = KubernetesReplicatorManifests.workloadKind(journaled: try Self.journalBytes(document) != nil)
         var observation = ReplicatorObservation(state: "stopped", configuration: configuration, pid: nil,
                                                 configurationPath: "Secret \(settings.namespace)/\(objectName)-config",
@@ -98,7 +87,7 @@ struct KubernetesReplicatorRuntime: ReplicatorRuntime {
         observation.kubernetes = observedSettings(workload)
         guard (workload["spec"]["replicas"].numberValue ?? 0) > 0 else { return observation }
         let deployedHash = workload["spec"]["template"]["metadata"]["annotations"][KubernetesReplicatorManifests.hashAnnotation].stringValue
-        if deployedHash != KubernetesReplicatorManifests.hash(document) {
+        if deployedHash != KubernetesReplicatorManifests.hash(document) || PodConfiguration.caBundlesChanged(secret) {
             observation.state = "stale"
         } else {
             observation.state = Readiness(apiVersion: "apps/v1", kind: kind).isReady(workload) ? "running" : "starting"

@@ -125,9 +125,9 @@ public struct TandemProvider: Provider {
         if runtime == "kubernetes", !block["operator_id"].isNull {
             errors.append(ProviderError("kubernetes.operator_id names a Camel K operator: it applies to runtime camel-k only", attributePath: "kubernetes.operator_id"))
         }
-        for side in ["source", "target"] where configuration[side]["ca_bundle"].stringValue != nil {
-            errors.append(ProviderError("ca_bundle names a file on this machine, which the pods do not have: with runtime \(runtime), build the CA into the image "
-                                        + "(its system trust store) and leave ca_bundle unset", attributePath: "\(side).ca_bundle"))
+        for side in ["source", "target"] where runtime == "camel-k" && configuration[side]["ca_bundle"].stringValue != nil {
+            errors.append(ProviderError("ca_bundle is not passed to Camel K: trust the CA in the Integration's JVM (Camel K's jvm trait) and leave ca_bundle unset",
+                                        attributePath: "\(side).ca_bundle"))
         }
         if let replicas = block["replicas"].numberValue, replicas != replicas.rounded() || replicas < 1 {
             errors.append(ProviderError("kubernetes.replicas must be a whole number of at least 1 (state: stopped scales to none), not \(Value.format(number: replicas))",

@@ -10,7 +10,7 @@ import TandemTesting
 /// deployment controller would. Re-planned with no changes, a changed pipeline rolls the Deployment, `stopped`
 /// scales it to none, destroy removes everything, and the keys are never printed.
 @Suite struct ReplicatorKubernetesEndToEndTests {
-    private static func configuration(kubeconfig: String, namespace: String, concurrency: Int, state: String = "running") -> String {
+    private static func configuration(kubeconfig: String, namespace: String, concurrency: Int, state: String = "running", caBundle: String) -> String {
         """
         providers:
           tandem: {kubeconfig: "\(kubeconfig)", namespace: \(namespace)}
@@ -21,7 +21,7 @@ import TandemTesting
             state: \(state)
             listen: 127.0.0.1:9464
             kubernetes: {image: "registry.example/tandem:1.0", replicas: 3, alert_queue_lag: 500}
-            source: {endpoint: "http://rgw.rook-ceph.svc:80", bucket: src, access_key: SRCKEY, secret_key: source-secret-value}
+            source: {endpoint: "https://rgw.rook-ceph.svc:443", bucket: src, access_key: SRCKEY, secret_key: source-secret-value, ca_bundle: "\(caBundle)"}
             target: {region: af-south-1, bucket: replica, access_key: AKIAEXAMPLE, secret_key: target-secret-value}
             events:
               sqs: {queue_url: "https://sqs.af-south-1.amazonaws.com/123456789012/events"}
@@ -51,8 +51,11 @@ import TandemTesting
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"])
         func write(_ text: String) throws { try text.write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8) }
+        // The source's private CA, a file on this machine: the pods get its PEM through their Secret.
+        let authority = try await TestCertificateAuthority.make(names: ["rgw.rook-ceph.svc"])
+        defer { try? FileManager.default.removeItem(atPath: authority.directory) }
 
-        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 8))
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 8, caBundle: authority.caCertificatePath))
         let apply = try await tandem.run(["apply", "--auto-approve"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
         let output = apply.stdout + apply.stderr
@@ -76,6 +79,9 @@ import TandemTesting
         let pipeline = try #require(try Value(jsonData: document)["pipelines"].listValue?.first)
         #expect(try Value(jsonData: document)["listen"] == .string("0.0.0.0:9464"), "the pod listens on its own addresses")
         #expect(pipeline["target"]["endpoint"]["secret_key"] == .string("target-secret-value"), "the pod's configuration holds the keys")
+        #expect(pipeline["source"]["ca_bundle"] == .string("/etc/tandem/source-ca.pem"), "the pod reads the CA beside its configuration")
+        #expect(secret["data"]["source-ca.pem"].stringValue.flatMap { Data(base64Encoded: $0) }
+                    == (try Data(contentsOf: URL(fileURLWithPath: authority.caCertificatePath))), "the CA's PEM, copied from this machine")
         let service = try #require(try await client.get(object("v1", "Service", namespace, "tandem-ceph-to-aws")))
         #expect(service["spec"]["ports"].listValue?.first?["port"] == .number(9464))
         let rule = try #require(try await client.get(object("monitoring.coreos.com/v1", "PrometheusRule", namespace, "tandem-ceph-to-aws-alerts")))
@@ -86,19 +92,25 @@ import TandemTesting
 
         let quiet = try await tandem.run(["plan", "--detailed-exitcode"])
         #expect(quiet.exitCode == 0, "\(quiet.stdout)\n\(quiet.stderr)")
+        // A renewed CA under the same path: the pods run a stale copy until apply gives them the new one.
+        let original = try Data(contentsOf: URL(fileURLWithPath: authority.caCertificatePath))
+        try (original + Data("\n".utf8)).write(to: URL(fileURLWithPath: authority.caCertificatePath))
+        #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 2, "a changed CA file is a change")
+        try original.write(to: URL(fileURLWithPath: authority.caCertificatePath))
         let shown = try await tandem.run(["state", "show", "tandem_replicator.ceph_to_aws"])
         #expect(shown.stdout.contains("http://tandem-ceph-to-aws.\(namespace).svc:9464"), "the endpoint is the Service: \(shown.stdout)")
 
         // A changed pipeline rolls the Deployment: its pod template carries the new configuration's hash.
         let before = deployment["spec"]["template"]["metadata"]["annotations"]["tandem.dev/configuration-sha256"]
-        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16))
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16, caBundle: authority.caCertificatePath))
         let changed = try await tandem.run(["apply", "--auto-approve"])
         #expect(changed.exitCode == 0 && changed.stdout.contains("1 updated"), "\(changed.stdout)\n\(changed.stderr)")
         let rolled = try #require(try await client.get(deploymentReference))
         #expect(rolled["spec"]["template"]["metadata"]["annotations"]["tandem.dev/configuration-sha256"] != before)
         #expect((rolled["metadata"]["generation"].numberValue ?? 0) > (deployment["metadata"]["generation"].numberValue ?? 0))
 
-        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16, state: "stopped"))
+        try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16, state: "stopped",
+                                                 caBundle: authority.caCertificatePath))
         let stopped = try await tandem.run(["apply", "--auto-approve"])
         #expect(stopped.exitCode == 0, "\(stopped.stdout)\n\(stopped.stderr)")
         #expect(try await client.get(deploymentReference)?["spec"]["replicas"] == .number(0), "stopped scales to none")

@@ -150,10 +150,12 @@ struct ReplicatorValidationTests {
         #expect(problems(["runtime": .string("kubernetes"), "kubernetes": pods, "name": .string(String(repeating: "p", count: 50))]) == ["name"],
                 "the Service named after it must fit a DNS label")
         #expect(problems(["runtime": .string("kubernetes"), "kubernetes": pods, "target": .map(["ca_bundle": .string("/etc/ssl/certs/ca-certificates.crt")])])
-            == ["target.ca_bundle"], "a file on this machine the pods do not have")
+            == [], "copied into the pods' Secret")
         let sqsEvents: Value = .map(["sqs": .map(["queue_url": .string("http://q/1/e")]), "kafka": .null, "http": .null])
         #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "kubernetes": .map(["operator_id": .string("camel-k-operator")])]) == [])
         #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents]) == [], "Camel K needs no image: its operator builds one")
+        #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "source": .map(["ca_bundle": .string("/etc/ssl/certs/ca-certificates.crt")])])
+            == ["source.ca_bundle"], "Camel's JVM does not read it")
         #expect(problems(["runtime": .string("camel-k"), "events": sqsEvents, "kubernetes": pods]) == ["kubernetes.image"])
         #expect(problems(["runtime": .string("kubernetes"), "kubernetes": .map(["image": .string("i"), "operator_id": .string("o")])]) == ["kubernetes.operator_id"])
         #expect(problems(["runtime": .string("camel-k")]) == ["events.http"], "pushes need the journal Camel K has not")

@@ -87,7 +87,7 @@ public struct InMemoryProvider: Provider {
             entries["arn"] = .string("arn:mem:\(type):\(name)")
             if entries["versioning"] == .unknown { entries["versioning"] = .string("Suspended") }
             // The object exists from here on, like a bucket after CreateBucket; the rest of a create can still fail.
-            await cloud.put(type: type, name: name, value: .map(entries), operation: "create")
+            await cloud.create(type: type, name: name, value: .map(entries), generation: generation)
             try await cloud.check(operation: "configure", name: name)
             await cloud.holdIfAsked(generation: generation)
             return .map(entries)
@@ -132,6 +132,8 @@ public actor InMemoryCloud {
     private var createsBeforeHold: Int?
     private var holdEndsAfterGeneration: Int?
     private var holding: [UnsafeContinuation<Void, Never>] = []
+    private var killedThroughGeneration: Int?
+    private var killed: [UnsafeContinuation<Void, Never>] = []
 
     /// An empty cloud.
     public init() {}
@@ -143,6 +145,20 @@ public actor InMemoryCloud {
 
     /// The object `TYPE/NAME`, if it exists.
     public func object(type: String, name: String) -> Value? { objects["\(type)/\(name)"] }
+
+    /// Makes the object of a create, unless the providers configured up to `generation` were killed: then the create
+    /// stops for good before its object exists. Checked and made in one step, so nothing appears after a kill.
+    func create(type: String, name: String, value: Value, generation: Int) async {
+        if let killedThroughGeneration, generation <= killedThroughGeneration {
+            await withUnsafeContinuation { killed.append($0) }
+            return
+        }
+        put(type: type, name: name, value: value, operation: "create")
+    }
+
+    /// Kills what the providers configured so far are doing, as a SIGKILL would: none of their creates makes an
+    /// object from now on (those already made stay), so the objects stop changing however slowly the machine runs.
+    public func killConfiguredProviders() { killedThroughGeneration = configureCount }
 
     func put(type: String, name: String, value: Value, operation: String) {
         objects["\(type)/\(name)"] = value
