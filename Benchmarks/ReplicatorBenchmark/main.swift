@@ -171,6 +171,27 @@ if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone
     report("rclone 1 x \(bigMiB) MiB server-side", result, objects: 1, bytes: bigBytes)
 }
 
+/// What one replica did, from its `/metrics` (found through the address its log names) and its log: records received,
+/// objects copied, records found already copied, rebalances it handed partitions over in, commits a rebalance refused.
+func workShare(logDirectory: String) async -> String {
+    let log = (try? String(contentsOfFile: logDirectory + "/replicator.log", encoding: .utf8)) ?? ""
+    let handovers = log.components(separatedBy: "rebalance: handing over").count - 1
+    let refused = log.components(separatedBy: "committing before a rebalance failed").count - 1
+    guard let listening = log.range(of: "listening on 127.0.0.1:"),
+          let port = Int(log[listening.upperBound...].prefix { $0.isNumber }),
+          let page = try? await transport.sendUnsigned(method: "GET", url: "http://127.0.0.1:\(port)/metrics") else {
+        return "no metrics (log: \(logDirectory)/replicator.log)"
+    }
+    let text = String(decoding: page.body, as: UTF8.self)
+    func value(_ name: String, _ labels: String = "pipeline=\"scale\"") -> Int {
+        let prefix = "tandem_replicator_\(name){\(labels)} "
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+    }
+    return "received \(value("events_received_total")), copied \(value("objects_replicated_total")), "
+        + "already current \(value("events_skipped_total", "pipeline=\"scale\",reason=\"already-current\"")), "
+        + "rebalances handed over \(handovers), commits refused \(refused)"
+}
+
 /// R replicas of one Kafka pipeline on the same stream: seconds until all `scaleEvents` objects are on the target, and
 /// seconds from the first object landing to the last (the rate once the group has formed).
 func runReplicas(_ count: Int, brokers: String) async throws -> (total: Double, steady: Double)? {
@@ -204,6 +225,7 @@ func runReplicas(_ count: Int, brokers: String) async throws -> (total: Double, 
         if copied > 0, first == nil { first = ContinuousClock.now }
     }
     let end = ContinuousClock.now
+    for replica in 0..<count { say("    replica \(replica + 1): " + (await workShare(logDirectory: runDirectory + "/scale-\(count)-\(replica)"))) }
     for process in processes { await ChildProcess.stop(process, commandLineContains: "replicator", grace: .seconds(30)) }
     guard copied == scaleEvents, let first else { return nil }
     let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }

@@ -62,19 +62,25 @@ struct ReplicatorStatusCommand: AsyncParsableCommand {
         let replicators = (try context.store.read()?.resources ?? []).filter { $0.address.type == "tandem_replicator" }
         var sessions: ProviderSessions?
         var reports: [Report] = []
-        for resource in replicators {
-            let label = resource.address.description
-            if (resource.attributes["runtime"].stringValue ?? "local") == "local" {
-                let listen = resource.attributes["listen"].stringValue ?? ""
-                reports.append(Report(replicator: label, answers: [await ReplicatorStatusProbe.ask(listen: listen, transport: transport)]))
-                continue
+        do {
+            for resource in replicators {
+                let label = resource.address.description
+                if (resource.attributes["runtime"].stringValue ?? "local") == "local" {
+                    let listen = resource.attributes["listen"].stringValue ?? ""
+                    reports.append(Report(replicator: label, answers: [await ReplicatorStatusProbe.ask(listen: listen, transport: transport)]))
+                    continue
+                }
+                // Replicators on a cluster are asked through the provider configuration they were applied with.
+                if sessions == nil {
+                    let configuration = try context.loadConfiguration()
+                    sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
+                }
+                let provider = try await sessions!.provider(resource.provider)
+                reports.append(Report(replicator: label, answers: await ReplicatorStatusProbe.ask(replicator: resource.attributes, provider: provider)))
             }
-            if sessions == nil {
-                let configuration = try context.loadConfiguration()
-                sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
-            }
-            let provider = try await sessions!.provider(resource.provider)
-            reports.append(Report(replicator: label, answers: await ReplicatorStatusProbe.ask(replicator: resource.attributes, provider: provider)))
+        } catch {
+            await sessions?.shutdown()
+            throw error
         }
         await sessions?.shutdown()
         return reports
