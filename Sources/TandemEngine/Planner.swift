@@ -147,7 +147,9 @@ public struct Planner: Sendable {
             changes.append(ResourceChange(
                 address: resource.address, provider: resource.provider, action: .delete, before: before, after: nil,
                 attributeChanges: Self.markSensitive(AttributeDiff.changes(before: before, after: nil, attributes: schema?.attributes ?? [:]), paths: paths),
-                dependencies: resource.dependencies, sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[resource.address]))
+                dependencies: resource.dependencies,
+                notes: registry.providers[resource.address.providerName]?.notes(type: resource.address.type, action: .delete, before: before, after: before) ?? [],
+                sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[resource.address]))
         }
         ImplicitOrdering.addDependencies(to: &changes, registry: registry)
         let scopeOfTargets = Self.targetScope(targets, mode: request.mode, graph: graph.resourceGraph, state: prior)

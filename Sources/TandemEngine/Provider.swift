@@ -15,7 +15,8 @@ public protocol Provider: Sendable {
     var dataSourceSchemas: [String: ResourceSchema] { get }
     /// Creates a configured instance from an evaluated provider block (conformed to `configurationSchema`).
     func configure(_ configuration: Value, environment: [String: String]) async throws -> any ConfiguredProvider
-    /// Facts a reviewer should know about a planned change, such as a wait the service will impose.
+    /// Facts a reviewer should know about a planned change, such as a wait the service will impose. `after` is the
+    /// planned value; for a delete, the object as it is.
     func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String]
     /// Order the service needs between this resource and others, from its (planned or prior) attributes.
     func ordering(type: String, value: Value) -> OrderingKeys

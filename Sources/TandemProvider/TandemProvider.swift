@@ -33,13 +33,15 @@ public struct TandemProvider: Provider {
     /// `tandem_replicator`.
     public var resourceSchemas: [String: ResourceSchema] { [ReplicatorSchema.typeName: ReplicatorSchema.schema] }
 
-    /// A restart is worth knowing before it happens.
+    /// A restart is worth knowing before it happens, and on a cluster, which objects change (``ReplicatorPlanNotes``).
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
-        guard type == ReplicatorSchema.typeName, action == .update else { return [] }
+        guard type == ReplicatorSchema.typeName else { return [] }
+        let objects = ReplicatorPlanNotes.notes(action: action, before: before, after: after)
+        guard action == .update else { return objects }
         switch (before?["state"].stringValue, after["state"].stringValue) {
-        case (_, "stopped"): return ["The replicator stops: work in flight finishes or returns to its queue first."]
-        case ("stopped", _): return ["The replicator starts."]
-        default: return ["The replicator restarts with the new configuration: work in flight finishes or returns to its queue first."]
+        case (_, "stopped"): return ["The replicator stops: work in flight finishes or returns to its queue first."] + objects
+        case ("stopped", _): return ["The replicator starts."] + objects
+        default: return ["The replicator restarts with the new configuration: work in flight finishes or returns to its queue first."] + objects
         }
     }
 

@@ -62,6 +62,8 @@ import TandemTesting
         #expect(!output.contains("source-secret-value") && !output.contains("target-secret-value"), "the keys are never printed")
         #expect(output.contains("waiting for Deployment \(namespace)/tandem-ceph-to-aws to roll out 3 replica(s)"), "\(output)")
         #expect(output.contains("the cluster does not serve PodMonitor"), "said, not silently skipped: \(output)")
+        #expect(output.contains("Applies in the provider block's namespace: Secret tandem-ceph-to-aws-config, Deployment tandem-ceph-to-aws, Service tandem-ceph-to-aws"),
+                "\(output)")
 
         let deployment = try #require(try await client.get(deploymentReference))
         let pod = deployment["spec"]["template"]["spec"]
@@ -105,6 +107,8 @@ import TandemTesting
         try write(Self.configuration(kubeconfig: cluster.adminTokenKubeconfig, namespace: namespace, concurrency: 16, caBundle: authority.caCertificatePath))
         let changed = try await tandem.run(["apply", "--auto-approve"])
         #expect(changed.exitCode == 0 && changed.stdout.contains("1 updated"), "\(changed.stdout)\n\(changed.stderr)")
+        #expect(changed.stdout.contains("Secret tandem-ceph-to-aws-config gets the new configuration; Deployment tandem-ceph-to-aws rolls its pods"),
+                "the plan says what the change does on the cluster: \(changed.stdout)")
         let rolled = try #require(try await client.get(deploymentReference))
         #expect(rolled["spec"]["template"]["metadata"]["annotations"]["tandem.dev/configuration-sha256"] != before)
         #expect((rolled["metadata"]["generation"].numberValue ?? 0) > (deployment["metadata"]["generation"].numberValue ?? 0))
