@@ -44,6 +44,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TandemState", dependencies: ["TandemCore"]),
+        .target(name: "StateBackends", dependencies: [
+            "TandemState", "AWSClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ]),
         .target(name: "TLSTrust", dependencies: [
             .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
@@ -84,7 +87,7 @@ let package = Package(
         .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess",
                                                        "KubernetesClient", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient",
+            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient", "StateBackends",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),

@@ -15,42 +15,24 @@ struct CommandContext {
     let terminal: Terminal
     let environment: [String: String]
     let registry: ProviderRegistry
-    /// The state store of the selected workspace (see `Self.store(for:)`), chosen once per command.
-    let store: LocalStateStore
+    /// The state store of the selected workspace (``StateStoreSelection``), chosen once per command.
+    let store: any StateStore
     private(set) var sources: [String: String] = [:]
 
     init(_ options: GlobalOptions) {
         self.options = options
         self.environment = ProcessInfo.processInfo.environment
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
-        self.store = Self.store(for: options)
-        self.registry = ProviderRegistry([AWSProvider(), CephProvider(), KubernetesProvider(), Self.tandemProvider(for: store)])
+        let (store, replicators) = StateStoreSelection.store(for: options, environment: environment)
+        self.store = store
+        self.registry = ProviderRegistry([AWSProvider(), CephProvider(), KubernetesProvider(), Self.tandemProvider(replicators: replicators)])
     }
 
-    /// Local replicators of a state file live next to it: `state/default.json` -> `state/default.replicators/NAME/`.
-    private static func tandemProvider(for store: LocalStateStore) -> TandemProvider {
-        let directory = ((store.path as NSString).deletingPathExtension as String) + ".replicators"
+    /// The tandem provider, its local replicators' files under `replicators`.
+    private static func tandemProvider(replicators directory: String) -> TandemProvider {
         let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         return TandemProvider(runtimeDirectory: URL(fileURLWithPath: absolute).standardized.path, program: program)
-    }
-
-    /// The state store of the selected workspace: `--state`, else the configuration's `backend:` block, else
-    /// `state/WORKSPACE.json` in the configuration directory.
-    private static func store(for options: GlobalOptions) -> LocalStateStore {
-        if let path = options.statePath { return LocalStateStore(path: path) }
-        let base = options.directory
-        func inBase(_ path: String) -> String { path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path) }
-        let backend = ConfigurationLoader.backend(directory: base)
-        if let path = backend?.path {
-            // One named file; another workspace gets a sibling file named after it.
-            guard options.workspace != "default" else { return LocalStateStore(path: inBase(path)) }
-            let file = inBase(path) as NSString
-            let name = "\((file.lastPathComponent as NSString).deletingPathExtension)-\(options.workspace).json"
-            return LocalStateStore(path: file.deletingLastPathComponent.isEmpty ? name : (file.deletingLastPathComponent as NSString).appendingPathComponent(name))
-        }
-        let directory = inBase(backend?.directory ?? "state")
-        return LocalStateStore(path: (directory as NSString).appendingPathComponent("\(options.workspace).json"))
     }
 
     /// Loads the configuration; diagnostics (errors and warnings) are printed and errors end the command.
@@ -131,18 +113,28 @@ struct CommandContext {
     func withLock<T>(_ operation: String, _ body: (InterruptController) async throws -> T) async throws -> T {
         let lock = LockInfo(operation: operation)
         let store = self.store
-        try store.lock(lock)
-        let interrupts = InterruptController(terminal: terminal) { try? store.unlock(lock) }
+        try await store.lock(lock)
+        let interrupts = InterruptController(terminal: terminal) { Self.releaseAtExit(lock, in: store) }
         interrupts.install()
         defer { interrupts.uninstall() }
         do {
             let result = try await body(interrupts)
-            try store.unlock(lock)
+            try await store.unlock(lock)
             return result
         } catch {
-            try? store.unlock(lock)
+            try? await store.unlock(lock)
             throw error
         }
+    }
+
+    /// Releases `lock` from a signal handler, about to exit: waits (at most 10 s) for the store to remove it.
+    private static func releaseAtExit(_ lock: LockInfo, in store: any StateStore) {
+        let released = DispatchSemaphore(value: 0)
+        Task.detached {
+            try? await store.unlock(lock)
+            released.signal()
+        }
+        _ = released.wait(timeout: .now() + 10)
     }
 
     /// New provider sessions for a configuration and variables.

@@ -10,16 +10,16 @@ struct PlanWorkflow {
 
     /// True when a command was killed (or a create failed) and left operations or creates to settle first
     /// (`recoverInterruptedCommand`); that takes the lock.
-    func needsRecovery() throws -> Bool {
-        if try context.store.hasJournal() { return true }
-        return !(try context.store.read()?.pendingCreates.isEmpty ?? true)
+    func needsRecovery() async throws -> Bool {
+        if try await context.store.hasJournal() { return true }
+        return !(try await context.store.read()?.pendingCreates.isEmpty ?? true)
     }
 
     /// Under the caller's lock: writes the journal a killed command left into the state, then adopts the objects its
     /// unfinished creates left (see `PendingCreates`), so nothing an interrupted apply created is forgotten.
     func recoverInterruptedCommand(configuration: Configuration, variables: [String: Value], parallelism: Int) async throws {
-        let replayed = try context.store.hasJournal()
-        guard var state = try context.store.read() else { return }
+        let replayed = try await context.store.hasJournal()
+        guard var state = try await context.store.read() else { return }
         if replayed {
             context.terminal.errorLine("An earlier command was interrupted; recorded the operations its journal holds in the state.")
         }
@@ -31,17 +31,17 @@ struct PlanWorkflow {
             for address in outcome.adopted {
                 context.terminal.errorLine("\(address): recorded the object an interrupted create left (the plan below finishes or deletes it).")
             }
-            try context.store.write(state)
+            try await context.store.write(state)
             try context.check(outcome.diagnostics)
         } else if replayed {
-            try context.store.write(state)
+            try await context.store.write(state)
         }
     }
 
     /// Reads the state and plans against it.
     func plan(configuration: Configuration, variables: [String: Value], mode: PlanMode,
               targets: [ResourceAddress], parallelism: Int) async throws -> Plan {
-        let state = try context.store.read()
+        let state = try await context.store.read()
         let sessions = context.sessions(configuration, variables: variables)
         let plan: Plan
         do {
@@ -61,7 +61,7 @@ struct PlanWorkflow {
     func apply(_ plan: Plan, configuration: Configuration, parallelism: Int, interrupts: InterruptController) async throws {
         let terminal = context.terminal
         let sessions = context.sessions(configuration, variables: plan.variables)
-        let recorder = StateRecorder(state: try context.store.read(), store: context.store)
+        let recorder = StateRecorder(state: try await context.store.read(), store: context.store)
         let ticker = ProgressTicker(terminal: terminal)
         interrupts.beginApplying()
         let hooks = ApplyHooks(

@@ -8,7 +8,8 @@ public actor StateRecorder {
     private let store: any StateStore
     private let base: StateFile
     private var working: WorkingState
-    private var journal: (any JournalWriter)?
+    /// The journal, opened by the first record (once, however many records race to it).
+    private var journal: Task<any JournalWriter, any Error>?
 
     /// Starts recording onto `state` (as `store.read()` returned it; a new state when nil) in `store`.
     public init(state: StateFile?, store: any StateStore) {
@@ -90,25 +91,23 @@ public actor StateRecorder {
     /// Writes the state once (the serial bumped by one when anything managed changed), which removes the journal,
     /// and returns it. Nothing is written when nothing was recorded.
     @discardableResult
-    public func finish() throws -> StateFile {
+    public func finish() async throws -> StateFile {
         let final = working.stateFile
         guard let journal else { return final }
-        try journal.close()
+        try await journal.value.close()
         self.journal = nil
-        try store.write(final)
+        try await store.write(final)
         return final
     }
 
     /// Changes the working state, then appends the record and waits until it is durable. Concurrent callers wait
     /// for the same flush, so the journal costs about one fsync per batch of parallel operations.
     private func record(_ record: JournalRecord) async throws {
-        let writer: any JournalWriter
-        if let journal {
-            writer = journal
-        } else {
-            writer = try store.openJournal(base: base)
-            journal = writer
+        if journal == nil {
+            journal = Task { [store, base] in try await store.openJournal(base: base) }
         }
+        let writer = try await journal!.value
+        // No suspension between the two: records reach the working state and the journal in the same order.
         working.apply(record)
         let sequence = try writer.append(record)
         try await writer.makeDurable(upTo: sequence)

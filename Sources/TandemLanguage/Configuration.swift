@@ -299,14 +299,40 @@ public struct MovedDeclaration: Sendable {
     }
 }
 
-/// The `backend:` block: where the state lives. Only the local file backend exists so far.
+/// The `backend:` block: where the state lives: a local file (`path` or `directory`) or an S3 object (`s3`).
 public struct BackendDeclaration: Sendable {
     /// The state file's path (relative paths are relative to the configuration directory), when given.
     public var path: String?
     /// A directory holding one `WORKSPACE.json` per workspace, when given instead of `path`.
     public var directory: String?
+    /// The S3 backend's settings, when the state is kept in a bucket.
+    public var s3: S3Backend?
     /// Where the block is written.
     public var range: SourceRange
+
+    /// `backend: {s3: {...}}`: the state in an S3 bucket. Credentials are resolved as the aws provider resolves them
+    /// (the environment, then `profile`), never written here.
+    public struct S3Backend: Sendable, Equatable {
+        /// The bucket.
+        public var bucket: String
+        /// The object key of the default workspace's state; another workspace's is `workspaces/NAME/KEY`.
+        public var key: String
+        /// The region to sign for (else AWS_REGION, the profile's).
+        public var region: String?
+        /// An S3-compatible endpoint URL (Ceph RGW, ...); AWS when nil.
+        public var endpoint: String?
+        /// The shared-config profile.
+        public var profile: String?
+        /// A PEM file of CAs to trust besides the system's.
+        public var caBundle: String?
+        /// Refuse an endpoint without server-side encryption (default: only on AWS).
+        public var requireEncryption: Bool?
+
+        /// The object key of `workspace`'s state.
+        public func key(workspace: String) -> String {
+            workspace == "default" ? key : "workspaces/\(workspace)/\(key)"
+        }
+    }
 
     /// Creates a declaration.
     public init(path: String?, directory: String?, range: SourceRange) {

@@ -224,11 +224,12 @@ extension ConfigurationLoader {
         return result
     }
 
-    /// `backend: {path: FILE}` or `backend: {directory: DIR}`.
+    /// `backend: {path: FILE}`, `backend: {directory: DIR}` or `backend: {s3: {bucket, key, ...}}`.
     static func backend(_ block: SyntaxEntry, diagnostics: inout Diagnostics) -> BackendDeclaration? {
-        let arguments = ["type", "path", "directory"]
+        let arguments = ["type", "path", "directory", "s3"]
         guard let entries = block.value.entries else {
-            diagnostics.append(.error("backend must be a map", detail: "Write {path: state/prod.json} or {directory: state}.", range: block.value.range))
+            diagnostics.append(.error("backend must be a map", detail: "Write {path: state/prod.json}, {directory: state} or {s3: {bucket: B, key: K}}.",
+                                      range: block.value.range))
             return nil
         }
         var declaration = BackendDeclaration(path: nil, directory: nil, range: block.keyRange)
@@ -237,22 +238,61 @@ extension ConfigurationLoader {
             switch entry.key {
             case "type":
                 if text != "local" {
-                    diagnostics.append(.error("Unknown backend type \"\(text ?? entry.value.shapeName)\"", detail: "The only backend so far is local.", range: entry.value.range))
+                    diagnostics.append(.error("Unknown backend type \"\(text ?? entry.value.shapeName)\"", detail: "Write s3: {...} for the S3 backend.",
+                                              range: entry.value.range))
                 }
             case "path", "directory":
-                guard let text, !text.isEmpty, !text.contains("${") else {
-                    diagnostics.append(.error("backend \(entry.key) must be a fixed path", detail: "The backend is read before anything is evaluated.", range: entry.value.range))
-                    continue
-                }
+                guard let text = fixed(entry, diagnostics: &diagnostics) else { continue }
                 if entry.key == "path" { declaration.path = text } else { declaration.directory = text }
+            case "s3":
+                declaration.s3 = s3Backend(entry, diagnostics: &diagnostics)
             default:
                 diagnostics.append(.error("Unknown backend argument \"\(entry.key)\"",
                                           detail: "backend takes \(arguments.joined(separator: ", ")).\(Suggestions.didYouMean(entry.key, in: arguments))", range: entry.keyRange))
             }
         }
-        if declaration.path != nil, declaration.directory != nil {
-            diagnostics.append(.error("backend takes path or directory, not both", range: block.keyRange))
+        if [declaration.path != nil, declaration.directory != nil, declaration.s3 != nil].filter({ $0 }).count > 1 {
+            diagnostics.append(.error("backend takes one of path, directory and s3", range: block.keyRange))
         }
         return declaration
+    }
+
+    /// A backend value: fixed text, since the backend is read before anything is evaluated.
+    private static func fixed(_ entry: SyntaxEntry, diagnostics: inout Diagnostics) -> String? {
+        guard let text = entry.value.scalar?.text, !text.isEmpty, !text.contains("${") else {
+            diagnostics.append(.error("backend \(entry.key) must be fixed text", detail: "The backend is read before anything is evaluated.", range: entry.value.range))
+            return nil
+        }
+        return text
+    }
+
+    /// `s3: {bucket, key, region, endpoint, profile, ca_bundle, require_encryption}`; no keys (they come from the
+    /// environment or the profile, as for the aws provider).
+    private static func s3Backend(_ block: SyntaxEntry, diagnostics: inout Diagnostics) -> BackendDeclaration.S3Backend? {
+        let arguments = ["bucket", "key", "region", "endpoint", "profile", "ca_bundle", "require_encryption"]
+        guard let entries = block.value.entries else {
+            diagnostics.append(.error("backend s3 must be a map", detail: "Write {bucket: tandem-state, key: prod/tandem.json}.", range: block.value.range))
+            return nil
+        }
+        var values: [String: String] = [:]
+        for entry in entries {
+            guard arguments.contains(entry.key) else {
+                let detail = ["access_key", "secret_key", "token"].contains(entry.key)
+                    ? "Keys are not written in configuration: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile."
+                    : "backend s3 takes \(arguments.joined(separator: ", ")).\(Suggestions.didYouMean(entry.key, in: arguments))"
+                diagnostics.append(.error("Unknown backend s3 argument \"\(entry.key)\"", detail: detail, range: entry.keyRange))
+                continue
+            }
+            if let text = fixed(entry, diagnostics: &diagnostics) { values[entry.key] = text }
+        }
+        for required in ["bucket", "key"] where values[required] == nil && !entries.contains(where: { $0.key == required }) {
+            diagnostics.append(.error("backend s3 needs \(required)", range: block.keyRange))
+        }
+        if let flag = values["require_encryption"], flag != "true", flag != "false" {
+            diagnostics.append(.error("backend s3 require_encryption must be true or false", range: block.keyRange))
+        }
+        guard let bucket = values["bucket"], let key = values["key"] else { return nil }
+        return BackendDeclaration.S3Backend(bucket: bucket, key: key, region: values["region"], endpoint: values["endpoint"], profile: values["profile"],
+                                            caBundle: values["ca_bundle"], requireEncryption: values["require_encryption"].map { $0 == "true" })
     }
 }

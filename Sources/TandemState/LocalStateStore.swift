@@ -15,6 +15,9 @@ public struct LocalStateStore: StateStore {
     /// Path of the state file.
     public let path: String
 
+    /// The state file's path.
+    public var location: String { path }
+
     /// Path of the lock file.
     public var lockPath: String { path + ".lock" }
 

@@ -8,6 +8,8 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
         case io(path: String, operation: String, errno: Int32)
         case locked(LockInfo, path: String)
         case lockMismatch(expected: String, actual: LockInfo?)
+        case changedElsewhere(path: String)
+        case backendUnsupported(location: String, reason: String)
     }
 
     private let code: Code
@@ -22,6 +24,13 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
     public static func locked(_ info: LockInfo, path: String) -> StateError { StateError(code: .locked(info, path: path)) }
     /// `force-unlock` was given an id that does not match the lock.
     public static func lockMismatch(expected: String, actual: LockInfo?) -> StateError { StateError(code: .lockMismatch(expected: expected, actual: actual)) }
+
+    /// The state was written by someone else since it was read: a write would have overwritten theirs.
+    public static func changedElsewhere(path: String) -> StateError { StateError(code: .changedElsewhere(path: path)) }
+    /// The backend cannot keep state safely (it ignores conditional writes, or lacks required encryption).
+    public static func backendUnsupported(location: String, reason: String) -> StateError {
+        StateError(code: .backendUnsupported(location: location, reason: reason))
+    }
 
     /// The lock holder, when the error is about a held lock.
     public var lockInfo: LockInfo? {
@@ -55,6 +64,11 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
                 return "Lock ID \(expected) does not match the current lock \(actual.id) (held by \(actual.who), operation \(actual.operation)); nothing was unlocked."
             }
             return "The state is not locked; nothing to unlock."
+        case .changedElsewhere(let path):
+            return "State \(path) was changed by someone else since this command read it; nothing was overwritten. "
+                + "Run the command again (it reads the new state), and use the lock: commands that change state take it."
+        case .backendUnsupported(let location, let reason):
+            return "Cannot keep the state at \(location): \(reason)."
         }
     }
 }

@@ -45,7 +45,7 @@ import TandemCore
         let base = StateFile()
         let journal = try store.openJournal(base: base)
         try await write([.intent(resource("a")), .intent(resource("b"))], to: journal)
-        try journal.close()
+        try await journal.close()
         let intact = try #require(FileManager.default.contents(atPath: store.journalPath))
         let third = try JournalFraming.frame(.intent(resource("c")))
         for cut in [1, 7, 8, third.count / 2, third.count - 1] {
@@ -69,7 +69,7 @@ import TandemCore
         let base = StateFile()
         let journal = try store.openJournal(base: base)
         try await write([.intent(resource("a")), .upsert(resource("a", arn: "arn:a"))], to: journal)
-        try journal.close()
+        try await journal.close()
         let folded = try #require(try store.read())
         try store.write(folded)
         #expect(!(try store.hasJournal()))
@@ -79,7 +79,7 @@ import TandemCore
         // A kill after the state was written but before the journal was removed leaves a journal of an older serial.
         let stale = try store.openJournal(base: base)
         try await write([.remove(ResourceAddress(type: "aws_sqs_queue", name: "a"))], to: stale)
-        try stale.close()
+        try await stale.close()
         #expect(try store.read() == folded)
     }
 

@@ -37,7 +37,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 let plan: Plan
                 if let saved {
                     plan = saved
-                    try context.check(PlanFile.checkApplicable(plan, state: try context.store.read(),
+                    try context.check(PlanFile.checkApplicable(plan, state: try await context.store.read(),
                                                                configurationDigest: Planner.digest(of: configuration)))
                 } else {
                     plan = try await workflow.plan(configuration: configuration, variables: values,

@@ -12,10 +12,10 @@ struct ForceUnlockCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         try await context.reportingErrors {
-            if let holder = try context.store.currentLock(), holder.id == lockID {
+            if let holder = try await context.store.currentLock(), holder.id == lockID {
                 context.terminal.line("Removing lock \(holder.id): \(holder.operation) by \(holder.who), pid \(holder.pid), since \(holder.created).")
             }
-            try context.store.forceUnlock(id: lockID)
+            try await context.store.forceUnlock(id: lockID)
             context.terminal.line("The state is unlocked.")
         }
     }

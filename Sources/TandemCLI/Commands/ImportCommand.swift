@@ -27,13 +27,13 @@ struct ImportCommand: AsyncParsableCommand {
                 let state: StateFile
                 do {
                     state = try await Importer(registry: context.registry, sessions: sessions)
-                        .importObject(id, at: target, configuration: configuration, variables: values, state: try context.store.read())
+                        .importObject(id, at: target, configuration: configuration, variables: values, state: try await context.store.read())
                 } catch {
                     await sessions.shutdown()
                     throw error
                 }
                 await sessions.shutdown()
-                try context.store.write(state)
+                try await context.store.write(state)
                 context.terminal.line("Imported \(id) as \(target). Run tandem plan to compare it with its configuration.")
             }
         }

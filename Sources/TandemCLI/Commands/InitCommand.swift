@@ -3,18 +3,27 @@ import Foundation
 import TandemCore
 import TandemState
 
-/// `tandem init`: checks the configuration loads and prepares the state directory.
+/// `tandem init`: checks the configuration loads and prepares the state: a local state directory, or for the S3
+/// backend a first read (credentials, bucket, the server's conditional writes) and, with `--migrate-state`, the
+/// move of a local state to the bucket.
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init", abstract: "Prepare a configuration directory.")
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(help: "Copy the local state (state/WORKSPACE.json) to a remote backend that has none yet.")
+    var migrateState = false
+
     func run() async throws {
         var context = CommandContext(global)
         try await context.reportingErrors {
             let configuration = try context.loadConfiguration()
-            let stateDirectory = (context.store.path as NSString).deletingLastPathComponent
-            try LocalStateStore.createPrivateDirectory(stateDirectory.isEmpty ? "." : stateDirectory)
+            if let local = context.store as? LocalStateStore {
+                let stateDirectory = (local.path as NSString).deletingLastPathComponent
+                try LocalStateStore.createPrivateDirectory(stateDirectory.isEmpty ? "." : stateDirectory)
+            } else {
+                try await prepareRemote(context)
+            }
             let providers = Set(configuration.resources.map(\.address.providerName)).union(configuration.providers.values.map(\.name))
             for name in providers.sorted() {
                 guard context.registry.providers[name] != nil else {
@@ -22,8 +31,29 @@ struct InitCommand: AsyncParsableCommand {
                 }
                 context.terminal.line("- provider \(name): built in")
             }
-            context.terminal.line("State: \(context.store.path)")
+            context.terminal.line("State: \(context.store.location)")
             context.terminal.line(context.terminal.styled("Tandem is initialised.", .green))
         }
+    }
+
+    /// Reads the remote state (which checks the credentials and the bucket) and, when asked, moves the local one there.
+    private func prepareRemote(_ context: CommandContext) async throws {
+        let remote = try await context.store.read()
+        let local = LocalStateStore(path: ((global.directory as NSString).appendingPathComponent("state") as NSString)
+            .appendingPathComponent("\(global.workspace).json"))
+        guard let localState = try local.read() else { return }
+        guard migrateState else {
+            context.terminal.line("A local state is at \(local.path) (serial \(localState.serial), \(localState.resources.count) resources); "
+                                  + "run tandem init --migrate-state to move it to \(context.store.location).")
+            return
+        }
+        if let remote {
+            throw Diagnostic.error("\(context.store.location) already holds a state (serial \(remote.serial), lineage \(remote.lineage)); nothing was migrated",
+                                   detail: "Compare them with tandem state pull, and push the local one with tandem state push if it is the one to keep.")
+        }
+        try await context.withLock("init -migrate-state") { _ in try await context.store.write(localState) }
+        try FileManager.default.moveItem(atPath: local.path, toPath: local.path + ".migrated")
+        context.terminal.line("Migrated \(localState.resources.count) resources (serial \(localState.serial)) from \(local.path) to \(context.store.location); "
+                              + "the local file is kept as \(local.path).migrated.")
     }
 }

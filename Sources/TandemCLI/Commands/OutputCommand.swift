@@ -20,7 +20,7 @@ struct OutputCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         try await context.reportingErrors {
-            let outputs = try context.store.read()?.outputs ?? [:]
+            let outputs = try await context.store.read()?.outputs ?? [:]
             if let name {
                 guard let output = outputs[name] else {
                     throw Diagnostic.error("No output named \"\(name)\"",

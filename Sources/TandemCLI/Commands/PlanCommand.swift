@@ -38,7 +38,7 @@ struct PlanCommand: AsyncParsableCommand {
             let values = try context.variables(for: configuration, variables)
             let mode: PlanMode = destroy ? .destroy : (refreshOnly ? .refreshOnly : .normal)
             let workflow = PlanWorkflow(context: context)
-            if try workflow.needsRecovery() {
+            if try await workflow.needsRecovery() {
                 try await context.withLock("plan (recording an interrupted command)") { _ in
                     try await workflow.recoverInterruptedCommand(configuration: configuration, variables: values, parallelism: planning.parallelism)
                 }

@@ -41,7 +41,7 @@ struct ReplicatorStatusCommand: AsyncParsableCommand {
             throw error
         }
         guard !reports.isEmpty else {
-            context.terminal.line("No tandem_replicator in the state \(context.store.path).")
+            context.terminal.line("No tandem_replicator in the state \(context.store.location).")
             return
         }
         if json {
@@ -59,7 +59,7 @@ struct ReplicatorStatusCommand: AsyncParsableCommand {
             let configuration = try ReplicatorCommand.load(config)
             return [Report(replicator: config, answers: [await ReplicatorStatusProbe.ask(listen: configuration.listen, transport: transport)])]
         }
-        let replicators = (try context.store.read()?.resources ?? []).filter { $0.address.type == "tandem_replicator" }
+        let replicators = (try await context.store.read()?.resources ?? []).filter { $0.address.type == "tandem_replicator" }
         var sessions: ProviderSessions?
         var reports: [Report] = []
         do {

@@ -23,8 +23,8 @@ struct ShowCommand: AsyncParsableCommand {
                 context.terminal.line(json ? try PlanJSON.encode(plan) : PlanRenderer(terminal: context.terminal).render(plan))
                 return
             }
-            guard let state = try context.store.read() else {
-                context.terminal.line("No state at \(context.store.path).")
+            guard let state = try await context.store.read() else {
+                context.terminal.line("No state at \(context.store.location).")
                 return
             }
             let masked = StateMasking(registry: context.registry).mask(state)

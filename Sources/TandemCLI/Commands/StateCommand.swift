@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import TandemCore
+import TandemState
 
-/// `tandem state list|show|rm`.
+/// `tandem state list|show|rm|pull|push`.
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "state", abstract: "Inspect and edit the state.",
-                                                    subcommands: [List.self, Show.self, Remove.self])
+                                                    subcommands: [List.self, Show.self, Remove.self, Pull.self, Push.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List managed resource addresses.")
@@ -14,7 +15,7 @@ struct StateCommand: AsyncParsableCommand {
         func run() async throws {
             let context = CommandContext(global)
             try await context.reportingErrors {
-                for resource in try context.store.read()?.resources ?? [] { context.terminal.line(resource.address.description) }
+                for resource in try await context.store.read()?.resources ?? [] { context.terminal.line(resource.address.description) }
             }
         }
     }
@@ -27,7 +28,7 @@ struct StateCommand: AsyncParsableCommand {
         func run() async throws {
             let context = CommandContext(global)
             try await context.reportingErrors {
-                let state = try context.store.read()
+                let state = try await context.store.read()
                 guard let target = try context.targets([address]).first, let resource = state?.resource(target) else {
                     throw Diagnostic.error("No resource \(address) in the state",
                                            detail: Suggestions.didYouMean(address, in: state?.resources.map(\.address.description) ?? []).trimmingCharacters(in: .whitespaces))
@@ -46,7 +47,7 @@ struct StateCommand: AsyncParsableCommand {
             let context = CommandContext(global)
             try await context.reportingErrors {
                 try await context.withLock("state rm") { _ in
-                    guard var state = try context.store.read() else { throw Diagnostic.error("No state at \(context.store.path)") }
+                    guard var state = try await context.store.read() else { throw Diagnostic.error("No state at \(context.store.location)") }
                     let targets = try context.targets(addresses)
                     let missing = targets.filter { state.resource($0) == nil }
                     guard missing.isEmpty else {
@@ -54,7 +55,7 @@ struct StateCommand: AsyncParsableCommand {
                     }
                     for address in targets { state.remove(address) }
                     state.serial += 1
-                    try context.store.write(state)
+                    try await context.store.write(state)
                     for address in targets {
                         context.terminal.line("Removed \(address) from the state (the object itself is untouched).")
                     }
@@ -62,5 +63,47 @@ struct StateCommand: AsyncParsableCommand {
             }
         }
     }
-}
 
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pull", abstract: "Print the state as stored (JSON; it holds secrets: keep it private).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = CommandContext(global)
+            try await context.reportingErrors {
+                guard let state = try await context.store.read() else { throw Diagnostic.error("No state at \(context.store.location)") }
+                context.terminal.line(String(decoding: try state.encoded(), as: UTF8.self))
+            }
+        }
+    }
+
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "push",
+                                                        abstract: "Replace the stored state with FILE (refused for another lineage or an older serial).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A state file, as tandem state pull prints it.") var file: String
+        @Flag(help: "Push even over another lineage or a newer serial.") var force = false
+
+        func run() async throws {
+            let context = CommandContext(global)
+            try await context.reportingErrors {
+                guard let data = FileManager.default.contents(atPath: file) else { throw Diagnostic.error("Cannot read \(file)") }
+                let pushed = try StateFile.decode(data, path: file)
+                try await context.withLock("state push") { _ in
+                    if let current = try await context.store.read(), !force {
+                        guard current.lineage == pushed.lineage else {
+                            throw Diagnostic.error("\(file) is another state (lineage \(pushed.lineage)) than \(context.store.location) (lineage \(current.lineage)); nothing was pushed",
+                                                   detail: "Use --force to replace it anyway.")
+                        }
+                        guard pushed.serial >= current.serial else {
+                            throw Diagnostic.error("\(file) (serial \(pushed.serial)) is older than \(context.store.location) (serial \(current.serial)); nothing was pushed",
+                                                   detail: "Pull the current state and apply your change to it, or use --force.")
+                        }
+                    }
+                    try await context.store.write(pushed)
+                }
+                context.terminal.line("Pushed \(pushed.resources.count) resources (serial \(pushed.serial)) to \(context.store.location).")
+            }
+        }
+    }
+}

@@ -9,5 +9,5 @@ public protocol JournalWriter: AnyObject, Sendable {
     /// Returns once record `sequence` and all before it are durable; throws if the journal cannot be written.
     func makeDurable(upTo sequence: UInt64) async throws
     /// Makes every appended record durable and closes the journal.
-    func close() throws
+    func close() async throws
 }
