@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),
         .testTarget(name: "TandemStateTests", dependencies: ["TandemState"]),
+        .testTarget(name: "StateBackendsTests", dependencies: ["StateBackends", "TandemState", "AWSClient", "ChildProcess", "TandemTesting"]),
         .testTarget(name: "TLSTrustTests", dependencies: ["TLSTrust", "TandemTesting"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TandemTesting"]),
         .testTarget(name: "TandemEngineTests", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting"],

@@ -32,6 +32,9 @@ public actor S3StateStore: StateStore {
     private var version = Version.unknown
     private var probed = false
     private var encrypting = true
+    /// How the server wants `If-Match` ETags: quoted as HTTP says (AWS, moto), or bare (radosgw 16.2 compares the
+    /// header with the bare ETag and refuses the quoted form).
+    private var quotesETags = true
     private var pendingNotices: [String] = []
 
     /// The largest state read (a bigger object is refused rather than half read).
@@ -82,7 +85,7 @@ public actor S3StateStore: StateStore {
         try await probeOnce()
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         switch version {
-        case .eTag(let eTag): headers.append(("if-match", "\"\(eTag)\""))
+        case .eTag(let eTag): headers.append(("if-match", ifMatch(eTag)))
         case .absent, .unknown: headers.append(("if-none-match", "*"))
         }
         do {
@@ -91,6 +94,8 @@ public actor S3StateStore: StateStore {
             throw StateError.changedElsewhere(path: location)
         }
     }
+
+    private func ifMatch(_ eTag: String) -> String { quotesETags ? "\"\(eTag)\"" : eTag }
 
     /// PUT with the encryption header when the endpoint offers encryption.
     private func put(_ objectKey: String, body: [UInt8], headers: [(name: String, value: String)]) async throws -> String {
@@ -138,14 +143,16 @@ public actor S3StateStore: StateStore {
         try await client.deleteObject(bucket: bucket, key: lockKey)
     }
 
-    /// Checks once that the server refuses conditional writes it cannot satisfy, and whether it encrypts.
+    /// Checks once that the server honours conditional writes (a second `If-None-Match: *` PUT and a wrong `If-Match`
+    /// refused, the object's own ETag accepted, learning how it wants it written), and whether it encrypts.
     private func probeOnce() async throws {
         guard !probed else { return }
         let probe = key + ".probe-" + UUID().uuidString.lowercased()
         defer { Task { [client, bucket] in try? await client.deleteObject(bucket: bucket, key: probe) } }
-        let first: [(name: String, value: String)] = [("if-none-match", "*")]
+        let create: [(name: String, value: String)] = [("if-none-match", "*")]
+        let eTag: String
         do {
-            _ = try await put(probe, body: Array("probe".utf8), headers: first)
+            eTag = try await put(probe, body: Array("probe".utf8), headers: create)
         } catch let error as AWSServiceError where encrypting && [400, 501].contains(error.statusCode) {
             // The endpoint refuses the encryption header (radosgw without a key management service does).
             if requireEncryption {
@@ -154,17 +161,33 @@ public actor S3StateStore: StateStore {
             encrypting = false
             pendingNotices.append("\(location): the endpoint does not offer server-side encryption (\(error.code)); the state, secrets included, is "
                                   + "stored unencrypted: restrict the bucket to the people and jobs that run tandem")
-            _ = try await put(probe, body: Array("probe".utf8), headers: first)
+            eTag = try await put(probe, body: Array("probe".utf8), headers: create)
         }
-        for (condition, value) in [("if-none-match", "*"), ("if-match", "\"00000000000000000000000000000000\"")] {
-            do {
-                _ = try await put(probe, body: Array("overwritten".utf8), headers: [(condition, value)])
-            } catch let error as AWSServiceError where error.statusCode == 412 {
-                continue
-            }
-            throw StateError.backendUnsupported(location: location, reason: "the server ignores \(condition): \(value) on PUT, so two writers could overwrite each "
-                                                + "other's state and the lock would not lock")
+        guard try await refused(probe, create) else { throw ignored("If-None-Match: *") }
+        var matched = false
+        for quoted in [true, false] where !matched {
+            quotesETags = quoted
+            matched = try await !refused(probe, [("if-match", ifMatch(eTag))])
         }
+        guard matched else {
+            throw StateError.backendUnsupported(location: location, reason: "the server refuses a PUT with If-Match of the object's own ETag")
+        }
+        guard try await refused(probe, [("if-match", ifMatch(String(repeating: "0", count: 32)))]) else { throw ignored("If-Match with a wrong ETag") }
         probed = true
+    }
+
+    /// True when a PUT of `probe` with `conditions` is refused with 412.
+    private func refused(_ probe: String, _ conditions: [(name: String, value: String)]) async throws -> Bool {
+        do {
+            _ = try await put(probe, body: Array("overwritten".utf8), headers: conditions)
+            return false
+        } catch let error as AWSServiceError where error.statusCode == 412 {
+            return true
+        }
+    }
+
+    private func ignored(_ condition: String) -> StateError {
+        StateError.backendUnsupported(location: location, reason: "the server ignores \(condition) on PUT, so two writers could overwrite each other's "
+                                      + "state and the lock would not lock")
     }
 }

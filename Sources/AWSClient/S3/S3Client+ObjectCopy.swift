@@ -16,6 +16,8 @@ public struct ObjectHead: Sendable, Equatable {
     public var metadata: [String: String]
     /// How many tags the object has (`x-amz-tagging-count`); nil when the server does not say.
     public var tagCount: Int?
+    /// The server-side encryption it is stored with (`x-amz-server-side-encryption`: `AES256`, `aws:kms`); nil: none said.
+    public var serverSideEncryption: String?
 
     /// Header names copied as they are.
     public static let copiedHeaderNames = ["content-type", "content-encoding", "content-disposition", "cache-control", "content-language", "expires"]
@@ -43,6 +45,7 @@ public struct ObjectHead: Sendable, Equatable {
                   eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
                   versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata,
                   tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) })
+        serverSideEncryption = headers.first(name: "x-amz-server-side-encryption")
     }
 
     /// The headers that give a new object the same Content-* settings and user metadata.
