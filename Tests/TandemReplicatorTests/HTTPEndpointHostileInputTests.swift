@@ -32,6 +32,14 @@ struct HTTPEndpointHostileInputTests {
         }
     }
 
+    /// ``exchange(_:_:)`` on a thread of its own: its blocking reads must not hold one of the few threads the
+    /// concurrency pool has, which the server in this process (and every other test) needs to answer.
+    private func exchangeOnItsOwnThread(_ address: String, _ bytes: [UInt8]) async throws -> (reply: String, closed: Bool) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try exchange(address, bytes) }) }.start()
+        }
+    }
+
     @Test func garbageEndsItsOwnConnectionOnlyAndQuickly() async throws {
         let server = try await ReplicatorHTTPServer.start(host: "127.0.0.1", port: 0, routes: .init(push: [:], metrics: ReplicatorMetrics(), isReady: { true }))
         defer { Task { await server.stop() } }
@@ -43,16 +51,16 @@ struct HTTPEndpointHostileInputTests {
         ]
         for (index, input) in inputs.enumerated() {
             let started = ContinuousClock.now
-            let (reply, closed) = try exchange(server.address, input)
+            let (reply, closed) = try await exchangeOnItsOwnThread(server.address, input)
             let took = ContinuousClock.now - started
             #expect(closed, "input \(index): the connection ends (got \(reply.prefix(80)) after \(took))")
             #expect(reply.isEmpty || reply.hasPrefix("HTTP/1.1 400"), "input \(index): \(reply.prefix(200))")
             // At once when alone; a loaded CI machine may take seconds, but far from the idle timeout.
             #expect(took < .seconds(30), "input \(index) was not left hanging: \(took)")
         }
-        let healthy = try exchange(server.address, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        let healthy = try await exchangeOnItsOwnThread(server.address, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
         #expect(healthy.reply.hasPrefix("HTTP/1.1 200") && healthy.reply.hasSuffix("ok\n"), "still serving: \(healthy.reply)")
-        let oversized = try exchange(server.address, Array("POST /events/none/secret HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\nConnection: close\r\n\r\n".utf8)
+        let oversized = try await exchangeOnItsOwnThread(server.address, Array("POST /events/none/secret HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\nConnection: close\r\n\r\n".utf8)
                                         + [UInt8](repeating: 0x78, count: 300_000))
         #expect(oversized.reply.hasPrefix("HTTP/1.1 404"), "a pipeline that does not exist, before the body: \(oversized.reply.prefix(80))")
     }
