@@ -59,12 +59,12 @@ struct DriftCommand: AsyncParsableCommand {
                 return (report, plan.resourceChanges.count)
             }
         } catch {
-            try await writeTextfile(nil, checked: 0, duration: started.duration(to: .now), context: context)
+            try writeTextfile(nil, checked: 0, duration: started.duration(to: .now), context: context)
             throw error
         }
         let duration = started.duration(to: .now)
         if logLines { printLogLines(checked.report, checked: checked.resources, duration: duration, terminal: context.terminal) }
-        try await writeTextfile(checked.report, checked: checked.resources, duration: duration, context: context)
+        try writeTextfile(checked.report, checked: checked.resources, duration: duration, context: context)
         if checked.report.drifted { throw ExitCode(2) }
     }
 
@@ -78,7 +78,7 @@ struct DriftCommand: AsyncParsableCommand {
     }
 
     /// `--prometheus FILE`: the textfile, replaced atomically (mode 0644: node-exporter reads it; it holds no secret).
-    private func writeTextfile(_ report: Report?, checked: Int, duration: Duration, context: CommandContext) async throws {
+    private func writeTextfile(_ report: Report?, checked: Int, duration: Duration, context: CommandContext) throws {
         guard let prometheus else { return }
         let textfile = DriftTextfile(stack: stack, workspace: global.workspace)
         let drifted = report.map { DriftTextfile.drifted(changedOutside: $0.changedOutside, differences: $0.configurationDifferences) } ?? []
