@@ -3,6 +3,7 @@ import CephProvider
 import KubernetesProvider
 import TandemProvider
 import ArgumentParser
+import StateBackends
 import Foundation
 import TandemCore
 import TandemEngine
@@ -120,11 +121,18 @@ struct CommandContext {
         do {
             let result = try await body(interrupts)
             try await store.unlock(lock)
+            await printNotices()
             return result
         } catch {
             try? await store.unlock(lock)
+            await printNotices()
             throw error
         }
+    }
+
+    /// What a remote backend found worth saying (an endpoint without server-side encryption), as warnings.
+    func printNotices() async {
+        for notice in await (store as? S3StateStore)?.notices() ?? [] { terminal.errorLine("Warning: \(notice)") }
     }
 
     /// Releases `lock` from a signal handler, about to exit: waits (at most 10 s) for the store to remove it.

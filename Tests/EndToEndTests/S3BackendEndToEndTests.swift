@@ -112,4 +112,33 @@ import Testing
             #expect(try await tandem.run(["plan", "--detailed-exitcode"]).exitCode == 0, "the bucket's state is the one that was local")
         }
     }
+
+    /// On radosgw (Debian's, without a key management service) the backend works; whether the endpoint encrypts or
+    /// not, the user knows: the object says AES256, or the command warns that the state is stored unencrypted.
+    @Test func onRadosgwTheBackendWorksAndSaysWhetherItEncrypts() async throws {
+        let cluster = try await CephCluster.shared()
+        let credentials = try #require(cluster.adminCredentials, "the shared Ceph cluster has a gateway")
+        let endpoint = try #require(cluster.endpoint)
+        let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+        let bucket = "tandem-state-\(UUID().uuidString.prefix(8).lowercased())"
+        try await s3.createBucket(bucket, locationConstraint: nil)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-s3-rgw-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "backend: {s3: {bucket: \(bucket), key: tandem.json, endpoint: \"\(endpoint)\"}}\nresources: {}\n"
+            .write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1",
+                                                                      "AWS_ACCESS_KEY_ID": credentials.accessKeyID,
+                                                                      "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey])
+        let initialised = try await tandem.run(["init"])
+        #expect(initialised.exitCode == 0 && initialised.stdout.contains("State: s3://\(bucket)/tandem.json"), "\(initialised.stdout)\n\(initialised.stderr)")
+        try #"{"format_version": 1, "lineage": "rgw-lineage", "serial": 1, "resources": [], "outputs": {}, "applied_plans": [], "deposed": [], "pending_creates": []}"#
+            .write(toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        let pushed = try await tandem.run(["state", "push", "state.json"])
+        #expect(pushed.exitCode == 0, "\(pushed.stdout)\n\(pushed.stderr)")
+        let head = try #require(try await s3.headObject(bucket: bucket, key: "tandem.json"))
+        let warned = pushed.stderr.contains("does not offer server-side encryption") && initialised.stderr.contains("does not offer server-side encryption")
+        #expect(head.serverSideEncryption == "AES256" || warned, "encrypted, or said not to be: \(pushed.stderr)")
+        #expect(try await tandem.run(["state", "pull"]).stdout.contains("rgw-lineage"))
+    }
 }

@@ -36,8 +36,10 @@ struct InitCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reads the remote state (which checks the credentials and the bucket) and, when asked, moves the local one there.
+    /// Takes and releases the lock (which checks the credentials, the bucket and the server's conditional writes),
+    /// reads the remote state and, when asked, moves the local one there.
     private func prepareRemote(_ context: CommandContext) async throws {
+        try await context.withLock("init") { _ in }
         let remote = try await context.store.read()
         let local = LocalStateStore(path: ((global.directory as NSString).appendingPathComponent("state") as NSString)
             .appendingPathComponent("\(global.workspace).json"))
