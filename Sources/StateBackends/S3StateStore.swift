@@ -148,7 +148,19 @@ public actor S3StateStore: StateStore {
     private func probeOnce() async throws {
         guard !probed else { return }
         let probe = key + ".probe-" + UUID().uuidString.lowercased()
-        defer { Task { [client, bucket] in try? await client.deleteObject(bucket: bucket, key: probe) } }
+        do {
+            try await checkConditionalWrites(on: probe)
+        } catch {
+            try? await client.deleteObject(bucket: bucket, key: probe)
+            throw error
+        }
+        // Removed before the command goes on (a process exiting would not wait for a detached delete).
+        try? await client.deleteObject(bucket: bucket, key: probe)
+        probed = true
+    }
+
+    /// The checks of ``probeOnce()`` on the object `probe`.
+    private func checkConditionalWrites(on probe: String) async throws {
         let create: [(name: String, value: String)] = [("if-none-match", "*")]
         let eTag: String
         do {
@@ -173,7 +185,6 @@ public actor S3StateStore: StateStore {
             throw StateError.backendUnsupported(location: location, reason: "the server refuses a PUT with If-Match of the object's own ETag")
         }
         guard try await refused(probe, [("if-match", ifMatch(String(repeating: "0", count: 32)))]) else { throw ignored("If-Match with a wrong ETag") }
-        probed = true
     }
 
     /// True when a PUT of `probe` with `conditions` is refused with 412.

@@ -59,8 +59,7 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
             }
             // Ready means this process answers: another one on the same address (a second replicator given the same
             // listen, which will fail to bind) must not pass for it.
-            if let response = try? await transport.sendUnsigned(method: "GET", url: "http://\(listen)/status"), response.statusCode == 200,
-               let status = try? JSONDecoder().decode(ReplicatorStatus.self, from: Data(response.body)), status.pid == pid, status.ready {
+            if let status = await ReplicatorStatusProbe.ask(listen: listen, transport: transport).status, status.pid == pid, status.ready {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -83,8 +82,7 @@ struct LocalReplicatorRuntime: ReplicatorRuntime {
             return observation
         }
         observation.pid = pid
-        guard let response = try? await transport.sendUnsigned(method: "GET", url: "http://\(configuration.listen)/status"), response.statusCode == 200,
-              let status = try? JSONDecoder().decode(ReplicatorStatus.self, from: Data(response.body)), status.pid == pid else {
+        guard let status = await ReplicatorStatusProbe.ask(listen: configuration.listen, transport: transport).status, status.pid == pid else {
             observation.state = "unresponsive"
             return observation
         }

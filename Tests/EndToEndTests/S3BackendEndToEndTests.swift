@@ -46,6 +46,7 @@ import Testing
             let stored = try #require(try await s3.headObject(bucket: "tandem-state", key: "prod/tandem.json"))
             #expect(stored.serverSideEncryption == "AES256", "the state is encrypted at rest")
             #expect(try await s3.headObject(bucket: "tandem-state", key: "prod/tandem.json.lock") == nil, "the lock is gone after the apply")
+            #expect(try await s3.listObjectKeys(bucket: "tandem-state") == ["prod/tandem.json"], "nothing else is left in the bucket (lock, probe)")
             let plan = try await job.run(["plan", "--detailed-exitcode"])
             #expect(plan.exitCode == 0, "the job sees what the workstation applied: \(plan.stdout)\n\(plan.stderr)")
             #expect(try await job.run(["state", "list"]).stdout == "aws_sqs_queue.events[\"q0\"]\naws_sqs_queue.events[\"q1\"]\n")
