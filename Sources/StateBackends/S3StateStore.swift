@@ -58,6 +58,7 @@ public actor S3StateStore: StateStore {
         return pendingNotices
     }
 
+    /// The state, remembering its version (ETag) for the next write; nil when the key does not exist.
     public func read() async throws -> StateFile? {
         guard let (eTag, body) = try await fetch(key) else {
             version = .absent
@@ -111,6 +112,7 @@ public actor S3StateStore: StateStore {
         S3JournalWriter(base: base, store: self)
     }
 
+    /// Creates `KEY.lock` unless it exists; a held lock throws `StateError.locked` with its holder.
     public func lock(_ info: LockInfo) async throws {
         try await probeOnce()
         let encoder = JSONEncoder()
@@ -124,16 +126,19 @@ public actor S3StateStore: StateStore {
         }
     }
 
+    /// Deletes `KEY.lock` when it is still `info`'s.
     public func unlock(_ info: LockInfo) async throws {
         guard let current = try await currentLock(), current.id == info.id else { return }
         try await client.deleteObject(bucket: bucket, key: lockKey)
     }
 
+    /// The holder recorded in `KEY.lock`; nil when unlocked or unreadable.
     public func currentLock() async throws -> LockInfo? {
         guard let (_, body) = try await fetch(lockKey) else { return nil }
         return try? JSONDecoder().decode(LockInfo.self, from: body)
     }
 
+    /// Deletes `KEY.lock` when its id is `id` (or it is unreadable and `id` is `UNREADABLE`).
     public func forceUnlock(id: String) async throws {
         let exists = try await fetch(lockKey) != nil
         let current = try await currentLock()
