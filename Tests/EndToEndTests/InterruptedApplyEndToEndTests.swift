@@ -33,22 +33,29 @@ import TandemTesting
         return tandem
     }
 
-    /// Starts `tandem apply`, and kills it with SIGKILL once it has started `creates` creates (0: while planning).
-    private func killApply(_ tandem: TandemBinary, afterStartingCreates creates: Int) async throws -> (output: String, killed: Bool) {
-        try await stopApply(tandem, afterStartingCreates: creates, signals: [SIGKILL])
+    /// Starts `tandem apply`, and kills it with SIGKILL once it has started `share` of the creates its plan counts
+    /// (at least one; 0: while planning).
+    private func killApply(_ tandem: TandemBinary, afterStartingShareOfCreates share: Double) async throws -> (output: String, killed: Bool) {
+        try await stopApply(tandem, afterStartingCreates: { planned in share == 0 ? 0 : max(1, Int(Double(planned) * share)) }, signals: [SIGKILL])
     }
 
-    /// Starts `tandem apply` and sends `signals` once it has started `creates` creates (0: while planning); whether
-    /// the process then died of SIGKILL or exited 130 (a second Ctrl-C).
-    private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: Int, signals: [Int32]) async throws -> (output: String, killed: Bool) {
+    /// Starts `tandem apply` and sends `signals` once it has started `creates(planned)` creates, `planned` being the
+    /// creates its plan counts (0: while planning); whether the process then died of SIGKILL or exited 130 (a second
+    /// Ctrl-C). Kill points relative to what is left keep every round killed with creates still to do, however many
+    /// creates start between two looks at the output.
+    private func stopApply(_ tandem: TandemBinary, afterStartingCreates creates: @escaping @Sendable (Int) -> Int, signals: [Int32]) async throws -> (output: String, killed: Bool) {
         let (output, run) = try await tandem.withRunning(["apply", "--auto-approve", "--parallelism", "10"]) { apply in
             try await apply.closeInput()
             let deadline = ContinuousClock.now + .seconds(600)
             var output = ""
             while !apply.hasExited, ContinuousClock.now < deadline {
                 output = String(decoding: apply.standardOutput, as: UTF8.self)
-                if creates == 0, output.contains("Plan:") { break }
-                if creates > 0, output.components(separatedBy: ": Creating...").count - 1 >= creates { break }
+                guard let planned = Self.plannedCreates(output) else {
+                    try await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+                let target = creates(planned)
+                if target == 0 || output.components(separatedBy: ": Creating...").count - 1 >= target { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
             for signal in signals {
@@ -59,6 +66,12 @@ import TandemTesting
         }
         // 128 + 9: ended by SIGKILL; tandem itself exits 130 on a second Ctrl-C.
         return (output, run.exitCode == 128 + SIGKILL || run.exitCode == 130)
+    }
+
+    /// The creates counted by the plan's summary line (`Plan: N to create, ...`), once it is printed.
+    private static func plannedCreates(_ output: String) -> Int? {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Plan: ") }) else { return nil }
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
     }
 
     /// Removes the lock a killed command left, as a user would, with `tandem force-unlock ID`.
@@ -100,12 +113,11 @@ import TandemTesting
             let tandem = try workspace(moto, configuration: Self.configuration)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             // Kill points follow the apply's own progress, so they spread over its run time on any machine: while
-            // planning, at the first create, and after 11 (one finished), 20 and 25 more creates started (57 of the 80 at most,
-            // so every round is killed with creates still to do).
+            // planning, at the first create, then after a quarter, a third and half of the creates left started.
             var journalsLeft = 0, adoptedNotices = 0
-            for creates in [0, 1, 11, 20, 25] {
-                let (output, killed) = try await killApply(tandem, afterStartingCreates: creates)
-                #expect(killed, "the apply ended before the kill after \(creates) creates:\n\(output)")
+            for creates in [0, 0.01, 0.25, 0.34, 0.5] {
+                let (output, killed) = try await killApply(tandem, afterStartingShareOfCreates: creates)
+                #expect(killed, "the apply ended before the kill after \(creates) of its creates:\n\(output)")
                 if FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal") { journalsLeft += 1 }
                 try await forceUnlock(tandem)
                 // The next command records what the killed one made before it plans anything.
@@ -144,7 +156,7 @@ import TandemTesting
         try await moto.withFreshState {
             let tandem = try workspace(moto, configuration: Self.configuration)
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
-            let (output, stopped) = try await stopApply(tandem, afterStartingCreates: 15, signals: [SIGINT, SIGINT])
+            let (output, stopped) = try await stopApply(tandem, afterStartingCreates: { _ in 15 }, signals: [SIGINT, SIGINT])
             #expect(stopped, "the second Ctrl-C did not quit at once with 130:\n\(output)")
             try await forceUnlock(tandem)
             let plan = try await tandem.run(["plan", "--detailed-exitcode"])
