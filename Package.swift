@@ -7,6 +7,7 @@ import PackageDescription
 //   1 TandemLanguage, TandemState, AWSClient (uses TLSTrust), CephClient (radosgw-admin through ChildProcess; uses AWSClient's S3/SNS/SigV4)
 //   0 ChildProcess (every process the project starts, through swift-subprocess: no inherited descriptors, own session)
 //   1 KafkaClient (librdkafka through the CRdKafka system library: apt-get install librdkafka-dev)
+//   1 GitRepository (libgit2 through the CGit2 system library: apt-get install libgit2-dev; commits, trees, diffs)
 //   1 KubernetesClient (kubeconfig, credentials, discovery, server-side apply, CRD schemas; uses TLSTrust, ChildProcess)
 //   1 TandemReplicator (the bundled event-driven copier: clients and core only)
 //   2 TandemEngine
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "CephClient", dependencies: ["AWSClient", "ChildProcess"]),
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
+        .systemLibrary(name: "CGit2", path: "Sources/CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .target(name: "GitRepository", dependencies: ["CGit2"]),
         .target(name: "KubernetesClient", dependencies: [
             "TandemCore", "TLSTrust", "ChildProcess",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -87,7 +90,7 @@ let package = Package(
         .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess",
                                                        "KubernetesClient", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient", "StateBackends",
+            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient", "StateBackends", "GitRepository",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),
@@ -121,6 +124,7 @@ let package = Package(
         .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
+        .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "KubernetesClient", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"]),
     ]
 )

@@ -44,16 +44,22 @@ public struct PlanStamp: Codable, Sendable, Equatable {
     public var serial: Int?
     /// SHA-256 over the configuration files' paths and contents.
     public var configurationDigest: String
+    /// The git commit the configuration was read from (`tandem review`); nil for a plan of the working directory.
+    public var commit: String?
+    /// The stack's directory relative to the repository's root, with `commit`.
+    public var stack: String?
 
     /// Creates a stamp.
-    public init(lineage: String?, serial: Int?, configurationDigest: String) {
+    public init(lineage: String?, serial: Int?, configurationDigest: String, commit: String? = nil, stack: String? = nil) {
         self.lineage = lineage
         self.serial = serial
         self.configurationDigest = configurationDigest
+        self.commit = commit
+        self.stack = stack
     }
 
     enum CodingKeys: String, CodingKey {
-        case lineage, serial
+        case lineage, serial, commit, stack
         case configurationDigest = "configuration_digest"
     }
 }

@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public var moved: [MovedDeclaration] = []
     /// Where the state is kept (`backend:`), when declared.
     public var backend: BackendDeclaration?
+    /// Where the files were read from, and `file()` reads from (the disk, or a commit).
+    public var files: any ConfigurationFiles = LocalConfigurationFiles()
 
     /// Creates a configuration.
     public init(directory: String, sources: [String: String] = [:], variables: [String: VariableDeclaration] = [:],
@@ -36,7 +38,7 @@ public struct Configuration: Sendable {
 
     /// A scope for evaluating this configuration: the variables, and files read relative to its directory.
     public func scope(variables: [String: Value]) -> EvaluationScope {
-        EvaluationScope(variables: variables, baseDirectory: directory)
+        EvaluationScope(variables: variables, baseDirectory: directory, files: files)
     }
 
     /// The resource declared at `address`, if any (in this module, ignoring the instance key).

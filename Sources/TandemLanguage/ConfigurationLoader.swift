@@ -10,30 +10,33 @@ public enum ConfigurationLoader {
     /// How deep modules may nest.
     static let maximumModuleDepth = 16
 
-    /// Loads `directory` and every module it calls; the configuration is nil only when no file could be read at all.
-    public static func load(directory: String) -> (Configuration?, Diagnostics) {
+    /// Loads `directory` and every module it calls, from `files` (the disk unless said otherwise); the configuration
+    /// is nil only when no file could be read at all.
+    public static func load(directory: String, files: any ConfigurationFiles = LocalConfigurationFiles()) -> (Configuration?, Diagnostics) {
         var diagnostics = Diagnostics()
-        let configuration = load(directory: directory, callers: [], diagnostics: &diagnostics)
+        var configuration = load(directory: directory, files: files, callers: [], diagnostics: &diagnostics)
+        configuration?.files = files
         return (configuration, diagnostics)
     }
 
     /// The `backend:` block of the root module in `directory`, read without evaluating or loading modules; nil when
     /// there is none or the files cannot be read (loading the configuration reports why).
-    public static func backend(directory: String) -> BackendDeclaration? {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".tandem.yaml") }.sorted() ?? []
-        let sources = files.compactMap { file -> (path: String, text: String)? in
+    public static func backend(directory: String, files: any ConfigurationFiles = LocalConfigurationFiles()) -> BackendDeclaration? {
+        let names = (try? files.entries(of: directory))?.filter { $0.hasSuffix(".tandem.yaml") }.sorted() ?? []
+        let sources = names.compactMap { file -> (path: String, text: String)? in
             let path = (directory as NSString).appendingPathComponent(file)
-            guard case .success(let text) = SourceText.read(path: path) else { return nil }
+            guard case .success(let text)? = files.read(path, shownAs: path) else { return nil }
             return (path, text)
         }
         return parse(sources: sources, directory: directory).0.backend
     }
 
     /// Loads one module directory; `callers` are the directories (standardised) of the modules calling it.
-    private static func load(directory: String, callers: [String], call: ModuleCall? = nil, diagnostics: inout Diagnostics) -> Configuration? {
+    private static func load(directory: String, files reader: any ConfigurationFiles, callers: [String], call: ModuleCall? = nil,
+                             diagnostics: inout Diagnostics) -> Configuration? {
         let files: [String]
         do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            files = try reader.entries(of: directory)
                 .filter { $0.hasSuffix(".tandem.yaml") }
                 .sorted()
         } catch {
@@ -49,7 +52,7 @@ public enum ConfigurationLoader {
         var sources: [(path: String, text: String)] = []
         for file in files {
             let path = directory == "." ? file : (directory as NSString).appendingPathComponent(file)
-            switch SourceText.read(path: path) {
+            switch reader.read(path, shownAs: path) {
             case .success(let text): sources.append((path, text))
             case .failure(let problem): diagnostics.append(problem.diagnostic)
             case nil: diagnostics.append(.error("Cannot read \"\(path)\""))
@@ -72,7 +75,9 @@ public enum ConfigurationLoader {
                 diagnostics.append(.error("Modules nest too deeply", detail: "At most \(maximumModuleDepth) levels of modules are allowed.", range: child.sourceRange))
                 continue
             }
-            configuration.modules[index].configuration = load(directory: path, callers: callers + [here], call: child, diagnostics: &diagnostics)
+            configuration.modules[index].configuration = load(directory: path, files: reader, callers: callers + [here], call: child,
+                                                               diagnostics: &diagnostics)
+            configuration.modules[index].configuration?.files = reader
             for (file, text) in configuration.modules[index].configuration?.sources ?? [:] { configuration.sources[file] = text }
         }
         return configuration

@@ -10,13 +10,16 @@ public struct EvaluationScope: Sendable {
     public var names: [String: Value]
     /// The directory `file()` and `templatefile()` resolve relative paths against; nil forbids file access.
     public var baseDirectory: String?
+    /// Where `file()` and `templatefile()` read (the disk, or a commit).
+    public var files: any ConfigurationFiles
 
     /// Creates a scope.
     public init(variables: [String: Value] = [:], resources: [String: Value] = [:], names: [String: Value] = [:],
-                baseDirectory: String? = nil) {
+                baseDirectory: String? = nil, files: any ConfigurationFiles = LocalConfigurationFiles()) {
         self.variables = variables
         self.resources = resources
         self.names = names
         self.baseDirectory = baseDirectory
+        self.files = files
     }
 }

@@ -48,7 +48,7 @@ public struct Evaluator: Sendable {
             return evaluateTry(arguments, range: range, diagnostics: &diagnostics)
         case .call(let name, let arguments, let range):
             let values = arguments.map { evaluate($0, diagnostics: &diagnostics) }
-            return Functions.call(name, values, context: Functions.Context(baseDirectory: scope.baseDirectory),
+            return Functions.call(name, values, context: Functions.Context(baseDirectory: scope.baseDirectory, files: scope.files),
                                   range: range, diagnostics: &diagnostics)
         case .unary(let op, let operand, let range):
             let value = evaluate(operand, diagnostics: &diagnostics)

@@ -21,7 +21,7 @@ extension Functions {
             case .failure(let diagnostic):
                 throw Failure("templatefile(): \(diagnostic.range?.description ?? path): \(diagnostic.summary)")
             case .success(let expression):
-                result = Evaluator(scope: EvaluationScope(names: variables, baseDirectory: context.baseDirectory))
+                result = Evaluator(scope: EvaluationScope(names: variables, baseDirectory: context.baseDirectory, files: context.files))
                     .evaluate(expression, diagnostics: &diagnostics)
             }
             if let error = diagnostics.errors.first {
@@ -35,11 +35,10 @@ extension Functions {
     private static func read(_ path: String, context: Context, function: String) throws(Failure) -> String {
         guard let base = context.baseDirectory else { throw Failure("\(function)(): files cannot be read here") }
         let full = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
-        guard FileManager.default.fileExists(atPath: full) else { throw Failure("\(function)(): no file at \(path)") }
-        switch SourceText.read(path: full, file: path) {
-        case .success(let text): return text
-        case .failure(let problem): throw Failure("\(function)(): \(problem.range): \(problem.detail)")
-        case nil: throw Failure("\(function)(): \(path) cannot be read")
+        switch context.files.read(full, shownAs: path) {
+        case .success(let text)?: return text
+        case .failure(let problem)?: throw Failure("\(function)(): \(problem.range): \(problem.detail)")
+        case nil: throw Failure("\(function)(): no file at \(path)")
         }
     }
 }

@@ -6,6 +6,8 @@ enum Functions {
     struct Context {
         /// Where `file` and `templatefile` resolve relative paths; nil forbids file access.
         var baseDirectory: String?
+        /// Where those files are read (the disk, or a commit).
+        var files: any ConfigurationFiles = LocalConfigurationFiles()
     }
 
     /// A function failure, reported at the call with this message.
