@@ -91,8 +91,10 @@ struct ConfiguredKubernetesProvider: ConfiguredProvider {
         if reference.kind == "CustomResourceDefinition" {
             progress("waiting for the CRD \(reference.name) to be established")
             stored = try await client.waitUntilReady(reference, timeout: timeout(planned))
-            for version in stored["spec"]["versions"].listValue ?? [] {
-                await client.refreshDiscovery(apiVersion: "\(stored["spec"]["group"].stringValue ?? "")/\(version["name"].stringValue ?? "")")
+            for version in stored["spec"]["versions"].listValue ?? [] where version["served"] != .bool(false) {
+                guard let kind = stored["spec"]["names"]["kind"].stringValue else { continue }
+                try await client.waitUntilServed(apiVersion: "\(stored["spec"]["group"].stringValue ?? "")/\(version["name"].stringValue ?? "")",
+                                                 kind: kind, timeout: min(timeout(planned), .seconds(60)))
             }
         } else if planned["wait_for"].stringValue == "ready" {
             progress("waiting for \(reference) to be ready (\(Readiness(apiVersion: reference.apiVersion, kind: reference.kind).expectation))")

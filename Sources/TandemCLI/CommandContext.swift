@@ -18,13 +18,22 @@ struct CommandContext {
     let registry: ProviderRegistry
     /// The state store of the selected workspace (``StateStoreSelection``), chosen once per command.
     let store: any StateStore
+    /// Where the configuration is read: the disk, or a commit (`tandem review`).
+    let files: any ConfigurationFiles
+    /// The configuration's directory in `files` (`options.directory` on the disk).
+    let configurationDirectory: String
     private(set) var sources: [String: String] = [:]
 
-    init(_ options: GlobalOptions) {
+    /// A context for `options`; the configuration comes from `files` at `configurationDirectory` when given (a
+    /// stack of a commit), while local state stays under `options.directory` on the disk.
+    init(_ options: GlobalOptions, files: any ConfigurationFiles = LocalConfigurationFiles(), configurationDirectory: String? = nil) {
         self.options = options
+        self.files = files
+        self.configurationDirectory = configurationDirectory ?? options.directory
         self.environment = ProcessInfo.processInfo.environment
         self.terminal = Terminal(noColor: options.noColor, environment: environment)
-        let (store, replicators) = StateStoreSelection.store(for: options, environment: environment)
+        let backend = ConfigurationLoader.backend(directory: self.configurationDirectory, files: files)
+        let (store, replicators) = StateStoreSelection.store(for: options, backend: backend, environment: environment)
         self.store = store
         self.registry = ProviderRegistry([AWSProvider(), CephProvider(), KubernetesProvider(), Self.tandemProvider(replicators: replicators)])
     }
@@ -38,7 +47,7 @@ struct CommandContext {
 
     /// Loads the configuration; diagnostics (errors and warnings) are printed and errors end the command.
     mutating func loadConfiguration() throws -> Configuration {
-        let (configuration, diagnostics) = ConfigurationLoader.load(directory: options.directory)
+        let (configuration, diagnostics) = ConfigurationLoader.load(directory: configurationDirectory, files: files)
         sources = configuration?.sources ?? [:]
         try check(diagnostics)
         guard let configuration else { throw ExitCode.failure }

@@ -11,12 +11,12 @@ enum StateStoreSelection {
     /// The HTTP client of S3 backends: one per process, living until it exits.
     private static let transport = AWSTransport(requestTimeout: .seconds(30), connectTimeout: .seconds(5))
 
-    /// The store for `options`, and the directory local replicators of that state keep their files under.
-    static func store(for options: GlobalOptions, environment: [String: String]) -> (store: any StateStore, replicators: String) {
+    /// The store for `options` and the configuration's `backend` block, and the directory local replicators of that
+    /// state keep their files under.
+    static func store(for options: GlobalOptions, backend: BackendDeclaration?, environment: [String: String]) -> (store: any StateStore, replicators: String) {
         if let path = options.statePath { return local(LocalStateStore(path: path)) }
         let base = options.directory
         func inBase(_ path: String) -> String { path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path) }
-        let backend = ConfigurationLoader.backend(directory: base)
         if let s3 = backend?.s3 {
             let key = s3.key(workspace: options.workspace)
             let replicators = inBase(".tandem/\(options.workspace).replicators")

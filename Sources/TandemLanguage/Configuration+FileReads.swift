@@ -8,6 +8,9 @@ public struct FileReads: Sendable, Equatable {
     public var paths: Set<String> = []
     /// Module directories (of this configuration or a module it calls) where a path is computed: any file there may be read.
     public var computedIn: Set<String> = []
+
+    /// No reads.
+    public init() {}
 }
 
 extension Configuration {

@@ -17,6 +17,13 @@ public enum SourceText {
         /// Where: the file, and the first bad byte's line and column (1-based; columns count characters).
         public var range: SourceRange
 
+        /// Creates a problem.
+        public init(summary: String, detail: String, range: SourceRange) {
+            self.summary = summary
+            self.detail = detail
+            self.range = range
+        }
+
         /// The problem as an error diagnostic.
         public var diagnostic: Diagnostic { .error(summary, detail: detail, range: range) }
     }

@@ -33,6 +33,20 @@ public final class KubernetesClient: Sendable {
         await discovery.forget(apiVersion: apiVersion)
     }
 
+    /// Waits until discovery serves `kind` in `apiVersion`: an API server lists a new CRD's resources a moment
+    /// after the CRD reports Established. Throws the unknown-kind error when `timeout` passes first.
+    public func waitUntilServed(apiVersion: String, kind: String, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            await discovery.forget(apiVersion: apiVersion)
+            if try await resource(apiVersion: apiVersion, kind: kind) != nil { return }
+            guard ContinuousClock.now < deadline else {
+                throw KubernetesUnknownKindError(apiVersion: apiVersion, kind: kind, context: connection.access.contextName)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// The server's resource for `reference` and the namespace the object lives in (the context's for a namespaced
     /// kind that names none; nil for a cluster-scoped one).
     public func locate(_ reference: ObjectReference) async throws -> (APIResource, namespace: String?) {

@@ -19,7 +19,11 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("refresh-only"), help: "Only accept changes made outside Tandem into the state.")
     var refreshOnly = false
 
+    @Flag(name: .customLong("allow-dirty"), help: "Apply a reviewed plan although the working tree differs from its commit in the stack.")
+    var allowDirty = false
+
     func validate() throws {
+        if planFile == nil, allowDirty { throw ValidationError("--allow-dirty goes with a saved plan: tandem apply --allow-dirty PLANFILE.") }
         if planFile != nil, refreshOnly || !planning.targets.isEmpty || !variables.assignments.isEmpty || !variables.files.isEmpty {
             throw ValidationError("A saved plan is applied exactly as planned: --refresh-only, --target, --var and --var-file belong to `tandem plan`.")
         }
@@ -37,6 +41,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 let plan: Plan
                 if let saved {
                     plan = saved
+                    try context.check(PlanCommitCheck.check(plan, directory: global.directory, allowDirty: allowDirty))
                     try context.check(PlanFile.checkApplicable(plan, state: try await context.store.read(),
                                                                configurationDigest: Planner.digest(of: configuration)))
                 } else {
