@@ -125,6 +125,7 @@ let package = Package(
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TandemTesting"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "KubernetesClient", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "KubernetesClient", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"],
+                    exclude: ["Golden"]),
     ]
 )

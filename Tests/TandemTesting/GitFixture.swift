@@ -20,8 +20,9 @@ public struct GitFixture: Sendable {
     /// Runs `git ARGUMENTS` in the repository; its standard output, trimmed. A failing command throws its stderr.
     @discardableResult
     public func git(_ arguments: String...) async throws -> String {
+        // Fixed dates make the same commits get the same hashes on every run (golden files can name them).
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": root,
-                           "GIT_CONFIG_NOSYSTEM": "1"]
+                           "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"]
         let outcome = try await ChildProcess.run(["git"] + arguments, environment: environment, workingDirectory: root, timeout: .seconds(60))
         guard outcome.status == 0 else {
             throw GitFixtureError(message: "git \(arguments.joined(separator: " ")): \(outcome.standardError)")

@@ -7,11 +7,13 @@ struct ReviewMarkdownRenderer {
     static let partLimit = 65_000
     /// Risky items listed per stack in the summary (all are in review.json).
     static let risksListed = 50
+    /// Parts a stack's plan may fill (10 comments); beyond, the saved plan has the rest.
+    static let maximumPieces = 10
 
     /// The Markdown parts, in order.
     func render(_ report: ReviewReport) -> [String] {
         var sections = [summary(report)]
-        sections += report.stacks.map(details)
+        sections += report.stacks.flatMap(details)
         return pack(sections, limit: Self.partLimit)
     }
 
@@ -47,26 +49,45 @@ struct ReviewMarkdownRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func details(_ stack: StackReview) -> String {
+    /// The stack's collapsed sections: one, or several in a row when its plan is longer than a part (each piece
+    /// is cut at a line break and says which piece it is); at most `maximumPieces`, the rest left to the saved plan.
+    private func details(_ stack: StackReview) -> [String] {
         let counts = ["create", "update", "replace", "delete"].map { "\(stack.counts[$0] ?? 0) to \($0)" }.joined(separator: ", ")
-        let heading = stack.status == .failed ? "plan failed" : counts
-        var lines = ["<details><summary><code>\(stack.path)</code>: \(heading)</summary>", ""]
-        lines += stack.reasons.map { "- \($0)" }
-        lines += stack.messages.map { "- :warning: \($0)" }
-        if let planFile = stack.planFile { lines.append("- saved plan: `\(planFile)`") }
-        if !stack.planText.isEmpty {
-            let budget = Self.partLimit - 2_000
-            var text = stack.planText
-            if text.count > budget {
-                let kept = String(text.prefix(budget))
-                let cut = kept.lastIndex(of: "\n").map { String(kept[..<$0]) } ?? kept
-                let omitted = text.dropFirst(cut.count).split(separator: "\n", omittingEmptySubsequences: false).count
-                text = cut + "\n… \(omitted) more lines: see the saved plan (`tandem show` it) or review.json."
-            }
-            lines += ["", "````text", text.replacingOccurrences(of: "````", with: "ʼʼʼʼ"), "````"]
+        let heading = "<code>\(stack.path)</code>: \(stack.status == .failed ? "plan failed" : counts)"
+        var header = stack.reasons.map { "- \($0)" } + stack.messages.map { "- :warning: \($0)" }
+        if let planFile = stack.planFile { header.append("- saved plan: `\(planFile)`") }
+        var pieces = split(stack.planText.replacingOccurrences(of: "````", with: "ʼʼʼʼ"), budget: Self.partLimit - 3_000)
+        if pieces.count > Self.maximumPieces {
+            let omitted = pieces[Self.maximumPieces...].reduce(0) { $0 + $1.split(separator: "\n", omittingEmptySubsequences: false).count }
+            pieces = Array(pieces.prefix(Self.maximumPieces))
+            pieces[pieces.count - 1] += "\n… \(omitted) more lines: see the saved plan (tandem show PLANFILE)."
         }
-        lines += ["", "</details>", ""]
-        return lines.joined(separator: "\n")
+        if pieces.isEmpty { pieces = [""] }
+        return pieces.enumerated().map { index, piece in
+            let title = pieces.count == 1 ? heading : "\(heading) (plan, piece \(index + 1) of \(pieces.count))"
+            var lines = ["<details><summary>\(title)</summary>", ""]
+            if index == 0 { lines += header }
+            if !piece.isEmpty { lines += ["", "````text", piece, "````"] }
+            lines += ["", "</details>", ""]
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// `text` cut at line breaks into pieces of at most `budget` characters (a longer line is cut where it must).
+    private func split(_ text: String, budget: Int) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var pieces: [String] = [], current = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(line)
+            if line.count > budget { line = String(line.prefix(budget - 1)) + "…" }
+            if !current.isEmpty, current.count + line.count + 1 > budget {
+                pieces.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : "\n") + line
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
     }
 
     private func label(_ kind: PlanRisk.Kind) -> String {
