@@ -6,6 +6,11 @@ public struct GitFixture: Sendable {
     /// The working tree's root.
     public let root: String
 
+    /// The repository at `root` (made elsewhere, e.g. by `git clone`).
+    public init(root: String) {
+        self.root = root
+    }
+
     /// A new repository whose first branch is `main`, with a committer identity of its own.
     public static func make() async throws -> GitFixture {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-git-\(UUID().uuidString)").path
