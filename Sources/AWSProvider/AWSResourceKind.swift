@@ -45,4 +45,11 @@ protocol AWSResource: Sendable {
     func create(planned: Value, progress: ProgressReporter) async throws -> Value
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
     func delete(prior: Value, progress: ProgressReporter) async throws
+    /// The object replications the resource sets up (`tandem drift --data`).
+    func dataReplications(_ value: Value) -> [DataReplication]
+}
+
+extension AWSResource {
+    /// Most types replicate nothing.
+    func dataReplications(_ value: Value) -> [DataReplication] { [] }
 }

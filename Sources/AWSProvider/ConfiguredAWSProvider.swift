@@ -44,6 +44,17 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
         return try await read(type: type, current: importing(id))
     }
 
+    func dataReplications(type: String, value: Value) -> [DataReplication] {
+        (try? resource(type))?.dataReplications(value) ?? []
+    }
+
+    /// Where the provider lists `bucket`, with its own credentials, endpoint and CA bundle.
+    func location(bucket: String, prefix: String) -> ObjectLocation {
+        ObjectLocation(endpoint: settings.endpointOverride, region: settings.region, bucket: bucket, prefix: prefix,
+                       accessKey: settings.credentials.accessKeyID, secretKey: settings.credentials.secretAccessKey,
+                       sessionToken: settings.credentials.sessionToken, caBundle: settings.trust.extraSource)
+    }
+
     func read(type: String, current: Value) async throws -> Value? {
         try await AWSErrors.translating { try await resource(type).read(current: current) }
     }

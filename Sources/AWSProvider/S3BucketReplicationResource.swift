@@ -56,6 +56,21 @@ struct S3BucketReplicationResource: AWSResource {
         return .map(["bucket": .string(bucket), "role": .string(configuration.role), "rule": .list(configuration.rules.map(Self.value(of:)))])
     }
 
+    /// Each enabled rule, from the source bucket (under the rule's prefix) to its destination bucket, same keys. Both
+    /// sides are listed with the provider's credentials and endpoint (a destination in another account or region is
+    /// listed as this provider sees it).
+    func dataReplications(_ value: Value) -> [DataReplication] {
+        guard let bucket = value["bucket"].stringValue else { return [] }
+        return (value["rule"].listValue ?? []).compactMap { rule in
+            guard rule["status"].stringValue != "Disabled", let arn = rule["destination"]["bucket"].stringValue else { return nil }
+            let destination = arn.hasPrefix("arn:aws:s3:::") ? String(arn.dropFirst("arn:aws:s3:::".count)) : arn
+            let prefix = rule["filter"]["prefix"].stringValue ?? ""
+            return DataReplication(name: "rule \(rule["id"].stringValue ?? "")", source: provider.location(bucket: bucket, prefix: prefix),
+                                   target: provider.location(bucket: destination, prefix: prefix),
+                                   notComparable: (rule["filter"]["tags"].mapValue ?? [:]).isEmpty ? nil : "the rule filters by tags, which listings do not show")
+        }
+    }
+
     func create(planned: Value, progress: ProgressReporter) async throws -> Value {
         try await put(planned, progress: progress)
     }

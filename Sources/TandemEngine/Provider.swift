@@ -64,6 +64,9 @@ public protocol ConfiguredProvider: Sendable {
     /// Rules that span resources of this provider configuration (a custom resource against the schema of a definition
     /// declared beside it or installed on the cluster), checked once all its resources are planned. Parts may be unknown.
     func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem]
+    /// The object replications a managed resource sets up (a replicator's pipeline, a bucket's replication rules),
+    /// with where to list each side, for `tandem drift --data`; none for other types.
+    func dataReplications(type: String, value: Value) -> [DataReplication]
     /// Releases connections.
     func shutdown() async
 }
@@ -75,6 +78,8 @@ extension ConfiguredProvider {
     public func preview(type: String, configuration: Value, prior: Value?) async throws -> Value? { nil }
     /// No rules across resources unless the configured provider declares some.
     public func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem] { [] }
+    /// No object replications unless the configured provider manages some.
+    public func dataReplications(type: String, value: Value) -> [DataReplication] { [] }
 }
 
 /// A resource as planned, for rules that span resources of one provider configuration.

@@ -31,6 +31,10 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         guard type == ReplicatorSchema.typeName else { throw ProviderError("The tandem provider has no resource type \(type)") }
     }
 
+    func dataReplications(type: String, value: Value) -> [DataReplication] {
+        type == ReplicatorSchema.typeName ? ReplicatorDataReplication.of(value) : []
+    }
+
     func read(type: String, current: Value) async throws -> Value? {
         try check(type)
         guard let name = current["name"].stringValue, let observed = try await runtime(current).observe(name: name) else { return nil }

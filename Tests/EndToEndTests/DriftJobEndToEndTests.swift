@@ -8,7 +8,7 @@ import Testing
 /// `--prometheus FILE` a node-exporter textfile that `promtool check metrics` accepts, counting a queue deleted by
 /// hand and an attribute changed by hand; a check that fails writes success 0 and keeps the last success time.
 @Suite struct DriftJobEndToEndTests {
-    private static func promtool() async throws -> String {
+    static func promtool() async throws -> String {
         let installer = TandemBinary.repositoryRoot + "/scripts/promtool-install"
         let found = try await ChildProcess.run(["/bin/bash", installer], environment: ProcessInfo.processInfo.environment, timeout: .seconds(300))
         let path = String(decoding: found.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -12,22 +12,7 @@ import TandemTesting
 
     /// Runs `body` with a client of a fresh moto, or of the shared radosgw with buckets named for this run.
     private func onServer(_ server: String, _ body: @Sendable (S3Client, _ source: String, _ target: String) async throws -> Void) async throws {
-        if server == "moto" {
-            let moto = try await MotoServer.shared()
-            try await moto.withFreshState {
-                let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
-                try await s3.createBucket("ssc-source", locationConstraint: nil)
-                try await s3.createBucket("ssc-target", locationConstraint: nil)
-                try await body(s3, "ssc-source", "ssc-target")
-            }
-        } else {
-            let cluster = try await CephCluster.shared()
-            let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
-            let run = UUID().uuidString.prefix(8).lowercased()
-            try await s3.createBucket("ssc-source-\(run)", locationConstraint: nil)
-            try await s3.createBucket("ssc-target-\(run)", locationConstraint: nil)
-            try await body(s3, "ssc-source-\(run)", "ssc-target-\(run)")
-        }
+        try await S3TestServer.withBuckets(on: server, "ssc", body)
     }
 
     @Test(arguments: ["moto", "radosgw"]) func smallObjectsKeepMetadataAndTagsWithOneCopy(server: String) async throws {

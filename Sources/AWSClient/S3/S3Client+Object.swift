@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -9,12 +10,24 @@ public struct ListedObject: Sendable, Equatable {
     public var size: Int
     /// The ETag without quotes.
     public var eTag: String
+    /// When the object was last written, when the listing said.
+    public var lastModified: Date?
 
     /// Creates an entry.
-    public init(key: String, size: Int, eTag: String) {
+    public init(key: String, size: Int, eTag: String, lastModified: Date? = nil) {
         self.key = key
         self.size = size
         self.eTag = eTag
+        self.lastModified = lastModified
+    }
+}
+
+/// The ISO 8601 times S3 listings carry (`2026-12-06T21:00:00.000Z`, with or without fractional seconds).
+enum S3Timestamp {
+    static func parse(_ text: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return withFraction.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 }
 
@@ -58,7 +71,8 @@ extension S3Client {
         let objects = root.children(named: "Contents").compactMap { item -> ListedObject? in
             guard let key = item.childText("Key") else { return nil }
             return ListedObject(key: encoded ? PercentEncoding.decode(key, plusAsSpace: true) : key, size: Int(item.childText("Size") ?? "") ?? 0,
-                                eTag: (item.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""))
+                                eTag: (item.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""),
+                                lastModified: item.childText("LastModified").flatMap(S3Timestamp.parse))
         }
         return ObjectListPage(objects: objects, nextContinuationToken: root.childText("IsTruncated") == "true" ? root.childText("NextContinuationToken") : nil)
     }

@@ -22,6 +22,18 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(help: "Print one key=value line per drifted resource and a summary line, for logs.")
     var logLines = false
 
+    @Flag(help: "Also compare the objects of every replication the state manages (replicator pipelines, S3 replication rules): missing, extra, different.")
+    var data = false
+
+    @Flag(help: "With --data: compare contents by SHA-256 (reads both objects) instead of size and ETag.")
+    var checksum = false
+
+    @Option(help: "With --data: check N source keys chosen at random instead of all (extra target objects are then not looked for).")
+    var sample: Int?
+
+    @Option(help: "With --data: objects written less than this long ago are pending, not missing (e.g. 30s, 5m, 1h).")
+    var grace: String = "5m"
+
     /// The machine-readable drift report (rendered from the redacted plan, so it holds no secret).
     struct Report: Encodable {
         var drifted: Bool
@@ -29,12 +41,20 @@ struct DriftCommand: AsyncParsableCommand {
         var changedOutside: [ResourceDrift]
         /// Changes apply would make to match the configuration.
         var configurationDifferences: [ResourceChange]
+        /// With `--data`: each replication's comparison of its objects.
+        var data: [DataDriftResult]?
 
         enum CodingKeys: String, CodingKey {
-            case drifted
+            case drifted, data
             case changedOutside = "changed_outside"
             case configurationDifferences = "configuration_differences"
         }
+    }
+
+    func validate() throws {
+        if !data, checksum || sample != nil { throw ValidationError("--checksum and --sample go with --data.") }
+        if let sample, sample < 1 { throw ValidationError("--sample takes a positive number of keys.") }
+        if DurationText.parse(grace) == nil { throw ValidationError("--grace takes a duration such as 30s, 5m or 1h, got \(grace).") }
     }
 
     func run() async throws {
@@ -45,10 +65,22 @@ struct DriftCommand: AsyncParsableCommand {
             checked = try await context.reportingErrors {
                 let configuration = try context.loadConfiguration()
                 let values = try context.variables(for: configuration, variables)
-                let plan = try await PlanWorkflow(context: context).plan(configuration: configuration, variables: values, mode: .normal,
-                                                                         targets: [], parallelism: 10).redacted()
+                let full = try await PlanWorkflow(context: context).plan(configuration: configuration, variables: values, mode: .normal,
+                                                                         targets: [], parallelism: 10)
+                let plan = full.redacted()
                 let differences = plan.resourceChanges.filter { $0.action != .noop }
-                let report = Report(drifted: !plan.drift.isEmpty || !differences.isEmpty, changedOutside: plan.drift, configurationDifferences: differences)
+                var report = Report(drifted: !plan.drift.isEmpty || !differences.isEmpty, changedOutside: plan.drift, configurationDifferences: differences)
+                if data {
+                    let sessions = context.sessions(configuration, variables: values)
+                    let check = DataDriftCheck(grace: DurationText.parse(grace) ?? .seconds(300), checksum: checksum, sample: sample, environment: context.environment)
+                    let results = await check.run(state: try await context.store.read(), plan: full, sessions: sessions) { context.terminal.errorLine($0) }
+                    await sessions.shutdown()
+                    report.data = results
+                    report.drifted = report.drifted || results.contains(where: \.drifted)
+                    if let failed = results.first(where: { $0.status == .failed }) {
+                        throw Diagnostic.error("Cannot compare the objects of \(failed.address) \(failed.replication)", detail: failed.reason)
+                    }
+                }
                 if json {
                     context.terminal.line(try PlanJSON.encode(report))
                 } else if markdown {
@@ -63,7 +95,10 @@ struct DriftCommand: AsyncParsableCommand {
             throw error
         }
         let duration = started.duration(to: .now)
-        if logLines { printLogLines(checked.report, checked: checked.resources, duration: duration, terminal: context.terminal) }
+        if logLines {
+            printLogLines(checked.report, checked: checked.resources, duration: duration, terminal: context.terminal)
+            printDataLogLines(checked.report.data ?? [], terminal: context.terminal)
+        }
         try writeTextfile(checked.report, checked: checked.resources, duration: duration, context: context)
         if checked.report.drifted { throw ExitCode(2) }
     }
@@ -84,6 +119,7 @@ struct DriftCommand: AsyncParsableCommand {
         let drifted = report.map { DriftTextfile.drifted(changedOutside: $0.changedOutside, differences: $0.configurationDifferences) } ?? []
         let text = textfile.render(drifted: drifted, checked: checked, succeeded: report != nil, duration: Self.seconds(duration), now: Date(),
                                    previous: try? String(contentsOfFile: prometheus, encoding: .utf8))
+            + (data ? textfile.renderData(report?.data ?? []) : "")
         do {
             try AtomicFile.write(Data(text.utf8), to: prometheus, mode: 0o644)
         } catch {
@@ -110,9 +146,23 @@ struct DriftCommand: AsyncParsableCommand {
                       + "duration_seconds=\(String(format: "%.3f", Self.seconds(duration)))")
     }
 
+    /// `--log-lines --data`: one line per replication compared.
+    private func printDataLogLines(_ results: [DataDriftResult], terminal: Terminal) {
+        for result in results {
+            var line = "drift-data stack=\(stack) workspace=\(global.workspace) address=\(result.address) replication=\"\(result.replication)\" status=\(result.status.rawValue)"
+            if let findings = result.findings {
+                line += " checked=\(findings.checked) missing=\(findings.missing) extra=\(findings.extra) different=\(findings.different) pending=\(findings.pending)"
+                    + (findings.sampled ? " sampled=true" : "")
+            }
+            terminal.line(line)
+        }
+    }
+
     private func render(_ report: Report, plan: Plan, terminal: Terminal) {
+        if let results = report.data { DataDriftRenderer(terminal: terminal).render(results).forEach { terminal.line($0) } }
         guard report.drifted else {
-            terminal.line(terminal.styled("No drift.", .green) + " The live objects match the state and the configuration.")
+            terminal.line(terminal.styled("No drift.", .green) + " The live objects match the state and the configuration"
+                          + (report.data == nil ? "." : ", and the replicas hold their sources' objects."))
             return
         }
         let renderer = PlanRenderer(terminal: terminal)

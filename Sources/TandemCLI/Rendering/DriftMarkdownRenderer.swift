@@ -5,12 +5,16 @@ import TandemEngine
 /// Renders a drift report as Markdown for issue trackers and pull-request comments: counts first, details after.
 struct DriftMarkdownRenderer {
     func render(_ report: DriftCommand.Report) -> String {
-        guard report.drifted else { return "## Tandem drift report\n\nNo drift: the live objects match the state and the configuration.\n" }
+        let data = report.data.map(DataDriftRenderer.markdown) ?? []
+        guard report.drifted else {
+            return (["## Tandem drift report", "", "No drift: the live objects match the state and the configuration."] + data).joined(separator: "\n") + "\n"
+        }
         var lines = [
             "## Tandem drift report",
             "",
             "**Drift detected:** \(report.changedOutside.count) resource(s) changed outside Tandem, "
-                + "\(report.configurationDifferences.count) resource(s) differ from the configuration.",
+                + "\(report.configurationDifferences.count) resource(s) differ from the configuration"
+                + (report.data.map { ", \($0.filter(\.drifted).count) replication(s) whose objects differ." } ?? "."),
         ]
         if !report.changedOutside.isEmpty {
             lines += ["", "### Changed outside Tandem", "", "| resource | attribute | last applied | live |", "|---|---|---|---|"]
@@ -30,6 +34,7 @@ struct DriftMarkdownRenderer {
                 lines.append("| \(change.action.rawValue) | `\(change.address)` | \(paths) |")
             }
         }
+        lines += data
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -51,6 +51,27 @@ struct DriftTextfile {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The `--data` series: per replication, objects checked, missing, extra, different and pending, and whether they
+    /// are in sync (a replication that could not be compared has no series).
+    func renderData(_ results: [DataDriftResult]) -> String {
+        let checked = results.compactMap { result in result.findings.map { (result, $0) } }
+        var lines = ["# HELP tandem_drift_data_objects Objects of a managed replication by kind (checked, missing, extra, different, pending).",
+                     "# TYPE tandem_drift_data_objects gauge"]
+        for (result, findings) in checked {
+            for (kind, count) in [("checked", findings.checked), ("missing", findings.missing), ("extra", findings.extra),
+                                  ("different", findings.different), ("pending", findings.pending)] {
+                let series = labels([("resource", result.address), ("replication", result.replication), ("kind", kind)])
+                lines.append("tandem_drift_data_objects\(series) \(count)")
+            }
+        }
+        lines += ["# HELP tandem_drift_data_in_sync 1 when a replication's target holds its source's objects, else 0.", "# TYPE tandem_drift_data_in_sync gauge"]
+        for (result, findings) in checked {
+            let series = labels([("resource", result.address), ("replication", result.replication)])
+            lines.append("tandem_drift_data_in_sync\(series) \(findings.inSync ? 1 : 0)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The last success time recorded for this stack and workspace in `text`.
     private func previousSuccess(in text: String?) -> Double? {
         let prefix = "tandem_drift_last_success_timestamp_seconds\(labels()) "
