@@ -34,6 +34,9 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "With --data: objects written less than this long ago are pending, not missing (e.g. 30s, 5m, 1h).")
     var grace: String = "5m"
 
+    @Flag(name: .customLong("succeed-on-drift"), help: "Exit 0 when drift is found (errors still exit 1): for scheduled jobs that report drift through --prometheus, not as a failed run.")
+    var succeedOnDrift = false
+
     /// The machine-readable drift report (rendered from the redacted plan, so it holds no secret).
     struct Report: Encodable {
         var drifted: Bool
@@ -100,7 +103,7 @@ struct DriftCommand: AsyncParsableCommand {
             printDataLogLines(checked.report.data ?? [], terminal: context.terminal)
         }
         try writeTextfile(checked.report, checked: checked.resources, duration: duration, context: context)
-        if checked.report.drifted { throw ExitCode(2) }
+        if checked.report.drifted, !succeedOnDrift { throw ExitCode(2) }
     }
 
     /// The stack's name (its directory's) for labels and log lines.
