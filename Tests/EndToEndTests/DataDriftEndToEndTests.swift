@@ -7,7 +7,7 @@ import TandemTesting
 /// `tandem drift --data` with the built binary on moto: a replicator's target with an object deleted, one changed
 /// and one added by hand is reported (missing, different, extra; a young missing object as pending within the grace
 /// period; a sample; JSON, log lines and a textfile promtool accepts), `tandem replicator backfill` repairs what it
-/// can; an S3 replication rule (which moto never carries out) shows its unreplicated objects. The rule's prefix mapping
+/// can, on moto and on radosgw; an S3 replication rule (which moto never carries out) shows its unreplicated objects. The rule's prefix mapping
 /// is not exercised here: moto reads every rule back without its filter.
 @Suite(.serialized) struct DataDriftEndToEndTests {
     private func stopIfReplicator(_ pid: Int32) {
@@ -149,5 +149,59 @@ import TandemTesting
             #expect(synced.exitCode == 0, "\(synced.stdout)\n\(synced.stderr)")
             #expect(synced.stdout.contains("rule docs: s3://rule-source/ -> s3://rule-destination/: checked 3, 0 missing, 0 extra, 0 different"), "\(synced.stdout)")
         }
+    }
+
+    @Test func onRadosgwAHandDeletedReplicaIsReportedThenBackfilled() async throws {
+        let cluster = try await CephCluster.shared()
+        var tandem = try TandemBinary.workspace(cluster, example: "replicator-rgw-push")
+        defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let credentials = try #require(cluster.adminCredentials)
+        let endpoint = try #require(cluster.endpoint)
+        tandem.environment["TANDEM_VAR_secret_key"] = credentials.secretAccessKey
+        // No notification: the objects reach the replica only through backfill, so the test decides when.
+        try """
+            variables:
+              secret_key: {sensitive: true}
+            providers:
+              ceph: {}
+              tandem: {}
+            resources:
+              ceph_bucket.source: {bucket: dd-source-\(run), force_destroy: true}
+              ceph_bucket.replica: {bucket: dd-replica-\(run), force_destroy: true}
+              tandem_replicator.copy:
+                name: dd-\(run)
+                listen: 127.0.0.1:\(CephCluster.freePort())
+                source: {endpoint: "\(endpoint)", bucket: "${ceph_bucket.source.bucket}", access_key: \(credentials.accessKeyID), secret_key: "${var.secret_key}"}
+                target: {endpoint: "\(endpoint)", bucket: "${ceph_bucket.replica.bucket}", access_key: \(credentials.accessKeyID), secret_key: "${var.secret_key}"}
+                events: {http: {}}
+            """.write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let apply = try await tandem.run(["apply", "--auto-approve"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let runtime = tandem.directory + "/state/default.replicators/dd-\(run)"
+        if let pid = Int32((try? String(contentsOfFile: runtime + "/replicator.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            defer { stopIfReplicator(pid) }
+            let s3 = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+            for index in 0..<4 { try await s3.putObject(bucket: "dd-source-\(run)", key: "k\(index)", body: Array("object \(index)".utf8), contentType: nil) }
+            let behind = try await tandem.run(["drift", "--data", "--grace", "0s", "--json"])
+            let behindFindings = try findings(behind)
+            #expect(behind.exitCode == 2 && behindFindings["missing"] as? Int == 4, "\(behind.stdout)\n\(behind.stderr)")
+            let backfill = try await tandem.run(["replicator", "backfill", "--config", runtime + "/replicator.json"])
+            #expect(backfill.exitCode == 0, "\(backfill.stdout)\n\(backfill.stderr)")
+            let synced = try await tandem.run(["drift", "--data", "--grace", "0s"])
+            #expect(synced.exitCode == 0, "\(synced.stdout)\n\(synced.stderr)")
+
+            try await s3.deleteObject(bucket: "dd-replica-\(run)", key: "k2")
+            let deleted = try await tandem.run(["drift", "--data", "--grace", "0s", "--json"])
+            let deletedFindings = try findings(deleted)
+            #expect(deleted.exitCode == 2 && deletedFindings["missing_keys"] as? [String] == ["k2"], "\(deleted.stdout)\n\(deleted.stderr)")
+            _ = try await tandem.run(["replicator", "backfill", "--config", runtime + "/replicator.json"])
+            let repaired = try await tandem.run(["drift", "--data", "--grace", "0s", "--checksum"])
+            #expect(repaired.exitCode == 0, "\(repaired.stdout)\n\(repaired.stderr)")
+        } else {
+            Issue.record("no replicator was started: \(apply.stdout)")
+        }
+        let destroy = try await tandem.run(["destroy", "--auto-approve"])
+        #expect(destroy.exitCode == 0, "\(destroy.stdout)\n\(destroy.stderr)")
     }
 }
