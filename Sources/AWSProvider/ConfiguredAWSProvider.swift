@@ -44,7 +44,7 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
         return try await read(type: type, current: importing(id))
     }
 
-    func dataReplications(type: String, value: Value) -> [DataReplication] {
+    func dataReplications(type: String, value: Value) async throws -> [DataReplication] {
         (try? resource(type))?.dataReplications(value) ?? []
     }
 

@@ -50,6 +50,10 @@ struct ConfiguredCephProvider: ConfiguredProvider {
         return kind.init(provider: self)
     }
 
+    func dataReplications(type: String, value: Value) async throws -> [DataReplication] {
+        try await CephErrors.translating { try await resource(type).dataReplications(value) }
+    }
+
     func read(type: String, current: Value) async throws -> Value? {
         try await CephErrors.translating { try await resource(type).read(current: current) }
     }
@@ -104,11 +108,16 @@ protocol CephResource: Sendable {
     func create(planned: Value, progress: ProgressReporter) async throws -> Value
     func update(prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value
     func delete(prior: Value, progress: ProgressReporter) async throws
+    /// The object replications the resource sets up (`tandem drift --data`).
+    func dataReplications(_ value: Value) async throws -> [DataReplication]
 }
 
 extension CephResource {
     /// No rules beyond the schema unless the type declares some.
     static func validate(_ configuration: Value) -> [ProviderError] { [] }
+
+    /// Most types replicate nothing.
+    func dataReplications(_ value: Value) async throws -> [DataReplication] { [] }
 
     /// Runs what follows creating an object (system user, period commit, read-back). The engine records nothing for
     /// a failed create, so when a step fails the error says the object exists and how to adopt it once fixed.

@@ -45,8 +45,15 @@ struct DataDriftCheck {
         for resource in state?.resources ?? [] where resource.address.mode == .managed {
             let address = resource.address.description
             let value = plan.refreshedState[address] ?? resource.attributes
-            guard let provider = try? await sessions.provider(resource.provider) else { continue }
-            for replication in provider.dataReplications(type: resource.address.type, value: value) {
+            let replications: [DataReplication]
+            do {
+                replications = try await sessions.provider(resource.provider).dataReplications(type: resource.address.type, value: value)
+            } catch {
+                results.append(DataDriftResult(address: address, replication: "(all)", source: "", target: "", status: .failed,
+                                               reason: "cannot find what it replicates: \(error)"))
+                continue
+            }
+            for replication in replications {
                 var result = DataDriftResult(address: address, replication: replication.name, source: replication.source.description,
                                              target: replication.target.description, status: .notComparable)
                 if let reason = replication.notComparable {

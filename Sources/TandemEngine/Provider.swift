@@ -65,8 +65,9 @@ public protocol ConfiguredProvider: Sendable {
     /// declared beside it or installed on the cluster), checked once all its resources are planned. Parts may be unknown.
     func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem]
     /// The object replications a managed resource sets up (a replicator's pipeline, a bucket's replication rules),
-    /// with where to list each side, for `tandem drift --data`; none for other types.
-    func dataReplications(type: String, value: Value) -> [DataReplication]
+    /// with where to list each side, for `tandem drift --data`; none for other types. May ask the service (the
+    /// zones of an RGW sync policy).
+    func dataReplications(type: String, value: Value) async throws -> [DataReplication]
     /// Releases connections.
     func shutdown() async
 }
@@ -79,7 +80,7 @@ extension ConfiguredProvider {
     /// No rules across resources unless the configured provider declares some.
     public func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem] { [] }
     /// No object replications unless the configured provider manages some.
-    public func dataReplications(type: String, value: Value) -> [DataReplication] { [] }
+    public func dataReplications(type: String, value: Value) async throws -> [DataReplication] { [] }
 }
 
 /// A resource as planned, for rules that span resources of one provider configuration.

@@ -31,7 +31,7 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
         guard type == ReplicatorSchema.typeName else { throw ProviderError("The tandem provider has no resource type \(type)") }
     }
 
-    func dataReplications(type: String, value: Value) -> [DataReplication] {
+    func dataReplications(type: String, value: Value) async throws -> [DataReplication] {
         type == ReplicatorSchema.typeName ? ReplicatorDataReplication.of(value) : []
     }
 

@@ -163,6 +163,24 @@ import TandemTesting
             (try? await zoneA.listObjectKeys(bucket: "velero-backups"))?.contains("backups/from-passive") == true
         }
         #expect(bToA == nil, "the directional flow never copies zone B's writes to zone A")
+
+        // tandem drift --data compares the pipe's bucket on both zones: zone B's own write is extra there; a backup
+        // deleted on zone B by hand is missing (the one-way flow does not bring it back).
+        func data(_ run: TandemBinary.Run) throws -> [String: Any] {
+            let results = (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["data"] as? [[String: Any]] ?? []
+            return results.first { ($0["replication"] as? String)?.hasSuffix("bucket velero-backups") == true } ?? [:]
+        }
+        let extra = try await tandem.run(["drift", "--data", "--grace", "0s", "--json"])
+        let extraResult = try data(extra)
+        #expect(extra.exitCode == 2, "\(extra.stdout)\n\(extra.stderr)")
+        #expect(extraResult["replication"] as? String == "pipe all-buckets zone-a -> zone-b bucket velero-backups", "\(extra.stdout)")
+        let extraFindings = extraResult["findings"] as? [String: Any] ?? [:]
+        #expect(extraFindings["checked"] as? Int == 1 && extraFindings["missing"] as? Int == 0 && extraFindings["extra_keys"] as? [String] == ["backups/from-passive"],
+                "\(extra.stdout)\n\(extra.stderr)")
+        try await zoneB.deleteObject(bucket: "velero-backups", key: "backups/test-backup/velero-backup.json")
+        let missing = try await tandem.run(["drift", "--data", "--grace", "0s", "--json"])
+        let missingFindings = try data(missing)["findings"] as? [String: Any] ?? [:]
+        #expect(missingFindings["missing_keys"] as? [String] == ["backups/test-backup/velero-backup.json"], "\(missing.stdout)\n\(missing.stderr)")
     }
 
     @Test func secondClusterPullsTheRealmAndJoins() async throws {
