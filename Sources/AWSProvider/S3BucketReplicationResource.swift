@@ -62,8 +62,7 @@ struct S3BucketReplicationResource: AWSResource {
     func dataReplications(_ value: Value) -> [DataReplication] {
         guard let bucket = value["bucket"].stringValue else { return [] }
         return (value["rule"].listValue ?? []).compactMap { rule in
-            guard rule["status"].stringValue != "Disabled", let arn = rule["destination"]["bucket"].stringValue else { return nil }
-            let destination = arn.hasPrefix("arn:aws:s3:::") ? String(arn.dropFirst("arn:aws:s3:::".count)) : arn
+            guard rule["status"].stringValue != "Disabled", let destination = ARN.bucketName(rule["destination"]["bucket"].stringValue) else { return nil }
             let prefix = rule["filter"]["prefix"].stringValue ?? ""
             return DataReplication(name: "rule \(rule["id"].stringValue ?? "")", source: provider.location(bucket: bucket, prefix: prefix),
                                    target: provider.location(bucket: destination, prefix: prefix),

@@ -47,11 +47,11 @@ extension GitRepository {
         }
     }
 
-    /// The paths under `pathspecs` (files or directories relative to the root) where the working tree (index
-    /// included) differs from the commit's tree; untracked files count only when `counts(path)` says so.
-    public func workingTreeChanges(against commit: GitCommitID, pathspecs: [String],
+    /// The paths under `pathspecs` (files or directories relative to the root; nil for the whole tree) where the
+    /// working tree (index included) differs from the commit's tree; untracked files count only when `counts(path)` says so.
+    public func workingTreeChanges(against commit: GitCommitID, pathspecs: [String]?,
                                    untrackedCounts counts: (String) -> Bool) throws(GitError) -> [String] {
-        guard !pathspecs.isEmpty else { return [] }
+        if let pathspecs, pathspecs.isEmpty { return [] }
         return try locked { repository throws(GitError) in
             try withTree(of: commit, in: repository) { tree throws(GitError) in
                 var options = git_diff_options()
@@ -59,11 +59,11 @@ extension GitRepository {
                 options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                     | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
                 // Directories as prefixes: with pathspec matching disabled, libgit2 compares by path prefix.
-                let specs = pathspecs.map { strdup($0) }
+                let specs = (pathspecs ?? []).map { strdup($0) }
                 defer { specs.forEach { free($0) } }
                 var diff: OpaquePointer?
                 let code = specs.withUnsafeBufferPointer { buffer -> Int32 in
-                    options.pathspec = git_strarray(strings: UnsafeMutablePointer(mutating: buffer.baseAddress), count: buffer.count)
+                    if !buffer.isEmpty { options.pathspec = git_strarray(strings: UnsafeMutablePointer(mutating: buffer.baseAddress), count: buffer.count) }
                     return git_diff_tree_to_workdir_with_index(&diff, repository, tree, &options)
                 }
                 try check("compare the working tree with \(commit.short)", code)

@@ -74,6 +74,9 @@ extension GitRepository {
                 guard !normalised.isEmpty, git_tree_entry_bypath(&entry, root, normalised) == 0 else { return nil }
                 defer { git_tree_entry_free(entry) }
                 guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+                guard git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK else {
+                    throw GitError("read \(normalised) at \(commit.short)", message: "it is a symbolic link; files are read from the commit as stored, and links are not followed")
+                }
                 var blob: OpaquePointer?
                 try check("read \(normalised) at \(commit.short)", git_blob_lookup(&blob, repository, git_tree_entry_id(entry)))
                 defer { git_blob_free(blob) }

@@ -37,6 +37,7 @@ public final class GitRepository: @unchecked Sendable {
     func locked<T>(_ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        git_error_clear()
         return try body(handle)
     }
 

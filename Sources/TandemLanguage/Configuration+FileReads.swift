@@ -21,9 +21,13 @@ extension Configuration {
         return reads
     }
 
-    /// The directories of this configuration and of every module it calls (transitively), as loaded.
+    /// The directories of this configuration and of every module it calls (transitively); a call whose module could
+    /// not be loaded (deleted, misnamed) still names its directory.
     public var moduleDirectories: [String] {
-        [directory] + modules.flatMap { $0.configuration?.moduleDirectories ?? [] }
+        [directory] + modules.flatMap { call in
+            call.configuration?.moduleDirectories
+                ?? [call.source.hasPrefix("/") ? call.source : (directory as NSString).appendingPathComponent(call.source)]
+        }
     }
 
     private func collectFileReads(into reads: inout FileReads) {

@@ -41,7 +41,7 @@ public enum ConfigurationLoader {
                 .sorted()
         } catch {
             let summary = call.map { "Module source \"\($0.source)\" not found" } ?? "Cannot read configuration directory \"\(directory)\""
-            diagnostics.append(.error(summary, detail: "\(directory): \(error.localizedDescription)", range: call?.sourceRange))
+            diagnostics.append(.error(summary, detail: "\(directory): \(error is LocalizedError ? error.localizedDescription : "\(error)")", range: call?.sourceRange))
             return nil
         }
         guard !files.isEmpty else {

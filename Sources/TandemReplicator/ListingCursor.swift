@@ -23,6 +23,9 @@ struct ListingCursor: Sendable {
         while index >= page.count {
             guard !exhausted else { return nil }
             let next = try await client.listObjectsPage(bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: pageSize)
+            if let following = next.nextContinuationToken, following == token {
+                throw S3ListingError(bucket: bucket, problem: "the server gave the same continuation token twice")
+            }
             (page, index, token) = (next.objects, 0, next.nextContinuationToken)
             exhausted = token == nil
         }
@@ -35,4 +38,11 @@ struct ListingCursor: Sendable {
         if object != nil { index += 1 }
         return object
     }
+}
+
+/// A listing the server answered in a way that cannot be followed to its end.
+struct S3ListingError: Error, CustomStringConvertible {
+    let bucket: String
+    let problem: String
+    var description: String { "listing \(bucket): \(problem)" }
 }

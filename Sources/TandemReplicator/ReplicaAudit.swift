@@ -34,7 +34,7 @@ public struct ReplicaAudit: Sendable {
         public var extra = 0
         /// Objects on both sides that differ.
         public var different = 0
-        /// Source objects the target lacks that are younger than the grace period (replication is asynchronous).
+        /// Source objects the target lacks or holds differently that are younger than the grace period (replication is asynchronous).
         public var pending = 0
         /// Objects whose ETags cannot be compared (a multipart upload's on one side) and whose sizes match; `checksum` reads them.
         public var sizeOnly = 0
@@ -88,8 +88,8 @@ public struct ReplicaAudit: Sendable {
         while true {
             let left = try await sources.peek(), right = try await targets.peek()
             guard left != nil || right != nil else { break }
-            let leftKey = left.map { String($0.key.dropFirst(source.prefix.count)) }
-            let rightKey = right.map { String($0.key.dropFirst(target.prefix.count)) }
+            let leftKey = left.map { Self.dropping(source.prefix, from: $0.key) }
+            let rightKey = right.map { Self.dropping(target.prefix, from: $0.key) }
             if let left, let leftKey, rightKey.map({ leftKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
                 findings.checked += 1
                 absent(left, now: now, in: &findings)
@@ -100,7 +100,7 @@ public struct ReplicaAudit: Sendable {
                 _ = try await targets.next()
             } else if let left, let right {
                 findings.checked += 1
-                try await compare(left, size: right.size, eTag: right.eTag, targetKey: right.key, into: &findings)
+                try await compare(left, size: right.size, eTag: right.eTag, targetKey: right.key, now: now, into: &findings)
                 _ = try await sources.next()
                 _ = try await targets.next()
             }
@@ -128,18 +128,28 @@ public struct ReplicaAudit: Sendable {
         }
         for object in reservoir.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             findings.checked += 1
-            let targetKey = target.prefix + object.key.dropFirst(source.prefix.count)
+            let targetKey = target.prefix + Self.dropping(source.prefix, from: object.key)
             guard let head = try await target.client.headObject(bucket: target.bucket, key: targetKey) else {
                 absent(object, now: now, in: &findings)
                 continue
             }
-            try await compare(object, size: head.size, eTag: head.eTag, targetKey: targetKey, into: &findings)
+            try await compare(object, size: head.size, eTag: head.eTag, targetKey: targetKey, now: now, into: &findings)
         }
         return findings
     }
 
+    /// `key` without `prefix`, cut by UTF-8 bytes (listings match prefixes by bytes and keys sort by them).
+    static func dropping(_ prefix: String, from key: String) -> String {
+        String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+    }
+
+    /// True when the object was written less than `grace` before `now` (its replication may still be on its way).
+    private func isYoung(_ object: ListedObject, now: Date) -> Bool {
+        object.lastModified.map { now.timeIntervalSince($0) < Double(grace.components.seconds) } ?? false
+    }
+
     private func absent(_ object: ListedObject, now: Date, in findings: inout Findings) {
-        if let written = object.lastModified, now.timeIntervalSince(written) < Double(grace.components.seconds) {
+        if isYoung(object, now: now) {
             findings.pending += 1
         } else {
             findings.missing += 1
@@ -147,14 +157,16 @@ public struct ReplicaAudit: Sendable {
         }
     }
 
-    private func compare(_ object: ListedObject, size: Int, eTag: String, targetKey: String, into findings: inout Findings) async throws {
+    private func compare(_ object: ListedObject, size: Int, eTag: String, targetKey: String, now: Date, into findings: inout Findings) async throws {
         var differs = object.size != size
         if !differs, checksum {
             differs = try await digest(source, key: object.key) != digest(target, key: targetKey)
         } else if !differs, object.eTag != eTag {
             if object.eTag.contains("-") || eTag.contains("-") { findings.sizeOnly += 1 } else { differs = true }
         }
-        if differs {
+        if differs, isYoung(object, now: now) {
+            findings.pending += 1
+        } else if differs {
             findings.different += 1
             if findings.differentKeys.count < keyLimit { findings.differentKeys.append(object.key) }
         }

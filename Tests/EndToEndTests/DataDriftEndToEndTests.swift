@@ -57,8 +57,9 @@ import TandemTesting
 
             let young = try await tandem.run(["drift", "--data", "--json"] + variables)
             #expect(young.exitCode == 2, "\(young.stdout)\n\(young.stderr)")
-            #expect(try findings(young)["missing"] as? Int == 0 && findings(young)["pending"] as? Int == 1,
-                    "within the default 5-minute grace the deleted replica is pending: \(young.stdout)")
+            let youngFindings = try findings(young)
+            #expect(youngFindings["missing"] as? Int == 0 && youngFindings["different"] as? Int == 0 && youngFindings["pending"] as? Int == 2,
+                    "within the default 5-minute grace the deleted and the edited replica are pending: \(young.stdout)")
 
             let textfile = tandem.directory + "/drift.prom"
             let drift = try await tandem.run(["drift", "--data", "--grace", "0s", "--json", "--prometheus", textfile] + variables)

@@ -206,4 +206,43 @@ import TandemTesting
         let all = try parts.map { try String(contentsOfFile: git.root + "/review/" + $0, encoding: .utf8) }.joined()
         #expect((0..<700).allSatisfy { all.contains("+ aws_sqs_queue.q[\"review-big-\($0)\"]") }, "every create is in some part")
     }
+
+    @Test func aRootStackAndADeletedModule() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let git = try await GitFixture.make()
+            defer { git.remove() }
+            let root = """
+                providers:
+                  aws: {region: eu-west-1}
+                resources:
+                  aws_sqs_queue.root: {name: review-root}
+                """
+            try await git.commit("base", [".gitignore": "state/\nreview/\n", "main.tandem.yaml": root, "docs/notes.md": "a\n",
+                                          "app/main.tandem.yaml": "providers:\n  aws: {region: eu-west-1}\nmodules:\n  q: {source: ../mods/q}\n",
+                                          "mods/q/main.tandem.yaml": "resources:\n  aws_sqs_queue.q: {name: review-module}\n"])
+            try await git.git("checkout", "-q", "-b", "change")
+            try await git.git("rm", "-q", "-r", "mods")
+            let head = try await git.commit("root queue renamed, module deleted", ["main.tandem.yaml": root.replacingOccurrences(of: "review-root", with: "review-root-2")])
+            let tandem = try tandem(moto, in: git)
+            let review = try await tandem.run(["review", "--base", "main"])
+            #expect(review.exitCode == 1, "the stack calling the deleted module cannot be planned: \(review.stdout)\n\(review.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: git.root + "/review/review.json"))) as? [String: Any])
+            let stacks = json["stacks"] as? [[String: Any]] ?? []
+            #expect(stacks.compactMap { $0["path"] as? String } == [".", "app"], "\(stacks)")
+            #expect((stacks.last?["reasons"] as? [String]) == ["module mods/q changed (mods/q/main.tandem.yaml)"])
+            #expect(stacks.last?["status"] as? String == "failed" && stacks.first?["status"] as? String == "planned")
+            #expect(try await git.git("rev-parse", "HEAD") == head)
+
+            // The root stack's plan: a change elsewhere in the repository does not make it dirty, its own file does.
+            try git.write(["docs/notes.md": "edited\n"])
+            let elsewhere = try await tandem.run(["apply", "review/plans/root.plan.json"])
+            #expect(elsewhere.exitCode == 0, "\(elsewhere.stdout)\n\(elsewhere.stderr)")
+            let again = try await tandem.run(["review", "--base", "main"])
+            #expect(again.exitCode == 1)
+            try git.write(["main.tandem.yaml": root + "\n# edited\n"])
+            let dirty = try await tandem.run(["apply", "review/plans/root.plan.json"])
+            #expect(dirty.exitCode == 1 && dirty.stderr.contains("main.tandem.yaml changed since"), "\(dirty.stderr)")
+        }
+    }
 }

@@ -74,7 +74,11 @@ extension S3Client {
                                 eTag: (item.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""),
                                 lastModified: item.childText("LastModified").flatMap(S3Timestamp.parse))
         }
-        return ObjectListPage(objects: objects, nextContinuationToken: root.childText("IsTruncated") == "true" ? root.childText("NextContinuationToken") : nil)
+        let truncated = root.childText("IsTruncated") == "true"
+        guard !truncated || root.childText("NextContinuationToken")?.isEmpty == false else {
+            throw AWSClientError(.invalidResponse, "S3 ListObjectsV2: the listing is truncated but names no NextContinuationToken")
+        }
+        return ObjectListPage(objects: objects, nextContinuationToken: truncated ? root.childText("NextContinuationToken") : nil)
     }
 
     /// Deletes one object, or one version of it (succeeds when the key does not exist, as S3 does).

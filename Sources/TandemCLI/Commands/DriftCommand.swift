@@ -80,9 +80,6 @@ struct DriftCommand: AsyncParsableCommand {
                     await sessions.shutdown()
                     report.data = results
                     report.drifted = report.drifted || results.contains(where: \.drifted)
-                    if let failed = results.first(where: { $0.status == .failed }) {
-                        throw Diagnostic.error("Cannot compare the objects of \(failed.address) \(failed.replication)", detail: failed.reason)
-                    }
                 }
                 if json {
                     context.terminal.line(try PlanJSON.encode(report))
@@ -91,6 +88,10 @@ struct DriftCommand: AsyncParsableCommand {
                 } else if !logLines {
                     render(report, plan: plan, terminal: context.terminal)
                 }
+                // Every result is shown first; a replication that could not be compared then fails the check.
+                try context.check(Diagnostics((report.data ?? []).filter { $0.status == .failed }.map {
+                    .error("Cannot compare the objects of \($0.address) \($0.replication)", detail: $0.reason)
+                }))
                 return (report, plan.resourceChanges.count)
             }
         } catch {

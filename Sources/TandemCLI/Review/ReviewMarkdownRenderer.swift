@@ -7,6 +7,8 @@ struct ReviewMarkdownRenderer {
     static let partLimit = 65_000
     /// Risky items listed per stack in the summary (all are in review.json).
     static let risksListed = 50
+    /// Reasons (changed files) listed per stack in its section.
+    static let reasonsListed = 20
     /// Parts a stack's plan may fill (10 comments); beyond, the saved plan has the rest.
     static let maximumPieces = 10
 
@@ -54,9 +56,11 @@ struct ReviewMarkdownRenderer {
     private func details(_ stack: StackReview) -> [String] {
         let counts = ["create", "update", "replace", "delete"].map { "\(stack.counts[$0] ?? 0) to \($0)" }.joined(separator: ", ")
         let heading = "<code>\(stack.path)</code>: \(stack.status == .failed ? "plan failed" : counts)"
-        var header = stack.reasons.map { "- \($0)" } + stack.messages.map { "- :warning: \($0)" }
+        let reasons = stack.reasons.prefix(Self.reasonsListed).map { "- \($0)" }
+            + (stack.reasons.count > Self.reasonsListed ? ["- … and \(stack.reasons.count - Self.reasonsListed) more changed files (review.json has all)"] : [])
+        var header = reasons + stack.messages.prefix(Self.reasonsListed).map { "- :warning: \(String($0.prefix(2_000)))" }
         if let planFile = stack.planFile { header.append("- saved plan: `\(planFile)`") }
-        var pieces = split(stack.planText.replacingOccurrences(of: "````", with: "ʼʼʼʼ"), budget: Self.partLimit - 3_000)
+        var pieces = split(stack.planText.replacingOccurrences(of: "````", with: "ʼʼʼʼ"), budget: Self.partLimit - 10_000)
         if pieces.count > Self.maximumPieces {
             let omitted = pieces[Self.maximumPieces...].reduce(0) { $0 + $1.split(separator: "\n", omittingEmptySubsequences: false).count }
             pieces = Array(pieces.prefix(Self.maximumPieces))
@@ -79,8 +83,8 @@ struct ReviewMarkdownRenderer {
         var pieces: [String] = [], current = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = String(line)
-            if line.count > budget { line = String(line.prefix(budget - 1)) + "…" }
-            if !current.isEmpty, current.count + line.count + 1 > budget {
+            if line.utf16.count > budget { line = String(line.prefix(budget / 2)) + "…" }
+            if !current.isEmpty, current.utf16.count + line.utf16.count + 1 > budget {
                 pieces.append(current)
                 current = ""
             }
@@ -103,14 +107,15 @@ struct ReviewMarkdownRenderer {
         }
     }
 
-    /// Sections packed in order into parts of at most `limit` characters; each part after the first says which
-    /// part it is. A section longer than a part was already shortened by `details`.
+    /// Sections packed in order into parts of at most `limit` UTF-16 code units (GitHub counts those), each part
+    /// after the first saying which part it is; a section longer than a part (a summary of very many stacks) is cut at
+    /// line breaks first.
     func pack(_ sections: [String], limit: Int) -> [String] {
+        let room = limit - 200 // the part markers
         var parts: [String] = []
         var current = ""
-        let marker = 40 // room for "_Part N of M_"
-        for section in sections {
-            if !current.isEmpty, current.count + section.count + 1 > limit - marker {
+        for section in sections.flatMap({ $0.utf16.count > room ? split($0, budget: room) : [$0] }) {
+            if !current.isEmpty, current.utf16.count + section.utf16.count + 1 > room {
                 parts.append(current)
                 current = ""
             }

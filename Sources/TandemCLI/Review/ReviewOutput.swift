@@ -13,7 +13,7 @@ enum ReviewOutput {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
         }
-        for name in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("review") && name.hasSuffix(".md") {
+        for name in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] where name == "review.md" || (name.hasPrefix("review.part-") && name.hasSuffix(".md")) {
             try manager.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
         }
         let plans = (directory as NSString).appendingPathComponent("plans")

@@ -32,9 +32,12 @@ struct Stack: Sendable {
         return nil
     }
 
-    /// Every path the stack's configuration can read, for the working tree check of `apply PLANFILE`.
-    var dependencyPathspecs: [String] {
-        Array(configurationDirectories.map { $0 == "." ? "" : $0 }) + readFiles + computedReadDirectories
+    /// The directories and files the stack's configuration can read, for the working tree check of `apply PLANFILE`;
+    /// nil (the whole tree) when one is the root, which libgit2 cannot take as a pathspec. Changes found there still
+    /// count only when `reason(for:)` names one.
+    var dependencyPathspecs: [String]? {
+        let paths = Array(configurationDirectories) + readFiles + computedReadDirectories
+        return paths.contains(".") ? nil : paths.filter { !$0.hasPrefix("/") }
     }
 
     /// The directory part of a root-relative path ("." for a file at the root).
@@ -82,8 +85,9 @@ struct StackDiscovery {
                      computedReadDirectories: Set(reads.computedIn.map(relative)))
     }
 
-    /// A loader path as a root-relative path ("." for the root).
+    /// A loader path as a root-relative path ("." for the root); an absolute path (outside what a commit holds) stays as it is.
     static func relative(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
         let normalised = GitRepository.normalised(path)
         return normalised.isEmpty ? "." : normalised
     }
