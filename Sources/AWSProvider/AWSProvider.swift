@@ -85,7 +85,7 @@ public struct AWSProvider: Provider {
             settings: AWSClientConfiguration(region: region, credentials: credentials,
                                              endpointOverride: configuration["endpoint"].stringValue, environment: environment,
                                              trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment)),
-            isRGW: isRGW)
+            isRGW: isRGW, caBundle: configuration["ca_bundle"].stringValue)
     }
 
     /// The block with its unset endpoint, keys and region taken as the ceph provider takes them.

@@ -7,6 +7,8 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     let settings: AWSClientConfiguration
     /// The endpoint is a Ceph RGW (provider block `rgw: true`).
     let isRGW: Bool
+    /// The block's `ca_bundle` path, for clients made elsewhere (`tandem drift --data`); `AWS_CA_BUNDLE` they resolve themselves.
+    let caBundle: String?
     let transport = AWSTransport()
 
     /// An S3 client signing for `region` (buckets live in their own region).
@@ -52,7 +54,7 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     func location(bucket: String, prefix: String) -> ObjectLocation {
         ObjectLocation(endpoint: settings.endpointOverride, region: settings.region, bucket: bucket, prefix: prefix,
                        accessKey: settings.credentials.accessKeyID, secretKey: settings.credentials.secretAccessKey,
-                       sessionToken: settings.credentials.sessionToken, caBundle: settings.trust.extraSource)
+                       sessionToken: settings.credentials.sessionToken, caBundle: caBundle)
     }
 
     func read(type: String, current: Value) async throws -> Value? {

@@ -105,8 +105,13 @@ import TandemTesting
     @Test func anS3ReplicationRuleShowsTheObjectsItHasNotReplicated() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
-            let tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
+            var tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            // A CA bundle in the environment is added to the trust of the comparison's clients too (and is a path,
+            // not the trust's description).
+            let authority = try await TestCertificateAuthority.make()
+            defer { try? FileManager.default.removeItem(atPath: authority.directory) }
+            tandem.environment["AWS_CA_BUNDLE"] = authority.caCertificatePath
             try """
                 providers:
                   aws: {region: eu-west-1}
