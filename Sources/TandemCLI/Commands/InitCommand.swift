@@ -11,8 +11,11 @@ struct InitCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Copy the local state (state/WORKSPACE.json) to a remote backend that has none yet.")
+    @Flag(help: "Copy the local state (state/WORKSPACE.json) to a remote backend that has none yet, after asking.")
     var migrateState = false
+
+    @Flag(name: .customLong("auto-approve"), help: "With --migrate-state: do not ask for confirmation.")
+    var autoApprove = false
 
     func run() async throws {
         var context = CommandContext(global)
@@ -53,6 +56,9 @@ struct InitCommand: AsyncParsableCommand {
             throw Diagnostic.error("\(context.store.location) already holds a state (serial \(remote.serial), lineage \(remote.lineage)); nothing was migrated",
                                    detail: "Compare them with tandem state pull, and push the local one with tandem state push if it is the one to keep.")
         }
+        context.terminal.line("The local state \(local.path) (serial \(localState.serial), \(localState.resources.count) resources) will be copied to "
+                              + "\(context.store.location), which holds none, and the local file renamed to \(local.path).migrated.")
+        try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("migrate the state")
         try await context.withLock("init -migrate-state") { _ in try await context.store.write(localState) }
         try FileManager.default.moveItem(atPath: local.path, toPath: local.path + ".migrated")
         context.terminal.line("Migrated \(localState.resources.count) resources (serial \(localState.serial)) from \(local.path) to \(context.store.location); "
