@@ -47,6 +47,10 @@ import Testing
                     "\(drifted.stdout)")
             #expect(drifted.stdout.contains("address=aws_sqs_queue.events type=aws_sqs_queue kind=changed_outside attributes=visibility_timeout_seconds"),
                     "\(drifted.stdout)")
+            #expect(try await tandem.run(["drift", "--detailed-exitcode"]).exitCode == 2, "the flag CI scripts pass to plan means the same")
+            let reported = try await tandem.run(["drift", "--succeed-on-drift", "--prometheus", textfile])
+            #expect(reported.exitCode == 0, "a job reporting drift as metrics succeeds: \(reported.stderr)")
+            #expect(try String(contentsOfFile: textfile, encoding: .utf8).contains("tandem_drift_drifted{stack=\"payments\",workspace=\"default\"} 1"))
             let text = try String(contentsOfFile: textfile, encoding: .utf8)
             #expect(text.contains(#"tandem_drift_resources{stack="payments",workspace="default",kind="deleted_outside",type="aws_sqs_queue"} 1"#), "\(text)")
             #expect(text.contains(#"tandem_drift_resources{stack="payments",workspace="default",kind="changed_outside",type="aws_sqs_queue"} 1"#))

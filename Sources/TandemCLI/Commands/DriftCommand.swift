@@ -34,6 +34,9 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "With --data: objects written less than this long ago are pending, not missing (e.g. 30s, 5m, 1h).")
     var grace: String = "5m"
 
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 no drift, 1 error, 2 drift: the default, accepted so CI scripts written for plan work unchanged.")
+    var detailedExitCode = false
+
     @Flag(name: .customLong("succeed-on-drift"), help: "Exit 0 when drift is found (errors still exit 1): for scheduled jobs that report drift through --prometheus, not as a failed run.")
     var succeedOnDrift = false
 
@@ -55,6 +58,7 @@ struct DriftCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        if detailedExitCode, succeedOnDrift { throw ValidationError("--detailed-exitcode exits 2 on drift; --succeed-on-drift exits 0: choose one.") }
         if !data, checksum || sample != nil { throw ValidationError("--checksum and --sample go with --data.") }
         if let sample, sample < 1 { throw ValidationError("--sample takes a positive number of keys.") }
         if DurationText.parse(grace) == nil { throw ValidationError("--grace takes a duration such as 30s, 5m or 1h, got \(grace).") }
