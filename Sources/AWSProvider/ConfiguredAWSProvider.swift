@@ -51,6 +51,9 @@ struct ConfiguredAWSProvider: ConfiguredProvider {
     }
 
     /// Where the provider lists `bucket`, with its own credentials, endpoint and CA bundle.
+    func objectLocation(bucket: String, prefix: String) -> ObjectLocation? { location(bucket: bucket, prefix: prefix) }
+
+    /// Where the provider lists `bucket`, with its own credentials, endpoint and CA bundle.
     func location(bucket: String, prefix: String) -> ObjectLocation {
         ObjectLocation(endpoint: settings.endpointOverride, region: settings.region, bucket: bucket, prefix: prefix,
                        accessKey: settings.credentials.accessKeyID, secretKey: settings.credentials.secretAccessKey,

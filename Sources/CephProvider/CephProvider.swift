@@ -93,6 +93,7 @@ public struct CephProvider: Provider {
                                              trust: try TLSTrust.resolve(caBundle: configuration["ca_bundle"].stringValue, environment: environment))
         }
         return ConfiguredCephProvider(admin: admin, gateway: gateway,
-                                      usersThroughAdminAPI: configuration["user_management"].stringValue == "admin-api")
+                                      usersThroughAdminAPI: configuration["user_management"].stringValue == "admin-api",
+                                      caBundle: configuration["ca_bundle"].stringValue)
     }
 }

@@ -9,6 +9,8 @@ struct ConfiguredCephProvider: ConfiguredProvider {
     let gateway: AWSClientConfiguration?
     /// Use the RGW admin ops REST API (rather than radosgw-admin) for users.
     let usersThroughAdminAPI: Bool
+    /// The block's `ca_bundle` path, for clients made elsewhere (`tandem check ceph:bucket`).
+    let caBundle: String?
     let transport = AWSTransport()
     let changes = SerialChanges()
 
@@ -41,6 +43,12 @@ struct ConfiguredCephProvider: ConfiguredProvider {
                                 + "(or RGW_ENDPOINT, RGW_ACCESS_KEY_ID and RGW_SECRET_ACCESS_KEY).")
         }
         return gateway
+    }
+
+    /// The gateway's S3 endpoint with the provider's keys; nil without a gateway.
+    func objectLocation(bucket: String, prefix: String) -> ObjectLocation? {
+        gateway.map { ObjectLocation(endpoint: $0.endpointOverride, region: $0.region, bucket: bucket, prefix: prefix, accessKey: $0.credentials.accessKeyID,
+                                     secretKey: $0.credentials.secretAccessKey, sessionToken: $0.credentials.sessionToken, caBundle: caBundle) }
     }
 
     private func resource(_ type: String) throws -> any CephResource {

@@ -1,10 +1,8 @@
-import AWSClient
 import Foundation
 import TandemCore
 import TandemEngine
 import TandemReplicator
 import TandemState
-import TLSTrust
 
 /// One replication's data-plane comparison, as `tandem drift --data` reports it.
 struct DataDriftResult: Encodable, Sendable {
@@ -36,9 +34,6 @@ struct DataDriftCheck {
     let sample: Int?
     let environment: [String: String]
 
-    /// The HTTP client of the comparisons: one per process.
-    private static let transport = AWSTransport(requestTimeout: .seconds(60), connectTimeout: .seconds(5))
-
     /// Compares each replication of `state`'s resources, their attributes as refreshed by `plan`.
     func run(state: StateFile?, plan: Plan, sessions: ProviderSessions, progress: (String) -> Void) async -> [DataDriftResult] {
         var results: [DataDriftResult] = []
@@ -61,7 +56,8 @@ struct DataDriftCheck {
                 } else {
                     progress("\(address) \(replication.name): comparing \(replication.source) with \(replication.target)")
                     do {
-                        let audit = ReplicaAudit(source: try side(replication.source), target: try side(replication.target),
+                        let audit = ReplicaAudit(source: try ObjectStoreClients.side(replication.source, environment: environment),
+                                                 target: try ObjectStoreClients.side(replication.target, environment: environment),
                                                  grace: grace, checksum: checksum, sample: sample)
                         result.findings = try await audit.run()
                         result.status = .checked
@@ -74,17 +70,5 @@ struct DataDriftCheck {
             }
         }
         return results
-    }
-
-    private func side(_ location: ObjectLocation) throws -> ReplicaAudit.Side {
-        let credentials: AWSCredentials
-        if let accessKey = location.accessKey, let secretKey = location.secretKey {
-            credentials = AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey, sessionToken: location.sessionToken)
-        } else {
-            credentials = try CredentialResolver.resolve(accessKeyID: nil, secretAccessKey: nil, sessionToken: nil, profile: nil, environment: environment)
-        }
-        let configuration = AWSClientConfiguration(region: location.region, credentials: credentials, endpointOverride: location.endpoint,
-                                                   environment: environment, trust: try TLSTrust.resolve(caBundle: location.caBundle, environment: environment))
-        return ReplicaAudit.Side(client: S3Client(configuration: configuration, transport: Self.transport), bucket: location.bucket, prefix: location.prefix)
     }
 }

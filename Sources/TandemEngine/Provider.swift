@@ -68,6 +68,9 @@ public protocol ConfiguredProvider: Sendable {
     /// with where to list each side, for `tandem drift --data`; none for other types. May ask the service (the
     /// zones of an RGW sync policy).
     func dataReplications(type: String, value: Value) async throws -> [DataReplication]
+    /// Where this provider configuration reads and writes `bucket` (its endpoint, region and identity), for commands
+    /// that name a provider as an object store (`tandem check aws.dest:bucket`); nil when it is no object store.
+    func objectLocation(bucket: String, prefix: String) -> ObjectLocation?
     /// Releases connections.
     func shutdown() async
 }
@@ -81,6 +84,8 @@ extension ConfiguredProvider {
     public func validate(resources: [PlannedResource]) async -> [PlannedResourceProblem] { [] }
     /// No object replications unless the configured provider manages some.
     public func dataReplications(type: String, value: Value) async throws -> [DataReplication] { [] }
+    /// Not an object store unless the configured provider says where.
+    public func objectLocation(bucket: String, prefix: String) -> ObjectLocation? { nil }
 }
 
 /// A resource as planned, for rules that span resources of one provider configuration.

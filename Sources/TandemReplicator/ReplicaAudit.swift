@@ -57,6 +57,25 @@ public struct ReplicaAudit: Sendable {
         }
     }
 
+    /// What the comparison decided about one key.
+    public enum Verdict: Sendable, Equatable {
+        /// On both sides and equal.
+        case identical
+        /// On both sides, equal in size, their ETags not comparable (and no checksum asked).
+        case sizeOnly
+        /// Only on the source, older than the grace period.
+        case missing
+        /// Only on the source or different, but younger than the grace period.
+        case pending
+        /// Only on the target.
+        case extra
+        /// On both sides and different.
+        case different
+    }
+
+    /// Hears each key's verdict, the key relative to the side's prefix, in key order (sampled keys in key order too).
+    public typealias Observer = @Sendable (Verdict, String) -> Void
+
     let source: Side
     let target: Side
     let grace: Duration
@@ -76,12 +95,12 @@ public struct ReplicaAudit: Sendable {
         self.pageSize = pageSize
     }
 
-    /// Runs the comparison; a listing or read that fails ends it with the error.
-    public func run(now: Date = Date()) async throws -> Findings {
-        sample == nil ? try await merge(now: now) : try await sampled(now: now)
+    /// Runs the comparison, telling `observe` about every key; a listing or read that fails ends it with the error.
+    public func run(now: Date = Date(), observe: Observer? = nil) async throws -> Findings {
+        sample == nil ? try await merge(now: now, observe: observe) : try await sampled(now: now, observe: observe)
     }
 
-    private func merge(now: Date) async throws -> Findings {
+    private func merge(now: Date, observe: Observer?) async throws -> Findings {
         var findings = Findings()
         var sources = ListingCursor(client: source.client, bucket: source.bucket, prefix: source.prefix.isEmpty ? nil : source.prefix, pageSize: pageSize)
         var targets = ListingCursor(client: target.client, bucket: target.bucket, prefix: target.prefix.isEmpty ? nil : target.prefix, pageSize: pageSize)
@@ -92,15 +111,18 @@ public struct ReplicaAudit: Sendable {
             let rightKey = right.map { Self.dropping(target.prefix, from: $0.key) }
             if let left, let leftKey, rightKey.map({ leftKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
                 findings.checked += 1
-                absent(left, now: now, in: &findings)
+                let verdict = absent(left, now: now, in: &findings)
+                observe?(verdict, leftKey)
                 _ = try await sources.next()
-            } else if let right, leftKey.map({ rightKey!.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
+            } else if let right, let rightKey, leftKey.map({ rightKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
                 findings.extra += 1
                 if findings.extraKeys.count < keyLimit { findings.extraKeys.append(right.key) }
+                observe?(.extra, rightKey)
                 _ = try await targets.next()
-            } else if let left, let right {
+            } else if let left, let right, let leftKey {
                 findings.checked += 1
-                try await compare(left, size: right.size, eTag: right.eTag, targetKey: right.key, now: now, into: &findings)
+                let verdict = try await compare(left, size: right.size, eTag: right.eTag, targetKey: right.key, now: now, into: &findings)
+                observe?(verdict, leftKey)
                 _ = try await sources.next()
                 _ = try await targets.next()
             }
@@ -109,7 +131,7 @@ public struct ReplicaAudit: Sendable {
     }
 
     /// `sample` source keys chosen uniformly at random (reservoir sampling over the listing), each looked up on the target.
-    private func sampled(now: Date) async throws -> Findings {
+    private func sampled(now: Date, observe: Observer?) async throws -> Findings {
         var findings = Findings()
         findings.sampled = true
         let size = max(sample ?? 0, 1)
@@ -128,12 +150,15 @@ public struct ReplicaAudit: Sendable {
         }
         for object in reservoir.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             findings.checked += 1
-            let targetKey = target.prefix + Self.dropping(source.prefix, from: object.key)
+            let relative = Self.dropping(source.prefix, from: object.key)
+            let targetKey = target.prefix + relative
             guard let head = try await target.client.headObject(bucket: target.bucket, key: targetKey) else {
-                absent(object, now: now, in: &findings)
+                let verdict = absent(object, now: now, in: &findings)
+                observe?(verdict, relative)
                 continue
             }
-            try await compare(object, size: head.size, eTag: head.eTag, targetKey: targetKey, now: now, into: &findings)
+            let verdict = try await compare(object, size: head.size, eTag: head.eTag, targetKey: targetKey, now: now, into: &findings)
+            observe?(verdict, relative)
         }
         return findings
     }
@@ -148,28 +173,38 @@ public struct ReplicaAudit: Sendable {
         object.lastModified.map { now.timeIntervalSince($0) < Double(grace.components.seconds) } ?? false
     }
 
-    private func absent(_ object: ListedObject, now: Date, in findings: inout Findings) {
+    private func absent(_ object: ListedObject, now: Date, in findings: inout Findings) -> Verdict {
         if isYoung(object, now: now) {
             findings.pending += 1
-        } else {
-            findings.missing += 1
-            if findings.missingKeys.count < keyLimit { findings.missingKeys.append(object.key) }
+            return .pending
         }
+        findings.missing += 1
+        if findings.missingKeys.count < keyLimit { findings.missingKeys.append(object.key) }
+        return .missing
     }
 
-    private func compare(_ object: ListedObject, size: Int, eTag: String, targetKey: String, now: Date, into findings: inout Findings) async throws {
+    private func compare(_ object: ListedObject, size: Int, eTag: String, targetKey: String, now: Date, into findings: inout Findings) async throws -> Verdict {
         var differs = object.size != size
+        var comparedBySize = false
         if !differs, checksum {
             differs = try await digest(source, key: object.key) != digest(target, key: targetKey)
         } else if !differs, object.eTag != eTag {
-            if object.eTag.contains("-") || eTag.contains("-") { findings.sizeOnly += 1 } else { differs = true }
+            if object.eTag.contains("-") || eTag.contains("-") { comparedBySize = true } else { differs = true }
         }
         if differs, isYoung(object, now: now) {
             findings.pending += 1
-        } else if differs {
+            return .pending
+        }
+        if differs {
             findings.different += 1
             if findings.differentKeys.count < keyLimit { findings.differentKeys.append(object.key) }
+            return .different
         }
+        if comparedBySize {
+            findings.sizeOnly += 1
+            return .sizeOnly
+        }
+        return .identical
     }
 
     /// SHA-256 of an object's contents, read in 8 MiB ranges; nil when it is gone.

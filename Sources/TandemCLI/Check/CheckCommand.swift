@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import TandemCore
+import TandemEngine
+import TandemReplicator
+
+/// `tandem check SOURCE TARGET`: compares two buckets (or directories of them) by a streaming merge of their
+/// listings, with rclone check's semantics and output: `= - + * !` lines (`--combined`), an `ERROR :` line per
+/// difference and `NOTICE:` counts on stderr, exit 0 identical, 1 error, 2 differences.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare the objects of two buckets, as rclone check does (exit 0 identical, 1 error, 2 differences).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var variables: VariableOptions
+
+    @Argument(help: "PROVIDER:BUCKET[/DIR] (a provider of the configuration in --dir) or http(s)://HOST[:PORT]/BUCKET[/DIR].")
+    var source: String
+
+    @Argument(help: "The same forms as SOURCE.")
+    var target: String
+
+    @Flag(help: "Compare contents (SHA-256 of both objects, read in 8 MiB ranges) instead of size and ETag.")
+    var download = false
+
+    @Flag(name: .customLong("one-way"), help: "Only check that the source's objects are on the target; objects only on the target are not differences.")
+    var oneWay = false
+
+    @Option(help: "Where the `= - + * !` line of every object goes (- for standard output).")
+    var combined: String = "-"
+
+    func run() async throws {
+        var context = CommandContext(global)
+        let findings = try await context.reportingErrors { () async throws -> ReplicaAudit.Findings in
+            let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
+            var sessions: ProviderSessions?
+            if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
+                let configuration = try context.loadConfiguration()
+                sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
+            }
+            let sides = (try await remotes.0.location(sessions: sessions, environment: context.environment),
+                         try await remotes.1.location(sessions: sessions, environment: context.environment))
+            await sessions?.shutdown()
+            let output = try CombinedOutput(path: combined)
+            defer { output.close() }
+            let terminal = context.terminal, oneWay = self.oneWay, target = self.target, source = self.source
+            let audit = ReplicaAudit(source: try ObjectStoreClients.side(sides.0, environment: context.environment),
+                                     target: try ObjectStoreClients.side(sides.1, environment: context.environment),
+                                     grace: .zero, checksum: download)
+            let findings = try await audit.run { verdict, key in
+                switch verdict {
+                case .identical, .sizeOnly: output.write("= \(key)")
+                case .missing, .pending:
+                    output.write("+ \(key)")
+                    terminal.errorLine("ERROR : \(key): file not in \(target)")
+                case .extra where oneWay: break
+                case .extra:
+                    output.write("- \(key)")
+                    terminal.errorLine("ERROR : \(key): file not in \(source)")
+                case .different:
+                    output.write("* \(key)")
+                    terminal.errorLine("ERROR : \(key): \(download ? "contents" : "sizes or hashes") differ")
+                }
+            }
+            let differences = findings.missing + findings.pending + findings.different + (oneWay ? 0 : findings.extra)
+            if !oneWay { terminal.errorLine("NOTICE: \(source): \(findings.extra) files missing") }
+            terminal.errorLine("NOTICE: \(target): \(findings.missing + findings.pending) files missing")
+            terminal.errorLine("NOTICE: \(target): \(differences) differences found")
+            if findings.sizeOnly > 0 { terminal.errorLine("NOTICE: \(target): \(findings.sizeOnly) hashes could not be checked (multipart ETags; --download compares contents)") }
+            terminal.errorLine("NOTICE: \(target): \(findings.checked - findings.missing - findings.pending - findings.different) matching files")
+            return findings
+        }
+        let differences = findings.missing + findings.pending + findings.different + (oneWay ? 0 : findings.extra)
+        if differences > 0 { throw ExitCode(2) }
+    }
+}
+
+/// The `--combined` lines: standard output, or a file written as the comparison goes.
+final class CombinedOutput: @unchecked Sendable {
+    private let handle: FileHandle
+    private let ownsHandle: Bool
+    private let lock = NSLock()
+
+    init(path: String) throws {
+        if path == "-" {
+            handle = FileHandle.standardOutput
+            ownsHandle = false
+        } else {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw Diagnostic.error("Cannot write \(path)", detail: "--combined names a file to create or replace.")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            ownsHandle = true
+        }
+    }
+
+    func write(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        handle.write(Data((line + "\n").utf8))
+    }
+
+    func close() {
+        if ownsHandle { try? handle.close() }
+    }
+}
