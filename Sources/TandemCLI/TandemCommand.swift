@@ -10,7 +10,7 @@ public struct TandemCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             ShowCommand.self, OutputCommand.self, StateCommand.self, ForceUnlockCommand.self, DriftCommand.self,
-            GraphCommand.self, FmtCommand.self, ImportCommand.self, ReplicatorCommand.self, ReviewCommand.self, CheckCommand.self,
+            GraphCommand.self, FmtCommand.self, ImportCommand.self, ReplicatorCommand.self, ReviewCommand.self, CheckCommand.self, SyncCommand.self,
         ])
 
     /// Creates the root command (argument-parser needs it).

@@ -243,3 +243,18 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         }
     }
 }
+
+// In extensions, so the memberwise initialisers stay.
+extension PipelineConfiguration {
+    /// A pipeline without event source, for one-off copies (`tandem sync` runs its backfill).
+    public init(name: String, source: EndpointConfiguration, target: TargetConfiguration, concurrency: Int) {
+        self.init(name: name, source: source, target: target, events: EventSourceConfiguration(), skipPrincipals: [], concurrency: concurrency)
+    }
+}
+
+extension PipelineConfiguration.TargetConfiguration {
+    /// Creates a target.
+    public init(endpoint: EndpointConfiguration, keyTemplate: String) {
+        self.init(endpoint: endpoint, keyTemplate: keyTemplate, objectACL: nil)
+    }
+}

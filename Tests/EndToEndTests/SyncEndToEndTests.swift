@@ -1,0 +1,50 @@
+import AWSClient
+import Foundation
+import Testing
+import TandemTesting
+
+/// `tandem sync` with the built binary on moto: a directory copied into another bucket's directory with its headers,
+/// a second run copying nothing, `--dry-run` listing what changed, and `tandem check` agreeing afterwards.
+@Suite(.serialized) struct SyncEndToEndTests {
+    @Test func aDirectoryIsCopiedThenOnlyWhatChanged() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            for bucket in ["sync-source", "sync-target"] { try await s3.createBucket(bucket, locationConstraint: nil) }
+            for index in 0..<25 {
+                try await s3.putObject(bucket: "sync-source", key: "data/k\(index).csv", body: Array("row \(index)\n".utf8),
+                                       headers: [("content-type", "text/csv"), ("x-amz-meta-owner", "team \(index)")])
+            }
+            try await s3.putObject(bucket: "sync-source", key: "elsewhere.txt", body: Array("not in the directory".utf8), contentType: nil)
+            try await s3.putObject(bucket: "sync-target", key: "backup/theirs.txt", body: Array("only on the target".utf8), contentType: nil)
+
+            var tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            tandem.environment["AWS_REGION"] = "us-east-1"
+            try "providers:\n  aws: {region: us-east-1}\n".write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+            let target = "\(moto.endpoint)/sync-target/backup"
+
+            let first = try await tandem.run(["sync", "--transfers", "4", "aws:sync-source/data", target])
+            #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr.suffix(3000))")
+            #expect(first.stdout.contains("25 objects examined, 25 copied"), "\(first.stdout)")
+            let copied = try #require(try await s3.headObject(bucket: "sync-target", key: "backup/k7.csv"))
+            #expect(copied.standardHeaders["content-type"] == "text/csv" && copied.metadata["owner"] == "team 7", "headers and metadata kept: \(copied)")
+            #expect(try await s3.headObject(bucket: "sync-target", key: "backup/elsewhere.txt") == nil, "outside the directory")
+
+            let again = try await tandem.run(["sync", "aws:sync-source/data", target])
+            #expect(again.exitCode == 0 && again.stdout.contains("25 objects examined, 0 copied"), "\(again.stdout)\n\(again.stderr)")
+
+            try await s3.putObject(bucket: "sync-source", key: "data/k3.csv", body: Array("row 3, edited\n".utf8), contentType: "text/csv")
+            try await s3.putObject(bucket: "sync-source", key: "data/new.csv", body: Array("new\n".utf8), contentType: "text/csv")
+            let dryRun = try await tandem.run(["sync", "--dry-run", "aws:sync-source/data", target])
+            #expect(dryRun.exitCode == 0 && dryRun.stdout == "* k3.csv\n+ new.csv\n", "\(dryRun.stdout)\n\(dryRun.stderr)")
+            #expect(try await s3.headObject(bucket: "sync-target", key: "backup/new.csv") == nil, "a dry run copies nothing")
+            let changed = try await tandem.run(["sync", "aws:sync-source/data", target])
+            #expect(changed.stdout.contains("26 objects examined, 2 copied"), "\(changed.stdout)\n\(changed.stderr)")
+
+            let check = try await tandem.run(["check", "--one-way", "aws:sync-source/data", target])
+            #expect(check.exitCode == 0, "\(check.stdout)\n\(check.stderr)")
+            #expect(try await s3.headObject(bucket: "sync-target", key: "backup/theirs.txt") != nil, "objects only on the target are left alone")
+        }
+    }
+}
