@@ -45,6 +45,48 @@ import TandemTesting
             let check = try await tandem.run(["check", "--one-way", "aws:sync-source/data", target])
             #expect(check.exitCode == 0, "\(check.stdout)\n\(check.stderr)")
             #expect(try await s3.headObject(bucket: "sync-target", key: "backup/theirs.txt") != nil, "objects only on the target are left alone")
+
+            // --delete: previewed, then done; the two sides then check equal both ways.
+            let preview = try await tandem.run(["sync", "--dry-run", "--delete", "aws:sync-source/data", target])
+            #expect(preview.stdout == "- theirs.txt\n", "\(preview.stdout)")
+            let deleted = try await tandem.run(["sync", "--delete", "aws:sync-source/data", target])
+            #expect(deleted.exitCode == 0 && deleted.stdout.contains("Deleted 1 objects"), "\(deleted.stdout)\n\(deleted.stderr)")
+            #expect(try await tandem.run(["check", "aws:sync-source/data", target]).exitCode == 0)
+        }
+    }
+
+    @Test func aCutoverWaitsForTheSourceToStopThenVerifiesEveryObject() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            for bucket in ["cutover-source", "cutover-target"] { try await s3.createBucket(bucket, locationConstraint: nil) }
+            for index in 0..<20 { try await s3.putObject(bucket: "cutover-source", key: "k\(index)", body: Array("object \(index)".utf8), contentType: nil) }
+            var tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            tandem.environment["AWS_REGION"] = "us-east-1"
+            let source = "\(moto.endpoint)/cutover-source", target = "\(moto.endpoint)/cutover-target"
+            #expect(try await tandem.run(["sync", "--phase", "full", source, target]).exitCode == 0)
+
+            // Writers still at work: the two listings differ and the cutover refuses.
+            let writers = Task {
+                var index = 0
+                while !Task.isCancelled {
+                    try? await s3.putObject(bucket: "cutover-source", key: "late/\(index)", body: Array("late".utf8), contentType: nil)
+                    index += 1
+                }
+            }
+            let busy = try await tandem.run(["sync", "--phase", "cutover", source, target])
+            writers.cancel()
+            _ = await writers.value
+            #expect(busy.exitCode == 1 && busy.stderr.contains("The source is still changing"), "\(busy.stdout)\n\(busy.stderr)")
+
+            // Writers stopped: copied, then every object verified by checksum in rclone check's format.
+            let cutover = try await tandem.run(["sync", "--phase", "cutover", source, target])
+            #expect(cutover.exitCode == 0, "\(cutover.stdout)\n\(cutover.stderr)")
+            let verified = cutover.stdout.split(separator: "\n").filter { $0.hasPrefix("= ") }
+            let total = try await s3.listObjectKeys(bucket: "cutover-source").count
+            #expect(verified.count == total && total > 20, "\(verified.count) of \(total) verified: \(cutover.stdout)")
+            #expect(cutover.stderr.contains("0 differences found"))
         }
     }
 }

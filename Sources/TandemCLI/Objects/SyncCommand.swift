@@ -8,12 +8,16 @@ import TandemReplicator
 /// `tandem sync SOURCE TARGET`: makes the target hold the source's objects with the replicator's copy engine (a
 /// streaming merge of both listings, so a second run copies only what is missing or different, and a killed run
 /// resumes without copying again what is already equal; streamed, multipart for large objects, metadata and tags
-/// kept). Objects only on the target are left alone. The first part of issue 17's sync: one bucket (or directory) per
-/// run, phases, `--delete` and the progress bar are not there yet.
+/// kept). Seed 002's phases: `full` and `incremental` are the same merge (the second finds less to copy); `cutover`
+/// first insists the source has stopped changing, then verifies every object by checksum in rclone check's format.
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Copy what the target lacks or holds differently from the source (exit 0, 1 when a copy failed).")
+        abstract: "Copy what the target lacks or holds differently from the source (exit 0, 1 error, 2 differences after a cutover).")
+
+    enum Phase: String, ExpressibleByArgument, CaseIterable {
+        case full, incremental, cutover
+    }
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var variables: VariableOptions
@@ -24,10 +28,16 @@ struct SyncCommand: AsyncParsableCommand {
     @Argument(help: "The same forms as SOURCE.")
     var target: String
 
+    @Option(help: "full or incremental (the same listing merge: only what differs is copied), or cutover (writes stopped: refuses while the source still changes, then verifies every object by checksum).")
+    var phase: Phase = .full
+
     @Option(help: "Objects copied at once.")
     var transfers: Int = 16
 
-    @Flag(name: .customLong("dry-run"), help: "Print what would be copied (+ missing, * different) and copy nothing.")
+    @Flag(help: "Delete target objects the source does not have, unless a copy failed in this run.")
+    var delete = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would change (+ copy, * replace, - delete) and change nothing.")
     var dryRun = false
 
     func validate() throws {
@@ -36,40 +46,92 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         var context = CommandContext(global)
-        let failed = try await context.reportingErrors { () async throws -> Int in
+        let outcome = try await context.reportingErrors { () async throws -> Int32 in
             let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
             var sessions: ProviderSessions?
             if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
                 let configuration = try context.loadConfiguration()
                 sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
             }
-            let sides = (try await remotes.0.location(sessions: sessions, environment: context.environment),
-                         try await remotes.1.location(sessions: sessions, environment: context.environment))
+            let locations = (try await remotes.0.location(sessions: sessions, environment: context.environment),
+                             try await remotes.1.location(sessions: sessions, environment: context.environment))
             await sessions?.shutdown()
+            let sides = (try ObjectStoreClients.side(locations.0, environment: context.environment),
+                         try ObjectStoreClients.side(locations.1, environment: context.environment))
             let terminal = context.terminal
-            if dryRun {
-                let audit = ReplicaAudit(source: try ObjectStoreClients.side(sides.0, environment: context.environment),
-                                         target: try ObjectStoreClients.side(sides.1, environment: context.environment), grace: .zero)
-                let findings = try await audit.run { verdict, key in
-                    switch verdict {
-                    case .missing, .pending: terminal.line("+ \(key)")
-                    case .different: terminal.line("* \(key)")
-                    case .identical, .sizeOnly, .extra: break
-                    }
-                }
-                terminal.errorLine("Would copy \(findings.missing + findings.different) of \(findings.checked) objects; nothing was copied.")
-                return 0
-            }
+            if dryRun { return try await preview(sides, terminal: terminal) }
+            if phase == .cutover { try await requireQuietSource(sides.0, terminal: terminal) }
+
             let pipeline = try Pipeline(PipelineConfiguration(
-                name: "sync", source: try endpoint(sides.0, prefix: sides.0.prefix, environment: context.environment),
-                target: .init(endpoint: try endpoint(sides.1, prefix: nil, environment: context.environment), keyTemplate: sides.1.prefix + "{key}"),
+                name: "sync", source: try endpoint(locations.0, prefix: locations.0.prefix, environment: context.environment),
+                target: .init(endpoint: try endpoint(locations.1, prefix: nil, environment: context.environment), keyTemplate: locations.1.prefix + "{key}"),
                 concurrency: transfers), transport: ObjectStoreClients.transport)
             let summary = try await Backfill(pipeline: pipeline, concurrency: transfers).run(progress: { terminal.errorLine($0) })
-            terminal.line("Synced \(sides.0) to \(sides.1): \(summary.examined) objects examined, \(summary.copied) copied "
+            terminal.line("Synced \(locations.0) to \(locations.1): \(summary.examined) objects examined, \(summary.copied) copied "
                           + "(\(summary.bytes) bytes), \(summary.alreadyCurrent) already there, \(summary.failed) failed.")
-            return summary.failed
+            if delete {
+                if summary.failed > 0 {
+                    terminal.errorLine("Not deleting anything: \(summary.failed) copies failed in this run (a failed run never deletes).")
+                } else {
+                    try await deleteExtras(sides, terminal: terminal)
+                }
+            }
+            if summary.failed > 0 { return 1 }
+            return phase == .cutover ? try await verify(sides, terminal: terminal) : 0
         }
-        if failed > 0 { throw ExitCode.failure }
+        if outcome != 0 { throw ExitCode(outcome) }
+    }
+
+    /// `--dry-run`: what a run would copy, replace and (with `--delete`) delete.
+    private func preview(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), terminal: Terminal) async throws -> Int32 {
+        let delete = self.delete
+        let findings = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero).run { verdict, key in
+            switch verdict {
+            case .missing, .pending: terminal.line("+ \(key)")
+            case .different: terminal.line("* \(key)")
+            case .extra where delete: terminal.line("- \(key)")
+            case .identical, .sizeOnly, .extra: break
+            }
+        }
+        terminal.errorLine("Would copy \(findings.missing + findings.different) of \(findings.checked) objects"
+                           + (delete ? " and delete \(findings.extra)" : "") + "; nothing was changed.")
+        return 0
+    }
+
+    /// Cutover: two listings of the source one after the other must agree, or writes have not stopped.
+    private func requireQuietSource(_ source: ReplicaAudit.Side, terminal: Terminal) async throws {
+        let first = try await ReplicaAudit.fingerprint(source)
+        let second = try await ReplicaAudit.fingerprint(source)
+        guard first == second else {
+            throw Diagnostic.error("The source is still changing",
+                                   detail: "Two listings one after the other differ (\(first.objects) then \(second.objects) objects): stop the writers, then run the cutover again.")
+        }
+        terminal.errorLine("Cutover: the source holds \(first.objects) objects and did not change between two listings.")
+    }
+
+    /// Deletes target objects the source lacks (listed first, then deleted: the merge cannot wait for deletes).
+    private func deleteExtras(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), terminal: Terminal) async throws {
+        let extras = ExtraKeys()
+        _ = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero).run { verdict, key in
+            if verdict == .extra { extras.append(key) }
+        }
+        for key in extras.keys { try await sides.1.client.deleteObject(bucket: sides.1.bucket, key: sides.1.prefix + key) }
+        terminal.line("Deleted \(extras.keys.count) objects the source does not have.")
+    }
+
+    /// Cutover: every object compared by checksum, rclone check's `= - + * !` lines; 2 when anything differs.
+    private func verify(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), terminal: Terminal) async throws -> Int32 {
+        let findings = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero, checksum: true).run { verdict, key in
+            switch verdict {
+            case .identical, .sizeOnly: terminal.line("= \(key)")
+            case .missing, .pending: terminal.line("+ \(key)")
+            case .extra: terminal.line("- \(key)")
+            case .different: terminal.line("* \(key)")
+            }
+        }
+        let differences = findings.missing + findings.pending + findings.different + (delete ? findings.extra : 0)
+        terminal.errorLine("NOTICE: cutover verified \(findings.checked) objects by checksum: \(differences) differences found")
+        return differences > 0 ? 2 : 0
     }
 
     /// The replicator's endpoint settings for a location, its credentials resolved (the environment's for a URL).
@@ -81,5 +143,23 @@ struct SyncCommand: AsyncParsableCommand {
         return try EndpointConfiguration(endpoint: endpoint, region: location.region, accessKey: credentials.accessKeyID,
                                          secretKey: credentials.secretAccessKey, bucket: location.bucket, prefix: prefix?.isEmpty == true ? nil : prefix,
                                          caBundle: location.caBundle).loadingTrust(environment: environment)
+    }
+}
+
+/// Keys gathered by a comparison's observer.
+private final class ExtraKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [String] = []
+
+    func append(_ key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        gathered.append(key)
+    }
+
+    var keys: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return gathered
     }
 }
