@@ -89,4 +89,40 @@ import TandemTesting
             #expect(cutover.stderr.contains("0 differences found"))
         }
     }
+
+    @Test func aWholeStoreMovesFromMotoToRadosgwBucketByBucket() async throws {
+        let moto = try await MotoServer.shared()
+        let cluster = try await CephCluster.shared()
+        try await moto.withFreshState {
+            let run = UUID().uuidString.prefix(6).lowercased()
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            let rgw = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+            for name in ["store-a", "store-b", "skip-c"] {
+                try await s3.createBucket("\(name)-\(run)", locationConstraint: nil)
+                try await s3.putObject(bucket: "\(name)-\(run)", key: "objects/\(name).txt", body: Array(name.utf8), contentType: "text/plain")
+            }
+            try await s3.putBucketVersioning("store-a-\(run)", status: "Enabled")
+            try await s3.putBucketTagging("store-a-\(run)", ["team": "storage"])
+
+            var tandem = try TandemBinary.workspace(cluster, example: "replicator-rgw-push")
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            tandem.environment["AWS_ACCESS_KEY_ID"] = "testing"
+            tandem.environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+            try "providers:\n  aws: {region: us-east-1, endpoint: \"\(moto.endpoint)\"}\n  ceph: {}\n"
+                .write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+
+            let refused = try await tandem.run(["sync", "--include", "store-*-\(run)", "aws:", "ceph:"])
+            #expect(refused.exitCode == 1 && refused.stderr.contains("store-a-\(run): the target has no such bucket; --create-buckets makes it"),
+                    "\(refused.stdout)\n\(refused.stderr)")
+            let sync = try await tandem.run(["sync", "--include", "store-*-\(run)", "--create-buckets", "aws:", "ceph:"])
+            #expect(sync.exitCode == 0, "\(sync.stdout)\n\(sync.stderr)")
+            #expect(try await rgw.headObject(bucket: "store-a-\(run)", key: "objects/store-a.txt")?.standardHeaders["content-type"] == "text/plain")
+            #expect(try await rgw.headObject(bucket: "store-b-\(run)", key: "objects/store-b.txt") != nil)
+            #expect(try await rgw.bucketExists("skip-c-\(run)") == false, "not included")
+            #expect(try await rgw.getBucketVersioning("store-a-\(run)") == "Enabled")
+            #expect(try await rgw.getBucketTagging("store-a-\(run)") == ["team": "storage"])
+            let check = try await tandem.run(["check", "aws:store-a-\(run)", "ceph:store-a-\(run)"])
+            #expect(check.exitCode == 0, "\(check.stdout)\n\(check.stderr)")
+        }
+    }
 }

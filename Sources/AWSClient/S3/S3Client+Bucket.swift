@@ -14,6 +14,12 @@ extension S3Client {
         try await send("CreateBucket", .PUT, bucket: name, query: [], xml: body)
     }
 
+    /// The names of the buckets the caller's identity owns (ListBuckets), sorted.
+    public func listBuckets() async throws -> [String] {
+        let root = try xml(try await send("ListBuckets", .GET, bucket: ""), operation: "ListBuckets")
+        return (root.child("Buckets")?.children(named: "Bucket") ?? []).compactMap { $0.childText("Name") }.sorted()
+    }
+
     /// Whether the bucket exists (HEAD bucket): `false` on 404; other failures (403 for a
     /// bucket owned by someone else, 301 for a wrong region) throw.
     public func bucketExists(_ name: String) async throws -> Bool {

@@ -34,6 +34,9 @@ struct CheckCommand: AsyncParsableCommand {
         var context = CommandContext(global)
         let findings = try await context.reportingErrors { () async throws -> ReplicaAudit.Findings in
             let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
+            for remote in [remotes.0, remotes.1] where remote.bucket.isEmpty {
+                throw Diagnostic.error("\"\(remote)\" names no bucket", detail: "tandem check compares one bucket (or directory) with another.")
+            }
             var sessions: ProviderSessions?
             if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
                 let configuration = try context.loadConfiguration()

@@ -4,7 +4,8 @@ import TandemEngine
 
 /// One side of `tandem check`: `REMOTE:BUCKET[/DIR]`, REMOTE a provider configuration of the stack (`aws`,
 /// `aws.dest`, `ceph`), or `http(s)://HOST[:PORT]/BUCKET[/DIR]` with credentials from the environment (as the aws
-/// provider finds them). A directory is a key prefix ending in `/`, as rclone reads `remote:bucket/dir`.
+/// provider finds them). A directory is a key prefix ending in `/`, as rclone reads `remote:bucket/dir`. No bucket
+/// (`aws:`, `http://host:9000/`) names the whole store, every bucket (for `tandem sync`).
 struct ObjectRemote: Sendable, CustomStringConvertible {
     enum Store: Sendable, Equatable {
         /// A provider configuration key.
@@ -14,6 +15,7 @@ struct ObjectRemote: Sendable, CustomStringConvertible {
     }
 
     var store: Store
+    /// Empty for the whole store.
     var bucket: String
     var prefix: String
     /// As written.
@@ -33,7 +35,8 @@ struct ObjectRemote: Sendable, CustomStringConvertible {
             path = text[text.index(after: colon)...]
         }
         let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let bucket = parts.first, !bucket.isEmpty else { throw Self.invalid(text) }
+        guard let bucket = parts.first else { throw Self.invalid(text) }
+        guard !bucket.isEmpty || parts.count == 1 else { throw Self.invalid(text) }
         var directory = parts.count > 1 ? String(parts[1]) : ""
         while directory.hasSuffix("//") { directory.removeLast() }
         if !directory.isEmpty, !directory.hasSuffix("/") { directory += "/" }

@@ -34,6 +34,15 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Objects copied at once.")
     var transfers: Int = 16
 
+    @Option(help: "Whole store: only buckets matching this shell pattern (repeatable).")
+    var include: [String] = []
+
+    @Option(help: "Whole store: not the buckets matching this shell pattern (repeatable).")
+    var exclude: [String] = []
+
+    @Flag(name: .customLong("create-buckets"), help: "Whole store: create a target bucket the target lacks, with the source's versioning, tags and policy.")
+    var createBuckets = false
+
     @Flag(help: "Delete target objects the source does not have, unless a copy failed in this run.")
     var delete = false
 
@@ -56,30 +65,79 @@ struct SyncCommand: AsyncParsableCommand {
             let locations = (try await remotes.0.location(sessions: sessions, environment: context.environment),
                              try await remotes.1.location(sessions: sessions, environment: context.environment))
             await sessions?.shutdown()
-            let sides = (try ObjectStoreClients.side(locations.0, environment: context.environment),
-                         try ObjectStoreClients.side(locations.1, environment: context.environment))
-            let terminal = context.terminal
-            if dryRun { return try await preview(sides, terminal: terminal) }
-            if phase == .cutover { try await requireQuietSource(sides.0, terminal: terminal) }
-
-            let pipeline = try Pipeline(PipelineConfiguration(
-                name: "sync", source: try endpoint(locations.0, prefix: locations.0.prefix, environment: context.environment),
-                target: .init(endpoint: try endpoint(locations.1, prefix: nil, environment: context.environment), keyTemplate: locations.1.prefix + "{key}"),
-                concurrency: transfers), transport: ObjectStoreClients.transport)
-            let summary = try await Backfill(pipeline: pipeline, concurrency: transfers).run(progress: { terminal.errorLine($0) })
-            terminal.line("Synced \(locations.0) to \(locations.1): \(summary.examined) objects examined, \(summary.copied) copied "
-                          + "(\(summary.bytes) bytes), \(summary.alreadyCurrent) already there, \(summary.failed) failed.")
-            if delete {
-                if summary.failed > 0 {
-                    terminal.errorLine("Not deleting anything: \(summary.failed) copies failed in this run (a failed run never deletes).")
-                } else {
-                    try await deleteExtras(sides, terminal: terminal)
-                }
+            guard locations.0.bucket.isEmpty == locations.1.bucket.isEmpty else {
+                throw Diagnostic.error("Name a bucket on both sides, or on neither", detail: "No bucket on both sides syncs the whole store, bucket by bucket.")
             }
-            if summary.failed > 0 { return 1 }
-            return phase == .cutover ? try await verify(sides, terminal: terminal) : 0
+            if locations.0.bucket.isEmpty { return try await syncStore(locations, context: context) }
+            return try await syncBucket(locations, context: context)
         }
         if outcome != 0 { throw ExitCode(outcome) }
+    }
+
+    /// Every bucket of the source (chosen by `--include` / `--exclude`) into the target bucket of the same name; the
+    /// worst outcome of all.
+    private func syncStore(_ locations: (ObjectLocation, ObjectLocation), context: CommandContext) async throws -> Int32 {
+        let terminal = context.terminal
+        let source = try ObjectStoreClients.side(locations.0, environment: context.environment).client
+        let target = try ObjectStoreClients.side(locations.1, environment: context.environment).client
+        let buckets = try await source.listBuckets().filter { name in
+            (include.isEmpty || include.contains { fnmatch($0, name, 0) == 0 }) && !exclude.contains { fnmatch($0, name, 0) == 0 }
+        }
+        terminal.errorLine("Syncing \(buckets.count) buckets: \(buckets.joined(separator: ", "))")
+        var worst: Int32 = 0
+        for bucket in buckets {
+            if try await !target.bucketExists(bucket) {
+                guard createBuckets, !dryRun else {
+                    terminal.errorLine("\(bucket): the target has no such bucket" + (dryRun ? " (--create-buckets would make it)" : "; --create-buckets makes it"))
+                    worst = max(worst, dryRun ? 0 : 1)
+                    continue
+                }
+                try await create(bucket, like: source, on: target, region: locations.1.region, terminal: terminal)
+            }
+            var pair = locations
+            pair.0.bucket = bucket
+            pair.1.bucket = bucket
+            terminal.errorLine("== \(bucket)")
+            worst = max(worst, try await syncBucket(pair, context: context))
+        }
+        return worst
+    }
+
+    /// Creates `bucket` on the target with the source bucket's versioning, tags and policy.
+    private func create(_ bucket: String, like source: S3Client, on target: S3Client, region: String, terminal: Terminal) async throws {
+        try await target.createBucket(bucket, locationConstraint: region)
+        if try await source.getBucketVersioning(bucket) == "Enabled" { try await target.putBucketVersioning(bucket, status: "Enabled") }
+        let tags = try await source.getBucketTagging(bucket)
+        if !tags.isEmpty { try await target.putBucketTagging(bucket, tags) }
+        let policy = try await source.getBucketPolicy(bucket)
+        if let policy { try await target.putBucketPolicy(bucket, policy: policy) }
+        terminal.errorLine("\(bucket): created on the target with the source's versioning, \(tags.count) tags\(policy == nil ? "" : " and policy")")
+    }
+
+    /// One bucket (or directory) into another.
+    private func syncBucket(_ locations: (ObjectLocation, ObjectLocation), context: CommandContext) async throws -> Int32 {
+        let sides = (try ObjectStoreClients.side(locations.0, environment: context.environment),
+                     try ObjectStoreClients.side(locations.1, environment: context.environment))
+        let terminal = context.terminal
+        if dryRun { return try await preview(sides, terminal: terminal) }
+        if phase == .cutover { try await requireQuietSource(sides.0, terminal: terminal) }
+
+        let pipeline = try Pipeline(PipelineConfiguration(
+            name: "sync", source: try endpoint(locations.0, prefix: locations.0.prefix, environment: context.environment),
+            target: .init(endpoint: try endpoint(locations.1, prefix: nil, environment: context.environment), keyTemplate: locations.1.prefix + "{key}"),
+            concurrency: transfers), transport: ObjectStoreClients.transport)
+        let summary = try await Backfill(pipeline: pipeline, concurrency: transfers).run(progress: { terminal.errorLine($0) })
+        terminal.line("Synced \(locations.0) to \(locations.1): \(summary.examined) objects examined, \(summary.copied) copied "
+                      + "(\(summary.bytes) bytes), \(summary.alreadyCurrent) already there, \(summary.failed) failed.")
+        if delete {
+            if summary.failed > 0 {
+                terminal.errorLine("Not deleting anything: \(summary.failed) copies failed in this run (a failed run never deletes).")
+            } else {
+                try await deleteExtras(sides, terminal: terminal)
+            }
+        }
+        if summary.failed > 0 { return 1 }
+        return phase == .cutover ? try await verify(sides, terminal: terminal) : 0
     }
 
     /// `--dry-run`: what a run would copy, replace and (with `--delete`) delete.
