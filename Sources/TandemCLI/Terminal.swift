@@ -42,6 +42,14 @@ public final class Terminal: Sendable {
         write(text + "\n", to: FileHandle.standardError)
     }
 
+    /// Whether stderr is a terminal (progress is drawn there, else written as JSON lines).
+    public var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Writes text to stderr without a newline (a progress line redrawn with `\r`).
+    public func errorText(_ text: String) {
+        write(text, to: FileHandle.standardError)
+    }
+
     /// Writes text to stdout without a newline.
     public func text(_ text: String) {
         write(text, to: FileHandle.standardOutput)

@@ -165,15 +165,16 @@ public struct ReplicaAudit: Sendable {
 
     /// How many objects `side` lists and a SHA-256 over every key, size and ETag, streamed: two equal fingerprints taken
     /// one after the other mean nothing was written in between (a cutover's "the source has stopped changing").
-    public static func fingerprint(_ side: Side, pageSize: Int = 1000) async throws -> (objects: Int, digest: String) {
+    public static func fingerprint(_ side: Side, pageSize: Int = 1000) async throws -> (objects: Int, bytes: Int, digest: String) {
         var cursor = ListingCursor(client: side.client, bucket: side.bucket, prefix: side.prefix.isEmpty ? nil : side.prefix, pageSize: pageSize)
         var hasher = SHA256()
-        var objects = 0
+        var objects = 0, bytes = 0
         while let object = try await cursor.next() {
             objects += 1
+            bytes += object.size
             hasher.update(data: Data("\(object.key)\u{0}\(object.size)\u{0}\(object.eTag)\u{0}".utf8))
         }
-        return (objects, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (objects, bytes, hasher.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
     /// `key` without `prefix`, cut by UTF-8 bytes (listings match prefixes by bytes and keys sort by them).

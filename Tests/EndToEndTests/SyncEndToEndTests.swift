@@ -27,6 +27,11 @@ import TandemTesting
             let first = try await tandem.run(["sync", "--transfers", "4", "aws:sync-source/data", target])
             #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr.suffix(3000))")
             #expect(first.stdout.contains("25 objects examined, 25 copied"), "\(first.stdout)")
+            // Not a terminal: progress as JSON lines on stderr, the totals first, the end last.
+            let events = first.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(events.first?["event"] as? String == "start" && events.first?["objects_total"] as? Int == 25, "\(first.stderr)")
+            #expect(events.last?["event"] as? String == "done" && events.last?["objects_done"] as? Int == 25
+                    && events.last?["bytes_copied"] as? Int == events.first?["bytes_total"] as? Int, "\(first.stderr)")
             let copied = try #require(try await s3.headObject(bucket: "sync-target", key: "backup/k7.csv"))
             #expect(copied.standardHeaders["content-type"] == "text/csv" && copied.metadata["owner"] == "team 7", "headers and metadata kept: \(copied)")
             #expect(try await s3.headObject(bucket: "sync-target", key: "backup/elsewhere.txt") == nil, "outside the directory")

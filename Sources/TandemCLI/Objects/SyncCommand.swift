@@ -120,13 +120,15 @@ struct SyncCommand: AsyncParsableCommand {
                      try ObjectStoreClients.side(locations.1, environment: context.environment))
         let terminal = context.terminal
         if dryRun { return try await preview(sides, terminal: terminal) }
-        if phase == .cutover { try await requireQuietSource(sides.0, terminal: terminal) }
+        let listed = phase == .cutover ? try await requireQuietSource(sides.0, terminal: terminal) : try await ReplicaAudit.fingerprint(sides.0)
 
         let pipeline = try Pipeline(PipelineConfiguration(
             name: "sync", source: try endpoint(locations.0, prefix: locations.0.prefix, environment: context.environment),
             target: .init(endpoint: try endpoint(locations.1, prefix: nil, environment: context.environment), keyTemplate: locations.1.prefix + "{key}"),
             concurrency: transfers), transport: ObjectStoreClients.transport)
-        let summary = try await Backfill(pipeline: pipeline, concurrency: transfers).run(progress: { terminal.errorLine($0) })
+        let progress = SyncProgress(terminal: terminal, label: "\(locations.0)", phase: phase.rawValue, objects: listed.objects, bytes: listed.bytes)
+        let summary = try await Backfill(pipeline: pipeline, concurrency: transfers).run(progress: progress.message, observe: progress.update)
+        progress.finish(summary)
         terminal.line("Synced \(locations.0) to \(locations.1): \(summary.examined) objects examined, \(summary.copied) copied "
                       + "(\(summary.bytes) bytes), \(summary.alreadyCurrent) already there, \(summary.failed) failed.")
         if delete {
@@ -157,7 +159,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     /// Cutover: two listings of the source one after the other must agree, or writes have not stopped.
-    private func requireQuietSource(_ source: ReplicaAudit.Side, terminal: Terminal) async throws {
+    private func requireQuietSource(_ source: ReplicaAudit.Side, terminal: Terminal) async throws -> (objects: Int, bytes: Int, digest: String) {
         let first = try await ReplicaAudit.fingerprint(source)
         let second = try await ReplicaAudit.fingerprint(source)
         guard first == second else {
@@ -165,6 +167,7 @@ struct SyncCommand: AsyncParsableCommand {
                                    detail: "Two listings one after the other differ (\(first.objects) then \(second.objects) objects): stop the writers, then run the cutover again.")
         }
         terminal.errorLine("Cutover: the source holds \(first.objects) objects and did not change between two listings.")
+        return second
     }
 
     /// Deletes target objects the source lacks (listed first, then deleted: the merge cannot wait for deletes).
