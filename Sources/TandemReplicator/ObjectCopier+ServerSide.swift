@@ -23,7 +23,12 @@ extension ObjectCopier {
         guard head.size <= settings.singleCopyLimit else { return try await copyPartsInServer(head, route) }
         let written = try await target.copyObject(bucket: route.targetBucket, key: route.targetKey, from: route.bucket, key: route.key,
                                                   ifMatch: head.eTag, directive: .keepSource(aclHeaders))
-        if written != head.eTag { try await copyRecordingSourceETag(head, route) }
+        guard written != head.eTag else { return }
+        // Another ETag: the server keeps none of its own, or (a server ignoring x-amz-copy-source-if-match, as moto
+        // does) the source changed since HEAD and the copy took the new version. Writing HEAD's headers over that
+        // body would pair one version's metadata with another's bytes: a changed source is copied as it is now.
+        guard let now = try await source.headObject(bucket: route.bucket, key: route.key) else { return }
+        try await copyRecordingSourceETag(now, route)
     }
 
     /// CopyObject with `REPLACE`: the headers a streamed copy writes (Content-*, user metadata, source ETag, tags).

@@ -66,7 +66,8 @@ import TandemTesting
             let converged = try await eventually {
                 let listed = Set(try await setup.s3.listObjectKeys(bucket: "pipeline-target"))
                 let latest = try await setup.s3.getObjectBytes(bucket: "pipeline-target", key: "replica/plain.txt")
-                return listed == expected && latest == Array("v2".utf8)
+                let metadata = try await setup.s3.headObject(bucket: "pipeline-target", key: "replica/plain.txt")?.metadata
+                return listed == expected && latest == Array("v2".utf8) && metadata?["rev"] == "2"
             }
             let listed = try await setup.s3.listObjectKeys(bucket: "pipeline-target")
             #expect(converged, "target: \(listed)")
