@@ -57,6 +57,9 @@ import TandemTesting
             let deleted = try await tandem.run(["sync", "--delete", "aws:sync-source/data", target])
             #expect(deleted.exitCode == 0 && deleted.stdout.contains("Deleted 1 objects"), "\(deleted.stdout)\n\(deleted.stderr)")
             #expect(try await tandem.run(["check", "aws:sync-source/data", target]).exitCode == 0)
+            let mistyped = try await tandem.run(["sync", "--delete", "aws:sync-source/dta", target])
+            #expect(mistyped.exitCode == 1 && mistyped.stderr.contains("The source lists no objects: not deleting the target's 26"), "\(mistyped.stderr)")
+            #expect(try await s3.listObjectKeys(bucket: "sync-target").count == 26, "nothing was deleted")
         }
     }
 

@@ -135,7 +135,7 @@ struct SyncCommand: AsyncParsableCommand {
             if summary.failed > 0 {
                 terminal.errorLine("Not deleting anything: \(summary.failed) copies failed in this run (a failed run never deletes).")
             } else {
-                try await deleteExtras(sides, terminal: terminal)
+                try await deleteExtras(sides, sourceObjects: listed.objects, terminal: terminal)
             }
         }
         if summary.failed > 0 { return 1 }
@@ -171,10 +171,15 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     /// Deletes target objects the source lacks (listed first, then deleted: the merge cannot wait for deletes).
-    private func deleteExtras(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), terminal: Terminal) async throws {
+    /// An empty source deletes nothing: a mistyped bucket or directory must not empty the target.
+    private func deleteExtras(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), sourceObjects: Int, terminal: Terminal) async throws {
         let extras = ExtraKeys()
         _ = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero).run { verdict, key in
             if verdict == .extra { extras.append(key) }
+        }
+        if sourceObjects == 0, !extras.keys.isEmpty {
+            throw Diagnostic.error("The source lists no objects: not deleting the target's \(extras.keys.count)",
+                                   detail: "A wrong bucket or directory would empty the target. Delete them by other means if that is what you want.")
         }
         for key in extras.keys { try await sides.1.client.deleteObject(bucket: sides.1.bucket, key: sides.1.prefix + key) }
         terminal.line("Deleted \(extras.keys.count) objects the source does not have.")
