@@ -37,14 +37,7 @@ struct CheckCommand: AsyncParsableCommand {
             for remote in [remotes.0, remotes.1] where remote.bucket.isEmpty {
                 throw Diagnostic.error("\"\(remote)\" names no bucket", detail: "tandem check compares one bucket (or directory) with another.")
             }
-            var sessions: ProviderSessions?
-            if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
-                let configuration = try context.loadConfiguration()
-                sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
-            }
-            let sides = (try await remotes.0.location(sessions: sessions, environment: context.environment),
-                         try await remotes.1.location(sessions: sessions, environment: context.environment))
-            await sessions?.shutdown()
+            let sides = try await ObjectRemote.locations(remotes, context: &context, variables: variables)
             let output = try CombinedOutput(path: combined)
             defer { output.close() }
             let terminal = context.terminal, oneWay = self.oneWay, target = self.target, source = self.source

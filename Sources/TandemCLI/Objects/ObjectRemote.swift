@@ -48,6 +48,21 @@ struct ObjectRemote: Sendable, CustomStringConvertible {
                + "or an endpoint URL and bucket, e.g. http://127.0.0.1:9000/replica.")
     }
 
+    /// The locations of a command's two sides; the configuration in `--dir` is loaded (and its providers configured)
+    /// only when a side names a provider.
+    static func locations(_ remotes: (ObjectRemote, ObjectRemote), context: inout CommandContext,
+                          variables: VariableOptions) async throws -> (ObjectLocation, ObjectLocation) {
+        var sessions: ProviderSessions?
+        if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
+            let configuration = try context.loadConfiguration()
+            sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
+        }
+        let locations = (try await remotes.0.location(sessions: sessions, environment: context.environment),
+                         try await remotes.1.location(sessions: sessions, environment: context.environment))
+        await sessions?.shutdown()
+        return locations
+    }
+
     /// The location to list: the provider configuration's endpoint and identity, or the URL with the environment's.
     func location(sessions: ProviderSessions?, environment: [String: String]) async throws -> ObjectLocation {
         switch store {

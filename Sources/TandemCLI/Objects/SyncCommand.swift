@@ -57,14 +57,7 @@ struct SyncCommand: AsyncParsableCommand {
         var context = CommandContext(global)
         let outcome = try await context.reportingErrors { () async throws -> Int32 in
             let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
-            var sessions: ProviderSessions?
-            if [remotes.0.store, remotes.1.store].contains(where: { if case .provider = $0 { true } else { false } }) {
-                let configuration = try context.loadConfiguration()
-                sessions = context.sessions(configuration, variables: try context.variables(for: configuration, variables, requiringAll: false))
-            }
-            let locations = (try await remotes.0.location(sessions: sessions, environment: context.environment),
-                             try await remotes.1.location(sessions: sessions, environment: context.environment))
-            await sessions?.shutdown()
+            let locations = try await ObjectRemote.locations(remotes, context: &context, variables: variables)
             guard locations.0.bucket.isEmpty == locations.1.bucket.isEmpty else {
                 throw Diagnostic.error("Name a bucket on both sides, or on neither", detail: "No bucket on both sides syncs the whole store, bucket by bucket.")
             }
