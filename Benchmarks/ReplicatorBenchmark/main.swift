@@ -28,28 +28,6 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let tandem = [root + "/.build/release/tandem", root + "/.build/debug/tandem"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? ""
 guard !tandem.isEmpty else { fatalError("build tandem first: swift build -c release --product tandem") }
 
-/// Runs a program, samples its peak resident memory (VmHWM), and returns (seconds, peak MiB, exit status, output: standard
-/// output then standard error).
-func measure(_ program: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async throws
-    -> (Double, Int, Int32, String) {
-    let start = ContinuousClock.now
-    let (peak, outcome) = try await ChildProcess.withRunning([program] + arguments, environment: environment) { child in
-        var peak = 0
-        while !child.hasExited {
-            if let status = try? String(contentsOfFile: "/proc/\(child.processID)/status", encoding: .utf8),
-               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
-                peak = max(peak, kib)
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return peak
-    }
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return (seconds, peak / 1024, outcome.status, String(decoding: outcome.standardOutput, as: UTF8.self) + outcome.standardError)
-}
-
 /// Prints a line at once (stdout to a file is otherwise buffered until exit).
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -57,14 +35,14 @@ func say(_ line: String) {
 
 let runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(getpid())").path
 say("starting a Ceph cluster under \(runDirectory) ...")
-let (_, _, upStatus, upOutput) = try await measure("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
-guard upStatus == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(upOutput)") }
+let up = try await MeasuredRun.of("/bin/bash", [root + "/scripts/ceph-cluster", "up", "--run-dir", runDirectory + "/cluster", "--watch-pid", String(getpid())])
+guard up.status == 0 else { fatalError("scripts/ceph-cluster up failed:\n\(up.output)") }
 defer {
     // `scripts/ceph-cluster down`; a `defer` cannot await, so this thread waits for a detached task (one that kept the
     // main actor would wait for this thread).
     let stopped = DispatchSemaphore(value: 0)
     Task.detached {
-        _ = try? await measure("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"])
+        _ = try? await MeasuredRun.of("/bin/bash", [root + "/scripts/ceph-cluster", "down", "--run-dir", runDirectory + "/cluster", "--wipe"])
         stopped.signal()
     }
     stopped.wait()
@@ -93,27 +71,16 @@ func configuration(source: String, target: String, concurrency: Int, serverSide:
     return path
 }
 
-/// rclone with its remote defined in the environment (no secrets on its command line); nil when not installed.
-func rclone(_ arguments: [String]) async throws -> (Double, Int, Int32, String)? {
-    guard let path = ["/usr/bin/rclone", "/usr/local/bin/rclone"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-    // AWS_* settings of this shell (a CA bundle, a profile) must not change what rclone talks to.
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
-    environment["RCLONE_CONFIG_RGW_TYPE"] = "s3"
-    environment["RCLONE_CONFIG_RGW_PROVIDER"] = "Ceph"
-    environment["RCLONE_CONFIG_RGW_ENDPOINT"] = endpoint
-    environment["RCLONE_CONFIG_RGW_ACCESS_KEY_ID"] = accessKey
-    environment["RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY"] = secretKey
-    return try await measure(path, arguments, environment: environment)
-}
+let rclone = Rclone(remotes: [.init(name: "rgw", provider: "Ceph", endpoint: endpoint, accessKey: accessKey, secretKey: secretKey)])
 
-func report(_ label: String, _ result: (Double, Int, Int32, String), objects: Int, bytes: Int) {
-    let (seconds, peak, status, output) = result
-    if status != 0 {
-        say("\(label) FAILED (exit \(status)):\n\(output)")
+func report(_ label: String, _ result: MeasuredRun, objects: Int, bytes: Int) {
+    if result.status != 0 {
+        say("\(label) FAILED (exit \(result.status)):\n\(result.output)")
         return
     }
     let mib = Double(bytes) / 1_048_576
-    say(String(format: "%-36@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, seconds, Double(objects) / seconds, mib / seconds, peak))
+    say(String(format: "%-36@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB", label as NSString, result.seconds, Double(objects) / result.seconds,
+               mib / result.seconds, result.peakMiB))
 }
 
 for kind in ["small", "big"] {
@@ -145,29 +112,30 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 try await s3.copyObject(bucket: "bench-big-warm", key: "big.bin", from: "bench-big", key: "big.bin", ifMatch: nil, directive: .keepSource([]))
 
 /// `tandem replicator backfill` of `source` into `target`; a run that did not copy all `objects` counts as failed.
-func runTandem(_ source: String, _ target: String, objects: Int, concurrency: Int, serverSide: Bool) async throws -> (Double, Int, Int32, String) {
-    let result = try await measure(tandem, ["replicator", "backfill", "--config", try configuration(source: source, target: target, concurrency: concurrency, serverSide: serverSide)])
-    return result.3.contains(" \(objects) copied") ? result : (result.0, result.1, result.2 == 0 ? 1 : result.2, result.3)
+func runTandem(_ source: String, _ target: String, objects: Int, concurrency: Int, serverSide: Bool) async throws -> MeasuredRun {
+    var result = try await MeasuredRun.of(tandem, ["replicator", "backfill", "--config", try configuration(source: source, target: target, concurrency: concurrency, serverSide: serverSide)])
+    if !result.output.contains(" \(objects) copied"), result.status == 0 { result.status = 1 }
+    return result
 }
 
 say("\nbetween two buckets of one local radosgw (\(endpoint)); streamed = the bytes go through the tool:")
 let smallBytes = smallCount * 4096, bigBytes = bigMiB << 20
 report("tandem \(smallCount) x 4 KiB streamed", try await runTandem("bench-small", "bench-small-tandem", objects: smallCount, concurrency: 32, serverSide: false), objects: smallCount, bytes: smallBytes)
-if let result = try await rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list", "--disable", "copy"]) {
+if let result = try await rclone?.run(["sync", "rgw:bench-small", "rgw:bench-small-rclone", "--transfers=32", "--checkers=64", "--fast-list", "--disable", "copy"]) {
     report("rclone \(smallCount) x 4 KiB streamed", result, objects: smallCount, bytes: smallBytes)
 } else {
     say("rclone is not installed (apt-get install rclone): no comparison")
 }
 report("tandem \(smallCount) x 4 KiB server-side", try await runTandem("bench-small", "bench-small-tandem-ssc", objects: smallCount, concurrency: 32, serverSide: true), objects: smallCount, bytes: smallBytes)
-if let result = try await rclone(["sync", "rgw:bench-small", "rgw:bench-small-rclone-ssc", "--transfers=32", "--checkers=64", "--fast-list"]) {
+if let result = try await rclone?.run(["sync", "rgw:bench-small", "rgw:bench-small-rclone-ssc", "--transfers=32", "--checkers=64", "--fast-list"]) {
     report("rclone \(smallCount) x 4 KiB server-side", result, objects: smallCount, bytes: smallBytes)
 }
 report("tandem 1 x \(bigMiB) MiB streamed", try await runTandem("bench-big", "bench-big-tandem", objects: 1, concurrency: 4, serverSide: false), objects: 1, bytes: bigBytes)
-if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone", "--disable", "copy"]) {
+if let result = try await rclone?.run(["sync", "rgw:bench-big", "rgw:bench-big-rclone", "--disable", "copy"]) {
     report("rclone 1 x \(bigMiB) MiB streamed", result, objects: 1, bytes: bigBytes)
 }
 report("tandem 1 x \(bigMiB) MiB server-side", try await runTandem("bench-big", "bench-big-tandem-ssc", objects: 1, concurrency: 4, serverSide: true), objects: 1, bytes: bigBytes)
-if let result = try await rclone(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
+if let result = try await rclone?.run(["sync", "rgw:bench-big", "rgw:bench-big-rclone-ssc"]) {
     report("rclone 1 x \(bigMiB) MiB server-side", result, objects: 1, bytes: bigBytes)
 }
 

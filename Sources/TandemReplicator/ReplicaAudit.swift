@@ -5,7 +5,8 @@ import Foundation
 /// Compares a replication's source and target without copying anything (`tandem drift --data`): a streaming merge
 /// of the two listings (one page of each in memory, any number of keys), or, with a sample size, that many source
 /// keys chosen at random and looked up on the target. Objects are equal when size and ETag match, or, with
-/// `checksum`, when their contents hash the same (read in 8 MiB ranges, so memory stays bounded).
+/// `checksum`, when their contents hash the same (read in 8 MiB ranges, `checkers` objects at a time, so memory stays
+/// bounded by `checkers` x 2 x 8 MiB).
 public struct ReplicaAudit: Sendable {
     /// A bucket and prefix with the client that lists and reads it.
     public struct Side: Sendable {
@@ -83,9 +84,13 @@ public struct ReplicaAudit: Sendable {
     let sample: Int?
     let keyLimit: Int
     let pageSize: Int
+    let checkers: Int
 
-    /// An audit of `source` against `target`; objects written less than `grace` ago are pending, not missing.
-    public init(source: Side, target: Side, grace: Duration, checksum: Bool = false, sample: Int? = nil, keyLimit: Int = 20, pageSize: Int = 1000) {
+    /// An audit of `source` against `target`; objects written less than `grace` ago are pending, not missing. With
+    /// `checksum`, up to `checkers` objects are read at once (verdicts are still told in key order).
+    public init(source: Side, target: Side, grace: Duration, checksum: Bool = false, sample: Int? = nil, keyLimit: Int = 20, pageSize: Int = 1000,
+                checkers: Int = 8) {
+        self.checkers = max(checkers, 1)
         self.source = source
         self.target = target
         self.grace = grace
@@ -100,32 +105,72 @@ public struct ReplicaAudit: Sendable {
         sample == nil ? try await merge(now: now, observe: observe) : try await sampled(now: now, observe: observe)
     }
 
+    /// A key whose verdict is told once every key before it has been told: known at once, or when its digests are read.
+    private struct Queued {
+        let object: ListedObject
+        let key: String
+        let verdict: Verdict?
+        let digestsDiffer: Task<Bool, any Error>?
+    }
+
     private func merge(now: Date, observe: Observer?) async throws -> Findings {
         var findings = Findings()
         var sources = ListingCursor(client: source.client, bucket: source.bucket, prefix: source.prefix.isEmpty ? nil : source.prefix, pageSize: pageSize)
         var targets = ListingCursor(client: target.client, bucket: target.bucket, prefix: target.prefix.isEmpty ? nil : target.prefix, pageSize: pageSize)
-        while true {
-            let left = try await sources.peek(), right = try await targets.peek()
-            guard left != nil || right != nil else { break }
-            let leftKey = left.map { Self.dropping(source.prefix, from: $0.key) }
-            let rightKey = right.map { Self.dropping(target.prefix, from: $0.key) }
-            if let left, let leftKey, rightKey.map({ leftKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
-                findings.checked += 1
-                let verdict = absent(left, now: now, in: &findings)
-                observe?(verdict, leftKey)
-                _ = try await sources.next()
-            } else if let right, let rightKey, leftKey.map({ rightKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
-                findings.extra += 1
-                if findings.extraKeys.count < keyLimit { findings.extraKeys.append(right.key) }
-                observe?(.extra, rightKey)
-                _ = try await targets.next()
-            } else if let left, let right, let leftKey {
-                findings.checked += 1
-                let verdict = try await compare(left, size: right.size, eTag: right.eTag, targetKey: right.key, now: now, into: &findings)
-                observe?(verdict, leftKey)
-                _ = try await sources.next()
-                _ = try await targets.next()
+        var queue: [Queued] = [], reading = 0, next = 0
+        // Tells verdicts in order: ready ones at once; the oldest digest read is awaited when `limit` reads are running
+        // or more than 1,024 verdicts wait behind it.
+        func tell(whileReading limit: Int) async throws {
+            while next < queue.count, queue[next].digestsDiffer == nil || reading >= limit || queue.count - next > 1024 {
+                let queued = queue[next]
+                next += 1
+                var verdict = queued.verdict
+                if let digestsDiffer = queued.digestsDiffer {
+                    reading -= 1
+                    verdict = conclude(queued.object, differs: try await digestsDiffer.value, comparedBySize: false, now: now, into: &findings)
+                }
+                observe?(verdict ?? .identical, queued.key)
             }
+            if next > 1024 || next == queue.count {
+                queue.removeFirst(next)
+                next = 0
+            }
+        }
+        do {
+            while true {
+                let left = try await sources.peek(), right = try await targets.peek()
+                guard left != nil || right != nil else { break }
+                let leftKey = left.map { Self.dropping(source.prefix, from: $0.key) }
+                let rightKey = right.map { Self.dropping(target.prefix, from: $0.key) }
+                if let left, let leftKey, rightKey.map({ leftKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
+                    findings.checked += 1
+                    queue.append(Queued(object: left, key: leftKey, verdict: absent(left, now: now, in: &findings), digestsDiffer: nil))
+                    _ = try await sources.next()
+                } else if let right, let rightKey, leftKey.map({ rightKey.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true {
+                    findings.extra += 1
+                    if findings.extraKeys.count < keyLimit { findings.extraKeys.append(right.key) }
+                    queue.append(Queued(object: right, key: rightKey, verdict: .extra, digestsDiffer: nil))
+                    _ = try await targets.next()
+                } else if let left, let right, let leftKey {
+                    findings.checked += 1
+                    if checksum, left.size == right.size {
+                        let targetKey = right.key
+                        queue.append(Queued(object: left, key: leftKey, verdict: nil, digestsDiffer: Task { try await contentsDiffer(left.key, targetKey) }))
+                        reading += 1
+                    } else {
+                        let differs = Self.listingsDiffer(left, size: right.size, eTag: right.eTag)
+                        let verdict = conclude(left, differs: differs ?? false, comparedBySize: differs == nil, now: now, into: &findings)
+                        queue.append(Queued(object: left, key: leftKey, verdict: verdict, digestsDiffer: nil))
+                    }
+                    _ = try await sources.next()
+                    _ = try await targets.next()
+                }
+                try await tell(whileReading: checkers)
+            }
+            try await tell(whileReading: 0)
+        } catch {
+            for queued in queue[next...] { queued.digestsDiffer?.cancel() }
+            throw error
         }
         return findings
     }
@@ -198,13 +243,23 @@ public struct ReplicaAudit: Sendable {
     }
 
     private func compare(_ object: ListedObject, size: Int, eTag: String, targetKey: String, now: Date, into findings: inout Findings) async throws -> Verdict {
-        var differs = object.size != size
-        var comparedBySize = false
-        if !differs, checksum {
-            differs = try await digest(source, key: object.key) != digest(target, key: targetKey)
-        } else if !differs, object.eTag != eTag {
-            if object.eTag.contains("-") || eTag.contains("-") { comparedBySize = true } else { differs = true }
+        if checksum, object.size == size {
+            return conclude(object, differs: try await contentsDiffer(object.key, targetKey), comparedBySize: false, now: now, into: &findings)
         }
+        let differs = Self.listingsDiffer(object, size: size, eTag: eTag)
+        return conclude(object, differs: differs ?? false, comparedBySize: differs == nil, now: now, into: &findings)
+    }
+
+    /// Whether size and ETag say the objects differ; nil when the sizes match and the ETags cannot be compared (one is
+    /// a multipart upload's).
+    static func listingsDiffer(_ object: ListedObject, size: Int, eTag: String) -> Bool? {
+        if object.size != size { return true }
+        if object.eTag == eTag { return false }
+        return object.eTag.contains("-") || eTag.contains("-") ? nil : true
+    }
+
+    /// Counts a compared object's verdict.
+    private func conclude(_ object: ListedObject, differs: Bool, comparedBySize: Bool, now: Date, into findings: inout Findings) -> Verdict {
         if differs, isYoung(object, now: now) {
             findings.pending += 1
             return .pending
@@ -219,6 +274,13 @@ public struct ReplicaAudit: Sendable {
             return .sizeOnly
         }
         return .identical
+    }
+
+    /// True when the contents of the source's `key` and the target's `targetKey` hash differently (both read at once).
+    private func contentsDiffer(_ key: String, _ targetKey: String) async throws -> Bool {
+        async let sourceDigest = digest(source, key: key)
+        async let targetDigest = digest(target, key: targetKey)
+        return try await sourceDigest != targetDigest
     }
 
     /// SHA-256 of an object's contents, read in 8 MiB ranges; nil when it is gone.

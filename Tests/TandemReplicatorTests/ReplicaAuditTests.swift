@@ -32,8 +32,12 @@ import TandemTesting
             let young = try await ReplicaAudit(source: source, target: target, grace: .seconds(600)).run()
             #expect(young.missing == 0 && young.different == 0 && young.pending == 4, "just written: pending, not missing or different")
 
-            let checksummed = try await ReplicaAudit(source: source, target: target, grace: .zero, checksum: true).run()
-            #expect(checksummed.differentKeys == ["in/k4", "in/k6"])
+            // Digests are read three objects at a time; verdicts are still told in key order.
+            let told = ToldVerdicts()
+            let checksummed = try await ReplicaAudit(source: source, target: target, grace: .zero, checksum: true, pageSize: 2, checkers: 3)
+                .run { verdict, key in told.append("\(verdict) \(key)") }
+            #expect(checksummed.differentKeys == ["in/k4", "in/k6"] && checksummed.different == 2 && checksummed.missing == 2)
+            #expect(told.lines == ["identical k0", "identical k1", "identical k2", "missing k3", "different k4", "missing k5", "different k6", "extra k9"])
 
             let sampled = try await ReplicaAudit(source: source, target: target, grace: .zero, sample: 7).run()
             #expect(sampled.sampled && sampled.checked == 7 && sampled.missing == 2 && sampled.different == 2 && sampled.extra == 0)
@@ -41,4 +45,14 @@ import TandemTesting
             #expect(few.checked == 3)
         }
     }
+}
+
+/// Verdicts told by an audit, in the order told.
+private final class ToldVerdicts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var told: [String] = []
+
+    func append(_ line: String) { lock.withLock { told.append(line) } }
+
+    var lines: [String] { lock.withLock { told } }
 }

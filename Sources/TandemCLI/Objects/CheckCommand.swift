@@ -30,6 +30,13 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Where the `= - + * !` line of every object goes (- for standard output).")
     var combined: String = "-"
 
+    @Option(help: "With --download, objects read and hashed at once.")
+    var checkers: Int = 8
+
+    func validate() throws {
+        if checkers < 1 { throw ValidationError("--checkers takes a positive number.") }
+    }
+
     func run() async throws {
         var context = CommandContext(global)
         let findings = try await context.reportingErrors { () async throws -> ReplicaAudit.Findings in
@@ -43,7 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
             let terminal = context.terminal, oneWay = self.oneWay, target = self.target, source = self.source
             let audit = ReplicaAudit(source: try ObjectStoreClients.side(sides.0, environment: context.environment),
                                      target: try ObjectStoreClients.side(sides.1, environment: context.environment),
-                                     grace: .zero, checksum: download)
+                                     grace: .zero, checksum: download, checkers: checkers)
             let findings = try await audit.run { verdict, key in
                 switch verdict {
                 case .identical, .sizeOnly: output.write("= \(key)")
@@ -72,11 +79,12 @@ struct CheckCommand: AsyncParsableCommand {
     }
 }
 
-/// The `--combined` lines: standard output, or a file written as the comparison goes.
+/// The `--combined` lines: standard output, or a file written as the comparison goes (in 64 KiB writes).
 final class CombinedOutput: @unchecked Sendable {
     private let handle: FileHandle
     private let ownsHandle: Bool
     private let lock = NSLock()
+    private var pending = Data()
 
     init(path: String) throws {
         if path == "-" {
@@ -94,10 +102,19 @@ final class CombinedOutput: @unchecked Sendable {
     func write(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
-        handle.write(Data((line + "\n").utf8))
+        pending.append(contentsOf: line.utf8)
+        pending.append(0x0A)
+        if pending.count >= 64 << 10 { flush() }
     }
 
+    /// Writes what is pending, and closes a file.
     func close() {
+        lock.withLock { flush() }
         if ownsHandle { try? handle.close() }
+    }
+
+    private func flush() {
+        handle.write(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 }

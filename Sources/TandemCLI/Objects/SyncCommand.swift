@@ -34,6 +34,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Objects copied at once.")
     var transfers: Int = 16
 
+    @Option(help: "Cutover: objects read and hashed at once while verifying.")
+    var checkers: Int = 8
+
     @Option(help: "Whole store: only buckets matching this shell pattern (repeatable).")
     var include: [String] = []
 
@@ -50,7 +53,7 @@ struct SyncCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        if transfers < 1 { throw ValidationError("--transfers takes a positive number.") }
+        if transfers < 1 || checkers < 1 { throw ValidationError("--transfers and --checkers take a positive number.") }
     }
 
     func run() async throws {
@@ -180,7 +183,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     /// Cutover: every object compared by checksum, rclone check's `= - + * !` lines; 2 when anything differs.
     private func verify(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), terminal: Terminal) async throws -> Int32 {
-        let findings = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero, checksum: true).run { verdict, key in
+        let findings = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero, checksum: true, checkers: checkers).run { verdict, key in
             switch verdict {
             case .identical, .sizeOnly: terminal.line("= \(key)")
             case .missing, .pending: terminal.line("+ \(key)")
