@@ -103,6 +103,8 @@ let package = Package(
         ], path: "Tests/TandemTesting"),
         .executableTarget(name: "tandem-benchmarks", dependencies: ["TandemEngine", "TandemLanguage", "TandemState", "TandemTesting", "ChildProcess"],
                           path: "Benchmarks/TandemBenchmarks"),
+        .executableTarget(name: "sync-benchmark", dependencies: ["AWSClient", "TandemTesting", .product(name: "Hummingbird", package: "hummingbird")],
+                          path: "Benchmarks/SyncBenchmark"),
         .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient", "ChildProcess", "KafkaClient", "TandemTesting"], path: "Benchmarks/ReplicatorBenchmark"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),

@@ -52,18 +52,13 @@ struct CheckCommand: AsyncParsableCommand {
                                      target: try ObjectStoreClients.side(sides.1, environment: context.environment),
                                      grace: .zero, checksum: download, checkers: checkers)
             let findings = try await audit.run { verdict, key in
+                if verdict == .extra, oneWay { return }
+                output.write("\(verdict.rcloneMark) \(key)")
                 switch verdict {
-                case .identical, .sizeOnly: output.write("= \(key)")
-                case .missing, .pending:
-                    output.write("+ \(key)")
-                    terminal.errorLine("ERROR : \(key): file not in \(target)")
-                case .extra where oneWay: break
-                case .extra:
-                    output.write("- \(key)")
-                    terminal.errorLine("ERROR : \(key): file not in \(source)")
-                case .different:
-                    output.write("* \(key)")
-                    terminal.errorLine("ERROR : \(key): \(download ? "contents" : "sizes or hashes") differ")
+                case .identical, .sizeOnly: break
+                case .missing, .pending: terminal.errorLine("ERROR : \(key): file not in \(target)")
+                case .extra: terminal.errorLine("ERROR : \(key): file not in \(source)")
+                case .different: terminal.errorLine("ERROR : \(key): \(download ? "contents" : "sizes or hashes") differ")
                 }
             }
             let differences = findings.missing + findings.pending + findings.different + (oneWay ? 0 : findings.extra)
@@ -76,6 +71,18 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let differences = findings.missing + findings.pending + findings.different + (oneWay ? 0 : findings.extra)
         if differences > 0 { throw ExitCode(2) }
+    }
+}
+
+extension ReplicaAudit.Verdict {
+    /// rclone check's mark: `=` equal, `+` only on the source, `-` only on the target, `*` different.
+    var rcloneMark: String {
+        switch self {
+        case .identical, .sizeOnly: return "="
+        case .missing, .pending: return "+"
+        case .extra: return "-"
+        case .different: return "*"
+        }
     }
 }
 

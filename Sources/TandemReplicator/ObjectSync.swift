@@ -1,0 +1,279 @@
+import AWSClient
+import Foundation
+
+/// A one-off sync of a bucket (or a directory of one) into another, or of every bucket of a store into the buckets of
+/// the same names: the work of `tandem sync` and of the `tandem_migration` resource. The copy is the replicator's
+/// backfill (a streaming merge of both listings, so a second run copies only what is missing or different and a
+/// killed run resumes without copying again what is already equal); seed 002's phases: `full` and `incremental` are
+/// that merge, `cutover` first insists the source has stopped changing, then verifies every object by checksum.
+/// `delete` removes target objects the source lacks, never after a failed copy and never when the source lists nothing.
+public struct ObjectSync: Sendable {
+    /// Seed 002's phases.
+    public enum Phase: String, Sendable, Codable, CaseIterable {
+        case full, incremental, cutover
+    }
+
+    /// How to sync.
+    public struct Options: Sendable, Equatable {
+        public var phase: Phase
+        /// Objects copied at once.
+        public var transfers: Int
+        /// Objects read and hashed at once while a cutover verifies.
+        public var checkers: Int
+        /// Delete target objects the source lacks.
+        public var delete: Bool
+        /// Report what would change (`verdict` events) and change nothing.
+        public var dryRun: Bool
+        /// Whole store: bucket name patterns (fnmatch) to take (all when empty) and to leave.
+        public var include: [String]
+        public var exclude: [String]
+        /// Whole store: create a bucket the target lacks, with the source's versioning, tags and policy.
+        public var createBuckets: Bool
+
+        /// Creates options.
+        public init(phase: Phase = .full, transfers: Int = 16, checkers: Int = 8, delete: Bool = false, dryRun: Bool = false,
+                    include: [String] = [], exclude: [String] = [], createBuckets: Bool = false) {
+            (self.phase, self.transfers, self.checkers, self.delete, self.dryRun) = (phase, max(transfers, 1), max(checkers, 1), delete, dryRun)
+            (self.include, self.exclude, self.createBuckets) = (include, exclude, createBuckets)
+        }
+    }
+
+    /// What happens, in order, for a progress display or a log.
+    public enum Event: Sendable {
+        /// Whole store: the buckets chosen.
+        case buckets([String])
+        /// Whole store: a target bucket made like the source's.
+        case createdBucket(String, tags: Int, policy: Bool)
+        /// Whole store: the target lacks this bucket and none is made (not asked, or a dry run).
+        case missingBucket(String)
+        /// A pair begins; the source lists this many objects and bytes.
+        case started(source: String, target: String, objects: Int, bytes: Int)
+        /// The copy so far, after every object.
+        case progress(Backfill.Summary)
+        /// The copy of a pair ended.
+        case copied(source: String, target: String, Backfill.Summary)
+        /// A key's verdict: what a dry run would change, or what a cutover's verification found.
+        case verdict(ReplicaAudit.Verdict, String)
+        /// Target objects deleted because the source lacks them.
+        case deleted(Int)
+        /// Something a person should read (a failed copy, why nothing was deleted, the cutover's checks).
+        case notice(String)
+    }
+
+    /// What a sync did, over every bucket.
+    public struct Outcome: Sendable, Equatable, Codable {
+        /// Bucket pairs synced.
+        public var buckets = 0
+        /// Whole store: target buckets missing and not made.
+        public var missingBuckets = 0
+        public var examined = 0
+        public var copied = 0
+        public var bytes = 0
+        public var alreadyCurrent = 0
+        public var failed = 0
+        public var deleted = 0
+        /// Objects a cutover compared by checksum, and those that differed (or were missing on either side).
+        public var verified = 0
+        public var differences = 0
+
+        /// 0 done, 1 something failed (a copy, a missing bucket), 2 a cutover found differences.
+        public var status: Int32 { failed > 0 || missingBuckets > 0 ? 1 : differences > 0 ? 2 : 0 }
+
+        enum CodingKeys: String, CodingKey {
+            case buckets, examined, copied, bytes, failed, deleted, verified, differences
+            case missingBuckets = "missing_buckets", alreadyCurrent = "already_current"
+        }
+
+        /// Creates an empty outcome.
+        public init() {}
+    }
+
+    let source: EndpointConfiguration
+    let target: EndpointConfiguration
+    let options: Options
+    let transport: AWSTransport
+
+    /// A sync of `source` into `target` (an empty bucket on both: every bucket); the target's prefix is where the
+    /// source's keys (without the source's prefix) go.
+    public init(source: EndpointConfiguration, target: EndpointConfiguration, options: Options, transport: AWSTransport) {
+        self.source = source
+        self.target = target
+        self.options = options
+        self.transport = transport
+    }
+
+    /// Runs the sync, telling `report` what happens; a listing that fails (or a bucket that cannot be made) ends it
+    /// with the error, a copy that fails is counted and the sync goes on.
+    public func run(_ report: @escaping @Sendable (Event) -> Void) async throws -> Outcome {
+        guard source.bucket.isEmpty == target.bucket.isEmpty else {
+            throw ConfigurationError("name a bucket on both sides, or on neither (no bucket on both sides syncs the whole store, bucket by bucket)")
+        }
+        var outcome = Outcome()
+        guard source.bucket.isEmpty else {
+            try await syncPair(source, target, into: &outcome, report: report)
+            return outcome
+        }
+        let sourceClient = S3Client(configuration: source.clientConfiguration, transport: transport)
+        let targetClient = S3Client(configuration: target.clientConfiguration, transport: transport)
+        let buckets = try await sourceClient.listBuckets().filter { name in
+            (options.include.isEmpty || options.include.contains { fnmatch($0, name, 0) == 0 }) && !options.exclude.contains { fnmatch($0, name, 0) == 0 }
+        }
+        report(.buckets(buckets))
+        for bucket in buckets {
+            if try await !targetClient.bucketExists(bucket) {
+                guard options.createBuckets, !options.dryRun else {
+                    report(.missingBucket(bucket))
+                    if !options.dryRun { outcome.missingBuckets += 1 }
+                    continue
+                }
+                try await create(bucket, like: sourceClient, on: targetClient, report: report)
+            }
+            var pair = (source, target)
+            pair.0.bucket = bucket
+            pair.1.bucket = bucket
+            try await syncPair(pair.0, pair.1, into: &outcome, report: report)
+        }
+        return outcome
+    }
+
+    /// Creates `bucket` on the target with the source bucket's versioning, tags and policy.
+    private func create(_ bucket: String, like source: S3Client, on target: S3Client, report: (Event) -> Void) async throws {
+        try await target.createBucket(bucket, locationConstraint: self.target.region)
+        if try await source.getBucketVersioning(bucket) == "Enabled" { try await target.putBucketVersioning(bucket, status: "Enabled") }
+        let tags = try await source.getBucketTagging(bucket)
+        if !tags.isEmpty { try await target.putBucketTagging(bucket, tags) }
+        let policy = try await source.getBucketPolicy(bucket)
+        if let policy { try await target.putBucketPolicy(bucket, policy: policy) }
+        report(.createdBucket(bucket, tags: tags.count, policy: policy != nil))
+    }
+
+    /// One bucket (or directory) into another.
+    private func syncPair(_ source: EndpointConfiguration, _ target: EndpointConfiguration, into outcome: inout Outcome,
+                          report: @escaping @Sendable (Event) -> Void) async throws {
+        var sourceEndpoint = source, targetEndpoint = target
+        sourceEndpoint.prefix = source.prefix?.isEmpty == true ? nil : source.prefix
+        targetEndpoint.prefix = nil
+        let pipeline = try Pipeline(PipelineConfiguration(name: "sync", source: sourceEndpoint,
+                                                          target: .init(endpoint: targetEndpoint, keyTemplate: (target.prefix ?? "") + "{key}"),
+                                                          concurrency: options.transfers), transport: transport)
+        let sides = (ReplicaAudit.Side(client: pipeline.source, bucket: source.bucket, prefix: source.prefix ?? ""),
+                     ReplicaAudit.Side(client: pipeline.target, bucket: target.bucket, prefix: target.prefix ?? ""))
+        let names = (Self.name(source), Self.name(target))
+        outcome.buckets += 1
+        if options.dryRun {
+            try await preview(sides, report: report)
+            return
+        }
+        let listed = options.phase == .cutover ? try await requireQuietSource(sides.0, report: report) : try await ReplicaAudit.fingerprint(sides.0)
+        report(.started(source: names.0, target: names.1, objects: listed.objects, bytes: listed.bytes))
+        let summary = try await Backfill(pipeline: pipeline, concurrency: options.transfers)
+            .run(progress: { report(.notice($0)) }, observe: { report(.progress($0)) })
+        report(.copied(source: names.0, target: names.1, summary))
+        outcome.examined += summary.examined
+        outcome.copied += summary.copied
+        outcome.bytes += summary.bytes
+        outcome.alreadyCurrent += summary.alreadyCurrent
+        outcome.failed += summary.failed
+        if options.delete {
+            if summary.failed > 0 {
+                report(.notice("Not deleting anything in \(names.1): \(summary.failed) copies failed in this run (a failed run never deletes)."))
+            } else {
+                let deleted = try await deleteExtras(sides, sourceObjects: listed.objects)
+                outcome.deleted += deleted
+                report(.deleted(deleted))
+            }
+        }
+        if summary.failed == 0, options.phase == .cutover {
+            let findings = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero, checksum: true, checkers: options.checkers)
+                .run { report(.verdict($0, $1)) }
+            let differences = findings.missing + findings.pending + findings.different + (options.delete ? findings.extra : 0)
+            outcome.verified += findings.checked
+            outcome.differences += differences
+            report(.notice("Cutover verified \(findings.checked) objects of \(names.1) by checksum: \(differences) differences found"))
+        }
+    }
+
+    /// `bucket` or `bucket/prefix`.
+    static func name(_ side: EndpointConfiguration) -> String {
+        side.bucket + (side.prefix.map { $0.isEmpty ? "" : "/" + $0 } ?? "")
+    }
+
+    /// A dry run: the verdict of every key that would change.
+    private func preview(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), report: @escaping @Sendable (Event) -> Void) async throws {
+        let delete = options.delete
+        _ = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero).run { verdict, key in
+            switch verdict {
+            case .missing, .pending, .different: report(.verdict(verdict, key))
+            case .extra where delete: report(.verdict(verdict, key))
+            case .identical, .sizeOnly, .extra: break
+            }
+        }
+    }
+
+    /// Cutover: two listings of the source one after the other must agree, or writes have not stopped.
+    private func requireQuietSource(_ source: ReplicaAudit.Side, report: (Event) -> Void) async throws -> (objects: Int, bytes: Int, digest: String) {
+        let first = try await ReplicaAudit.fingerprint(source)
+        let second = try await ReplicaAudit.fingerprint(source)
+        guard first == second else {
+            throw SyncRefusal.sourceStillChanging(before: first.objects, after: second.objects)
+        }
+        report(.notice("Cutover: the source holds \(first.objects) objects and did not change between two listings."))
+        return second
+    }
+
+    /// Deletes target objects the source lacks (listed first, then deleted: the merge cannot wait for deletes); an
+    /// empty source deletes nothing: a mistyped bucket or directory must not empty the target.
+    private func deleteExtras(_ sides: (ReplicaAudit.Side, ReplicaAudit.Side), sourceObjects: Int) async throws -> Int {
+        let extras = GatheredKeys()
+        _ = try await ReplicaAudit(source: sides.0, target: sides.1, grace: .zero).run { verdict, key in
+            if verdict == .extra { extras.append(key) }
+        }
+        let keys = extras.keys
+        if sourceObjects == 0, !keys.isEmpty { throw SyncRefusal.emptySource(targetObjects: keys.count) }
+        for key in keys { try await sides.1.client.deleteObject(bucket: sides.1.bucket, key: sides.1.prefix + key) }
+        return keys.count
+    }
+}
+
+/// Why a sync stopped before copying or deleting.
+public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Cutover: two listings of the source differ.
+    case sourceStillChanging(before: Int, after: Int)
+    /// `delete` with a source that lists nothing.
+    case emptySource(targetObjects: Int)
+
+    /// What happened.
+    public var headline: String {
+        switch self {
+        case .sourceStillChanging: return "The source is still changing"
+        case .emptySource(let count): return "The source lists no objects: not deleting the target's \(count)"
+        }
+    }
+
+    /// Why, and what to do.
+    public var detail: String {
+        switch self {
+        case .sourceStillChanging(let before, let after):
+            return "Two listings one after the other differ (\(before) then \(after) objects): stop the writers, then run the cutover again."
+        case .emptySource:
+            return "A wrong bucket or directory would empty the target. Delete them by other means if that is what you want."
+        }
+    }
+
+    /// The headline and the detail.
+    public var description: String { "\(headline). \(detail)" }
+}
+
+/// Keys gathered by a comparison's observer.
+private final class GatheredKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [String] = []
+
+    func append(_ key: String) {
+        lock.withLock { gathered.append(key) }
+    }
+
+    var keys: [String] {
+        lock.withLock { gathered }
+    }
+}
