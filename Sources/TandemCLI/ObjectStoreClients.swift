@@ -7,7 +7,7 @@ import TLSTrust
 /// compare objects (`drift --data`, `check`).
 enum ObjectStoreClients {
     /// The HTTP client of such commands: one per process.
-    static let transport = AWSTransport(requestTimeout: .seconds(60), connectTimeout: .seconds(5))
+    static let transport = AWSTransport(requestTimeout: .seconds(60), connectTimeout: .seconds(5), connectionsPerHost: 64)
 
     /// A side to compare: the location's bucket and prefix with a client signing as its identity (or, without one, as
     /// the aws provider resolves credentials: the environment, then the profile).

@@ -5,7 +5,7 @@ import TandemCore
 import TandemEngine
 import TandemReplicator
 
-/// The `tandem` provider, ready to deploy replicators.
+/// The `tandem` provider, ready to deploy replicators and run migrations.
 struct ConfiguredTandemProvider: ConfiguredProvider {
     let local: LocalReplicatorRuntime
     let transport: AWSTransport
@@ -32,24 +32,30 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     }
 
     func dataReplications(type: String, value: Value) async throws -> [DataReplication] {
-        type == ReplicatorSchema.typeName ? ReplicatorDataReplication.of(value) : []
+        if type == MigrationResource.typeName { return try await MigrationResource.dataReplications(value, transport: transport) }
+        return type == ReplicatorSchema.typeName ? ReplicatorDataReplication.of(value) : []
     }
 
     func read(type: String, current: Value) async throws -> Value? {
+        // A migration's record is what its last run did: there is nothing live to read back.
+        if type == MigrationResource.typeName { return current }
         try check(type)
         guard let name = current["name"].stringValue, let observed = try await runtime(current).observe(name: name) else { return nil }
         return Self.value(observed, runtime: current["runtime"])
     }
 
     func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
-        try await deploy(type: type, planned: planned, progress: progress)
+        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress) }
+        return try await deploy(type: type, planned: planned, progress: progress)
     }
 
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
-        try await deploy(type: type, planned: planned, progress: progress)
+        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress) }
+        return try await deploy(type: type, planned: planned, progress: progress)
     }
 
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
+        if type == MigrationResource.typeName { return }
         try check(type)
         guard let name = prior["name"].stringValue else { return }
         try await runtime(prior).remove(name: name, progress: { progress($0) })
@@ -109,6 +115,9 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     }
 
     func importObject(type: String, id: String) async throws -> Value? {
+        if type == MigrationResource.typeName {
+            throw ProviderError("a tandem_migration records runs of apply: there is nothing to import (declare it and apply to run it)")
+        }
         try check(type)
         return try await read(type: type, current: .map(["name": .string(id), "runtime": .string("local")]))
     }

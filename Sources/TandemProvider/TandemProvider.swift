@@ -30,11 +30,14 @@ public struct TandemProvider: Provider {
         ], description: "Tandem's own runtime")
     }
 
-    /// `tandem_replicator`.
-    public var resourceSchemas: [String: ResourceSchema] { [ReplicatorSchema.typeName: ReplicatorSchema.schema] }
+    /// `tandem_replicator`, `tandem_migration`.
+    public var resourceSchemas: [String: ResourceSchema] {
+        [ReplicatorSchema.typeName: ReplicatorSchema.schema, MigrationResource.typeName: MigrationResource.schema]
+    }
 
     /// A restart is worth knowing before it happens, and on a cluster, which objects change (``ReplicatorPlanNotes``).
     public func notes(type: String, action: ChangeAction, before: Value?, after: Value) -> [String] {
+        if type == MigrationResource.typeName { return MigrationResource.notes(action: action, after: after) }
         guard type == ReplicatorSchema.typeName else { return [] }
         let objects = ReplicatorPlanNotes.notes(action: action, before: before, after: after)
         guard action == .update else { return objects }
@@ -48,6 +51,7 @@ public struct TandemProvider: Provider {
     /// Rules checked while planning: a usable name and listen address, exactly one event source, a runtime that exists,
     /// CA bundles that can be read (on this machine: the local runtime's).
     public func validate(type: String, configuration: Value) -> [ProviderError] {
+        if type == MigrationResource.typeName { return MigrationResource.validate(configuration) }
         guard type == ReplicatorSchema.typeName else { return [] }
         var errors: [ProviderError] = []
         if let name = configuration["name"].stringValue,

@@ -3,22 +3,18 @@ import NIOCore
 
 /// Copies that move the bytes through the replicator: what works between any two endpoints.
 extension ObjectCopier {
-    /// GET (If-Match) -> PUT up to the multipart threshold, ranged GETs -> UploadPart above it. A single upload whose
+    /// GET (If-Match) -> PUT up to the multipart threshold, one GET cut into UploadParts above it. A single upload whose
     /// ETag is the source's proves the bytes end to end; otherwise the target's size is checked with HEAD.
     func stream(_ head: ObjectHead, _ route: Route) async throws {
         if head.size <= settings.multipartThreshold {
             let body = try await source.getObject(bucket: route.bucket, key: route.key, ifMatch: head.eTag)
             guard body.readableBytes == head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: body.readableBytes) }
+            try await bandwidth?.take(body.readableBytes)
             let written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: try await headersForCopy(of: head, route))
             // A single upload's ETag is the MD5 of its body: equal to the source's, the bytes are verified end to end.
             if written == head.eTag { return }
         } else {
-            let (source, target) = (source, target)
-            try await uploadInParts(head, route, partSize: settings.partSize) { number, range, uploadID in
-                let body = try await source.getObject(bucket: route.bucket, key: route.key, range: range, ifMatch: head.eTag)
-                guard body.readableBytes == range.count else { throw CopyError.sizeMismatch(key: route.key, expected: range.count, read: body.readableBytes) }
-                return try await target.uploadPart(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID, partNumber: number, body: body)
-            }
+            try await streamInParts(head, route)
         }
         guard let written = try await target.headObject(bucket: route.targetBucket, key: route.targetKey), written.size == head.size else {
             throw CopyError.verificationFailed(key: route.targetKey)
@@ -35,6 +31,7 @@ extension ObjectCopier {
             return nil
         }
         guard body.readableBytes <= settings.multipartThreshold else { return nil }
+        try await bandwidth?.take(body.readableBytes)
         let written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: try await headersForCopy(of: head, route))
         if written != head.eTag {
             guard let check = try await target.headObject(bucket: route.targetBucket, key: route.targetKey), check.size == head.size else {
@@ -42,5 +39,52 @@ extension ObjectCopier {
             }
         }
         return .copied(bytes: head.size)
+    }
+
+    /// One GET of the whole object (If-Match), cut into parts as it arrives, `partsInFlight` uploading at a time: one
+    /// request for the whole read, where ranged GETs would cost one each (and a server that reads the whole object for
+    /// every range, as moto does, a whole object's time each). Reading waits while every upload slot is busy, which
+    /// holds the sender back, so memory stays at most (`partsInFlight` + 1) x `partSize`.
+    func streamInParts(_ head: ObjectHead, _ route: Route) async throws {
+        let (target, bandwidth, partSize, slots) = (target, bandwidth, settings.partSize, settings.partsInFlight)
+        try await multipartUpload(head, route) { uploadID in
+            try await source.withObjectBody(bucket: route.bucket, key: route.key, ifMatch: head.eTag) { body in
+                try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
+                    var parts: [(number: Int, eTag: String)] = []
+                    var uploading = 0, number = 0, read = 0
+                    var filling = ByteBufferAllocator().buffer(capacity: min(partSize, head.size))
+                    func upload(_ part: ByteBuffer) async throws {
+                        if uploading == slots, let finished = try await group.next() {
+                            parts.append(finished)
+                            uploading -= 1
+                        }
+                        number += 1
+                        uploading += 1
+                        let partNumber = number
+                        group.addTask {
+                            try await bandwidth?.take(part.readableBytes)
+                            return (partNumber, try await target.uploadPart(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID,
+                                                                            partNumber: partNumber, body: part))
+                        }
+                    }
+                    for try await var chunk in body {
+                        read += chunk.readableBytes
+                        guard read <= head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
+                        while chunk.readableBytes > 0 {
+                            var slice = chunk.readSlice(length: min(partSize - filling.readableBytes, chunk.readableBytes))!
+                            filling.writeBuffer(&slice)
+                            if filling.readableBytes == partSize {
+                                try await upload(filling)
+                                filling = ByteBufferAllocator().buffer(capacity: min(partSize, head.size - read + chunk.readableBytes))
+                            }
+                        }
+                    }
+                    guard read == head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
+                    if filling.readableBytes > 0 { try await upload(filling) }
+                    while let finished = try await group.next() { parts.append(finished) }
+                    return parts
+                }
+            }
+        }
     }
 }

@@ -27,11 +27,15 @@ public struct ObjectCopier: Sendable {
         public var singleCopyLimit: Int
         /// The canned ACL (`x-amz-acl`) every copy is written with; nil sends none.
         public var cannedACL: String?
+        /// Bytes per second streamed copies write at most, all copies of the copier together (nil: no limit). Copies
+        /// inside the server do not pass through the copier and are not limited.
+        public var bytesPerSecond: Int?
 
         /// Creates settings; the defaults keep a streamed copy under 4 x 8 MiB of buffers.
         public init(multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20, partsInFlight: Int = 4, serverSide: Bool = false,
-                    singleCopyLimit: Int = 5 << 30, cannedACL: String? = "bucket-owner-full-control") {
+                    singleCopyLimit: Int = 5 << 30, cannedACL: String? = "bucket-owner-full-control", bytesPerSecond: Int? = nil) {
             self.cannedACL = cannedACL
+            self.bytesPerSecond = bytesPerSecond
             self.multipartThreshold = multipartThreshold
             self.partSize = max(partSize, 5 << 20)
             self.partsInFlight = max(partsInFlight, 1)
@@ -57,12 +61,14 @@ public struct ObjectCopier: Sendable {
     let source: S3Client
     let target: S3Client
     let settings: Settings
+    let bandwidth: BandwidthLimiter?
 
     /// Creates a copier between two endpoints (they may be the same).
     public init(source: S3Client, target: S3Client, settings: Settings = Settings()) {
         self.source = source
         self.target = target
         self.settings = settings
+        bandwidth = settings.bytesPerSecond.map { BandwidthLimiter(bytesPerSecond: $0) }
     }
 
     /// Where a copy reads and writes.
@@ -145,8 +151,7 @@ public struct ObjectCopier: Sendable {
     /// The upload is aborted when anything fails.
     func uploadInParts(_ head: ObjectHead, _ route: Route, partSize: Int, beforeCompleting: @Sendable () async throws -> Void = {},
                        part: @escaping @Sendable (Int, ClosedRange<Int>, String) async throws -> String) async throws {
-        let uploadID = try await target.createMultipartUpload(bucket: route.targetBucket, key: route.targetKey, headers: try await headersForCopy(of: head, route))
-        do {
+        try await multipartUpload(head, route, beforeCompleting: beforeCompleting) { uploadID in
             let partCount = (head.size + partSize - 1) / partSize
             var parts: [(number: Int, eTag: String)] = []
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -163,6 +168,17 @@ public struct ObjectCopier: Sendable {
                     if next <= partCount { start() }
                 }
             }
+            return parts
+        }
+    }
+
+    /// Creates a multipart upload of `head` to the target, lets `writeParts` write the parts (returning their numbers
+    /// and ETags), runs `beforeCompleting`, and completes it; aborts it when anything fails.
+    func multipartUpload(_ head: ObjectHead, _ route: Route, beforeCompleting: @Sendable () async throws -> Void = {},
+                         writeParts: (String) async throws -> [(number: Int, eTag: String)]) async throws {
+        let uploadID = try await target.createMultipartUpload(bucket: route.targetBucket, key: route.targetKey, headers: try await headersForCopy(of: head, route))
+        do {
+            let parts = try await writeParts(uploadID)
             try await beforeCompleting()
             try await target.completeMultipartUpload(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID,
                                                      parts: parts.sorted { $0.number < $1.number })

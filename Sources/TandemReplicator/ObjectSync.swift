@@ -7,6 +7,8 @@ import Foundation
 /// killed run resumes without copying again what is already equal); seed 002's phases: `full` and `incremental` are
 /// that merge, `cutover` first insists the source has stopped changing, then verifies every object by checksum.
 /// `delete` removes target objects the source lacks, never after a failed copy and never when the source lists nothing.
+/// Multipart uploads left incomplete under the target (by a killed run) are aborted before copying: a partial object is
+/// never visible, and its parts stop taking space. Do not run two syncs into one target at once.
 public struct ObjectSync: Sendable {
     /// Seed 002's phases.
     public enum Phase: String, Sendable, Codable, CaseIterable {
@@ -29,12 +31,19 @@ public struct ObjectSync: Sendable {
         public var exclude: [String]
         /// Whole store: create a bucket the target lacks, with the source's versioning, tags and policy.
         public var createBuckets: Bool
+        /// Bytes per second streamed copies write at most, all together (nil: no limit).
+        public var bytesPerSecond: Int?
+
+        /// True when a whole-store sync takes the bucket `name`.
+        public func takes(bucket name: String) -> Bool {
+            (include.isEmpty || include.contains { fnmatch($0, name, 0) == 0 }) && !exclude.contains { fnmatch($0, name, 0) == 0 }
+        }
 
         /// Creates options.
         public init(phase: Phase = .full, transfers: Int = 16, checkers: Int = 8, delete: Bool = false, dryRun: Bool = false,
-                    include: [String] = [], exclude: [String] = [], createBuckets: Bool = false) {
+                    include: [String] = [], exclude: [String] = [], createBuckets: Bool = false, bytesPerSecond: Int? = nil) {
             (self.phase, self.transfers, self.checkers, self.delete, self.dryRun) = (phase, max(transfers, 1), max(checkers, 1), delete, dryRun)
-            (self.include, self.exclude, self.createBuckets) = (include, exclude, createBuckets)
+            (self.include, self.exclude, self.createBuckets, self.bytesPerSecond) = (include, exclude, createBuckets, bytesPerSecond)
         }
     }
 
@@ -72,6 +81,8 @@ public struct ObjectSync: Sendable {
         public var alreadyCurrent = 0
         public var failed = 0
         public var deleted = 0
+        /// Incomplete multipart uploads under the target found at the start (an interrupted run's) and aborted.
+        public var abortedUploads = 0
         /// Objects a cutover compared by checksum, and those that differed (or were missing on either side).
         public var verified = 0
         public var differences = 0
@@ -81,7 +92,7 @@ public struct ObjectSync: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case buckets, examined, copied, bytes, failed, deleted, verified, differences
-            case missingBuckets = "missing_buckets", alreadyCurrent = "already_current"
+            case missingBuckets = "missing_buckets", alreadyCurrent = "already_current", abortedUploads = "aborted_uploads"
         }
 
         /// Creates an empty outcome.
@@ -91,15 +102,13 @@ public struct ObjectSync: Sendable {
     let source: EndpointConfiguration
     let target: EndpointConfiguration
     let options: Options
-    let transport: AWSTransport
 
     /// A sync of `source` into `target` (an empty bucket on both: every bucket); the target's prefix is where the
     /// source's keys (without the source's prefix) go.
-    public init(source: EndpointConfiguration, target: EndpointConfiguration, options: Options, transport: AWSTransport) {
+    public init(source: EndpointConfiguration, target: EndpointConfiguration, options: Options) {
         self.source = source
         self.target = target
         self.options = options
-        self.transport = transport
     }
 
     /// Runs the sync, telling `report` what happens; a listing that fails (or a bucket that cannot be made) ends it
@@ -108,16 +117,27 @@ public struct ObjectSync: Sendable {
         guard source.bucket.isEmpty == target.bucket.isEmpty else {
             throw ConfigurationError("name a bucket on both sides, or on neither (no bucket on both sides syncs the whole store, bucket by bucket)")
         }
+        // A connection for every part in flight: fewer would make copies wait for each other.
+        let transport = AWSTransport(requestTimeout: .seconds(300), connectionsPerHost: options.transfers * ObjectCopier.Settings().partsInFlight)
+        do {
+            let outcome = try await run(report, transport: transport)
+            try await transport.shutdown()
+            return outcome
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    private func run(_ report: @escaping @Sendable (Event) -> Void, transport: AWSTransport) async throws -> Outcome {
         var outcome = Outcome()
         guard source.bucket.isEmpty else {
-            try await syncPair(source, target, into: &outcome, report: report)
+            try await syncPair(source, target, transport: transport, into: &outcome, report: report)
             return outcome
         }
         let sourceClient = S3Client(configuration: source.clientConfiguration, transport: transport)
         let targetClient = S3Client(configuration: target.clientConfiguration, transport: transport)
-        let buckets = try await sourceClient.listBuckets().filter { name in
-            (options.include.isEmpty || options.include.contains { fnmatch($0, name, 0) == 0 }) && !options.exclude.contains { fnmatch($0, name, 0) == 0 }
-        }
+        let buckets = try await chosenBuckets(transport: transport)
         report(.buckets(buckets))
         for bucket in buckets {
             if try await !targetClient.bucketExists(bucket) {
@@ -131,9 +151,14 @@ public struct ObjectSync: Sendable {
             var pair = (source, target)
             pair.0.bucket = bucket
             pair.1.bucket = bucket
-            try await syncPair(pair.0, pair.1, into: &outcome, report: report)
+            try await syncPair(pair.0, pair.1, transport: transport, into: &outcome, report: report)
         }
         return outcome
+    }
+
+    /// Whole store: the source's buckets the options take, listed over `transport`.
+    public func chosenBuckets(transport: AWSTransport) async throws -> [String] {
+        try await S3Client(configuration: source.clientConfiguration, transport: transport).listBuckets().filter(options.takes)
     }
 
     /// Creates `bucket` on the target with the source bucket's versioning, tags and policy.
@@ -148,14 +173,20 @@ public struct ObjectSync: Sendable {
     }
 
     /// One bucket (or directory) into another.
-    private func syncPair(_ source: EndpointConfiguration, _ target: EndpointConfiguration, into outcome: inout Outcome,
+    private func syncPair(_ source: EndpointConfiguration, _ target: EndpointConfiguration, transport: AWSTransport, into outcome: inout Outcome,
                           report: @escaping @Sendable (Event) -> Void) async throws {
         var sourceEndpoint = source, targetEndpoint = target
         sourceEndpoint.prefix = source.prefix?.isEmpty == true ? nil : source.prefix
         targetEndpoint.prefix = nil
-        let pipeline = try Pipeline(PipelineConfiguration(name: "sync", source: sourceEndpoint,
-                                                          target: .init(endpoint: targetEndpoint, keyTemplate: (target.prefix ?? "") + "{key}"),
-                                                          concurrency: options.transfers), transport: transport)
+        var configuration = PipelineConfiguration(name: "sync", source: sourceEndpoint,
+                                                  target: .init(endpoint: targetEndpoint, keyTemplate: (target.prefix ?? "") + "{key}"),
+                                                  concurrency: options.transfers)
+        if let limit = options.bytesPerSecond {
+            let sizes = ObjectCopier.Settings()
+            configuration.copy = .init(multipartThreshold: sizes.multipartThreshold, partSize: sizes.partSize, partsInFlight: sizes.partsInFlight,
+                                       bandwidthLimit: limit)
+        }
+        let pipeline = try Pipeline(configuration, transport: transport)
         let sides = (ReplicaAudit.Side(client: pipeline.source, bucket: source.bucket, prefix: source.prefix ?? ""),
                      ReplicaAudit.Side(client: pipeline.target, bucket: target.bucket, prefix: target.prefix ?? ""))
         let names = (Self.name(source), Self.name(target))
@@ -165,6 +196,13 @@ public struct ObjectSync: Sendable {
             return
         }
         let listed = options.phase == .cutover ? try await requireQuietSource(sides.0, report: report) : try await ReplicaAudit.fingerprint(sides.0)
+        // A killed run leaves its multipart uploads behind: never visible as objects, but their parts take space.
+        let stale = try await pipeline.target.listMultipartUploads(bucket: target.bucket, prefix: target.prefix ?? "")
+        for upload in stale { try await pipeline.target.abortMultipartUpload(bucket: target.bucket, key: upload.key, uploadID: upload.uploadID) }
+        if !stale.isEmpty {
+            outcome.abortedUploads += stale.count
+            report(.notice("Aborted \(stale.count) incomplete multipart uploads under \(names.1) (left by an interrupted copy: no object was visible, their parts took space)."))
+        }
         report(.started(source: names.0, target: names.1, objects: listed.objects, bytes: listed.bytes))
         let summary = try await Backfill(pipeline: pipeline, concurrency: options.transfers)
             .run(progress: { report(.notice($0)) }, observe: { report(.progress($0)) })
@@ -210,9 +248,12 @@ public struct ObjectSync: Sendable {
         }
     }
 
-    /// Cutover: two listings of the source one after the other must agree, or writes have not stopped.
+    /// Cutover: two listings of the source, the second starting at least two seconds after the first, must agree, or
+    /// writes have not stopped (listings back to back can both fall between two writes of a slow writer).
     private func requireQuietSource(_ source: ReplicaAudit.Side, report: (Event) -> Void) async throws -> (objects: Int, bytes: Int, digest: String) {
+        let firstStarted = ContinuousClock.now
         let first = try await ReplicaAudit.fingerprint(source)
+        try await Task.sleep(until: firstStarted + .seconds(2))
         let second = try await ReplicaAudit.fingerprint(source)
         guard first == second else {
             throw SyncRefusal.sourceStillChanging(before: first.objects, after: second.objects)
@@ -254,7 +295,7 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var detail: String {
         switch self {
         case .sourceStillChanging(let before, let after):
-            return "Two listings one after the other differ (\(before) then \(after) objects): stop the writers, then run the cutover again."
+            return "Two listings two seconds apart differ (\(before) then \(after) objects): stop the writers, then run the cutover again."
         case .emptySource:
             return "A wrong bucket or directory would empty the target. Delete them by other means if that is what you want."
         }

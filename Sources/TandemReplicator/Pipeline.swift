@@ -36,7 +36,7 @@ public struct Pipeline: Sendable {
         source = S3Client(configuration: configuration.source.clientConfiguration, transport: transport)
         target = S3Client(configuration: configuration.target.endpoint.clientConfiguration, transport: transport)
         var settings = configuration.copy.map {
-            ObjectCopier.Settings(multipartThreshold: $0.multipartThreshold, partSize: $0.partSize, partsInFlight: $0.partsInFlight)
+            ObjectCopier.Settings(multipartThreshold: $0.multipartThreshold, partSize: $0.partSize, partsInFlight: $0.partsInFlight, bytesPerSecond: $0.bandwidthLimit)
         } ?? ObjectCopier.Settings()
         settings.serverSide = (configuration.copy?.serverSide ?? true) && Self.sharesOneServer(configuration.source, configuration.target.endpoint)
         settings.cannedACL = configuration.target.cannedACL

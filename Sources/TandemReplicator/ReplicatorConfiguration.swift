@@ -237,9 +237,12 @@ public struct PipelineConfiguration: Codable, Sendable, Equatable {
         /// Whether the server copies (CopyObject, UploadPartCopy) when source and target are one endpoint with the same
         /// region and keys (default true); false always moves the bytes through the replicator.
         public var serverSide: Bool?
+        /// Bytes per second the pipeline's streamed copies write at most (no limit when nil).
+        public var bandwidthLimit: Int?
 
         enum CodingKeys: String, CodingKey {
             case multipartThreshold = "multipart_threshold", partSize = "part_size", partsInFlight = "parts_in_flight", serverSide = "server_side"
+            case bandwidthLimit = "bandwidth_limit"
         }
     }
 }

@@ -98,6 +98,67 @@ import TandemTesting
         }
     }
 
+    /// SIGKILL in the middle of a sync: the next run copies only what the first did not, and aborts the multipart
+    /// upload a killed copy left behind. `--bwlimit` keeps the first run slow enough to be killed midway, and is
+    /// checked on its own: 800 KiB at 200 KiB/s cannot take less than 3 s (one second of burst allowed).
+    @Test func aKilledSyncResumesWithoutCopyingAgainAndAbortsTheUploadItLeft() async throws {
+        let moto = try await MotoServer.shared()
+        let cluster = try await CephCluster.shared()
+        try await moto.withFreshState {
+            // moto -> radosgw: two endpoints, so the bytes go through tandem (and --bwlimit applies).
+            let run = UUID().uuidString.prefix(6).lowercased()
+            let (sourceBucket, targetBucket) = ("resume-source-\(run)", "resume-target-\(run)")
+            let source = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            let rgw = S3Client(configuration: cluster.configuration(), transport: cluster.transport)
+            try await source.createBucket(sourceBucket, locationConstraint: nil)
+            try await rgw.createBucket(targetBucket, locationConstraint: nil)
+            let body = [UInt8](repeating: 0x72, count: 4096)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<200 {
+                    group.addTask { try await source.putObject(bucket: sourceBucket, key: String(format: "data/%03d", index), body: body, headers: []) }
+                    if index % 16 == 15 { try await group.waitForAll() }
+                }
+                try await group.waitForAll()
+            }
+            func copies(_ directory: String) async throws -> Int {
+                try await rgw.listObjectKeys(bucket: targetBucket).filter { $0.hasPrefix(directory) }.count
+            }
+
+            var tandem = try TandemBinary.workspace(cluster, configuration: "providers:\n  aws: {region: us-east-1, endpoint: \"\(moto.endpoint)\"}\n  ceph: {}\n")
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            tandem.environment["AWS_ACCESS_KEY_ID"] = "testing"
+            tandem.environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+            let killedAfter = try await tandem.withRunning(["sync", "--transfers", "2", "--bwlimit", "100K", "aws:\(sourceBucket)/data", "ceph:\(targetBucket)/copy"]) { sync in
+                var copied = 0
+                let deadline = ContinuousClock.now + .seconds(60)
+                while copied < 50, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                    copied = try await copies("copy/")
+                }
+                sync.send(signal: SIGKILL)
+                _ = await sync.waitForExit(timeout: .seconds(30))
+                return try await copies("copy/")
+            }.value
+            #expect(killedAfter >= 50 && killedAfter < 200, "killed midway: \(killedAfter) copied")
+            // What a large object's copy killed between its parts leaves: an upload with a part and no object.
+            let upload = try await rgw.createMultipartUpload(bucket: targetBucket, key: "copy/big.bin", headers: [])
+            _ = try await rgw.uploadPart(bucket: targetBucket, key: "copy/big.bin", uploadID: upload, partNumber: 1, body: [UInt8](repeating: 1, count: 5 << 20))
+
+            let resumed = try await tandem.run(["sync", "--transfers", "8", "aws:\(sourceBucket)/data", "ceph:\(targetBucket)/copy"])
+            #expect(resumed.exitCode == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+            #expect(resumed.stdout.contains("200 objects examined, \(200 - killedAfter) copied"), "only what was left: \(resumed.stdout)")
+            #expect(resumed.stderr.contains("Aborted 1 incomplete multipart uploads"), "\(resumed.stderr)")
+            #expect(try await rgw.listMultipartUploads(bucket: targetBucket, prefix: "").isEmpty)
+            #expect(try await tandem.run(["check", "aws:\(sourceBucket)/data", "ceph:\(targetBucket)/copy"]).exitCode == 0)
+
+            let started = ContinuousClock.now
+            let limited = try await tandem.run(["sync", "--transfers", "8", "--bwlimit", "200K", "aws:\(sourceBucket)/data", "ceph:\(targetBucket)/limited"])
+            let elapsed = ContinuousClock.now - started
+            #expect(limited.exitCode == 0 && limited.stdout.contains("200 objects examined, 200 copied"), "\(limited.stdout)\n\(limited.stderr)")
+            #expect(elapsed >= .seconds(3), "200 x 4 KiB at 200 KiB/s took \(elapsed)")
+        }
+    }
+
     @Test func aWholeStoreMovesFromMotoToRadosgwBucketByBucket() async throws {
         let moto = try await MotoServer.shared()
         let cluster = try await CephCluster.shared()

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -88,6 +89,14 @@ extension S3Client {
         return try await send("GetObject", .GET, bucket: bucket, key: key, headers: headers).buffer
     }
 
+    /// One GET of the whole object, its body handed to `consume` as it arrives (nothing is collected: memory is what
+    /// `consume` keeps). With `ifMatch`, S3 refuses (412) when the object changed since that ETag was seen.
+    public func withObjectBody<T>(bucket: String, key: String, ifMatch eTag: String?, _ consume: (ResponseBody) async throws -> T) async throws -> T {
+        var headers = HTTPHeaders()
+        if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
+        return try await streaming("GetObject", bucket: bucket, key: key, headers: headers) { _, body in try await consume(body) }
+    }
+
     /// The bytes of an object (a copy of ``getObject(bucket:key:range:ifMatch:)``'s buffer, for comparing).
     public func getObjectBytes(bucket: String, key: String) async throws -> [UInt8] {
         Array(buffer: try await getObject(bucket: bucket, key: key))
@@ -166,4 +175,35 @@ extension S3Client {
     public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
         try await send("AbortMultipartUpload", .DELETE, bucket: bucket, key: key, query: [("uploadId", uploadID)])
     }
+
+    /// The multipart uploads of `bucket` under `prefix` that were started and neither completed nor aborted (every
+    /// page).
+    public func listMultipartUploads(bucket: String, prefix: String) async throws -> [IncompleteUpload] {
+        var uploads: [IncompleteUpload] = []
+        var markers: (key: String, uploadID: String)?
+        repeat {
+            var query: [(name: String, value: String)] = [("uploads", ""), ("encoding-type", "url"), ("prefix", prefix)]
+            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.uploadID)] }
+            let root = try xml(try await send("ListMultipartUploads", .GET, bucket: bucket, query: query), operation: "ListMultipartUploads")
+            let encoded = root.childText("EncodingType") == "url"
+            func decode(_ text: String) -> String { encoded ? PercentEncoding.decode(text, plusAsSpace: true) : text }
+            uploads += root.children(named: "Upload").compactMap { upload in
+                guard let key = upload.childText("Key"), let id = upload.childText("UploadId") else { return nil }
+                return IncompleteUpload(key: decode(key), uploadID: id, initiated: upload.childText("Initiated").flatMap(S3Timestamp.parse))
+            }
+            markers = nil
+            if root.childText("IsTruncated") == "true", let key = root.childText("NextKeyMarker"), let id = root.childText("NextUploadIdMarker") {
+                markers = (decode(key), id)
+            }
+        } while markers != nil
+        return uploads
+    }
+}
+
+/// A multipart upload started and not yet completed or aborted: its parts take space, the object is not visible.
+public struct IncompleteUpload: Sendable, Equatable {
+    public var key: String
+    public var uploadID: String
+    /// When it was started.
+    public var initiated: Date?
 }

@@ -59,6 +59,15 @@ public struct S3Client: Sendable {
         return try await transport.send(request, signer: signer)
     }
 
+    /// Sends one bodiless S3 request once and hands the answer's headers and body, as it arrives, to `consume`.
+    func streaming<T>(_ operation: String, bucket: String, key: String, headers: HTTPHeaders,
+                      consume: (HTTPHeaders, ResponseBody) async throws -> T) async throws -> T {
+        let (endpoint, path) = location(bucket: bucket, key: key)
+        let request = AWSHTTPRequest(serviceName: "S3", operation: operation, endpoint: endpoint, method: .GET, path: path, query: [], headers: headers,
+                                     body: ByteBuffer(), payload: nil, trust: configuration.trust)
+        return try await transport.streaming(request, signer: signer, consume: consume)
+    }
+
     /// Sends a request with an XML body (to the bucket, or to one of its objects).
     @discardableResult
     func send(_ operation: String, _ method: HTTPMethod, bucket: String, query: [(name: String, value: String)], xml: XMLNode,

@@ -127,7 +127,28 @@ public final class AWSTransport: Sendable {
         }
     }
 
-    private func sendOnce(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload, attempt: Int) async throws -> AWSHTTPResponse {
+    /// Signs and sends `request` once and hands a 2xx response's headers and body, as it arrives, to `consume`
+    /// (nothing is collected: memory is what `consume` keeps); any other status throws ``AWSServiceError`` as `send`
+    /// does. Not retried: what `consume` did with part of a body cannot be taken back.
+    func streaming<T>(_ request: AWSHTTPRequest, signer: SigV4Signer, consume: (HTTPHeaders, ResponseBody) async throws -> T) async throws -> T {
+        let payload = request.payload ?? .sha256Hex(request.body.withUnsafeReadableBytes { SigV4Signer.hex(SHA256.hash(data: $0)) })
+        let response: HTTPClientResponse
+        do {
+            response = try await execute(signed(request, signer: signer, payload: payload), service: request.serviceName, endpoint: request.endpoint,
+                                         trust: request.trust)
+        } catch let error where RetryPolicy.isConnectFailure(error) {
+            throw AWSClientError(.connectionFailed, "could not connect to \(request.serviceName) at \(request.endpoint.absoluteString): \(error)")
+        }
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+            throw AWSServiceError(service: request.serviceName, operation: request.operation, statusCode: Int(response.status.code),
+                                  headers: response.headers, body: Array(buffer: body))
+        }
+        return try await consume(response.headers, ResponseBody(body: response.body))
+    }
+
+    /// The request as sent: signed, with its body and the TLS trust of its endpoint.
+    private func signed(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload) -> HTTPClientRequest {
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: request.hostHeader)
         let signed = signer.sign(
@@ -142,8 +163,12 @@ public final class AWSTransport: Sendable {
             httpRequest.body = .bytes(request.body)
         }
         httpRequest.tlsConfiguration = request.trust.clientConfiguration
+        return httpRequest
+    }
 
-        let response = try await execute(httpRequest, service: request.serviceName, endpoint: request.endpoint, trust: request.trust)
+    private func sendOnce(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload, attempt: Int) async throws -> AWSHTTPResponse {
+        let response = try await execute(signed(request, signer: signer, payload: payload), service: request.serviceName, endpoint: request.endpoint,
+                                         trust: request.trust)
         // Into one buffer of the announced size (a HEAD announces the object's but has no body): no regrowing, and
         // copying, while a large body arrives. `collect` still stops at the limit whatever was announced.
         let announced = request.method == .HEAD ? 0 : response.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
@@ -159,5 +184,26 @@ public final class AWSTransport: Sendable {
             "request-id": "\(result.headers.first(name: "x-amz-request-id") ?? result.headers.first(name: "x-amzn-requestid") ?? "-")",
         ])
         return result
+    }
+}
+
+/// A response body as it arrives, in the buffers the connection delivers (reading slowly holds the sender back).
+public struct ResponseBody: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+    let body: HTTPClientResponse.Body
+
+    /// Iterates the buffers.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: HTTPClientResponse.Body.AsyncIterator
+
+        /// The next buffer; nil at the end.
+        public mutating func next() async throws -> ByteBuffer? {
+            try await base.next()
+        }
+    }
+
+    /// Starts iterating (once).
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: body.makeAsyncIterator())
     }
 }

@@ -34,6 +34,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Cutover: objects read and hashed at once while verifying.")
     var checkers: Int = 8
 
+    @Option(help: "Bytes per second all streamed copies write at most, rclone's --bwlimit: 512K, 10M, 1G (KiB, MiB, GiB; a bare number is KiB). Copies inside the server are not limited.")
+    var bwlimit: ByteRate?
+
     @Option(help: "Whole store: only buckets matching this shell pattern (repeatable).")
     var include: [String] = []
 
@@ -64,8 +67,8 @@ struct SyncCommand: AsyncParsableCommand {
             let sync = ObjectSync(source: try endpoint(locations.0, environment: context.environment),
                                   target: try endpoint(locations.1, environment: context.environment),
                                   options: ObjectSync.Options(phase: phase, transfers: transfers, checkers: checkers, delete: delete, dryRun: dryRun,
-                                                              include: include, exclude: exclude, createBuckets: createBuckets),
-                                  transport: ObjectStoreClients.transport)
+                                                              include: include, exclude: exclude, createBuckets: createBuckets,
+                                                              bytesPerSecond: bwlimit?.bytesPerSecond))
             let report = SyncReport(terminal: context.terminal, phase: phase, dryRun: dryRun, wholeStore: locations.0.bucket.isEmpty)
             do {
                 let outcome = try await sync.run(report.tell)
@@ -91,3 +94,19 @@ struct SyncCommand: AsyncParsableCommand {
 }
 
 extension ObjectSync.Phase: ExpressibleByArgument {}
+
+/// rclone's `--bwlimit` size: a number with an optional B, K, M or G suffix (powers of 1024; KiB without one).
+struct ByteRate: ExpressibleByArgument {
+    let bytesPerSecond: Int
+
+    init?(argument: String) {
+        var text = argument.uppercased()
+        var unit = 1024
+        if let last = text.last, let power = ["B": 0, "K": 1, "M": 2, "G": 3][String(last)] {
+            unit = 1 << (10 * power)
+            text.removeLast()
+        }
+        guard let number = Double(text), number > 0, number * Double(unit) < Double(Int.max) else { return nil }
+        bytesPerSecond = max(Int(number * Double(unit)), 1)
+    }
+}
