@@ -11,6 +11,7 @@ public struct TandemCommand: AsyncParsableCommand {
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self,
             ShowCommand.self, OutputCommand.self, StateCommand.self, ForceUnlockCommand.self, DriftCommand.self,
             GraphCommand.self, FmtCommand.self, ImportCommand.self, ReplicatorCommand.self, ReviewCommand.self, CheckCommand.self, SyncCommand.self,
+            MigrationCommand.self,
         ])
 
     /// Creates the root command (argument-parser needs it).

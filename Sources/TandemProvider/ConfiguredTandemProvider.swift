@@ -45,17 +45,17 @@ struct ConfiguredTandemProvider: ConfiguredProvider {
     }
 
     func create(type: String, planned: Value, progress: ProgressReporter) async throws -> Value {
-        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress) }
+        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress, cluster: cluster) }
         return try await deploy(type: type, planned: planned, progress: progress)
     }
 
     func update(type: String, prior: Value, planned: Value, progress: ProgressReporter) async throws -> Value {
-        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress) }
+        if type == MigrationResource.typeName { return try await MigrationResource.run(planned, progress: progress, cluster: cluster) }
         return try await deploy(type: type, planned: planned, progress: progress)
     }
 
     func delete(type: String, prior: Value, progress: ProgressReporter) async throws {
-        if type == MigrationResource.typeName { return }
+        if type == MigrationResource.typeName { return try await MigrationResource.delete(prior, cluster: cluster) }
         try check(type)
         guard let name = prior["name"].stringValue else { return }
         try await runtime(prior).remove(name: name, progress: { progress($0) })

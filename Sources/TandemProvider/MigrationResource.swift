@@ -1,13 +1,15 @@
 import AWSClient
 import Foundation
+import KubernetesClient
 import TandemCore
 import TandemEngine
 import TandemReplicator
 import TLSTrust
 
 /// `tandem_migration`: seed 002's migration of a store (every bucket, or one bucket or directory) into another as part
-/// of a reviewed plan. Apply runs the sync (``ObjectSync``) on this machine and waits for it; the state records the
-/// phase and counts of the last run; `tandem drift --data` compares every migrated bucket again (what diverged since).
+/// of a reviewed plan. Apply runs the sync (``ObjectSync``) on this machine (runtime local) or as a Job on the provider
+/// block's cluster (runtime kubernetes, ``KubernetesMigrationJob``) and waits for it; the state records the phase and
+/// counts of the last run; `tandem drift --data` compares every migrated bucket again (what diverged since).
 /// Create, and any change of its settings (the phase, or `run_id` to run the same phase again), runs it; a run that
 /// fails (a copy, a missing bucket, a cutover that found differences or a source still changing) fails the apply
 /// and is not recorded, so the next apply runs it again. Destroying forgets the record: the copied objects stay.
@@ -15,7 +17,7 @@ enum MigrationResource {
     static let typeName = "tandem_migration"
 
     /// Settings that run the sync again when they change.
-    private static let inputs = ["source", "target", "phase", "run_id", "transfers", "checkers", "bandwidth_limit", "delete", "create_buckets", "include",
+    private static let inputs = ["name", "runtime", "kubernetes", "source", "target", "phase", "run_id", "transfers", "checkers", "bandwidth_limit", "delete", "create_buckets", "include",
                                  "exclude"]
 
     private static func side(_ role: String) -> AttributeSchema {
@@ -31,6 +33,17 @@ enum MigrationResource {
     }
 
     static let schema = ResourceSchema(attributes: [
+        "name": AttributeSchema(.string, .optional, forcesReplacement: true,
+                                description: "runtime kubernetes (required): names the Job (tandem-migration-NAME) and its Secret."),
+        "runtime": AttributeSchema(.string, .optional, defaultValue: .string("local"), allowedValues: ["local", "kubernetes"],
+                                   description: "local: apply runs the sync itself; kubernetes: apply runs it as a Job on the tandem provider block's cluster and waits."),
+        "kubernetes": AttributeSchema(.object([
+            "image": AttributeSchema(.string, .required, description: "The image with the tandem binary (see the Containerfile)."),
+            "namespace": AttributeSchema(.string, .optionalComputed, description: "Where the Job runs; the provider block's namespace, else the context's."),
+            "memory": AttributeSchema(.string, .optional, defaultValue: .string("512Mi"),
+                                      description: "Memory requested and limit (a sync holds transfers x 4 x 8 MiB of parts at most, and one listing page per side)."),
+            "timeout": AttributeSchema(.number, .optional, defaultValue: .number(86_400), description: "Seconds apply waits for the Job."),
+        ]), .optional, description: "runtime kubernetes: the Job's image, namespace, memory and how long to wait."),
         "source": side("Where objects come from (read and list)."),
         "target": side("Where they go."),
         "phase": AttributeSchema(.string, .optional, defaultValue: .string("full"), allowedValues: ObjectSync.Phase.allCases.map(\.rawValue),
@@ -91,8 +104,26 @@ enum MigrationResource {
                 errors.append(ProviderError("\(path) must be a whole number of at least 1, not \(Value.format(number: number))", attributePath: path))
             }
         }
+        let kubernetes = configuration["runtime"].stringValue == "kubernetes"
+        if kubernetes, configuration["kubernetes"].isNull {
+            errors.append(ProviderError("runtime kubernetes needs a kubernetes block with at least the image", attributePath: "runtime"))
+        }
+        if kubernetes, configuration["name"].isNull {
+            errors.append(ProviderError("runtime kubernetes needs a name (it names the Job)", attributePath: "runtime"))
+        }
+        if !kubernetes, !configuration["kubernetes"].isNull {
+            errors.append(ProviderError("the kubernetes block applies to runtime kubernetes only", attributePath: "kubernetes"))
+        }
+        if let name = configuration["name"].stringValue, KubernetesMigrationJob.objectName(name).count + "-config".count > 63 {
+            errors.append(ProviderError("name may have at most \(63 - "tandem-migration--config".count) characters (it names the Job)", attributePath: "name"))
+        }
         for role in ["source", "target"] {
             guard let bundle = configuration[role]["ca_bundle"].stringValue else { continue }
+            if kubernetes {
+                errors.append(ProviderError("ca_bundle is a file on this machine: with runtime kubernetes, trust the CA in the image (AWS_CA_BUNDLE) instead",
+                                            attributePath: "\(role).ca_bundle"))
+                continue
+            }
             do { _ = try TLSTrust.resolve(caBundle: bundle, environment: [:]) } catch { errors.append(ProviderError("\(error)", attributePath: "\(role).ca_bundle")) }
         }
         return errors
@@ -119,14 +150,22 @@ enum MigrationResource {
     }
 
     /// Runs the sync `planned` describes and returns it with `last_run`; throws when anything failed.
-    static func run(_ planned: Value, progress: ProgressReporter) async throws -> Value {
+    static func run(_ planned: Value, progress: ProgressReporter, cluster: @Sendable () throws -> KubernetesClient) async throws -> Value {
         let sync = try self.sync(planned)
         let phase = planned["phase"].stringValue ?? "full"
         let started = Date()
-        let display = MigrationProgress(progress)
+        var attributes = planned.mapValue ?? [:]
         let outcome: ObjectSync.Outcome
         do {
-            outcome = try await sync.run(display.tell)
+            if planned["runtime"].stringValue == "kubernetes" {
+                let job = try self.job(planned, cluster: cluster)
+                var block = planned["kubernetes"].mapValue ?? [:]
+                block["namespace"] = .string(job.namespace)
+                attributes["kubernetes"] = .map(block)
+                outcome = try await job.run(document: try sync.document.json(), progress: progress)
+            } else {
+                outcome = try await sync.run(MigrationProgress(progress).tell)
+            }
         } catch let refusal as SyncRefusal {
             throw ProviderError(refusal.description, attributePath: "phase")
         } catch let error as ProviderError {
@@ -142,7 +181,6 @@ enum MigrationResource {
             throw ProviderError("the \(phase) sync did not complete: \(reasons.joined(separator: ", ")) (\(outcome.copied) objects copied); "
                                 + "apply again to run it again", attributePath: "phase")
         }
-        var attributes = planned.mapValue ?? [:]
         let stamp = ISO8601DateFormatter()
         attributes["last_run"] = .map([
             "phase": .string(phase), "started_at": .string(stamp.string(from: started)), "finished_at": .string(stamp.string(from: Date())),
@@ -151,6 +189,22 @@ enum MigrationResource {
             "deleted": .number(Double(outcome.deleted)), "verified": .number(Double(outcome.verified)),
         ])
         return .map(attributes)
+    }
+
+    /// The Job of a migration with runtime kubernetes.
+    private static func job(_ value: Value, cluster: @Sendable () throws -> KubernetesClient) throws -> KubernetesMigrationJob {
+        let client: KubernetesClient
+        do { client = try cluster() } catch { throw ProviderError("runtime kubernetes: \(error)", attributePath: "runtime") }
+        let block = value["kubernetes"]
+        return KubernetesMigrationJob(client: client, namespace: block["namespace"].stringValue ?? client.defaultNamespace,
+                                      name: KubernetesMigrationJob.objectName(value["name"].stringValue ?? ""), image: block["image"].stringValue ?? "",
+                                      memory: block["memory"].stringValue ?? "512Mi", timeout: .seconds(Int64(block["timeout"].numberValue ?? 86_400)))
+    }
+
+    /// Destroy: a Job and its Secret go (runtime kubernetes); the copied objects stay.
+    static func delete(_ prior: Value, cluster: @Sendable () throws -> KubernetesClient) async throws {
+        guard prior["runtime"].stringValue == "kubernetes" else { return }
+        try await job(prior, cluster: cluster).remove()
     }
 
     /// Every bucket pair the migration keeps in step, for `tandem drift --data`.

@@ -16,7 +16,7 @@ public struct ObjectSync: Sendable {
     }
 
     /// How to sync.
-    public struct Options: Sendable, Equatable {
+    public struct Options: Sendable, Equatable, Codable {
         public var phase: Phase
         /// Objects copied at once.
         public var transfers: Int
@@ -33,6 +33,11 @@ public struct ObjectSync: Sendable {
         public var createBuckets: Bool
         /// Bytes per second streamed copies write at most, all together (nil: no limit).
         public var bytesPerSecond: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case phase, transfers, checkers, delete, include, exclude
+            case dryRun = "dry_run", createBuckets = "create_buckets", bytesPerSecond = "bytes_per_second"
+        }
 
         /// True when a whole-store sync takes the bucket `name`.
         public func takes(bucket name: String) -> Bool {
