@@ -65,6 +65,7 @@ let package = Package(
         .target(name: "KafkaClient", dependencies: ["CRdKafka"]),
         .systemLibrary(name: "CGit2", path: "Sources/CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitRepository", dependencies: ["CGit2"]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "KubernetesClient", dependencies: [
             "TandemCore", "TLSTrust", "ChildProcess",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -90,7 +91,7 @@ let package = Package(
         .target(name: "TandemProvider", dependencies: ["TandemEngine", "TandemCore", "AWSClient", "TandemReplicator", "TLSTrust", "ChildProcess",
                                                        "KubernetesClient", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TandemCLI", dependencies: [
-            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient", "StateBackends", "GitRepository",
+            "TandemEngine", "AWSProvider", "CephProvider", "KubernetesProvider", "TandemProvider", "TandemReplicator", "AWSClient", "StateBackends", "GitRepository", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tandem", dependencies: ["TandemCLI"]),

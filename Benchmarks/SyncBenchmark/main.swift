@@ -35,6 +35,8 @@ func say(_ line: String) {
 }
 
 say("starting radosgw and moto ...")
+// Five 1 GiB objects and the small ones: more than the test clusters' 4 GiB memstore holds.
+setenv("MEMSTORE_BYTES", String(8 << 30), 1)
 let cluster = try await CephCluster.shared()
 let moto = try await MotoServer.shared()
 guard let rgwEndpoint = cluster.endpoint, let rgwKeys = cluster.adminCredentials else { fatalError("the Ceph cluster has no gateway") }

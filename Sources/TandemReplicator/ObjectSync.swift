@@ -33,10 +33,15 @@ public struct ObjectSync: Sendable {
         public var createBuckets: Bool
         /// Bytes per second streamed copies write at most, all together (nil: no limit).
         public var bytesPerSecond: Int?
+        /// The size of each part of a large object, and how many parts of one object are written at once: a streamed
+        /// copy holds at most (`partsInFlight` + 1) x `partSize` per object.
+        public var partSize: Int
+        public var partsInFlight: Int
 
         enum CodingKeys: String, CodingKey {
             case phase, transfers, checkers, delete, include, exclude
-            case dryRun = "dry_run", createBuckets = "create_buckets", bytesPerSecond = "bytes_per_second"
+            case dryRun = "dry_run", createBuckets = "create_buckets", bytesPerSecond = "bytes_per_second", partSize = "part_size"
+            case partsInFlight = "parts_in_flight"
         }
 
         /// True when a whole-store sync takes the bucket `name`.
@@ -46,9 +51,11 @@ public struct ObjectSync: Sendable {
 
         /// Creates options.
         public init(phase: Phase = .full, transfers: Int = 16, checkers: Int = 8, delete: Bool = false, dryRun: Bool = false,
-                    include: [String] = [], exclude: [String] = [], createBuckets: Bool = false, bytesPerSecond: Int? = nil) {
+                    include: [String] = [], exclude: [String] = [], createBuckets: Bool = false, bytesPerSecond: Int? = nil,
+                    partSize: Int = ObjectCopier.Settings().partSize, partsInFlight: Int = ObjectCopier.Settings().partsInFlight) {
             (self.phase, self.transfers, self.checkers, self.delete, self.dryRun) = (phase, max(transfers, 1), max(checkers, 1), delete, dryRun)
             (self.include, self.exclude, self.createBuckets, self.bytesPerSecond) = (include, exclude, createBuckets, bytesPerSecond)
+            (self.partSize, self.partsInFlight) = (max(partSize, 5 << 20), max(partsInFlight, 1))
         }
     }
 
@@ -123,7 +130,7 @@ public struct ObjectSync: Sendable {
             throw ConfigurationError("name a bucket on both sides, or on neither (no bucket on both sides syncs the whole store, bucket by bucket)")
         }
         // A connection for every part in flight: fewer would make copies wait for each other.
-        let transport = AWSTransport(requestTimeout: .seconds(300), connectionsPerHost: options.transfers * ObjectCopier.Settings().partsInFlight)
+        let transport = AWSTransport(requestTimeout: .seconds(300), connectionsPerHost: options.transfers * options.partsInFlight)
         do {
             let outcome = try await run(report, transport: transport)
             try await transport.shutdown()
@@ -186,11 +193,8 @@ public struct ObjectSync: Sendable {
         var configuration = PipelineConfiguration(name: "sync", source: sourceEndpoint,
                                                   target: .init(endpoint: targetEndpoint, keyTemplate: (target.prefix ?? "") + "{key}"),
                                                   concurrency: options.transfers)
-        if let limit = options.bytesPerSecond {
-            let sizes = ObjectCopier.Settings()
-            configuration.copy = .init(multipartThreshold: sizes.multipartThreshold, partSize: sizes.partSize, partsInFlight: sizes.partsInFlight,
-                                       bandwidthLimit: limit)
-        }
+        configuration.copy = .init(multipartThreshold: ObjectCopier.Settings().multipartThreshold, partSize: options.partSize,
+                                   partsInFlight: options.partsInFlight, bandwidthLimit: options.bytesPerSecond)
         let pipeline = try Pipeline(configuration, transport: transport)
         let sides = (ReplicaAudit.Side(client: pipeline.source, bucket: source.bucket, prefix: source.prefix ?? ""),
                      ReplicaAudit.Side(client: pipeline.target, bucket: target.bucket, prefix: target.prefix ?? ""))

@@ -35,7 +35,13 @@ struct SyncCommand: AsyncParsableCommand {
     var checkers: Int = 8
 
     @Option(help: "Bytes per second all streamed copies write at most, rclone's --bwlimit: 512K, 10M, 1G (KiB, MiB, GiB; a bare number is KiB). Copies inside the server are not limited.")
-    var bwlimit: ByteRate?
+    var bwlimit: ByteSize?
+
+    @Option(name: .customLong("part-size"), help: "The size of each part of a large object (rclone's --s3-chunk-size), e.g. 8M, 64M; at least 5M.")
+    var partSize: ByteSize?
+
+    @Option(name: .customLong("parts-in-flight"), help: "Parts of one object written at once (rclone's --s3-upload-concurrency); a streamed copy holds (this + 1) x --part-size.")
+    var partsInFlight: Int = 4
 
     @Option(help: "Whole store: only buckets matching this shell pattern (repeatable).")
     var include: [String] = []
@@ -53,7 +59,8 @@ struct SyncCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        if transfers < 1 || checkers < 1 { throw ValidationError("--transfers and --checkers take a positive number.") }
+        if transfers < 1 || checkers < 1 || partsInFlight < 1 { throw ValidationError("--transfers, --checkers and --parts-in-flight take a positive number.") }
+        if let partSize, partSize.bytes < 5 << 20 { throw ValidationError("--part-size must be at least 5M (S3's smallest part).") }
     }
 
     func run() async throws {
@@ -68,7 +75,7 @@ struct SyncCommand: AsyncParsableCommand {
                                   target: try endpoint(locations.1, environment: context.environment),
                                   options: ObjectSync.Options(phase: phase, transfers: transfers, checkers: checkers, delete: delete, dryRun: dryRun,
                                                               include: include, exclude: exclude, createBuckets: createBuckets,
-                                                              bytesPerSecond: bwlimit?.bytesPerSecond))
+                                                              bytesPerSecond: bwlimit?.bytes, partSize: partSize?.bytes ?? 8 << 20, partsInFlight: partsInFlight))
             let report = SyncReport(terminal: context.terminal, phase: phase, dryRun: dryRun, wholeStore: locations.0.bucket.isEmpty)
             do {
                 let outcome = try await sync.run(report.tell)
@@ -95,9 +102,10 @@ struct SyncCommand: AsyncParsableCommand {
 
 extension ObjectSync.Phase: ExpressibleByArgument {}
 
-/// rclone's `--bwlimit` size: a number with an optional B, K, M or G suffix (powers of 1024; KiB without one).
-struct ByteRate: ExpressibleByArgument {
-    let bytesPerSecond: Int
+/// An rclone size (`--bwlimit` per second, `--s3-chunk-size`): a number with an optional B, K, M or G suffix (powers
+/// of 1024; KiB without one).
+struct ByteSize: ExpressibleByArgument {
+    let bytes: Int
 
     init?(argument: String) {
         var text = argument.uppercased()
@@ -107,6 +115,6 @@ struct ByteRate: ExpressibleByArgument {
             text.removeLast()
         }
         guard let number = Double(text), number > 0, number * Double(unit) < Double(Int.max) else { return nil }
-        bytesPerSecond = max(Int(number * Double(unit)), 1)
+        bytes = max(Int(number * Double(unit)), 1)
     }
 }
