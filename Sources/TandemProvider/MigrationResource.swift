@@ -40,8 +40,8 @@ enum MigrationResource {
         "kubernetes": AttributeSchema(.object([
             "image": AttributeSchema(.string, .required, description: "The image with the tandem binary (see the Containerfile)."),
             "namespace": AttributeSchema(.string, .optionalComputed, description: "Where the Job runs; the provider block's namespace, else the context's."),
-            "memory": AttributeSchema(.string, .optional, defaultValue: .string("512Mi"),
-                                      description: "Memory requested and limit (a sync holds transfers x 4 x 8 MiB of parts at most, and one listing page per side)."),
+            "memory": AttributeSchema(.string, .optional, defaultValue: .string("1Gi"),
+                                      description: "Memory requested and limit: about 50 MiB, plus up to 40 MiB per transfer copying a large object (5 parts of 8 MiB)."),
             "timeout": AttributeSchema(.number, .optional, defaultValue: .number(86_400), description: "Seconds apply waits for the Job."),
         ]), .optional, description: "runtime kubernetes: the Job's image, namespace, memory and how long to wait."),
         "source": side("Where objects come from (read and list)."),
@@ -198,7 +198,7 @@ enum MigrationResource {
         let block = value["kubernetes"]
         return KubernetesMigrationJob(client: client, namespace: block["namespace"].stringValue ?? client.defaultNamespace,
                                       name: KubernetesMigrationJob.objectName(value["name"].stringValue ?? ""), image: block["image"].stringValue ?? "",
-                                      memory: block["memory"].stringValue ?? "512Mi", timeout: .seconds(Int64(block["timeout"].numberValue ?? 86_400)))
+                                      memory: block["memory"].stringValue ?? "1Gi", timeout: .seconds(Int64(block["timeout"].numberValue ?? 86_400)))
     }
 
     /// Destroy: a Job and its Secret go (runtime kubernetes); the copied objects stay.

@@ -96,4 +96,32 @@ import TandemTesting
             #expect(destroy.exitCode == 0 && destroy.stdout.contains("the copied objects stay"), "\(destroy.stdout)\n\(destroy.stderr)")
         }
     }
+
+    /// Settings that cannot work are refused while planning, at their place in the file, before anything runs.
+    @Test func impossibleSettingsAreRefusedAtTheirPlace() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-migration-checks-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        providers:
+          tandem: {}
+        resources:
+          tandem_migration.broken:
+            source: {endpoint: "http://127.0.0.1:9", bucket: one, access_key: K, secret_key: S}
+            target: {endpoint: "http://127.0.0.1:9", access_key: K, secret_key: S}
+            include: ["app-*"]
+            transfers: 0
+            runtime: kubernetes
+        """.write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let tandem = TandemBinary(directory: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "NO_COLOR": "1"])
+        let plan = try await tandem.run(["plan"])
+        let errors = plan.stdout + plan.stderr
+        #expect(plan.exitCode == 1, "\(errors)")
+        for message in ["name a bucket on both sides, or on neither", "include chooses buckets of a whole-store migration",
+                        "transfers must be a whole number of at least 1, not 0", "runtime kubernetes needs a kubernetes block",
+                        "runtime kubernetes needs a name"] {
+            #expect(errors.contains(message), "\(message): \(errors)")
+        }
+        #expect(errors.contains("main.tandem.yaml:8:"), "the transfers line is named: \(errors)")
+    }
 }
