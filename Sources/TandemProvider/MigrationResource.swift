@@ -17,7 +17,7 @@ enum MigrationResource {
     static let typeName = "tandem_migration"
 
     /// Settings that run the sync again when they change.
-    private static let inputs = ["name", "runtime", "kubernetes", "source", "target", "phase", "run_id", "transfers", "checkers", "bandwidth_limit", "delete", "create_buckets", "include",
+    private static let inputs = ["name", "runtime", "kubernetes", "source", "target", "phase", "run_id", "transfers", "checkers", "bandwidth_limit", "versions", "delete", "create_buckets", "include",
                                  "exclude"]
 
     private static func side(_ role: String) -> AttributeSchema {
@@ -53,6 +53,8 @@ enum MigrationResource {
         "transfers": AttributeSchema(.number, .optional, defaultValue: .number(16), description: "Objects copied at once."),
         "checkers": AttributeSchema(.number, .optional, defaultValue: .number(8), description: "Objects read and hashed at once while a cutover verifies."),
         "bandwidth_limit": AttributeSchema(.number, .optional, description: "Bytes per second streamed copies write at most, all together (no limit when unset)."),
+        "versions": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
+                                    description: "Copy every version and delete marker, oldest first (both sides' buckets versioned)."),
         "delete": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
                                   description: "Delete target objects the source lacks (never after a failed copy, never when the source lists nothing)."),
         "create_buckets": AttributeSchema(.bool, .optional, defaultValue: .bool(false),
@@ -243,7 +245,7 @@ enum MigrationResource {
             transfers: Int(value["transfers"].numberValue ?? 16), checkers: Int(value["checkers"].numberValue ?? 8),
             delete: value["delete"].boolValue ?? false, include: (value["include"].listValue ?? []).compactMap(\.stringValue),
             exclude: (value["exclude"].listValue ?? []).compactMap(\.stringValue), createBuckets: value["create_buckets"].boolValue ?? false,
-            bytesPerSecond: value["bandwidth_limit"].numberValue.map { Int($0) })
+            bytesPerSecond: value["bandwidth_limit"].numberValue.map { Int($0) }, versions: value["versions"].boolValue ?? false)
         return ObjectSync(source: try endpoint(value["source"]), target: try endpoint(value["target"]), options: options)
     }
 }

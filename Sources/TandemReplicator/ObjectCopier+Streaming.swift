@@ -7,7 +7,7 @@ extension ObjectCopier {
     /// ETag is the source's proves the bytes end to end; otherwise the target's size is checked with HEAD.
     func stream(_ head: ObjectHead, _ route: Route) async throws {
         if head.size <= settings.multipartThreshold {
-            let body = try await source.getObject(bucket: route.bucket, key: route.key, ifMatch: head.eTag)
+            let body = try await source.getObject(bucket: route.bucket, key: route.key, ifMatch: head.eTag, versionID: route.versionID)
             guard body.readableBytes == head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: body.readableBytes) }
             try await bandwidth?.take(body.readableBytes)
             let written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: try await headersForCopy(of: head, route))
@@ -48,7 +48,7 @@ extension ObjectCopier {
     func streamInParts(_ head: ObjectHead, _ route: Route) async throws {
         let (target, bandwidth, partSize, slots) = (target, bandwidth, settings.partSize, settings.partsInFlight)
         try await multipartUpload(head, route) { uploadID in
-            try await source.withObjectBody(bucket: route.bucket, key: route.key, ifMatch: head.eTag) { body in
+            try await source.withObjectBody(bucket: route.bucket, key: route.key, ifMatch: head.eTag, versionID: route.versionID) { body in
                 try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
                     var parts: [(number: Int, eTag: String)] = []
                     var uploading = 0, number = 0, read = 0

@@ -54,6 +54,9 @@ public struct ObjectCopier: Sendable {
         case sourceGone
     }
 
+    /// User metadata key recording, on a copy of one version of a versioned bucket, the source's version id.
+    public static let sourceVersionMetadata = "tandem-source-version-id"
+
     /// User metadata key recording the source ETag on a copy, so a multipart copy (whose own ETag differs from the
     /// source's) is still recognised as current, in both directions of a pair.
     public static let sourceETagMetadata = "tandem-source-etag"
@@ -74,6 +77,8 @@ public struct ObjectCopier: Sendable {
     /// Where a copy reads and writes.
     struct Route: Sendable {
         let bucket: String, key: String, targetBucket: String, targetKey: String
+        /// A version of the source to copy; nil for the current one.
+        var versionID: String? = nil
     }
 
     /// Copies `bucket/key` of the source to `targetBucket/targetKey`. When the source changes during the copy (a read
@@ -97,6 +102,17 @@ public struct ObjectCopier: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Copies one version of a source object as a new version of the target key, recording its version id
+    /// (``sourceVersionMetadata``). A version never changes, so its bytes always go through the copier, with no HEAD of
+    /// the target; `.sourceGone` when the version no longer exists.
+    public func copyVersion(bucket: String, key: String, versionID: String, to targetBucket: String, key targetKey: String) async throws -> Outcome {
+        var route = Route(bucket: bucket, key: key, targetBucket: targetBucket, targetKey: targetKey)
+        route.versionID = versionID
+        guard let head = try await source.headObject(bucket: bucket, key: key, versionID: versionID) else { return .sourceGone }
+        try await stream(head, route)
+        return .copied(bytes: head.size)
     }
 
     /// The copy of an object a listing just showed, without HEAD; nil when it takes the HEAD path after all.
@@ -130,9 +146,12 @@ public struct ObjectCopier: Sendable {
     /// fetched only when the response counted some (`x-amz-tagging-count`, which S3, radosgw and moto send for a
     /// tagged object, and S3 only to a reader allowed to read the tags; an untagged object costs no request).
     func headersForCopy(of head: ObjectHead, _ route: Route) async throws -> [(name: String, value: String)] {
-        var headers = head.headersForCopy.filter { $0.name != "x-amz-meta-\(Self.sourceETagMetadata)" }
+        let recorded = ["x-amz-meta-\(Self.sourceETagMetadata)", "x-amz-meta-\(Self.sourceVersionMetadata)"]
+        var headers = head.headersForCopy.filter { !recorded.contains($0.name) }
         headers.append(("x-amz-meta-\(Self.sourceETagMetadata)", head.metadata[Self.sourceETagMetadata] ?? head.eTag))
-        if (head.tagCount ?? 0) > 0, let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key)) {
+        if let versionID = route.versionID { headers.append(("x-amz-meta-\(Self.sourceVersionMetadata)", versionID)) }
+        if (head.tagCount ?? 0) > 0,
+           let tagging = S3Client.taggingHeader(try await source.getObjectTagging(bucket: route.bucket, key: route.key, versionID: route.versionID)) {
             headers.append(("x-amz-tagging", tagging))
         }
         return headers + aclHeaders

@@ -37,11 +37,14 @@ public struct ObjectSync: Sendable {
         /// copy holds at most (`partsInFlight` + 1) x `partSize` per object.
         public var partSize: Int
         public var partsInFlight: Int
+        /// Copy every version (and delete marker) oldest first instead of the current objects; both buckets must be
+        /// versioned (``VersionSync``).
+        public var versions: Bool
 
         enum CodingKeys: String, CodingKey {
             case phase, transfers, checkers, delete, include, exclude
             case dryRun = "dry_run", createBuckets = "create_buckets", bytesPerSecond = "bytes_per_second", partSize = "part_size"
-            case partsInFlight = "parts_in_flight"
+            case partsInFlight = "parts_in_flight", versions
         }
 
         /// True when a whole-store sync takes the bucket `name`.
@@ -52,7 +55,8 @@ public struct ObjectSync: Sendable {
         /// Creates options.
         public init(phase: Phase = .full, transfers: Int = 16, checkers: Int = 8, delete: Bool = false, dryRun: Bool = false,
                     include: [String] = [], exclude: [String] = [], createBuckets: Bool = false, bytesPerSecond: Int? = nil,
-                    partSize: Int = ObjectCopier.Settings().partSize, partsInFlight: Int = ObjectCopier.Settings().partsInFlight) {
+                    partSize: Int = ObjectCopier.Settings().partSize, partsInFlight: Int = ObjectCopier.Settings().partsInFlight, versions: Bool = false) {
+            self.versions = versions
             (self.phase, self.transfers, self.checkers, self.delete, self.dryRun) = (phase, max(transfers, 1), max(checkers, 1), delete, dryRun)
             (self.include, self.exclude, self.createBuckets, self.bytesPerSecond) = (include, exclude, createBuckets, bytesPerSecond)
             (self.partSize, self.partsInFlight) = (max(partSize, 5 << 20), max(partsInFlight, 1))
@@ -213,8 +217,18 @@ public struct ObjectSync: Sendable {
             report(.notice("Aborted \(stale.count) incomplete multipart uploads under \(names.1) (left by an interrupted copy: no object was visible, their parts took space)."))
         }
         report(.started(source: names.0, target: names.1, objects: listed.objects, bytes: listed.bytes))
-        let summary = try await Backfill(pipeline: pipeline, concurrency: options.transfers)
-            .run(progress: { report(.notice($0)) }, observe: { report(.progress($0)) })
+        let summary: Backfill.Summary
+        if options.versions {
+            let versioning = (try await pipeline.source.getBucketVersioning(source.bucket), try await pipeline.target.getBucketVersioning(target.bucket))
+            guard versioning.0 == "Enabled", versioning.1 == "Enabled" else {
+                throw SyncRefusal.unversioned(source: versioning.0 ?? "never enabled", target: versioning.1 ?? "never enabled")
+            }
+            summary = try await VersionSync(copier: pipeline.copier, source: sides.0, target: sides.1, concurrency: options.transfers)
+                .run(progress: { report(.notice($0)) }, observe: { report(.progress($0)) })
+        } else {
+            summary = try await Backfill(pipeline: pipeline, concurrency: options.transfers)
+                .run(progress: { report(.notice($0)) }, observe: { report(.progress($0)) })
+        }
         report(.copied(source: names.0, target: names.1, summary))
         outcome.examined += summary.examined
         outcome.copied += summary.copied
@@ -291,12 +305,15 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case sourceStillChanging(before: Int, after: Int)
     /// `delete` with a source that lists nothing.
     case emptySource(targetObjects: Int)
+    /// `versions` with a bucket that is not versioned (its versioning status).
+    case unversioned(source: String, target: String)
 
     /// What happened.
     public var headline: String {
         switch self {
         case .sourceStillChanging: return "The source is still changing"
         case .emptySource(let count): return "The source lists no objects: not deleting the target's \(count)"
+        case .unversioned: return "Copying versions needs versioning enabled on both buckets"
         }
     }
 
@@ -307,6 +324,8 @@ public enum SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
             return "Two listings two seconds apart differ (\(before) then \(after) objects): stop the writers, then run the cutover again."
         case .emptySource:
             return "A wrong bucket or directory would empty the target. Delete them by other means if that is what you want."
+        case .unversioned(let source, let target):
+            return "Versioning is \(source) on the source and \(target) on the target: enable it on both, or sync the current objects only."
         }
     }
 

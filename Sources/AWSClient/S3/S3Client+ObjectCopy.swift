@@ -57,11 +57,11 @@ public struct ObjectHead: Sendable, Equatable {
 }
 
 extension S3Client {
-    /// HEAD of an object; nil when there is no such key.
-    public func headObject(bucket: String, key: String) async throws -> ObjectHead? {
+    /// HEAD of an object (of one of its versions with `versionID`); nil when there is no such key.
+    public func headObject(bucket: String, key: String, versionID: String? = nil) async throws -> ObjectHead? {
         let response: AWSHTTPResponse
         do {
-            response = try await send("HeadObject", .HEAD, bucket: bucket, key: key)
+            response = try await send("HeadObject", .HEAD, bucket: bucket, key: key, query: Self.version(versionID))
         } catch let error as AWSServiceError where error.statusCode == 404 {
             return nil
         }
@@ -81,20 +81,27 @@ extension S3Client {
 
     /// The bytes of an object, or of `range` of it (inclusive offsets), as received (no copy). With `ifMatch`, S3
     /// refuses (412) when the object changed since that ETag was seen, so the parts of one copy always come from one
-    /// version.
-    public func getObject(bucket: String, key: String, range: ClosedRange<Int>? = nil, ifMatch eTag: String? = nil) async throws -> ByteBuffer {
+    /// version. `versionID` reads that version instead of the current one.
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int>? = nil, ifMatch eTag: String? = nil,
+                          versionID: String? = nil) async throws -> ByteBuffer {
         var headers = HTTPHeaders()
         if let range { headers.add(name: "range", value: "bytes=\(range.lowerBound)-\(range.upperBound)") }
         if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
-        return try await send("GetObject", .GET, bucket: bucket, key: key, headers: headers).buffer
+        return try await send("GetObject", .GET, bucket: bucket, key: key, query: Self.version(versionID), headers: headers).buffer
+    }
+
+    /// The `versionId` query of a request about one version.
+    static func version(_ versionID: String?) -> [(name: String, value: String)] {
+        versionID.map { [("versionId", $0)] } ?? []
     }
 
     /// One GET of the whole object, its body handed to `consume` as it arrives (nothing is collected: memory is what
     /// `consume` keeps). With `ifMatch`, S3 refuses (412) when the object changed since that ETag was seen.
-    public func withObjectBody<T>(bucket: String, key: String, ifMatch eTag: String?, _ consume: (ResponseBody) async throws -> T) async throws -> T {
+    public func withObjectBody<T>(bucket: String, key: String, ifMatch eTag: String?, versionID: String? = nil,
+                                  _ consume: (ResponseBody) async throws -> T) async throws -> T {
         var headers = HTTPHeaders()
         if let eTag { headers.add(name: "if-match", value: "\"\(eTag)\"") }
-        return try await streaming("GetObject", bucket: bucket, key: key, headers: headers) { _, body in try await consume(body) }
+        return try await streaming("GetObject", bucket: bucket, key: key, query: Self.version(versionID), headers: headers) { _, body in try await consume(body) }
     }
 
     /// The bytes of an object (a copy of ``getObject(bucket:key:range:ifMatch:)``'s buffer, for comparing).
@@ -118,9 +125,10 @@ extension S3Client {
         try await putObject(bucket: bucket, key: key, body: ByteBuffer(bytes: body), headers: extra)
     }
 
-    /// The object's tags.
-    public func getObjectTagging(bucket: String, key: String) async throws -> [String: String] {
-        let root = try xml(try await send("GetObjectTagging", .GET, bucket: bucket, key: key, query: [("tagging", "")]), operation: "GetObjectTagging")
+    /// The object's tags (of one of its versions with `versionID`).
+    public func getObjectTagging(bucket: String, key: String, versionID: String? = nil) async throws -> [String: String] {
+        let root = try xml(try await send("GetObjectTagging", .GET, bucket: bucket, key: key, query: [("tagging", "")] + Self.version(versionID)),
+                           operation: "GetObjectTagging")
         var tags: [String: String] = [:]
         for tag in root.firstDescendant(named: "TagSet")?.children(named: "Tag") ?? [] {
             if let key = tag.childText("Key") { tags[key] = tag.childText("Value") ?? "" }

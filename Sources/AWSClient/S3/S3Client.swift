@@ -60,10 +60,10 @@ public struct S3Client: Sendable {
     }
 
     /// Sends one bodiless S3 request once and hands the answer's headers and body, as it arrives, to `consume`.
-    func streaming<T>(_ operation: String, bucket: String, key: String, headers: HTTPHeaders,
+    func streaming<T>(_ operation: String, bucket: String, key: String, query: [(name: String, value: String)], headers: HTTPHeaders,
                       consume: (HTTPHeaders, ResponseBody) async throws -> T) async throws -> T {
         let (endpoint, path) = location(bucket: bucket, key: key)
-        let request = AWSHTTPRequest(serviceName: "S3", operation: operation, endpoint: endpoint, method: .GET, path: path, query: [], headers: headers,
+        let request = AWSHTTPRequest(serviceName: "S3", operation: operation, endpoint: endpoint, method: .GET, path: path, query: query, headers: headers,
                                      body: ByteBuffer(), payload: nil, trust: configuration.trust)
         return try await transport.streaming(request, signer: signer, consume: consume)
     }

@@ -52,6 +52,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .customLong("create-buckets"), help: "Whole store: create a target bucket the target lacks, with the source's versioning, tags and policy.")
     var createBuckets = false
 
+    @Flag(help: "Copy every version and delete marker, oldest first, that the target's history of each key lacks (both buckets versioned).")
+    var versions = false
+
     @Flag(help: "Delete target objects the source does not have, unless a copy failed in this run.")
     var delete = false
 
@@ -75,7 +78,7 @@ struct SyncCommand: AsyncParsableCommand {
                                   target: try endpoint(locations.1, environment: context.environment),
                                   options: ObjectSync.Options(phase: phase, transfers: transfers, checkers: checkers, delete: delete, dryRun: dryRun,
                                                               include: include, exclude: exclude, createBuckets: createBuckets,
-                                                              bytesPerSecond: bwlimit?.bytes, partSize: partSize?.bytes ?? 8 << 20, partsInFlight: partsInFlight))
+                                                              bytesPerSecond: bwlimit?.bytes, partSize: partSize?.bytes ?? 8 << 20, partsInFlight: partsInFlight, versions: versions))
             let report = SyncReport(terminal: context.terminal, phase: phase, dryRun: dryRun, wholeStore: locations.0.bucket.isEmpty)
             do {
                 let outcome = try await sync.run(report.tell)
