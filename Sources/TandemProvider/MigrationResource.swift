@@ -17,8 +17,8 @@ enum MigrationResource {
     static let typeName = "tandem_migration"
 
     /// Settings that run the sync again when they change.
-    private static let inputs = ["name", "runtime", "kubernetes", "source", "target", "phase", "run_id", "transfers", "checkers", "bandwidth_limit", "versions", "delete", "create_buckets", "include",
-                                 "exclude"]
+    private static let inputs = ["name", "runtime", "kubernetes", "source", "target", "phase", "run_id", "transfers", "checkers",
+                                 "bandwidth_limit", "versions", "delete", "create_buckets", "include", "exclude"]
 
     private static func side(_ role: String) -> AttributeSchema {
         AttributeSchema(.object([
