@@ -4,8 +4,11 @@ extension ObjectSync {
     /// A sync as a file (keys included: keep it 0600, or in a Secret): what `tandem migration run --config` runs in a
     /// `tandem_migration`'s Kubernetes Job.
     public struct Document: Codable, Sendable, Equatable {
+        /// Where objects come from.
         public var source: EndpointConfiguration
+        /// Where they go.
         public var target: EndpointConfiguration
+        /// How.
         public var options: Options
 
         /// Creates a document.

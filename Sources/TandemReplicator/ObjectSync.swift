@@ -17,6 +17,7 @@ public struct ObjectSync: Sendable {
 
     /// How to sync.
     public struct Options: Sendable, Equatable, Codable {
+        /// The phase run.
         public var phase: Phase
         /// Objects copied at once.
         public var transfers: Int
@@ -26,16 +27,17 @@ public struct ObjectSync: Sendable {
         public var delete: Bool
         /// Report what would change (`verdict` events) and change nothing.
         public var dryRun: Bool
-        /// Whole store: bucket name patterns (fnmatch) to take (all when empty) and to leave.
+        /// Whole store: bucket name patterns (fnmatch) to take (all when empty).
         public var include: [String]
+        /// Whole store: bucket name patterns (fnmatch) to leave.
         public var exclude: [String]
         /// Whole store: create a bucket the target lacks, with the source's versioning, tags and policy.
         public var createBuckets: Bool
         /// Bytes per second streamed copies write at most, all together (nil: no limit).
         public var bytesPerSecond: Int?
-        /// The size of each part of a large object, and how many parts of one object are written at once: a streamed
-        /// copy holds at most (`partsInFlight` + 1) x `partSize` per object.
+        /// The size of each part of a large object: a streamed copy holds at most (`partsInFlight` + 1) x `partSize`.
         public var partSize: Int
+        /// How many parts of one object are written at once.
         public var partsInFlight: Int
         /// Copy every version (and delete marker) oldest first instead of the current objects; both buckets must be
         /// versioned (``VersionSync``).
@@ -91,16 +93,23 @@ public struct ObjectSync: Sendable {
         public var buckets = 0
         /// Whole store: target buckets missing and not made.
         public var missingBuckets = 0
+        /// Source objects (with `versions`: versions and delete markers) looked at.
         public var examined = 0
+        /// Objects (versions, delete markers) written to the target.
         public var copied = 0
+        /// Bytes written.
         public var bytes = 0
+        /// Objects the target already held.
         public var alreadyCurrent = 0
+        /// Copies that failed (with `versions`: keys).
         public var failed = 0
+        /// Target objects deleted because the source lacks them.
         public var deleted = 0
         /// Incomplete multipart uploads under the target found at the start (an interrupted run's) and aborted.
         public var abortedUploads = 0
-        /// Objects a cutover compared by checksum, and those that differed (or were missing on either side).
+        /// Objects a cutover compared by checksum.
         public var verified = 0
+        /// Objects the cutover found different, or missing on either side.
         public var differences = 0
 
         /// 0 done, 1 something failed (a copy, a missing bucket), 2 a cutover found differences.

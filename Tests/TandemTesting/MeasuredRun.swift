@@ -51,6 +51,7 @@ public struct MeasuredRun: Sendable {
 public struct Rclone: Sendable {
     /// One `[NAME]` section: an S3 remote.
     public struct Remote: Sendable {
+        /// `NAME` of `NAME:bucket`; its rclone provider (Ceph, Other), endpoint URL and keys.
         public var name: String, provider: String, endpoint: String, accessKey: String, secretKey: String
 
         /// Creates a remote named `name` (rclone's `NAME:`).

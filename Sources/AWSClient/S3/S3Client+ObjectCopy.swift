@@ -210,7 +210,9 @@ extension S3Client {
 
 /// A multipart upload started and not yet completed or aborted: its parts take space, the object is not visible.
 public struct IncompleteUpload: Sendable, Equatable {
+    /// The key the upload would create.
     public var key: String
+    /// Its upload id (to abort it).
     public var uploadID: String
     /// When it was started.
     public var initiated: Date?

@@ -8,8 +8,9 @@ public struct ObjectVersionReference: Sendable, Equatable {
     public var versionID: String?
     /// A delete marker rather than a version.
     public var isDeleteMarker = false
-    /// The version's size and ETag (without quotes); 0 and empty for a delete marker.
+    /// The version's size; 0 for a delete marker.
     public var size = 0
+    /// The version's ETag without quotes; empty for a delete marker.
     public var eTag = ""
     /// The key's newest entry.
     public var isLatest = false

@@ -15,11 +15,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var variables: VariableOptions
 
-    @Argument(help: "PROVIDER:BUCKET[/DIR] (a provider of the configuration in --dir) or http(s)://HOST[:PORT]/BUCKET[/DIR].")
-    var source: String
-
-    @Argument(help: "The same forms as SOURCE.")
-    var target: String
+    @OptionGroup var sides: ObjectSideArguments
 
     @Flag(help: "Compare contents (SHA-256 of both objects, read in 8 MiB ranges) instead of size and ETag.")
     var download = false
@@ -40,16 +36,16 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         var context = CommandContext(global)
         let findings = try await context.reportingErrors { () async throws -> ReplicaAudit.Findings in
-            let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
+            let remotes = try sides.remotes()
             for remote in [remotes.0, remotes.1] where remote.bucket.isEmpty {
                 throw Diagnostic.error("\"\(remote)\" names no bucket", detail: "tandem check compares one bucket (or directory) with another.")
             }
-            let sides = try await ObjectRemote.locations(remotes, context: &context, variables: variables)
+            let locations = try await ObjectRemote.locations(remotes, context: &context, variables: variables)
             let output = try CombinedOutput(path: combined)
             defer { output.close() }
-            let terminal = context.terminal, oneWay = self.oneWay, target = self.target, source = self.source
-            let audit = ReplicaAudit(source: try ObjectStoreClients.side(sides.0, environment: context.environment),
-                                     target: try ObjectStoreClients.side(sides.1, environment: context.environment),
+            let terminal = context.terminal, oneWay = self.oneWay, target = sides.target, source = sides.source
+            let audit = ReplicaAudit(source: try ObjectStoreClients.side(locations.0, environment: context.environment),
+                                     target: try ObjectStoreClients.side(locations.1, environment: context.environment),
                                      grace: .zero, checksum: download, checkers: checkers)
             let findings = try await audit.run { verdict, key in
                 if verdict == .extra, oneWay { return }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import TandemCore
 import TandemEngine
@@ -76,5 +77,19 @@ struct ObjectRemote: Sendable, CustomStringConvertible {
             }
             return location
         }
+    }
+}
+
+/// The two sides `tandem check` and `tandem sync` take, as arguments.
+struct ObjectSideArguments: ParsableArguments {
+    @Argument(help: "PROVIDER:BUCKET[/DIR] (a provider of the configuration in --dir) or http(s)://HOST[:PORT]/BUCKET[/DIR].")
+    var source: String
+
+    @Argument(help: "The same forms as SOURCE.")
+    var target: String
+
+    /// Both sides parsed, or what is wrong with one.
+    func remotes() throws -> (ObjectRemote, ObjectRemote) {
+        (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
     }
 }

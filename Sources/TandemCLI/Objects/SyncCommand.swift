@@ -19,11 +19,7 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var variables: VariableOptions
 
-    @Argument(help: "PROVIDER:BUCKET[/DIR] (a provider of the configuration in --dir) or http(s)://HOST[:PORT]/BUCKET[/DIR].")
-    var source: String
-
-    @Argument(help: "The same forms as SOURCE.")
-    var target: String
+    @OptionGroup var sides: ObjectSideArguments
 
     @Option(help: "full or incremental (the same listing merge: only what differs is copied), or cutover (writes stopped: refuses while the source still changes, then verifies every object by checksum).")
     var phase: ObjectSync.Phase = .full
@@ -69,8 +65,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var context = CommandContext(global)
         let outcome = try await context.reportingErrors { () async throws -> Int32 in
-            let remotes = (try ObjectRemote.parse(source), try ObjectRemote.parse(target))
-            let locations = try await ObjectRemote.locations(remotes, context: &context, variables: variables)
+            let locations = try await ObjectRemote.locations(try sides.remotes(), context: &context, variables: variables)
             guard locations.0.bucket.isEmpty == locations.1.bucket.isEmpty else {
                 throw Diagnostic.error("Name a bucket on both sides, or on neither", detail: "No bucket on both sides syncs the whole store, bucket by bucket.")
             }
