@@ -42,6 +42,7 @@ public final class AWSTransport: Sendable {
         // The client would retry every failed connection attempt until the connect timeout, a refused certificate
         // included (10 s to report an error that cannot go away); `execute` retries only what can.
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.http1_1ConnectionDebugInitializer = ImmediateAcknowledgement.install
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.logger = logger
         self.requestTimeout = timeout
