@@ -22,8 +22,10 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to a temporary file beside `path` with permission bits `mode`, fsyncs it, renames it over
-    /// `path`, then fsyncs the directory. The directory must exist.
-    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws(WriteError) {
+    /// `path`, then fsyncs the directory. The directory must exist. With `durable: false` nothing is synced: a reader
+    /// still sees the old content or the new, but a crash may bring back the old one or leave the file empty or cut
+    /// (for records a reader can do without, such as a journal's progress mark).
+    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600, durable: Bool = true) throws(WriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
@@ -37,7 +39,7 @@ public enum AtomicFile {
                 if n < 0 { return errno }
                 written += n
             }
-            return fsync(fd) == 0 ? 0 : errno
+            return !durable || fsync(fd) == 0 ? 0 : errno
         }
         close(fd)
         guard result == 0 else {
@@ -49,7 +51,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, operation: "rename onto", errno: error)
         }
-        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
+        let directoryFD = durable ? open(directory.isEmpty ? "." : directory, O_RDONLY) : -1
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)

@@ -1,14 +1,18 @@
 import Foundation
 import TandemCore
 
-/// A durable queue of pushed event bodies: `append` returns only once the body is on disk (fsync), so a push
-/// endpoint can answer 200 knowing a crash loses nothing; work is then taken from the journal and `complete`d.
+/// A durable queue of pushed event bodies: `append` returns only once the body is on disk, so a push endpoint can
+/// answer 200 knowing a crash loses nothing; work is then taken from the journal and `complete`d. Appends made while
+/// one fsync runs share the next (`GroupCommittedFile`): concurrent pushes cost about one fsync together.
 ///
 /// Files: `<name>.journal` (records: 4-byte big-endian length, then the body) and `<name>.done` (the offset below
-/// which every record is done, written atomically). On open, records after that offset are pending again
-/// (at-least-once); a torn record at the end (a crash mid-write) is cut off. When nothing is pending the journal
-/// is truncated; it never holds more than `maximumBytes`: an append that would pass it throws `Full`, and the pusher
-/// is told to retry (nothing it was answered for is ever dropped).
+/// which every record is done). The done offset is written atomically but not synced: after a crash it may be older
+/// (or unreadable), and records already handled are handled again (at-least-once; a handled event copies the
+/// source's current state, so a repeat changes nothing). On open, the done offset counts only where it falls on a
+/// record boundary, records after it are pending again, and a torn record at the end (a crash mid-write) is cut off.
+/// Once nothing is pending and the file has reached `compactionBytes` it is emptied (durably, with the done offset
+/// reset, the only time the done file is synced); it never holds more than `maximumBytes`: an append that would pass
+/// it throws `Full`, and the pusher is told to retry (nothing it was answered for is ever dropped).
 actor EventJournal {
     /// The journal holds `maximumBytes` already; the body was not stored.
     struct Full: Error, CustomStringConvertible {
@@ -17,9 +21,10 @@ actor EventJournal {
     }
 
     let maximumBytes: Int
-    private let journalPath: String
+    /// Size at which an idle journal is emptied.
+    let compactionBytes: Int
     private let donePath: String
-    private let handle: FileHandle
+    private let file: GroupCommittedFile
     private var end: UInt64
     private var doneOffset: UInt64
     /// Offsets of records appended or loaded and not yet done, with the offset where each record ends.
@@ -27,35 +32,40 @@ actor EventJournal {
     private var finished: Set<UInt64> = []
     private var pendingAtOpen: [(offset: UInt64, body: Data)] = []
 
-    init(directory: String, name: String, maximumBytes: Int = Int.max) throws {
+    init(directory: String, name: String, maximumBytes: Int = Int.max, compactionBytes: Int = 1 << 20) throws {
         self.maximumBytes = maximumBytes
+        self.compactionBytes = min(compactionBytes, maximumBytes / 2)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        journalPath = directory + "/\(name).journal"
+        let journalPath = directory + "/\(name).journal"
         donePath = directory + "/\(name).done"
-        if !FileManager.default.fileExists(atPath: journalPath) {
-            _ = FileManager.default.createFile(atPath: journalPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        let data = try Data(contentsOf: URL(fileURLWithPath: journalPath))
-        var offset = (try? String(contentsOfFile: donePath, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        if offset > UInt64(data.count) { offset = 0 }
-        doneOffset = offset
-        var cursor = Int(offset)
+        let data = (try? Data(contentsOf: URL(fileURLWithPath: journalPath))) ?? Data()
+        let recordedDone = (try? String(contentsOfFile: donePath, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        var records: [(offset: Int, end: Int)] = []
+        var cursor = 0
         while cursor + 4 <= data.count {
             let length = data[cursor..<cursor + 4].reduce(0) { $0 << 8 | Int($1) }
             guard cursor + 4 + length <= data.count else { break }
-            pendingAtOpen.append((UInt64(cursor), data.subdata(in: cursor + 4..<cursor + 4 + length)))
-            outstanding[UInt64(cursor)] = UInt64(cursor + 4 + length)
+            records.append((cursor, cursor + 4 + length))
             cursor += 4 + length
         }
-        handle = try FileHandle(forUpdating: URL(fileURLWithPath: journalPath))
+        // A done offset that is not a record boundary (a done file from before the journal was emptied, or cut by a
+        // crash) counts for nothing: every record is pending again.
+        let done = records.contains { $0.end == Int(recordedDone) } ? recordedDone : 0
+        for record in records where record.offset >= Int(done) {
+            pendingAtOpen.append((UInt64(record.offset), data.subdata(in: record.offset + 4..<record.end)))
+            outstanding[UInt64(record.offset)] = UInt64(record.end)
+        }
+        doneOffset = done
         // Cut a torn record so new appends start on a record boundary.
-        try handle.truncate(atOffset: UInt64(cursor))
-        try handle.synchronize()
+        file = try GroupCommittedFile(path: journalPath, keepingFirst: UInt64(cursor))
         end = UInt64(cursor)
     }
 
     /// Records appended and not yet completed (the push source's queue lag).
     var pendingCount: Int { outstanding.count - finished.count }
+
+    /// How many fsyncs the journal file took since it was opened.
+    var syncCount: Int { file.syncCount }
 
     /// Bytes the journal file holds (records since it was last emptied).
     var byteCount: Int { Int(end) }
@@ -66,20 +76,25 @@ actor EventJournal {
         return pendingAtOpen
     }
 
-    /// Appends a body and forces it to disk; returns its offset (the id `complete` takes). Throws `Full` when the
-    /// record would take the journal past `maximumBytes`.
-    func append(_ body: Data) throws -> UInt64 {
+    /// Appends a body and waits until it is on disk (with whatever else was appended meanwhile); returns its offset
+    /// (the id `complete` takes). Throws `Full` when the record would take the journal past `maximumBytes`.
+    func append(_ body: Data) async throws -> UInt64 {
         guard Int(end) + body.count + 4 <= maximumBytes else { throw Full(maximumBytes: maximumBytes) }
-        var record = Data(capacity: body.count + 4)
+        var record = [UInt8]()
+        record.reserveCapacity(body.count + 4)
         let length = UInt32(body.count)
         record.append(contentsOf: [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)])
-        record.append(body)
-        try handle.seek(toOffset: end)
-        try handle.write(contentsOf: record)
-        try handle.synchronize()
-        let offset = end
-        end += UInt64(record.count)
+        record.append(contentsOf: body)
+        let (sequence, offset) = try file.append(record)
+        end = offset + UInt64(record.count)
         outstanding[offset] = end
+        do {
+            try await file.makeDurable(upTo: sequence)
+        } catch {
+            // Not stored as far as the pusher knows (it retries); the record must not hold the done offset back.
+            try? complete(offset)
+            throw error
+        }
         return offset
     }
 
@@ -96,12 +111,13 @@ actor EventJournal {
             advanced = true
         }
         guard advanced else { return }
-        if outstanding.isEmpty {
-            try handle.truncate(atOffset: 0)
-            try handle.synchronize()
+        if outstanding.isEmpty, end >= UInt64(compactionBytes) {
+            try file.truncate()
             end = 0
             doneOffset = 0
+            try AtomicFile.write(Data("0".utf8), to: donePath)
+            return
         }
-        try AtomicFile.write(Data(String(doneOffset).utf8), to: donePath)
+        try AtomicFile.write(Data(String(doneOffset).utf8), to: donePath, durable: false)
     }
 }
