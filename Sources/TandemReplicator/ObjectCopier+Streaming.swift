@@ -21,9 +21,12 @@ extension ObjectCopier {
         }
     }
 
-    /// One GET (body and headers) and one PUT, for small objects the target is known to lack; nil when the object
-    /// turned out larger than the threshold (it grew since it was listed) or empty (it has no byte 0 to range).
-    func streamSmall(_ route: Route) async throws -> Outcome? {
+    /// One GET (body and headers) and one PUT, for small objects; nil when the object turned out larger than the
+    /// threshold (it grew since it was listed or reported) or empty (it has no byte 0 to range). Unless the target is
+    /// known to lack the key, the PUT is conditional on that (`If-None-Match: *`), and a target that has it is
+    /// compared before it is overwritten; a source object that is itself a copy is compared first (see
+    /// `copyAsReported`).
+    func streamSmall(_ route: Route, targetMayHoldIt: Bool) async throws -> Outcome? {
         let head: ObjectHead, body: ByteBuffer
         do {
             (head, body) = try await source.getObjectWithHead(bucket: route.bucket, key: route.key, limit: settings.multipartThreshold)
@@ -31,14 +34,32 @@ extension ObjectCopier {
             return nil
         }
         guard body.readableBytes <= settings.multipartThreshold else { return nil }
+        if targetMayHoldIt, head.metadata[Self.sourceETagMetadata] != nil, try await targetHolds(head, route) { return .alreadyCurrent }
         try await bandwidth?.take(body.readableBytes)
-        let written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: try await headersForCopy(of: head, route))
+        let headers = try await headersForCopy(of: head, route)
+        let written: String
+        if targetMayHoldIt {
+            do {
+                written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: headers + [("if-none-match", "*")])
+            } catch let error as AWSServiceError where error.statusCode == 412 {
+                if try await targetHolds(head, route) { return .alreadyCurrent }
+                written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: headers)
+            }
+        } else {
+            written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: headers)
+        }
         if written != head.eTag {
             guard let check = try await target.headObject(bucket: route.targetBucket, key: route.targetKey), check.size == head.size else {
                 throw CopyError.verificationFailed(key: route.targetKey)
             }
         }
         return .copied(bytes: head.size)
+    }
+
+    /// True when the target key holds `head`'s object (HEAD of the target).
+    private func targetHolds(_ head: ObjectHead, _ route: Route) async throws -> Bool {
+        guard let existing = try await target.headObject(bucket: route.targetBucket, key: route.targetKey) else { return false }
+        return Self.holdsSameObject(existing, as: head)
     }
 
     /// One GET of the whole object (If-Match), cut into parts as it arrives, `partsInFlight` uploading at a time: one

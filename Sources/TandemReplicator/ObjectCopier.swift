@@ -85,14 +85,18 @@ public struct ObjectCopier: Sendable {
     /// answers 412 to `If-Match`) the copy starts over from a new HEAD; when it disappears, nothing is copied.
     /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target, and with the
     /// `listed` size and ETag a copy takes no HEAD at all: one CopyObject server-side; one GET and one PUT streamed,
-    /// up to the multipart threshold.
+    /// up to the multipart threshold. `reported` (what an event said of the object) lets a new object be copied
+    /// with two requests too, without taking the event's word for anything (see ``copyAsReported(_:_:)``).
     public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false,
-                     listed: ListedObject? = nil) async throws -> Outcome {
+                     listed: ListedObject? = nil, reported: ListedObject? = nil) async throws -> Outcome {
         let route = Route(bucket: bucket, key: key, targetBucket: targetBucket, targetKey: targetKey)
         var attempt = 1
         while true {
             do {
                 if targetIsMissing, attempt == 1, let listed, let outcome = try await copyAsListed(listed, route) {
+                    return outcome
+                }
+                if !targetIsMissing, attempt == 1, let reported, let outcome = try await copyAsReported(reported, route) {
                     return outcome
                 }
                 return try await copyOnce(route, targetIsMissing: targetIsMissing && attempt == 1)
@@ -120,15 +124,39 @@ public struct ObjectCopier: Sendable {
         if settings.serverSide {
             return listed.size <= settings.singleCopyLimit ? try await copyInServer(listed, route) : nil
         }
-        return listed.size <= settings.multipartThreshold ? try await streamSmall(route) : nil
+        return listed.size <= settings.multipartThreshold ? try await streamSmall(route, targetMayHoldIt: false) : nil
+    }
+
+    /// The copy of an object an event reported, in two requests when the target lacks it; nil when it takes the HEAD
+    /// path (a large or empty object). Server-side: HEAD the target, then CopyObject if the source still has the
+    /// reported ETag (`x-amz-copy-source-if-match`; 412 starts over with HEADs); a target that has the key is compared
+    /// with the source's current state (HEAD), never with what the event said. Streamed: one GET of the source's current state with its headers, then a PUT only if the target has
+    /// no such key (`If-None-Match: *`); where it has one, the target is compared (HEAD) and written only if it holds
+    /// something else. An object that is itself a copy (it carries the recorded source ETag) is compared with the
+    /// target before any write, so an echo in a two-way pair stops there even on a server that ignores
+    /// `If-None-Match`.
+    private func copyAsReported(_ reported: ListedObject, _ route: Route) async throws -> Outcome? {
+        guard reported.size > 0 else { return nil }
+        if settings.serverSide {
+            guard reported.size <= settings.singleCopyLimit else { return nil }
+            guard let existing = try await target.headObject(bucket: route.targetBucket, key: route.targetKey) else {
+                return try await copyInServer(reported, route)
+            }
+            guard let head = try await source.headObject(bucket: route.bucket, key: route.key) else { return .sourceGone }
+            return try await copy(head, over: existing, route)
+        }
+        return reported.size <= settings.multipartThreshold ? try await streamSmall(route, targetMayHoldIt: true) : nil
     }
 
     private func copyOnce(_ route: Route, targetIsMissing: Bool) async throws -> Outcome {
         guard let head = try await source.headObject(bucket: route.bucket, key: route.key) else { return .sourceGone }
-        if !targetIsMissing, let existing = try await target.headObject(bucket: route.targetBucket, key: route.targetKey),
-           Self.holdsSameObject(existing, as: head) {
-            return .alreadyCurrent
-        }
+        let existing = targetIsMissing ? nil : try await target.headObject(bucket: route.targetBucket, key: route.targetKey)
+        return try await copy(head, over: existing, route)
+    }
+
+    /// Copies the source object HEAD described unless `existing` (the target's, nil when it has none) is that object.
+    private func copy(_ head: ObjectHead, over existing: ObjectHead?, _ route: Route) async throws -> Outcome {
+        if let existing, Self.holdsSameObject(existing, as: head) { return .alreadyCurrent }
         if settings.serverSide {
             try await copyInServer(head, route)
         } else {

@@ -5,8 +5,9 @@ import AWSClient
 ///
 /// Events are at-least-once and unordered, so a payload is never replayed: a create copies the source's current
 /// state (nothing when it is gone), a delete deletes on the target only when the source really no longer has the
-/// key (otherwise the current state is copied). Events from the replicator's own identities are skipped; events
-/// without identity cost one HEAD of each side and write nothing when the target already holds the object.
+/// key (otherwise the current state is copied). Events from the replicator's own identities are skipped; a new
+/// small object costs a GET and a conditional PUT (or HEAD and CopyObject on one server), and nothing is written
+/// when the target already holds the object.
 public struct Pipeline: Sendable {
     /// What handling an event did.
     public enum Result: Sendable, Equatable {
@@ -97,7 +98,8 @@ public struct Pipeline: Sendable {
         guard let targetKey = targetKey(forSourceKey: event.key) else { return .skipped("outside-prefix") }
         let targetBucket = configuration.target.endpoint.bucket
         return try await locks.withLock(event.key) {
-            switch try await copier.copy(bucket: event.bucket, key: event.key, to: targetBucket, key: targetKey) {
+            let reported = event.change == .created ? event.size.flatMap { size in event.eTag.map { ListedObject(key: event.key, size: size, eTag: $0) } } : nil
+            switch try await copier.copy(bucket: event.bucket, key: event.key, to: targetBucket, key: targetKey, reported: reported) {
             case .copied(let bytes): return .replicated(bytes: bytes)
             case .alreadyCurrent: return .skipped("already-current")
             case .sourceGone where event.change == .removed:
