@@ -107,6 +107,7 @@ let package = Package(
                           path: "Benchmarks/TandemBenchmarks"),
         .executableTarget(name: "sync-benchmark", dependencies: ["AWSClient", "TandemTesting", .product(name: "Hummingbird", package: "hummingbird")],
                           path: "Benchmarks/SyncBenchmark"),
+        .executableTarget(name: "event-latency-benchmark", dependencies: ["AWSClient", "ChildProcess", "TandemTesting"], path: "Benchmarks/EventLatencyBenchmark"),
         .executableTarget(name: "replicator-benchmark", dependencies: ["AWSClient", "ChildProcess", "KafkaClient", "TandemTesting"], path: "Benchmarks/ReplicatorBenchmark"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemLanguageTests", dependencies: ["TandemLanguage"]),

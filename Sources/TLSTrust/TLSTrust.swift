@@ -23,15 +23,24 @@ public struct TLSTrust: Sendable, Hashable {
     public let extraSource: String?
     /// The extra CAs, trusted in addition to the base roots.
     public let extraCertificates: [NIOSSLCertificate]
+    /// The PEM file the extra CAs were read from, when they came from one: connections name the file rather than
+    /// carry the certificates, because the HTTP client hashes a request's TLS configuration to find its connection
+    /// pool, and hashing a bundle means serialising every certificate in it (a system-sized `AWS_CA_BUNDLE`, about 140
+    /// certificates, cost more CPU than the rest of a request).
+    let extraFile: String?
 
     /// The platform's roots and nothing else.
-    public static let system = TLSTrust(systemRoots: .platform, extraSource: nil, extraCertificates: [])
+    public static let system = TLSTrust(systemRoots: .platform, extraSource: nil, extraCertificates: [], extraFile: nil)
 
     /// The base roots plus the certificates of a PEM bundle that has been read already (for example a kubeconfig's
     /// `certificate-authority-data`); `source` names it in errors.
     ///
     /// - Throws: ``TLSTrustError`` when `pem` holds no certificate or one that cannot be parsed.
     public init(systemRoots: SystemRoots = .platform, pem: [UInt8], source: String) throws {
+        try self.init(systemRoots: systemRoots, pem: pem, source: source, file: nil)
+    }
+
+    private init(systemRoots: SystemRoots, pem: [UInt8], source: String, file: String?) throws {
         let certificates: [NIOSSLCertificate]
         do {
             certificates = try NIOSSLCertificate.fromPEMBytes(pem)
@@ -39,13 +48,14 @@ public struct TLSTrust: Sendable, Hashable {
             throw TLSTrustError(origin: source, "\(source) is not a PEM certificate bundle: it must hold one or more "
                                 + "-----BEGIN CERTIFICATE----- blocks, and each must parse")
         }
-        self.init(systemRoots: systemRoots, extraSource: source, extraCertificates: certificates)
+        self.init(systemRoots: systemRoots, extraSource: source, extraCertificates: certificates, extraFile: file)
     }
 
-    private init(systemRoots: SystemRoots, extraSource: String?, extraCertificates: [NIOSSLCertificate]) {
+    private init(systemRoots: SystemRoots, extraSource: String?, extraCertificates: [NIOSSLCertificate], extraFile: String?) {
         self.systemRoots = systemRoots
         self.extraSource = extraSource
         self.extraCertificates = extraCertificates
+        self.extraFile = extraFile
     }
 
     /// The trust a client configured with `caBundle` (a PEM file path, the `ca_bundle` option) should use in
@@ -61,7 +71,7 @@ public struct TLSTrust: Sendable, Hashable {
             else if let path = environment["AWS_CA_BUNDLE"], !path.isEmpty { (path, "AWS_CA_BUNDLE") }
             else { nil }
         guard let bundle else {
-            return TLSTrust(systemRoots: roots, extraSource: nil, extraCertificates: [])
+            return TLSTrust(systemRoots: roots, extraSource: nil, extraCertificates: [], extraFile: nil)
         }
         let pem: Data
         do {
@@ -70,7 +80,8 @@ public struct TLSTrust: Sendable, Hashable {
             throw TLSTrustError(origin: bundle.origin, "\(bundle.origin) \(bundle.path) cannot be read: \(Self.readFailure(bundle.path, error))")
         }
         do {
-            return try TLSTrust(systemRoots: roots, pem: Array(pem), source: "\(bundle.origin) \(bundle.path)")
+            return try TLSTrust(systemRoots: roots, pem: Array(pem), source: "\(bundle.origin) \(bundle.path)",
+                                file: URL(fileURLWithPath: bundle.path).standardizedFileURL.path)
         } catch let error as TLSTrustError {
             throw TLSTrustError(origin: bundle.origin, error.description)
         }
@@ -108,7 +119,9 @@ public struct TLSTrust: Sendable, Hashable {
         case .platform: configuration.trustRoots = .default
         case .replaced(let path): configuration.trustRoots = .file(path)
         }
-        if !extraCertificates.isEmpty {
+        if let extraFile {
+            configuration.additionalTrustRoots = [.file(extraFile)]
+        } else if !extraCertificates.isEmpty {
             configuration.additionalTrustRoots = [.certificates(extraCertificates)]
         }
         return configuration

@@ -27,8 +27,13 @@ import TLSTrust
         #expect(trust.extraSource == "ca_bundle \(authority.caCertificatePath)")
         let configuration = try #require(trust.clientConfiguration)
         #expect(configuration.trustRoots == .default)
-        #expect(configuration.additionalTrustRoots == [.certificates(trust.extraCertificates)])
+        // By the file's name: the HTTP client hashes a request's TLS configuration, and certificates would be serialised
+        // for every request.
+        #expect(configuration.additionalTrustRoots == [.file(authority.caCertificatePath)])
         #expect(configuration.certificateVerification == .fullVerification)
+        // A bundle read already (a kubeconfig's certificate-authority-data) is carried as certificates.
+        let data = try TLSTrust(pem: Array(try Data(contentsOf: URL(fileURLWithPath: authority.caCertificatePath))), source: "certificate-authority-data")
+        #expect(data.clientConfiguration?.additionalTrustRoots == [.certificates(data.extraCertificates)])
     }
 
     @Test func awsCABundleIsUsedWhenTheOptionIsUnsetAndTheOptionWins() async throws {

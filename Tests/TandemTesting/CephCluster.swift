@@ -9,6 +9,7 @@ import Foundation
 ///   resource tests.
 /// - `bare(_:)`: a new cluster per call with no gateway and no realm, for tests that build multisite themselves and
 ///   start gateways afterwards (about 5 s to start).
+/// - `multisite(_:)`: a new two-zone cluster as `scripts/ceph-cluster multisite` builds it (the benchmark's anchor).
 ///
 /// Tests fail (never skip) with the script's output when Ceph cannot be installed or started.
 public final class CephCluster: Sendable {
@@ -18,18 +19,21 @@ public final class CephCluster: Sendable {
     public let endpoint: String?
     /// The admin user's keys (users/buckets/metadata/usage/zone caps); nil without gateway.
     public let adminCredentials: AWSCredentials?
+    /// zone-b's endpoint in a ``multisite()`` cluster (`endpoint` is zone-a's, the master); nil otherwise.
+    public let secondZoneEndpoint: String?
     /// A transport for tests to share; it lives as long as the process (AsyncHTTPClient aborts when a client is
     /// released without being shut down, and clusters come and go).
     public var transport: AWSTransport { Self.sharedTransport }
     private static let sharedTransport = AWSTransport(requestTimeout: .seconds(60))
 
-    private init(runDirectory: String, endpoint: String?, adminCredentials: AWSCredentials?) {
+    private init(runDirectory: String, endpoint: String?, adminCredentials: AWSCredentials?, secondZoneEndpoint: String? = nil) {
         self.runDirectory = runDirectory
         self.endpoint = endpoint
         self.adminCredentials = adminCredentials
+        self.secondZoneEndpoint = secondZoneEndpoint
     }
 
-    private static let withGateway = Task<CephCluster, any Error> { try await start(label: "gateway", gateway: true) }
+    private static let withGateway = Task<CephCluster, any Error> { try await start(label: "gateway", command: "up") }
 
     /// The process's cluster with a gateway, started on first use.
     public static func shared() async throws -> CephCluster {
@@ -38,7 +42,19 @@ public final class CephCluster: Sendable {
 
     /// A new cluster without gateway; `label` names its run directory.
     public static func bare(_ label: String) async throws -> CephCluster {
-        try await start(label: label, gateway: false)
+        try await start(label: label, command: "up", arguments: ["--no-gateway"])
+    }
+
+    /// A new cluster as `scripts/ceph-cluster multisite` sets it up: realm "tandem", zonegroup "zg1", master zone-a
+    /// (``endpoint``) and zone-b (``secondZoneEndpoint``) syncing everything, the admin user in both.
+    public static func multisite(_ label: String) async throws -> CephCluster {
+        try await start(label: label, command: "multisite")
+    }
+
+    /// Stops the cluster's daemons and deletes its files now, rather than when the process exits.
+    public func stop() async throws {
+        // Beside the run directory, which the script deletes (a path through it would no longer resolve).
+        try await Self.script(["down", "--run-dir", runDirectory, "--wipe"], log: URL(fileURLWithPath: runDirectory).deletingLastPathComponent().appendingPathComponent("down.stderr"))
     }
 
     /// The cluster's ceph.conf.
@@ -74,16 +90,15 @@ public final class CephCluster: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func start(label: String, gateway: Bool) async throws -> CephCluster {
+    private static func start(label: String, command: String, arguments extra: [String] = []) async throws -> CephCluster {
         // Clusters of test processes that died without their watcher are stopped before their files go.
         let base = try await TestScript.runDirectory(prefix: "tandem-ceph-\(label)-") { stale in
             try? await script(["down", "--run-dir", stale.appendingPathComponent("cluster").path], log: stale.appendingPathComponent("down.stderr"))
         }
         let runDirectory = base.appendingPathComponent("cluster").path
-        var arguments = ["up", "--run-dir", runDirectory, "--watch-pid", String(ProcessInfo.processInfo.processIdentifier)]
-        if !gateway { arguments.append("--no-gateway") }
+        let arguments = [command, "--run-dir", runDirectory, "--watch-pid", String(ProcessInfo.processInfo.processIdentifier)] + extra
         try await script(arguments, log: base.appendingPathComponent("ceph-cluster.stderr"))
-        guard gateway else { return CephCluster(runDirectory: runDirectory, endpoint: nil, adminCredentials: nil) }
+        guard !extra.contains("--no-gateway") else { return CephCluster(runDirectory: runDirectory, endpoint: nil, adminCredentials: nil) }
         let lines = try String(contentsOfFile: runDirectory + "/admin.env", encoding: .utf8).split(separator: "\n")
         let settings = Dictionary(lines.compactMap { line -> (String, String)? in
             guard let equals = line.firstIndex(of: "=") else { return nil }
@@ -94,7 +109,7 @@ public final class CephCluster: Sendable {
             throw TestScriptError("scripts/ceph-cluster up wrote no endpoint or admin keys to \(runDirectory)/admin.env")
         }
         return CephCluster(runDirectory: runDirectory, endpoint: endpoint,
-                           adminCredentials: AWSCredentials(accessKeyID: access, secretAccessKey: secret))
+                           adminCredentials: AWSCredentials(accessKeyID: access, secretAccessKey: secret), secondZoneEndpoint: settings["ZONE_B_ENDPOINT"])
     }
 
     private static func script(_ arguments: [String], log: URL) async throws {

@@ -163,7 +163,8 @@ public final class AWSTransport: Sendable {
         if request.body.readableBytes > 0 || [.PUT, .POST].contains(request.method) {
             httpRequest.body = .bytes(request.body)
         }
-        httpRequest.tlsConfiguration = request.trust.clientConfiguration
+        // Plain HTTP gets none: the client hashes a request's TLS configuration to find its connection pool.
+        httpRequest.tlsConfiguration = request.urlString.hasPrefix("https://") ? request.trust.clientConfiguration : nil
         return httpRequest
     }
 
