@@ -17,15 +17,20 @@ public enum AtomicFile {
         /// The `errno` of the failure.
         public var errno: Int32
 
+        /// Creates the error of a failed step.
+        public init(path: String, operation: String, errno: Int32) {
+            self.path = path
+            self.operation = operation
+            self.errno = errno
+        }
+
         /// "Cannot OPERATION PATH: REASON".
         public var description: String { "Cannot \(operation) \(path): \(String(cString: strerror(errno)))" }
     }
 
     /// Writes `data` to a temporary file beside `path` with permission bits `mode`, fsyncs it, renames it over
-    /// `path`, then fsyncs the directory. The directory must exist. With `durable: false` nothing is synced: a reader
-    /// still sees the old content or the new, but a crash may bring back the old one or leave the file empty or cut
-    /// (for records a reader can do without, such as a journal's progress mark).
-    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600, durable: Bool = true) throws(WriteError) {
+    /// `path`, then fsyncs the directory. The directory must exist.
+    public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws(WriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
@@ -39,7 +44,7 @@ public enum AtomicFile {
                 if n < 0 { return errno }
                 written += n
             }
-            return !durable || fsync(fd) == 0 ? 0 : errno
+            return fsync(fd) == 0 ? 0 : errno
         }
         close(fd)
         guard result == 0 else {
@@ -51,7 +56,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, operation: "rename onto", errno: error)
         }
-        let directoryFD = durable ? open(directory.isEmpty ? "." : directory, O_RDONLY) : -1
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)

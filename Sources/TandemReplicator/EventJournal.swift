@@ -1,13 +1,16 @@
 import Foundation
 import TandemCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A durable queue of pushed event bodies: `append` returns only once the body is on disk, so a push endpoint can
 /// answer 200 knowing a crash loses nothing; work is then taken from the journal and `complete`d. Appends made while
 /// one fsync runs share the next (`GroupCommittedFile`): concurrent pushes cost about one fsync together.
 ///
 /// Files: `<name>.journal` (records: 4-byte big-endian length, then the body) and `<name>.done` (the offset below
-/// which every record is done). The done offset is written atomically but not synced: after a crash it may be older
-/// (or unreadable), and records already handled are handled again (at-least-once; a handled event copies the
+/// which every record is done, 20 decimal digits written in place with one `pwrite`). The done offset is not synced:
+/// after a crash it may be older (or unreadable), and records already handled are handled again (at-least-once; a handled event copies the
 /// source's current state, so a repeat changes nothing). On open, the done offset counts only where it falls on a
 /// record boundary, records after it are pending again, and a torn record at the end (a crash mid-write) is cut off.
 /// Once nothing is pending and the file has reached `compactionBytes` it is emptied (durably, with the done offset
@@ -23,7 +26,7 @@ actor EventJournal {
     let maximumBytes: Int
     /// Size at which an idle journal is emptied.
     let compactionBytes: Int
-    private let donePath: String
+    private let doneDescriptor: Int32
     private let file: GroupCommittedFile
     private var end: UInt64
     private var doneOffset: UInt64
@@ -37,9 +40,11 @@ actor EventJournal {
         self.compactionBytes = min(compactionBytes, maximumBytes / 2)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let journalPath = directory + "/\(name).journal"
-        donePath = directory + "/\(name).done"
+        let donePath = directory + "/\(name).done"
         let data = (try? Data(contentsOf: URL(fileURLWithPath: journalPath))) ?? Data()
         let recordedDone = (try? String(contentsOfFile: donePath, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        doneDescriptor = open(donePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard doneDescriptor >= 0 else { throw AtomicFile.WriteError(path: donePath, operation: "open", errno: errno) }
         var records: [(offset: Int, end: Int)] = []
         var cursor = 0
         while cursor + 4 <= data.count {
@@ -59,6 +64,10 @@ actor EventJournal {
         // Cut a torn record so new appends start on a record boundary.
         file = try GroupCommittedFile(path: journalPath, keepingFirst: UInt64(cursor))
         end = UInt64(cursor)
+    }
+
+    deinit {
+        close(doneDescriptor)
     }
 
     /// Records appended and not yet completed (the push source's queue lag).
@@ -115,9 +124,18 @@ actor EventJournal {
             try file.truncate()
             end = 0
             doneOffset = 0
-            try AtomicFile.write(Data("0".utf8), to: donePath)
+            try recordDone(durably: true)
             return
         }
-        try AtomicFile.write(Data(String(doneOffset).utf8), to: donePath, durable: false)
+        try recordDone(durably: false)
+    }
+
+    /// Writes the done offset over the done file's 20 digits (20 bytes within one page: they land whole or not at all).
+    private func recordDone(durably: Bool) throws {
+        let digits = Array(String(doneOffset).utf8)
+        let field = Array(repeating: UInt8(ascii: "0"), count: 20 - digits.count) + digits
+        guard pwrite(doneDescriptor, field, field.count, 0) == field.count, !durably || fsync(doneDescriptor) == 0 else {
+            throw AtomicFile.WriteError(path: "\(file.path) (done offset)", operation: "write", errno: errno)
+        }
     }
 }

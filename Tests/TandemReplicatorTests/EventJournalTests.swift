@@ -55,7 +55,7 @@ struct EventJournalTests {
         let first = try await journal.append(Data("one".utf8))
         _ = try await journal.append(Data("two".utf8))
         try await journal.complete(first)
-        #expect(try String(contentsOfFile: path + "/p.done", encoding: .utf8) == "7")
+        #expect(try String(contentsOfFile: path + "/p.done", encoding: .utf8) == "00000000000000000007")
         #expect(await EventJournal.pendingBodies(directory: path) == ["two"])
 
         for lost in ["", "0", "3", "99", "garbage"] {
