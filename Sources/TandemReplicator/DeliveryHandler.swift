@@ -45,6 +45,11 @@ struct DeliveryHandler: Sendable {
             metrics.add("events_failed", pipeline: pipeline.name)
             return .failed(reason: "\(error)")
         }
+        return await handle(decoded, delivery: delivery)
+    }
+
+    /// Handles the events of a body decoded already (a push is decoded once, when it is accepted).
+    func handle(_ decoded: EventDecoder.Decoded, delivery: String) async -> Outcome {
         for reason in decoded.skipped { metrics.add("events_skipped", pipeline: pipeline.name, reason: reason) }
         metrics.add("events_received", pipeline: pipeline.name, decoded.events.count)
         let clock = ContinuousClock()

@@ -31,8 +31,9 @@ public final class PushEventSource: Sendable {
     let deadLetterPath: String
     let maximumDeadLetterBytes: Int
     private let secret: [UInt8]
-    private let stream: AsyncStream<(UInt64, Data)>
-    private let continuation: AsyncStream<(UInt64, Data)>.Continuation
+    /// Journaled bodies to work off: offset, body, and its events when it was decoded on acceptance.
+    private let stream: AsyncStream<(UInt64, Data, EventDecoder.Decoded?)>
+    private let continuation: AsyncStream<(UInt64, Data, EventDecoder.Decoded?)>.Continuation
 
     /// Opens (or creates) the pipeline's journal under `directory`; bodies left pending by an earlier run are worked
     /// off first. The secret and file bounds come from the pipeline's `events.http`.
@@ -48,7 +49,7 @@ public final class PushEventSource: Sendable {
         self.log = log
         self.concurrency = max(concurrency, 1)
         handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, log: log)
-        (stream, continuation) = AsyncStream.makeStream(of: (UInt64, Data).self)
+        (stream, continuation) = AsyncStream.makeStream(of: (UInt64, Data, EventDecoder.Decoded?).self)
         // Every gauge exists from the start, so an alert on it has a series to watch.
         metrics.set("dead_letter_bytes", pipeline: pipeline.name, deadLetterSize)
         metrics.set("journal_full", pipeline: pipeline.name, 0)
@@ -85,7 +86,7 @@ public final class PushEventSource: Sendable {
             return .journalFull(full.description)
         }
         metrics.set("journal_full", pipeline: pipeline.name, 0)
-        continuation.yield((offset, body))
+        continuation.yield((offset, body, decoded))
         await reportLag()
         return .journaled
     }
@@ -97,20 +98,20 @@ public final class PushEventSource: Sendable {
         if !backlog.isEmpty { log("pipeline \(pipeline.name): \(backlog.count) journaled event(s) from an earlier run") }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            func schedule(_ offset: UInt64, _ body: Data) async {
+            func schedule(_ offset: UInt64, _ body: Data, _ decoded: EventDecoder.Decoded?) async {
                 if running >= concurrency {
                     await group.next()
                     running -= 1
                 }
                 running += 1
                 group.addTask {
-                    await self.process(offset, body)
+                    await self.process(offset, body, decoded)
                     await self.reportLag()
                 }
             }
-            for (offset, body) in backlog { await schedule(offset, body) }
-            for await (offset, body) in stream {
-                await schedule(offset, body)
+            for (offset, body) in backlog { await schedule(offset, body, nil) }
+            for await (offset, body, decoded) in stream {
+                await schedule(offset, body, decoded)
             }
         }
     }
@@ -129,8 +130,10 @@ public final class PushEventSource: Sendable {
         metrics.set("queue_lag", pipeline: pipeline.name, await journal.pendingCount)
     }
 
-    private func process(_ offset: UInt64, _ body: Data) async {
-        switch await handler.handle(body, delivery: "journal offset \(offset)") {
+    private func process(_ offset: UInt64, _ body: Data, _ decoded: EventDecoder.Decoded?) async {
+        let delivery = "journal offset \(offset)"
+        let outcome = if let decoded { await handler.handle(decoded, delivery: delivery) } else { await handler.handle(body, delivery: delivery) }
+        switch outcome {
         case .handled:
             do {
                 try await journal.complete(offset)
