@@ -79,8 +79,9 @@ func report(_ label: String, _ result: MeasuredRun, objects: Int, bytes: Int) {
         return
     }
     let mib = Double(bytes) / 1_048_576
-    say(String(format: "%-36@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB  CPU %6.2f s (%.2f ms/object)", label as NSString, result.seconds,
-               Double(objects) / result.seconds, mib / result.seconds, result.peakMiB, result.cpuSeconds, result.cpuSeconds * 1000 / Double(objects)))
+    say(String(format: "%-36@ %8.2f s  %8.1f objects/s  %8.1f MiB/s  peak %5d MiB (anonymous %5d MiB)  CPU %6.2f s (%.2f ms/object)", label as NSString,
+               result.seconds, Double(objects) / result.seconds, mib / result.seconds, result.peakMiB, result.peakAnonymousMiB, result.cpuSeconds,
+               result.cpuSeconds * 1000 / Double(objects)))
 }
 
 for kind in ["small", "big"] {

@@ -2,7 +2,8 @@ import ChildProcess
 import Foundation
 
 /// One run of a program as the benchmarks measure it: wall time, CPU time (user + system, from the kernel's
-/// accounting of waited-for children) and peak resident memory (VmHWM, sampled every 20 ms).
+/// accounting of waited-for children), peak resident memory (VmHWM) and the peak of its anonymous part (RssAnon: the
+/// heap and buffers, without the pages of the binary and its shared libraries), sampled every 20 ms.
 public struct MeasuredRun: Sendable {
     /// Wall-clock seconds from start to exit.
     public var seconds: Double
@@ -10,6 +11,8 @@ public struct MeasuredRun: Sendable {
     public var cpuSeconds: Double
     /// Peak resident memory in MiB.
     public var peakMiB: Int
+    /// Peak anonymous resident memory (RssAnon) in MiB.
+    public var peakAnonymousMiB: Int
     /// The exit status.
     public var status: Int32
     /// Standard output, then standard error.
@@ -20,21 +23,23 @@ public struct MeasuredRun: Sendable {
     public static func of(_ program: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> MeasuredRun {
         let cpuBefore = childrenCPUSeconds()
         let start = ContinuousClock.now
-        let (peak, outcome) = try await ChildProcess.withRunning([program] + arguments, environment: environment) { child in
-            var peak = 0
+        let (peaks, outcome) = try await ChildProcess.withRunning([program] + arguments, environment: environment) { child in
+            var peak = 0, anonymous = 0
             while !child.hasExited {
-                if let status = try? String(contentsOfFile: "/proc/\(child.processID)/status", encoding: .utf8),
-                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                   let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
-                    peak = max(peak, kib)
+                if let status = try? String(contentsOfFile: "/proc/\(child.processID)/status", encoding: .utf8) {
+                    let kib = { (field: String) in
+                        status.split(separator: "\n").first { $0.hasPrefix(field) }.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+                    }
+                    peak = max(peak, kib("VmHWM:"))
+                    anonymous = max(anonymous, kib("RssAnon:"))
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            return peak
+            return (peak, anonymous)
         }
         let elapsed = ContinuousClock.now - start
         return MeasuredRun(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                           cpuSeconds: childrenCPUSeconds() - cpuBefore, peakMiB: peak / 1024, status: outcome.status,
+                           cpuSeconds: childrenCPUSeconds() - cpuBefore, peakMiB: peaks.0 / 1024, peakAnonymousMiB: peaks.1 / 1024, status: outcome.status,
                            output: String(decoding: outcome.standardOutput, as: UTF8.self) + outcome.standardError)
     }
 
