@@ -64,6 +64,7 @@ public struct Expansion: Sendable {
                                           detail: "\(declaration.address) uses \(declaration.providerKey); add providers: {\(declaration.providerKey): CALLER_KEY} to the module call.",
                                           range: declaration.providerRange ?? declaration.range))
             }
+            instances.reserveCapacity(instances.count + keyed.instances.count)
             for (key, names) in keyed.instances {
                 var address = group
                 address.key = key

@@ -23,12 +23,15 @@ public struct OrderingKeys: Sendable, Equatable {
 enum ImplicitOrdering {
     /// Adds an edge for every required key to each change providing it (from the planned values, or the prior ones for
     /// deletes), skipping edges that would close a cycle with the dependencies the configuration already states.
-    static func addDependencies(to changes: inout [ResourceChange], registry: ProviderRegistry) {
+    /// `plannedValues[i]` is the planned value of `changes[i]` whole (its `after` not split into known parts and
+    /// unknown marks); the changes after them are deletes.
+    static func addDependencies(to changes: inout [ResourceChange], plannedValues: [Value], registry: ProviderRegistry) {
         var providers: [String: [ResourceAddress]] = [:]
         var requirements: [(index: Int, keys: [String])] = []
         for (index, change) in changes.enumerated() {
             guard let provider = registry.providers[change.address.providerName] else { continue }
-            let keys = provider.ordering(type: change.address.type, value: change.after?.value ?? change.before ?? .null)
+            let value = index < plannedValues.count ? plannedValues[index] : (change.after?.value ?? change.before ?? .null)
+            let keys = provider.ordering(type: change.address.type, value: value)
             for key in keys.provides { providers[key, default: []].append(change.address) }
             if !keys.requires.isEmpty { requirements.append((index, keys.requires)) }
         }

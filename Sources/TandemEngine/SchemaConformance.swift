@@ -7,11 +7,13 @@ import TandemLanguage
 /// errors at the value (expected vs actual), missing required arguments at the enclosing block.
 public struct SchemaConformance {
     /// Describes the block being checked in messages, e.g. `resource aws_s3_bucket.replica`.
-    public var subject: String
+    public var subject: String { describeSubject() }
+    /// Builds `subject`: only a diagnostic needs it, and a plan conforms every instance.
+    private let describeSubject: () -> String
 
     /// Creates a checker for `subject`.
-    public init(subject: String) {
-        self.subject = subject
+    public init(subject: @autoclosure @escaping () -> String) {
+        describeSubject = subject
     }
 
     /// Conforms an evaluated block to `attributes`; `expression` is the block's source, for ranges.
@@ -29,6 +31,7 @@ public struct SchemaConformance {
             for entry in objectEntries { entryExpressions[entry.key] = entry }
         }
         var result: [String: Value] = [:]
+        result.reserveCapacity(attributes.count)
         for key in entries.keys.sorted() {
             let keyRange = entryExpressions[key]?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"

@@ -5,7 +5,7 @@ import TandemLanguage
 /// variable, a sensitive attribute of a resource, or a sensitive local, module input or output (followed through
 /// the graph in evaluation order, across modules).
 public struct Sensitivity: Sendable {
-    /// Sensitive attribute paths per resource instance.
+    /// Sensitive attribute paths per resource instance (instances with none are left out).
     public private(set) var paths: [ResourceAddress: Set<String>] = [:]
     /// Variables, locals and outputs that carry a sensitive value.
     private var sensitiveNodes: Set<EvaluationNode> = []
@@ -29,7 +29,7 @@ public struct Sensitivity: Sendable {
                 for argument in instance.declaration.arguments {
                     sensitive.formUnion(sensitivePaths(argument.value, at: argument.key, type: schema?.attributes[argument.key]?.type, in: context))
                 }
-                paths[address] = sensitive
+                if !sensitive.isEmpty { paths[address] = sensitive }
             case .variable(let path, let name):
                 guard let module = expansion.modules[path], let parent = expansion.modules[module.parentPath] else { continue }
                 let declared = module.configuration.variables[name]?.sensitive == true
@@ -61,6 +61,8 @@ public struct Sensitivity: Sendable {
 
     /// True when `expression`, evaluated in `context`, reads a sensitive value.
     func refersToSensitive(_ expression: Expression, in context: ReferenceContext) -> Bool {
+        // Nothing found sensitive so far: no reference can read a sensitive value (the common case, and a quick one).
+        if sensitiveRootVariables.isEmpty, sensitiveNodes.isEmpty, paths.isEmpty { return false }
         var ignored = Diagnostics()
         return expression.traversals.contains { traversal in
             if traversal.root == "var", context.module.path.isEmpty, case .attribute(let name)? = traversal.steps.first {
