@@ -20,6 +20,8 @@ public struct ConfigurationGraph: Sendable {
     public private(set) var groupsRead: [EvaluationNode: Set<InstanceGroup>] = [:]
     /// Every node after what it depends on (nodes on a cycle are left out).
     public private(set) var order: [EvaluationNode] = []
+    /// The number of each node of `order`.
+    private var orderNumbers: [Int] = []
     /// For every node number, its position in `order` (nil for a node on a cycle).
     private var positions: [Int?] = []
     /// Resource instances reached through each non-resource node (locals, module inputs and outputs), by node number.
@@ -116,6 +118,7 @@ public struct ConfigurationGraph: Sendable {
         result.sortNodesAddedLate()
         let order = result.topologicalOrder()
         result.order = order.map { result.nodes[$0] }
+        result.orderNumbers = order
         result.positions = Array(repeating: nil, count: result.nodes.count)
         for (position, number) in order.enumerated() { result.positions[number] = position }
         // Only a graph whose order leaves nodes out has cycles; finding them is the expensive part, so only then.
@@ -216,7 +219,16 @@ public struct ConfigurationGraph: Sendable {
 
     /// The resource instances `address` depends on, directly or through locals, module inputs and outputs.
     public func resourceDependencies(of address: ResourceAddress) -> [ResourceAddress] {
-        guard let number = numbers[.resource(address)], !dependencies[number].isEmpty else { return [] }
+        numbers[.resource(address)].map(resourceDependencies(ofNumber:)) ?? []
+    }
+
+    /// The resource instances the node at `position` of `order` depends on (without looking the node up).
+    public func resourceDependencies(ofNodeAt position: Int) -> [ResourceAddress] {
+        resourceDependencies(ofNumber: orderNumbers[position])
+    }
+
+    private func resourceDependencies(ofNumber number: Int) -> [ResourceAddress] {
+        guard !dependencies[number].isEmpty else { return [] }
         var result: Set<ResourceAddress> = []
         for dependency in dependencies[number] {
             if let target = nodes[dependency].resourceAddress { result.insert(target) } else { result.formUnion(resourcesThrough[dependency] ?? []) }

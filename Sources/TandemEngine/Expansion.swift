@@ -182,7 +182,8 @@ public struct Expansion: Sendable {
                     problems.append(.error("Duplicate for_each key", detail: "The list holds the same string twice; every instance needs its own key: use distinct() or toset().", range: range))
                     continue
                 }
-                result.append((.key(key), ["each": .map(["key": .string(key), "value": .string(key)])]))
+                let name = Value.string(key)
+                result.append((.key(key), ["each": .map(["key": name, "value": name])]))
             }
             result.sort { ($0.0 ?? .index(0)) < ($1.0 ?? .index(0)) }
             if result.count > maximumInstances {

@@ -32,6 +32,7 @@ struct NodeEvaluator {
             scopes[path] = scope
         }
         staleGroups = Set(expansion.groups.keys)
+        values.reserveCapacity(graph.order.count)
     }
 
     /// Records the value of `node`, for the nodes evaluated after it.

@@ -81,7 +81,7 @@ public struct Planner: Sendable {
         let priorByAddress = Dictionary(prior.resources.map { ($0.address, $0) }) { first, _ in first }
         func sensitivePaths(_ address: ResourceAddress) -> Set<String> {
             // Lookups skipped when there is nothing to find: this runs for every instance.
-            let declared = sensitivity.paths.isEmpty ? [] : sensitivity.paths[address] ?? []
+            let declared = sensitivity.paths(of: address)
             guard !priorByAddress.isEmpty, let recorded = priorByAddress[address]?.sensitiveAttributes else { return declared }
             return declared.union(recorded)
         }
@@ -95,7 +95,9 @@ public struct Planner: Sendable {
         var evaluator = NodeEvaluator(graph: graph, registry: registry, variables: request.variables)
         var dataSources: [String: Value] = [:]
         if request.mode == .normal || request.mode == .refreshOnly {
-            for node in graph.order {
+            changes.reserveCapacity(expansion.instances.count)
+            planned.reserveCapacity(expansion.instances.count)
+            for (position, node) in graph.order.enumerated() {
                 guard case .resource(let address) = node else {
                     evaluator.evaluate(node, diagnostics: &diagnostics)
                     continue
@@ -137,7 +139,7 @@ public struct Planner: Sendable {
                 changes.append(ResourceChange(
                     address: address, provider: instance.providerKey, action: action, before: before,
                     after: PlannedValue(proposed), attributeChanges: Self.markSensitive(attributeChanges, paths: paths),
-                    dependencies: graph.resourceDependencies(of: address).filter { $0.mode == .managed },
+                    dependencies: graph.resourceDependencies(ofNodeAt: position).filter { $0.mode == .managed },
                     notes: registry.providers[address.providerName]?.notes(type: address.type, action: action, before: before, after: proposed) ?? [],
                     sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[address],
                     createBeforeDestroy: action == .replace && resource.lifecycle.createBeforeDestroy))

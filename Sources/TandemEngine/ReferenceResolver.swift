@@ -39,9 +39,16 @@ struct ResolvedReference {
 
 /// Resolves references (`var.x`, `local.x`, `TYPE.NAME`, `data.TYPE.NAME`, `module.NAME.OUTPUT`, `each`, `count`,
 /// `path`) to the nodes they read, reporting references to things that are not declared.
-struct ReferenceResolver {
+///
+/// A class: the analyses holding one are copied whenever they call their own methods, and an expansion is dozens
+/// of references to retain.
+final class ReferenceResolver: Sendable {
     /// The instances that exist; their static scopes tell which instance an index such as `[each.key]` picks.
     let expansion: Expansion
+
+    init(expansion: Expansion) {
+        self.expansion = expansion
+    }
 
     /// The nodes and groups `expression` reads in `context`.
     func resolve(_ expression: Expression, in context: ReferenceContext, diagnostics: inout Diagnostics) -> [ResolvedReference] {
