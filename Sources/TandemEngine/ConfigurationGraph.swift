@@ -18,6 +18,8 @@ public struct ConfigurationGraph: Sendable {
     private var dependencies: [Set<Int>]
     /// Resource declarations and module calls each node reads as a value (the evaluator assembles these).
     public private(set) var groupsRead: [EvaluationNode: Set<InstanceGroup>] = [:]
+    /// Every group some node reads (only these need their instances' values kept).
+    public private(set) var groupsReadByAnyNode: Set<InstanceGroup> = []
     /// Every node after what it depends on (nodes on a cycle are left out).
     public private(set) var order: [EvaluationNode] = []
     /// The number of each node of `order`.
@@ -48,7 +50,10 @@ public struct ConfigurationGraph: Sendable {
             guard let expression else { return }
             for reference in resolver.resolve(expression, in: context, diagnostics: &diagnostics) {
                 for target in reference.nodes { result.add(number, dependsOn: target) }
-                if !reference.groups.isEmpty { result.groupsRead[node, default: []].formUnion(reference.groups) }
+                if !reference.groups.isEmpty {
+                    result.groupsRead[node, default: []].formUnion(reference.groups)
+                    result.groupsReadByAnyNode.formUnion(reference.groups)
+                }
             }
         }
 

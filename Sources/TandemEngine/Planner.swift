@@ -110,7 +110,7 @@ public struct Planner: Sendable {
                     continue
                 }
                 let resource = instance.declaration
-                let before = refreshed[address]
+                let before = refreshed.isEmpty ? nil : refreshed[address]
                 diagnostics.append(contentsOf: ResourceEvaluation.checkIgnoredPaths(resource, schema: schema))
                 let configured = ResourceEvaluation.ignoringChanges(evaluator.configuredValue(instance, schema: schema, diagnostics: &diagnostics),
                                                                     prior: before, lifecycle: resource.lifecycle, schema: schema)
@@ -141,7 +141,7 @@ public struct Planner: Sendable {
                     after: PlannedValue(proposed), attributeChanges: Self.markSensitive(attributeChanges, paths: paths),
                     dependencies: graph.resourceDependencies(ofNodeAt: position).filter { $0.mode == .managed },
                     notes: registry.providers[address.providerName]?.notes(type: address.type, action: action, before: before, after: proposed) ?? [],
-                    sensitiveAttributes: paths.sorted(), movedFrom: movedFrom[address],
+                    sensitiveAttributes: paths.sorted(), movedFrom: movedFrom.isEmpty ? nil : movedFrom[address],
                     createBeforeDestroy: action == .replace && resource.lifecycle.createBeforeDestroy))
             }
         }

@@ -85,7 +85,10 @@ struct PlanRenderer {
     static let attributeLinesPerResource = 80
 
     private func renderAttributes(_ changes: [AttributeChange], action: ChangeAction) -> [String] {
-        let lines = attributeLines(changes).flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        // Only a line holding a line feed needs splitting (looking at its bytes is far quicker than at its characters).
+        let lines = attributeLines(changes).flatMap { line in
+            line.utf8.contains(UInt8(ascii: "\n")) ? line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [line]
+        }
         guard lines.count > Self.attributeLinesPerResource else { return lines }
         return Array(lines.prefix(Self.attributeLinesPerResource))
             + ["      " + terminal.styled("# ... \(lines.count - Self.attributeLinesPerResource) more lines (the --json plan has every attribute)", .bold)]
