@@ -13,8 +13,9 @@ struct InMemoryPlanMeasurement: Codable {
     var instances: Int
     /// Seconds per run, fastest first.
     var durations: [Double]
-    /// How far the peak resident set size (`VmHWM`) rose above the resident size before the first run, in bytes:
-    /// the memory planning took at its peak, the input variable already built.
+    /// How far the peak resident set size (`VmHWM`) rose during the first run above the resident size before it, in
+    /// bytes: the memory one plan took at its peak, the input variable already built. Later runs are left out: one
+    /// may run on another thread, whose malloc arena would add the memory the first run freed but kept.
     var peakGrowthBytes: Int
 
     /// The median run.
@@ -36,6 +37,7 @@ struct InMemoryPlanMeasurement: Codable {
         let registry = ProviderRegistry([InMemoryProvider(cloud: InMemoryCloud())])
         let residentBefore = ProcessMemory.resident
         var durations: [Double] = []
+        var peakGrowth = 0
         for _ in 0..<iterations {
             let started = ContinuousClock.now
             let (configuration, diagnostics) = ConfigurationLoader.parse(sources: [("main.tandem.yaml", Self.configuration)], directory: ".")
@@ -45,8 +47,9 @@ struct InMemoryPlanMeasurement: Codable {
                 .plan(PlanRequest(configuration: configuration, variables: variables, state: nil))
             durations.append(ExternalCommand.seconds(ContinuousClock.now - started))
             precondition(plan.resourceChanges.count == count, "planned \(plan.resourceChanges.count) of \(count) instances")
+            if durations.count == 1 { peakGrowth = ProcessMemory.peakResident - residentBefore }
         }
-        return InMemoryPlanMeasurement(instances: count, durations: durations.sorted(), peakGrowthBytes: ProcessMemory.peakResident - residentBefore)
+        return InMemoryPlanMeasurement(instances: count, durations: durations.sorted(), peakGrowthBytes: peakGrowth)
     }
 
     /// Measures `count` instances in a child process running this benchmark binary.

@@ -40,8 +40,8 @@ struct PlanBenchmark {
     }
 
     func run() async throws {
-        print("Peak memory: VmHWM of a process planning only that size, minus its VmRSS before the first run (in-memory);",
-              "ru_maxrss from /usr/bin/time (binaries).")
+        print("Peak memory: in-memory, VmHWM after the first run of a process planning only that size minus its VmRSS before it",
+              "(the plan still held); binaries, ru_maxrss from /usr/bin/time.")
         var inMemory: [InMemoryPlanMeasurement] = []
         for count in counts {
             let measured = try await InMemoryPlanMeasurement.measureInChildProcess(count: count, iterations: iterations)

@@ -65,10 +65,11 @@ public struct Expansion: Sendable {
                                           range: declaration.providerRange ?? declaration.range))
             }
             instances.reserveCapacity(instances.count + keyed.instances.count)
+            let shared = SharedDeclaration(declaration)
             for (key, names) in keyed.instances {
                 var address = group
                 address.key = key
-                instances[address] = ResourceInstance(address: address, declaration: declaration, repetitionNames: names,
+                instances[address] = ResourceInstance(address: address, declaration: shared, repetitionNames: names,
                                                       providerKey: providerKey ?? declaration.providerKey)
             }
         }

@@ -57,8 +57,11 @@ public struct Planner: Sendable {
         diagnostics.append(contentsOf: graphDiagnostics)
         var prior = request.state ?? StateFile()
         let movedFrom = StateMoves.apply(configuration.moved, to: &prior, diagnostics: &diagnostics)
-        let declared = Set(expansion.instances.keys.filter { $0.mode == .managed })
-        let targets = Self.expandTargets(request.targets, declared: declared, state: prior, diagnostics: &diagnostics)
+        // Managed instances the configuration declares (looked up rather than collected: this runs for every instance).
+        func isDeclared(_ address: ResourceAddress) -> Bool { address.mode == .managed && expansion.instances[address] != nil }
+        let targets = request.targets.isEmpty ? []
+            : Self.expandTargets(request.targets, declared: Set(expansion.instances.keys.filter { $0.mode == .managed }), state: prior,
+                                 diagnostics: &diagnostics)
         try diagnostics.throwIfErrors()
 
         let sensitivity = Sensitivity(graph, registry: registry)
@@ -151,7 +154,7 @@ public struct Planner: Sendable {
         try diagnostics.throwIfErrors()
 
         // Objects in the state but not in the configuration (or everything, when destroying) are deleted.
-        for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !declared.contains(resource.address)) {
+        for resource in prior.resources where request.mode == .destroy || (request.mode == .normal && !isDeclared(resource.address)) {
             guard let before = refreshed[resource.address] else { continue }
             let schema = registry.schema(for: resource.address)
             let paths = (schema?.sensitivePaths ?? []).union(resource.sensitiveAttributes)
@@ -178,7 +181,7 @@ public struct Planner: Sendable {
 
         // In place, and only when out of order: changes come in evaluation order, which is address order unless
         // resources depend on each other; a sorted copy of 100,000 changes was a large part of the plan's peak memory.
-        if zip(changes, changes.dropFirst()).contains(where: { $1.address < $0.address }) { changes.sort { $0.address < $1.address } }
+        if changes.indices.dropFirst().contains(where: { changes[$0].address < changes[$0 - 1].address }) { changes.sort { $0.address < $1.address } }
         let outputChanges = request.mode == .refreshOnly || !targets.isEmpty
             ? []
             : outputs(configuration, values: evaluator.values, prior: prior, destroying: request.mode == .destroy)

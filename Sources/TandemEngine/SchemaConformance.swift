@@ -58,7 +58,8 @@ public struct SchemaConformance {
             }
             result[key] = conformed
         }
-        for (name, attribute) in attributes.sorted(by: { $0.key < $1.key }) where result[name] == nil || result[name] == .null {
+        for name in attributes.keys.sorted() where result[name] == nil || result[name] == .null {
+            guard let attribute = attributes[name] else { continue }
             let fullPath = path.isEmpty ? name : "\(path).\(name)"
             switch attribute.mode {
             case .required:
@@ -89,6 +90,7 @@ public struct SchemaConformance {
         }
         switch type {
         case .string:
+            if case .string = value { return value }
             guard let text = value.asTemplateString else { return mismatch() }
             return .string(text)
         case .number:
