@@ -45,8 +45,8 @@ public struct ConfigurationGraph: Sendable {
         var diagnostics = Diagnostics()
         let resolver = ReferenceResolver(expansion: expansion)
 
-        func connect(_ node: EvaluationNode, _ expression: Expression?, _ context: ReferenceContext) {
-            let number = result.number(of: node)
+        func connect(_ node: EvaluationNode, _ expression: Expression?, _ context: ReferenceContext, number known: Int? = nil) {
+            let number = known ?? result.number(of: node)
             guard let expression else { return }
             for reference in resolver.resolve(expression, in: context, diagnostics: &diagnostics) {
                 for target in reference.nodes { result.add(number, dependsOn: target) }
@@ -73,12 +73,11 @@ public struct ConfigurationGraph: Sendable {
             }
         }
         // In sort order, as the nodes are listed: diagnostics come out in address order.
-        for case .resource(let address) in result.nodes {
-            guard let instance = expansion.instances[address] else { continue }
+        for (number, node) in result.nodes.enumerated() {
+            guard case .resource(let address) = node, let instance = expansion.instances[address] else { continue }
             guard let module = expansion.modules[instance.address.modulePath] else { continue }
-            let node = EvaluationNode.resource(instance.address)
             let context = ReferenceContext(module: module, names: instance.repetitionNames, subject: .resource(instance.address))
-            connect(node, instance.declaration.body, context)
+            connect(node, instance.declaration.body, context, number: number)
             for (dependency, range) in instance.declaration.explicitDependencies {
                 guard dependency.modulePath.isEmpty else {
                     diagnostics.append(.error("depends_on names resources of this module",
@@ -106,7 +105,7 @@ public struct ConfigurationGraph: Sendable {
                 for key in keys {
                     var target = group
                     target.key = key
-                    result.add(result.number(of: node), dependsOn: .resource(target))
+                    result.add(number, dependsOn: .resource(target))
                 }
             }
             if registry.schema(for: instance.address) == nil {

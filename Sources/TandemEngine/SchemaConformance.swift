@@ -58,19 +58,23 @@ public struct SchemaConformance {
             }
             result[key] = conformed
         }
-        for name in attributes.keys.sorted() where result[name] == nil || result[name] == .null {
+        // Unset attributes in any order; only the missing required ones are reported, in name order.
+        var missing: [String] = []
+        for name in attributes.keys {
+            if let value = result[name], value != .null { continue }
+            guard let attribute = attributes[name] else { continue }
+            switch attribute.mode {
+            case .required: missing.append(name)
+            case .optional: result[name] = attribute.defaultValue ?? .null
+            case .optionalComputed, .computed: result[name] = nil
+            }
+        }
+        for name in missing.sorted() {
             guard let attribute = attributes[name] else { continue }
             let fullPath = path.isEmpty ? name : "\(path).\(name)"
-            switch attribute.mode {
-            case .required:
-                diagnostics.append(.error("Missing required argument \"\(fullPath)\"",
-                                          detail: "\(subject) requires \"\(fullPath)\" (\(attribute.type)).\(attribute.description.isEmpty ? "" : " \(attribute.description)")",
-                                          range: expression.range))
-            case .optional:
-                result[name] = attribute.defaultValue ?? .null
-            case .optionalComputed, .computed:
-                result[name] = nil
-            }
+            diagnostics.append(.error("Missing required argument \"\(fullPath)\"",
+                                      detail: "\(subject) requires \"\(fullPath)\" (\(attribute.type)).\(attribute.description.isEmpty ? "" : " \(attribute.description)")",
+                                      range: expression.range))
         }
         return .map(result)
     }
