@@ -1,4 +1,3 @@
-import ChildProcess
 import Foundation
 import TandemCore
 import TandemEngine
@@ -44,19 +43,9 @@ struct ApplyBenchmark {
         }
     }
 
-    private func scratchDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-apply-benchmark-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     /// Plan and apply times in seconds, and the size of the state file written.
     private func measureTandem(_ count: Int) async throws -> (Double, Double, Int) {
-        let directory = try scratchDirectory()
+        let directory = try ExternalCommand.scratchDirectory("apply-benchmark")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let text = """
             variables:
@@ -86,31 +75,18 @@ struct ApplyBenchmark {
         let written = try store.read()
         precondition(written?.resources.count == count, "the state holds \(written?.resources.count ?? 0) of \(count) resources")
         let bytes = (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? NSNumber)?.intValue ?? 0
-        return (seconds(planned), seconds(applied), bytes)
+        return (ExternalCommand.seconds(planned), ExternalCommand.seconds(applied), bytes)
     }
 
     /// Seconds `terraform apply -auto-approve` takes to create `count` terraform_data resources (after `terraform init`).
     private func measureTerraform(_ count: Int) async throws -> Double {
-        let directory = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
+        let workspace = try await TerraformWorkspace(configuration: """
             resource "terraform_data" "r" {
               count = \(count)
               input = "r-${count.index}"
             }
-            """.write(toFile: directory + "/main.tf", atomically: true, encoding: .utf8)
-        try await runTerraform(["init", "-input=false", "-no-color"], in: directory)
-        let started = ContinuousClock.now
-        try await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=\(parallelism)"], in: directory)
-        return seconds(ContinuousClock.now - started)
-    }
-
-    /// `terraform ARGUMENTS` in `directory`; its standard output (a line or two per resource) goes to /dev/null.
-    private func runTerraform(_ arguments: [String], in directory: String) async throws {
-        let outcome = try await ChildProcess.run(["sh", "-c", #"exec terraform "$@" >/dev/null"#, "terraform"] + arguments,
-                                                 environment: ProcessInfo.processInfo.environment, workingDirectory: directory)
-        guard outcome.status == 0 else {
-            throw ProviderError("terraform \(arguments.first ?? "") failed (exit \(outcome.status)): \(outcome.standardError)")
-        }
+            """)
+        defer { workspace.remove() }
+        return try await workspace.run(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=\(parallelism)"]).seconds
     }
 }

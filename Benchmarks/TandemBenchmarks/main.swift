@@ -12,6 +12,10 @@ import TandemTesting
 // Measures applying N instant creates through the Applier onto a real local state store (journal and state file):
 //   swift run -c release tandem-benchmarks apply N [N ...] [--parallelism P] [--terraform]
 // With --terraform, `terraform apply` creates the same number of terraform_data resources in a scratch directory.
+//
+// Measures planning N instances, in memory and with the tandem binary, with time per 1k instances and peak memory:
+//   swift run -c release tandem-benchmarks plan N [N ...] [--iterations K] [--cli-runs R] [--terraform] [--terraform-up-to M]
+// With --terraform, `terraform plan -refresh=false` plans N terraform_data resources for every N up to M (1,000).
 
 /// One benchmark case: a configuration and the variables it is planned with.
 struct BenchmarkCase {
@@ -50,9 +54,21 @@ let cases = [
         """, variables: ["sites": .list(halfSites)]),
 ]
 
-if CommandLine.arguments.dropFirst().first == "apply" {
+switch CommandLine.arguments.dropFirst().first {
+case "apply":
     try await ApplyBenchmark(arguments: Array(CommandLine.arguments.dropFirst(2))).run()
     exit(0)
+case "plan":
+    try await PlanBenchmark(arguments: Array(CommandLine.arguments.dropFirst(2))).run()
+    exit(0)
+case "plan-instances":
+    // One size of `plan`, in a process of its own (see InMemoryPlanMeasurement); prints the measurement as JSON.
+    let arguments = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+    let measured = try await InMemoryPlanMeasurement.measure(count: arguments[0], iterations: arguments[1])
+    print(String(decoding: try JSONEncoder().encode(measured), as: UTF8.self))
+    exit(0)
+default:
+    break
 }
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5

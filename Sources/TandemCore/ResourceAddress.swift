@@ -10,6 +10,8 @@ public enum InstanceKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
         switch self {
         case .index(let i): return "[\(i)]"
         case .key(let k):
+            // Most keys have nothing to escape; Foundation's replacing is slow enough to show in plans of many instances.
+            guard k.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return "[\"\(k)\"]" }
             let escaped = k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "[\"\(escaped)\"]"
         }

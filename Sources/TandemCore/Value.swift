@@ -4,7 +4,10 @@ import Foundation
 ///
 /// `unknown` stands for a value that is known only after apply (a computed attribute of a resource
 /// that does not exist yet); it propagates through expressions and never reaches the state file.
-public indirect enum Value: Sendable, Hashable {
+///
+/// Not `indirect`: lists and maps already hold their elements out of line, and boxing every string, number and
+/// bool cost an allocation per scalar.
+public enum Value: Sendable, Hashable {
     /// No value.
     case null
     /// true or false.

@@ -7,7 +7,11 @@ public enum AttributeDiff {
         var result: [AttributeChange] = []
         let beforeMap = before?.mapValue ?? [:]
         let afterMap = after?.mapValue ?? [:]
-        let names = Set(beforeMap.keys).union(afterMap.keys).union(attributes.keys).sorted()
+        // The names of either side and of the schema, each once (without building three sets per resource).
+        var names = Array(attributes.keys)
+        for name in afterMap.keys where attributes[name] == nil { names.append(name) }
+        for name in beforeMap.keys where attributes[name] == nil && afterMap[name] == nil { names.append(name) }
+        names.sort()
         for name in names {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             let attribute = attributes[name]

@@ -64,10 +64,12 @@ public struct Expansion: Sendable {
                                           detail: "\(declaration.address) uses \(declaration.providerKey); add providers: {\(declaration.providerKey): CALLER_KEY} to the module call.",
                                           range: declaration.providerRange ?? declaration.range))
             }
+            instances.reserveCapacity(instances.count + keyed.instances.count)
+            let shared = SharedDeclaration(declaration)
             for (key, names) in keyed.instances {
                 var address = group
                 address.key = key
-                instances[address] = ResourceInstance(address: address, declaration: declaration, repetitionNames: names,
+                instances[address] = ResourceInstance(address: address, declaration: shared, repetitionNames: names,
                                                       providerKey: providerKey ?? declaration.providerKey)
             }
         }
@@ -181,7 +183,8 @@ public struct Expansion: Sendable {
                     problems.append(.error("Duplicate for_each key", detail: "The list holds the same string twice; every instance needs its own key: use distinct() or toset().", range: range))
                     continue
                 }
-                result.append((.key(key), ["each": .map(["key": .string(key), "value": .string(key)])]))
+                let name = Value.string(key)
+                result.append((.key(key), ["each": .map(["key": name, "value": name])]))
             }
             result.sort { ($0.0 ?? .index(0)) < ($1.0 ?? .index(0)) }
             if result.count > maximumInstances {

@@ -23,16 +23,25 @@ public struct OrderingKeys: Sendable, Equatable {
 enum ImplicitOrdering {
     /// Adds an edge for every required key to each change providing it (from the planned values, or the prior ones for
     /// deletes), skipping edges that would close a cycle with the dependencies the configuration already states.
-    static func addDependencies(to changes: inout [ResourceChange], registry: ProviderRegistry) {
-        var providers: [String: [ResourceAddress]] = [:]
+    /// `plannedValues[i]` is the planned value of `changes[i]` whole (its `after` not split into known parts and
+    /// unknown marks); the changes after them are deletes.
+    static func addDependencies(to changes: inout [ResourceChange], plannedValues: [Value], registry: ProviderRegistry) {
+        var provided: [(index: Int, keys: [String])] = []
         var requirements: [(index: Int, keys: [String])] = []
-        for (index, change) in changes.enumerated() {
-            guard let provider = registry.providers[change.address.providerName] else { continue }
-            let keys = provider.ordering(type: change.address.type, value: change.after?.value ?? change.before ?? .null)
-            for key in keys.provides { providers[key, default: []].append(change.address) }
+        for index in changes.indices {
+            let address = changes[index].address
+            guard let provider = registry.providers[address.providerName] else { continue }
+            let value = index < plannedValues.count ? plannedValues[index] : (changes[index].after?.value ?? changes[index].before ?? .null)
+            let keys = provider.ordering(type: address.type, value: value)
+            if !keys.provides.isEmpty { provided.append((index, keys.provides)) }
             if !keys.requires.isEmpty { requirements.append((index, keys.requires)) }
         }
+        // Most plans require nothing: the keys provided are only indexed when something requires one.
         guard !requirements.isEmpty else { return }
+        var providers: [String: [ResourceAddress]] = [:]
+        for (index, keys) in provided {
+            for key in keys { providers[key, default: []].append(changes[index].address) }
+        }
         var dependencies = Dictionary(changes.map { ($0.address, Set($0.dependencies)) }) { first, _ in first }
         func reaches(_ start: ResourceAddress, _ goal: ResourceAddress) -> Bool {
             var pending = [start]

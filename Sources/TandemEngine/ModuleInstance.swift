@@ -33,17 +33,37 @@ public struct ResourceInstance: Sendable {
     /// The instance's full address.
     public var address: ResourceAddress
     /// The declaration it comes from.
-    public var declaration: ResourceDeclaration
+    public var declaration: ResourceDeclaration {
+        get { sharedDeclaration.declaration }
+        set { sharedDeclaration = SharedDeclaration(newValue) }
+    }
     /// `each` or `count` of this instance.
     public var repetitionNames: [String: Value]
     /// The root module's provider configuration key it uses (`aws`, `aws.dest`).
     public var providerKey: String
+    /// The declaration, held once for all instances of a `count`/`for_each` (a declaration is some 250 bytes and a
+    /// dozen references to retain on every copy).
+    private var sharedDeclaration: SharedDeclaration
 
     /// Creates an instance.
     public init(address: ResourceAddress, declaration: ResourceDeclaration, repetitionNames: [String: Value], providerKey: String) {
+        self.init(address: address, declaration: SharedDeclaration(declaration), repetitionNames: repetitionNames, providerKey: providerKey)
+    }
+
+    /// Creates an instance of a declaration other instances share.
+    init(address: ResourceAddress, declaration: SharedDeclaration, repetitionNames: [String: Value], providerKey: String) {
         self.address = address
-        self.declaration = declaration
+        self.sharedDeclaration = declaration
         self.repetitionNames = repetitionNames
         self.providerKey = providerKey
+    }
+}
+
+/// A resource declaration held by reference, for the instances of one declaration to share.
+final class SharedDeclaration: Sendable {
+    let declaration: ResourceDeclaration
+
+    init(_ declaration: ResourceDeclaration) {
+        self.declaration = declaration
     }
 }

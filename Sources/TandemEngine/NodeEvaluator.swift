@@ -12,7 +12,7 @@ struct NodeEvaluator {
     let graph: ConfigurationGraph
     /// Resource schemas, for the shape of values not recorded yet.
     let registry: ProviderRegistry
-    /// Every value recorded so far.
+    /// Every value recorded so far, but resource instances' only when a node reads their group.
     private(set) var values: [EvaluationNode: Value] = [:]
     private var scopes: [ModulePath: EvaluationScope] = [:]
     private var staleGroups: Set<InstanceGroup>
@@ -36,10 +36,20 @@ struct NodeEvaluator {
 
     /// Records the value of `node`, for the nodes evaluated after it.
     mutating func record(_ node: EvaluationNode, _ value: Value) {
+        if case .resource(let address) = node {
+            // The value of an instance whose group nothing reads is never needed; keeping every instance's was
+            // much of a large plan's memory.
+            guard !graph.groupsReadByAnyNode.isEmpty else { return }
+            let group = InstanceGroup.resource(address.declaration)
+            guard graph.groupsReadByAnyNode.contains(group) else { return }
+            values[node] = value
+            staleGroups.insert(group)
+            return
+        }
         values[node] = value
         switch node {
-        case .resource(let address):
-            staleGroups.insert(.resource(address.declaration))
+        case .resource:
+            break
         case .variable(let path, let name):
             scopes[path]?.variables[name] = value
         case .local(let path, let name):
@@ -91,22 +101,25 @@ struct NodeEvaluator {
     /// The configuration of a resource or data source instance, evaluated and conformed to `schema`.
     mutating func configuredValue(_ instance: ResourceInstance, schema: ResourceSchema, diagnostics: inout Diagnostics) -> Value {
         ResourceEvaluation.configuredValue(instance.declaration, address: instance.address, schema: schema,
-                                           scope: scope(for: .resource(instance.address)), diagnostics: &diagnostics)
+                                           scope: scope(for: .resource(instance.address), instance: instance), diagnostics: &diagnostics)
     }
 
-    /// The scope `node`'s expression is evaluated in, with the groups it reads brought up to date.
-    mutating func scope(for node: EvaluationNode) -> EvaluationScope {
+    /// The scope `node`'s expression is evaluated in, with the groups it reads brought up to date; `instance` is
+    /// the resource instance when the node is one (saving a lookup).
+    mutating func scope(for node: EvaluationNode, instance: ResourceInstance? = nil) -> EvaluationScope {
         let expansion = graph.expansion
-        for group in graph.groupsRead[node] ?? [] where staleGroups.contains(group) {
-            assemble(group)
-            staleGroups.remove(group)
+        if !graph.groupsRead.isEmpty {
+            for group in graph.groupsRead[node] ?? [] where staleGroups.contains(group) {
+                assemble(group)
+                staleGroups.remove(group)
+            }
         }
         let path: ModulePath
         var names: [String: Value]
         switch node {
         case .resource(let address):
             path = address.modulePath
-            names = expansion.instances[address]?.repetitionNames ?? [:]
+            names = (instance ?? expansion.instances[address])?.repetitionNames ?? [:]
         case .variable(let modulePath, _):
             // A module input is written in the caller and sees the caller's names and the call's count/each.
             path = Array(modulePath.dropLast())

@@ -32,6 +32,9 @@ extension Plan {
     }
 
     private static func mask(_ change: ResourceChange) -> ResourceChange {
+        // Nothing to mask: the change as it is, sharing its storage (rebuilding the lists of every change of a large
+        // plan took as much memory again as the plan).
+        guard !change.sensitiveAttributes.isEmpty || change.attributeChanges.contains(where: \.sensitive) else { return change }
         var change = change
         let paths = Set(change.sensitiveAttributes)
         change.before = change.before.map { Self.mask($0, paths: paths) }

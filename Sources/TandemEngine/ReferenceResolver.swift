@@ -7,8 +7,24 @@ struct ReferenceContext {
     var module: ModuleInstance
     /// `count` or `each`, when the expression belongs to a repeated resource or module call.
     var names: [String: Value]
-    /// The address reported with diagnostics.
-    var subject: String?
+    /// What diagnostics name as the expression's owner.
+    var subject: ReferenceSubject?
+}
+
+/// The owner of an expression that diagnostics name: its text is built only when a diagnostic needs it.
+enum ReferenceSubject {
+    /// An expression of a resource instance.
+    case resource(ResourceAddress)
+    /// A module call's input, written in the caller.
+    case moduleCall(String)
+
+    /// `aws_s3_bucket.replica["eu"]` or `module.NAME`.
+    var description: String {
+        switch self {
+        case .resource(let address): return address.description
+        case .moduleCall(let name): return "module.\(name)"
+        }
+    }
 }
 
 /// What one reference reads: the nodes that must be evaluated first, and the groups whose value the evaluator looks up.
@@ -23,9 +39,16 @@ struct ResolvedReference {
 
 /// Resolves references (`var.x`, `local.x`, `TYPE.NAME`, `data.TYPE.NAME`, `module.NAME.OUTPUT`, `each`, `count`,
 /// `path`) to the nodes they read, reporting references to things that are not declared.
-struct ReferenceResolver {
+///
+/// A class: the analyses holding one are copied whenever they call their own methods, and an expansion is dozens
+/// of references to retain.
+final class ReferenceResolver: Sendable {
     /// The instances that exist; their static scopes tell which instance an index such as `[each.key]` picks.
     let expansion: Expansion
+
+    init(expansion: Expansion) {
+        self.expansion = expansion
+    }
 
     /// The nodes and groups `expression` reads in `context`.
     func resolve(_ expression: Expression, in context: ReferenceContext, diagnostics: inout Diagnostics) -> [ResolvedReference] {
@@ -37,7 +60,7 @@ struct ReferenceResolver {
         let configuration = module.configuration
         let steps = traversal.steps
         func error(_ summary: String, _ detail: String) -> ResolvedReference {
-            diagnostics.append(.error(summary, detail: detail, range: traversal.range, address: context.subject))
+            diagnostics.append(.error(summary, detail: detail, range: traversal.range, address: context.subject?.description))
             return ResolvedReference()
         }
         let firstName: String? = { if case .attribute(let name)? = steps.first { return name }; return nil }()

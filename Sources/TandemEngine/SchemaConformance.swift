@@ -7,11 +7,13 @@ import TandemLanguage
 /// errors at the value (expected vs actual), missing required arguments at the enclosing block.
 public struct SchemaConformance {
     /// Describes the block being checked in messages, e.g. `resource aws_s3_bucket.replica`.
-    public var subject: String
+    public var subject: String { describeSubject() }
+    /// Builds `subject`: only a diagnostic needs it, and a plan conforms every instance.
+    private let describeSubject: () -> String
 
     /// Creates a checker for `subject`.
-    public init(subject: String) {
-        self.subject = subject
+    public init(subject: @autoclosure @escaping () -> String) {
+        describeSubject = subject
     }
 
     /// Conforms an evaluated block to `attributes`; `expression` is the block's source, for ranges.
@@ -29,6 +31,7 @@ public struct SchemaConformance {
             for entry in objectEntries { entryExpressions[entry.key] = entry }
         }
         var result: [String: Value] = [:]
+        result.reserveCapacity(attributes.count)
         for key in entries.keys.sorted() {
             let keyRange = entryExpressions[key]?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"
@@ -55,18 +58,23 @@ public struct SchemaConformance {
             }
             result[key] = conformed
         }
-        for (name, attribute) in attributes.sorted(by: { $0.key < $1.key }) where result[name] == nil || result[name] == .null {
-            let fullPath = path.isEmpty ? name : "\(path).\(name)"
+        // Unset attributes in any order; only the missing required ones are reported, in name order.
+        var missing: [String] = []
+        for name in attributes.keys {
+            if let value = result[name], value != .null { continue }
+            guard let attribute = attributes[name] else { continue }
             switch attribute.mode {
-            case .required:
-                diagnostics.append(.error("Missing required argument \"\(fullPath)\"",
-                                          detail: "\(subject) requires \"\(fullPath)\" (\(attribute.type)).\(attribute.description.isEmpty ? "" : " \(attribute.description)")",
-                                          range: expression.range))
-            case .optional:
-                result[name] = attribute.defaultValue ?? .null
-            case .optionalComputed, .computed:
-                result[name] = nil
+            case .required: missing.append(name)
+            case .optional: result[name] = attribute.defaultValue ?? .null
+            case .optionalComputed, .computed: result[name] = nil
             }
+        }
+        for name in missing.sorted() {
+            guard let attribute = attributes[name] else { continue }
+            let fullPath = path.isEmpty ? name : "\(path).\(name)"
+            diagnostics.append(.error("Missing required argument \"\(fullPath)\"",
+                                      detail: "\(subject) requires \"\(fullPath)\" (\(attribute.type)).\(attribute.description.isEmpty ? "" : " \(attribute.description)")",
+                                      range: expression.range))
         }
         return .map(result)
     }
@@ -86,6 +94,7 @@ public struct SchemaConformance {
         }
         switch type {
         case .string:
+            if case .string = value { return value }
             guard let text = value.asTemplateString else { return mismatch() }
             return .string(text)
         case .number:

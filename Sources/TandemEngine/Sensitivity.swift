@@ -5,17 +5,17 @@ import TandemLanguage
 /// variable, a sensitive attribute of a resource, or a sensitive local, module input or output (followed through
 /// the graph in evaluation order, across modules).
 public struct Sensitivity: Sendable {
-    /// Sensitive attribute paths per resource instance.
-    public private(set) var paths: [ResourceAddress: Set<String>] = [:]
+    /// The paths each schema marks sensitive, by mode and type (the same for every instance).
+    private var schemaPaths: [ResourceMode: [String: Set<String>]] = [:]
+    /// Paths of resource instances that read a sensitive value (instances with none are left out).
+    private var readingPaths: [ResourceAddress: Set<String>] = [:]
     /// Variables, locals and outputs that carry a sensitive value.
     private var sensitiveNodes: Set<EvaluationNode> = []
     private let sensitiveRootVariables: Set<String>
     private let resolver: ReferenceResolver
-    private let graph: ConfigurationGraph
 
     /// Analyses `graph` in evaluation order.
     public init(_ graph: ConfigurationGraph, registry: ProviderRegistry) {
-        self.graph = graph
         let expansion = graph.expansion
         resolver = ReferenceResolver(expansion: expansion)
         sensitiveRootVariables = Set(expansion.root.variables.values.filter(\.sensitive).map(\.name))
@@ -25,11 +25,14 @@ public struct Sensitivity: Sendable {
                 guard let instance = expansion.instances[address], let module = expansion.modules[address.modulePath] else { continue }
                 let context = ReferenceContext(module: module, names: instance.repetitionNames)
                 let schema = registry.schema(for: address)
-                var sensitive = schema?.sensitivePaths ?? []
-                for argument in instance.declaration.arguments {
-                    sensitive.formUnion(sensitivePaths(argument.value, at: argument.key, type: schema?.attributes[argument.key]?.type, in: context))
+                if schemaPaths[address.mode]?[address.type] == nil {
+                    schemaPaths[address.mode, default: [:]][address.type] = schema?.sensitivePaths ?? []
                 }
-                paths[address] = sensitive
+                var reading: Set<String> = []
+                for argument in instance.declaration.arguments {
+                    reading.formUnion(sensitivePaths(argument.value, at: argument.key, type: schema?.attributes[argument.key]?.type, in: context))
+                }
+                if !reading.isEmpty { readingPaths[address] = reading }
             case .variable(let path, let name):
                 guard let module = expansion.modules[path], let parent = expansion.modules[module.parentPath] else { continue }
                 let declared = module.configuration.variables[name]?.sensitive == true
@@ -59,6 +62,14 @@ public struct Sensitivity: Sendable {
         return refersToSensitive(expression, in: context) ? [path] : []
     }
 
+    /// The sensitive attribute paths of resource instance `address`: those its schema marks, and those whose
+    /// expressions read a sensitive value.
+    public func paths(of address: ResourceAddress) -> Set<String> {
+        let marked = schemaPaths[address.mode]?[address.type] ?? []
+        guard !readingPaths.isEmpty, let reading = readingPaths[address] else { return marked }
+        return marked.union(reading)
+    }
+
     /// True when `expression`, evaluated in `context`, reads a sensitive value.
     func refersToSensitive(_ expression: Expression, in context: ReferenceContext) -> Bool {
         var ignored = Diagnostics()
@@ -66,10 +77,15 @@ public struct Sensitivity: Sendable {
             if traversal.root == "var", context.module.path.isEmpty, case .attribute(let name)? = traversal.steps.first {
                 return sensitiveRootVariables.contains(name)
             }
+            // `each`, `count` and `path` read no node (and are most references of repeated resources).
+            switch traversal.root {
+            case "each", "count", "path": return false
+            default: break
+            }
             let reference = resolver.resolve(traversal, in: context, diagnostics: &ignored)
             return reference.nodes.contains { node in
                 guard let address = node.resourceAddress else { return sensitiveNodes.contains(node) }
-                let resourcePaths = paths[address] ?? []
+                let resourcePaths = paths(of: address)
                 guard let attribute = reference.attribute else { return !resourcePaths.isEmpty }
                 return resourcePaths.contains { Self.path($0, covers: attribute) || Self.path(attribute, covers: $0) }
             }
@@ -80,7 +96,7 @@ public struct Sensitivity: Sendable {
     /// or `count` built from sensitive values (instance keys appear in addresses, which every plan shows).
     public var diagnostics: Diagnostics {
         var result = Diagnostics()
-        let expansion = graph.expansion
+        let expansion = resolver.expansion
         for module in expansion.modules.values where module.path.isEmpty || expansion.isFirstInstance(module.path) {
             let context = ReferenceContext(module: module, names: [:])
             for output in module.configuration.outputs where !output.sensitive && refersToSensitive(output.value, in: context) {

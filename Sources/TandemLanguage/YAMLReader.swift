@@ -84,6 +84,13 @@ public enum YAMLReader {
 
     private static func scalarType(of node: Node, scalar: Node.Scalar) -> ScalarSyntax.ScalarType {
         guard scalar.style == .plain else { return .string }
+        // Yams resolves an untagged scalar with a list of regular expressions. One starting with a lowercase letter
+        // that begins none of the null and bool words (null, true, false, yes, no, on, off) matches none of them, and
+        // most scalars of a configuration are such names.
+        if scalar.tag.description.isEmpty, let first = scalar.string.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
+           !"fnoty".utf8.contains(first) {
+            return .string
+        }
         switch node.tag.rawValue {
         case Tag.Name.null.rawValue: return .null
         case Tag.Name.bool.rawValue: return .bool

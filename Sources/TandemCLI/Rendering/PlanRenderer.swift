@@ -85,7 +85,10 @@ struct PlanRenderer {
     static let attributeLinesPerResource = 80
 
     private func renderAttributes(_ changes: [AttributeChange], action: ChangeAction) -> [String] {
-        let lines = attributeLines(changes).flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        // Only a line holding a line feed needs splitting (looking at its bytes is far quicker than at its characters).
+        let lines = attributeLines(changes).flatMap { line in
+            line.utf8.contains(UInt8(ascii: "\n")) ? line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [line]
+        }
         guard lines.count > Self.attributeLinesPerResource else { return lines }
         return Array(lines.prefix(Self.attributeLinesPerResource))
             + ["      " + terminal.styled("# ... \(lines.count - Self.attributeLinesPerResource) more lines (the --json plan has every attribute)", .bold)]
@@ -94,7 +97,7 @@ struct PlanRenderer {
     private func attributeLines(_ changes: [AttributeChange]) -> [String] {
         let width = changes.map(\.path.count).max() ?? 0
         return changes.flatMap { change -> [String] in
-            let name = change.path.padding(toLength: width, withPad: " ", startingAt: 0)
+            let name = Self.padded(change.path, toLength: width)
             if !change.sensitive, let lines = PolicyChangeRenderer(terminal: terminal)
                 .render(name: name, before: change.before, after: change.afterValue, indent: "      ") {
                 return lines
@@ -111,6 +114,14 @@ struct PlanRenderer {
                 return ["      \(terminal.styled("~", .yellow)) \(name) = \(ValueFormatter.format(before)) -> \(ValueFormatter.format(after))\(replacement)"]
             }
         }
+    }
+
+    /// `text` with spaces appended up to `length` UTF-16 code units, as `padding(toLength:withPad:startingAt:)` pads,
+    /// without Foundation's bridging to NSString (a large part of rendering a plan of many resources).
+    static func padded(_ text: String, toLength length: Int) -> String {
+        let units = text.utf16.count
+        guard units <= length else { return text.padding(toLength: length, withPad: " ", startingAt: 0) }
+        return units == length ? text : text + String(repeating: " ", count: length - units)
     }
 
     /// Drift records as text (used by plan and drift).

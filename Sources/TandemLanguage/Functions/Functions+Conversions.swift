@@ -20,8 +20,9 @@ extension Functions {
         "toset": { args, _ throws(Failure) in
             // Sets are lists without duplicates, in a stable (sorted) order so plans do not churn.
             try args.expect(1...1)
-            let items = Set(try args.list(0))
-            return .list(items.sorted { ($0.asTemplateString ?? "") < ($1.asTemplateString ?? "") })
+            // Each item's text once, not once per comparison.
+            let items = Set(try args.list(0)).map { (text: $0.asTemplateString ?? "", value: $0) }
+            return .list(items.sorted { $0.text < $1.text }.map(\.value))
         },
     ]
 }
