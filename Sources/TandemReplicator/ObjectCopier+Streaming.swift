@@ -41,7 +41,8 @@ extension ObjectCopier {
         if targetMayHoldIt {
             do {
                 written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: headers + [("if-none-match", "*")])
-            } catch let error as AWSServiceError where error.statusCode == 412 {
+            } catch let error as AWSServiceError where error.statusCode == 412 || error.statusCode == 501 {
+                // 412: the target has the key; 501: a server without conditional writes. Either way, compare first.
                 if try await targetHolds(head, route) { return .alreadyCurrent }
                 written = try await target.putObject(bucket: route.targetBucket, key: route.targetKey, body: body, headers: headers)
             }

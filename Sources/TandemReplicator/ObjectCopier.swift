@@ -86,7 +86,7 @@ public struct ObjectCopier: Sendable {
     /// `targetIsMissing` (a listing just showed the target lacks the key) saves the HEAD of the target, and with the
     /// `listed` size and ETag a copy takes no HEAD at all: one CopyObject server-side; one GET and one PUT streamed,
     /// up to the multipart threshold. `reported` (what an event said of the object) lets a new object be copied
-    /// with two requests too, without taking the event's word for anything (see ``copyAsReported(_:_:)``).
+    /// with two requests too, without taking the event's word for anything (see `copyAsReported`).
     public func copy(bucket: String, key: String, to targetBucket: String, key targetKey: String, targetIsMissing: Bool = false,
                      listed: ListedObject? = nil, reported: ListedObject? = nil) async throws -> Outcome {
         let route = Route(bucket: bucket, key: key, targetBucket: targetBucket, targetKey: targetKey)
@@ -130,11 +130,11 @@ public struct ObjectCopier: Sendable {
     /// The copy of an object an event reported, in two requests when the target lacks it; nil when it takes the HEAD
     /// path (a large or empty object). Server-side: HEAD the target, then CopyObject if the source still has the
     /// reported ETag (`x-amz-copy-source-if-match`; 412 starts over with HEADs); a target that has the key is compared
-    /// with the source's current state (HEAD), never with what the event said. Streamed: one GET of the source's current state with its headers, then a PUT only if the target has
-    /// no such key (`If-None-Match: *`); where it has one, the target is compared (HEAD) and written only if it holds
-    /// something else. An object that is itself a copy (it carries the recorded source ETag) is compared with the
-    /// target before any write, so an echo in a two-way pair stops there even on a server that ignores
-    /// `If-None-Match`.
+    /// with the source's current state (HEAD), never with what the event said. Streamed: one GET of the source's
+    /// current state with its headers, then a PUT only if the target has no such key (`If-None-Match: *`); where it
+    /// has one, the target is compared (HEAD) and written only if it holds something else. An object that is itself a
+    /// copy (it carries the recorded source ETag) is compared with the target before any write, so an echo in a
+    /// two-way pair stops there even on a server that ignores `If-None-Match`.
     private func copyAsReported(_ reported: ListedObject, _ route: Route) async throws -> Outcome? {
         guard reported.size > 0 else { return nil }
         if settings.serverSide {
