@@ -6,7 +6,9 @@ import TandemTesting
 /// radosgw as `scripts/ceph-cluster` starts it (beast, Nagle on) writes a GET's headers and body separately and holds
 /// the body until the headers are acknowledged; with the kernel's delayed acknowledgement every small GET took 44 ms
 /// (HEAD and PUT 3-4 ms). The transport acknowledges at once (`ImmediateAcknowledgement`), so a GET costs what a PUT
-/// does. The bound (20 ms for the median) is half the stall, well above a GET's 2-5 ms here.
+/// does. The check is on the fastest of 40 GETs: Linux's delayed acknowledgement waits at least 40 ms
+/// (`TCP_DELACK_MIN`), so with the stall no GET is faster than that however quiet the machine, while without it the
+/// fastest is a few milliseconds even with the whole suite loading radosgw (a median is not: 180 ms in one such run).
 @Suite struct DelayedAcknowledgementTests {
     @Test func smallGetsFromRadosGWAreNotHeldByDelayedAcknowledgements() async throws {
         let cluster = try await CephCluster.shared()
@@ -20,7 +22,7 @@ import TandemTesting
         try await s3.putObject(bucket: bucket, key: "small", body: body, headers: [])
         let clock = ContinuousClock()
         var durations: [Duration] = []
-        for _ in 0..<25 {
+        for _ in 0..<40 {
             let started = clock.now
             let read = try await s3.getObject(bucket: bucket, key: "small")
             durations.append(clock.now - started)
@@ -28,6 +30,6 @@ import TandemTesting
         }
         try await transport.shutdown()
         durations.sort()
-        #expect(durations[durations.count / 2] < .milliseconds(20), "GET times, sorted: \(durations)")
+        #expect(durations[0] < .milliseconds(30), "GET times, sorted: \(durations)")
     }
 }
