@@ -55,6 +55,13 @@ public final class Terminal: Sendable {
         write(text, to: FileHandle.standardOutput)
     }
 
+    /// Writes bytes to stdout as they are (text already encoded, e.g. in chunks).
+    func output(_ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     private func write(_ text: String, to handle: FileHandle) {
         lock.lock()
         defer { lock.unlock() }

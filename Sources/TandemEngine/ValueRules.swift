@@ -16,7 +16,9 @@ public struct ValueRules {
 
     /// The value at a dotted path with list indices (`rule[0].id`); null when absent.
     public func value(at path: String) -> Value {
-        path.split(separator: ".").reduce(configuration) { current, component in
+        // Most paths are one attribute name: looked up without splitting (this runs for every planned instance).
+        if !path.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") }) { return configuration[path] }
+        return path.split(separator: ".").reduce(configuration) { current, component in
             guard let open = component.firstIndex(of: "["), component.hasSuffix("]"),
                   let index = Int(component[component.index(after: open)..<component.index(before: component.endIndex)]) else {
                 return current[String(component)]

@@ -85,10 +85,11 @@ public enum YAMLReader {
     private static func scalarType(of node: Node, scalar: Node.Scalar) -> ScalarSyntax.ScalarType {
         guard scalar.style == .plain else { return .string }
         // Yams resolves an untagged scalar with a list of regular expressions. One starting with a lowercase letter
-        // that begins none of the null and bool words (null, true, false, yes, no, on, off) matches none of them, and
-        // most scalars of a configuration are such names.
+        // matches none of them unless it is one of the null and bool words (null, true, false, yes, no, on, off, in
+        // any case), which begin with one of "fnoty" and hold nothing but letters; most scalars of a configuration
+        // are names that are neither (`n000123`, `tandem-site`).
         if scalar.tag.description.isEmpty, let first = scalar.string.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
-           !"fnoty".utf8.contains(first) {
+           !"fnoty".utf8.contains(first) || scalar.string.utf8.contains(where: { !Self.isASCIILetter($0) }) {
             return .string
         }
         switch node.tag.rawValue {
@@ -97,6 +98,10 @@ public enum YAMLReader {
         case Tag.Name.int.rawValue, Tag.Name.float.rawValue: return .number
         default: return .string
         }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     private static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {

@@ -48,7 +48,7 @@ struct ApplyCommand: AsyncParsableCommand {
                     plan = try await workflow.plan(configuration: configuration, variables: values,
                                                    mode: refreshOnly ? .refreshOnly : .normal,
                                                    targets: try context.targets(planning.targets), parallelism: planning.parallelism)
-                    context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
+                    PlanRenderer(terminal: context.terminal).write(plan.redacted())
                     guard plan.hasChanges else {
                         // Nothing to change, but what refresh found outside Tandem becomes the new recorded state.
                         if !plan.drift.isEmpty {

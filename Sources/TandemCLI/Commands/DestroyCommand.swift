@@ -22,7 +22,7 @@ struct DestroyCommand: AsyncParsableCommand {
                 try await workflow.recoverInterruptedCommand(configuration: configuration, variables: values, parallelism: planning.parallelism)
                 let plan = try await workflow.plan(configuration: configuration, variables: values, mode: .destroy,
                                                    targets: try context.targets(planning.targets), parallelism: planning.parallelism)
-                context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
+                PlanRenderer(terminal: context.terminal).write(plan.redacted())
                 guard plan.hasChanges else { return }
                 try Confirmation(terminal: context.terminal, autoApprove: autoApprove).require("delete these resources")
                 try await workflow.apply(plan, configuration: configuration, parallelism: planning.parallelism, interrupts: interrupts)

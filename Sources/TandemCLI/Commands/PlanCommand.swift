@@ -49,7 +49,7 @@ struct PlanCommand: AsyncParsableCommand {
             if json {
                 context.terminal.line(try PlanJSON.encode(plan.redacted()))
             } else {
-                context.terminal.line(PlanRenderer(terminal: context.terminal).render(plan.redacted()))
+                PlanRenderer(terminal: context.terminal).write(plan.redacted())
             }
             if let outputFile {
                 try PlanFile.write(plan, to: outputFile)

@@ -20,7 +20,11 @@ struct ShowCommand: AsyncParsableCommand {
         try await context.reportingErrors {
             if let planFile {
                 let plan = try PlanFile.read(planFile).redacted()
-                context.terminal.line(json ? try PlanJSON.encode(plan) : PlanRenderer(terminal: context.terminal).render(plan))
+                if json {
+                    context.terminal.line(try PlanJSON.encode(plan))
+                } else {
+                    PlanRenderer(terminal: context.terminal).write(plan)
+                }
                 return
             }
             guard let state = try await context.store.read() else {

@@ -27,46 +27,67 @@ struct PlanRenderer {
     /// The whole plan as text.
     func render(_ plan: Plan) -> String {
         var lines: [String] = []
+        render(plan) { lines.append($0) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes the whole plan to standard output in chunks as it is rendered: a plan of many resources is never
+    /// held as one text (its lines and their joined copy were a large part of a big plan's time and memory).
+    func write(_ plan: Plan) {
+        var output = ChunkedOutput(terminal: terminal)
+        render(plan) { output.line($0) }
+        output.flush()
+    }
+
+    /// Passes the plan's lines to `emit` one by one, in order.
+    func render(_ plan: Plan, emit: (String) -> Void) {
         if !plan.drift.isEmpty {
-            lines.append(terminal.styled("Objects changed outside Tandem:", .bold))
-            lines.append("")
-            lines.append(contentsOf: renderDrift(plan.drift))
-            lines.append("")
+            emit(terminal.styled("Objects changed outside Tandem:", .bold))
+            emit("")
+            renderDrift(plan.drift).forEach(emit)
+            emit("")
         }
-        let changes = plan.resourceChanges.filter { $0.action != .noop || $0.movedFrom != nil } + plan.deposedDeletes
+        // Iterated in place: a filtered copy of a large plan's changes cost time and memory.
+        let shown = plan.resourceChanges.lazy.filter { $0.action != .noop || $0.movedFrom != nil }
+        let hasChanges = !shown.isEmpty || !plan.deposedDeletes.isEmpty
         let outputs = plan.outputChanges.filter { $0.action != .noop }
         if plan.mode == .refreshOnly {
-            lines.append(plan.drift.isEmpty
+            emit(plan.drift.isEmpty
                 ? "No changes. The state matches the live objects."
                 : "Applying this refresh-only plan will update the state to match the live objects; nothing else changes.")
-            return lines.joined(separator: "\n")
+            return
         }
-        if changes.isEmpty && outputs.isEmpty {
-            lines.append(terminal.styled("No changes.", .bold) + " The live objects match the configuration.")
-            return lines.joined(separator: "\n")
+        if !hasChanges && outputs.isEmpty {
+            emit(terminal.styled("No changes.", .bold) + " The live objects match the configuration.")
+            return
         }
-        if !changes.isEmpty {
-            lines.append("Tandem will perform the following actions:")
-            lines.append("")
-            for change in changes { lines.append(contentsOf: render(change, deposed: plan.deposedDeletes.contains(change))); lines.append("") }
+        if hasChanges {
+            emit("Tandem will perform the following actions:")
+            emit("")
+            var moves = 0
+            func show(_ change: ResourceChange) {
+                render(change, deposed: plan.deposedDeletes.contains(change)).forEach(emit)
+                emit("")
+                if change.movedFrom != nil { moves += 1 }
+            }
+            shown.forEach(show)
+            plan.deposedDeletes.forEach(show)
             let counts = plan.counts
-            let moves = changes.filter { $0.movedFrom != nil }.count
-            lines.append(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
-                         + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete\(moves > 0 ? ", \(moves) to move" : "").")
+            emit(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
+                 + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete\(moves > 0 ? ", \(moves) to move" : "").")
         }
         if !outputs.isEmpty {
-            lines.append("")
-            lines.append("Changes to outputs:")
+            emit("")
+            emit("Changes to outputs:")
             for output in outputs {
                 let glyph = terminal.styled(output.action.glyph, color(for: output.action))
                 switch output.action {
-                case .create: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.after?.value))")
-                case .delete: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before))")
-                default: lines.append("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before)) -> \(ValueFormatter.format(output.after?.value))")
+                case .create: emit("  \(glyph) \(output.name) = \(ValueFormatter.format(output.after?.value))")
+                case .delete: emit("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before))")
+                default: emit("  \(glyph) \(output.name) = \(ValueFormatter.format(output.before)) -> \(ValueFormatter.format(output.after?.value))")
                 }
             }
         }
-        return lines.joined(separator: "\n")
     }
 
     private func render(_ change: ResourceChange, deposed: Bool) -> [String] {
