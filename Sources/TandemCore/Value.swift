@@ -151,12 +151,16 @@ extension Value {
         switch self {
         case .unknown:
             return (.null, .bool(true))
+        case .list where !containsUnknown, .map where !containsUnknown:
+            // Its own known part: shared rather than rebuilt (a planned value holds many such lists and maps).
+            return (self, .bool(false))
         case .list(let items):
             let parts = items.map(\.knownParts)
             let mask: Value = parts.contains { $0.unknownMask != .bool(false) } ? .list(parts.map(\.unknownMask)) : .bool(false)
             return (.list(parts.map(\.known)), mask)
         case .map(let entries):
             var known: [String: Value] = [:], mask: [String: Value] = [:]
+            known.reserveCapacity(entries.count)
             for (key, value) in entries {
                 let parts = value.knownParts
                 known[key] = parts.known

@@ -83,6 +83,7 @@ public enum ResourceEvaluation {
         guard case .map(let configured) = config else { return config }
         let priorMap = prior?.mapValue
         var result: [String: Value] = [:]
+        result.reserveCapacity(attributes.count)
         for (name, attribute) in attributes {
             let priorValue = priorMap?[name]
             switch (attribute.mode, configured[name]) {
