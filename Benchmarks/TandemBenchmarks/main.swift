@@ -27,15 +27,7 @@ struct BenchmarkCase {
 let sites = (0..<10_000).map { Value.string(String(format: "site-%05d", $0)) }
 let halfSites = Array(sites.prefix(5_000))
 let cases = [
-    BenchmarkCase(name: "10,000 instances of one resource (for_each)", text: """
-        variables:
-          sites: {type: list}
-        resources:
-          mem_bucket.replica:
-            for_each: ${toset(var.sites)}
-            name: replica-${each.key}
-            tags: {site: "${each.value}"}
-        """, variables: ["sites": .list(sites)]),
+    BenchmarkCase(name: "10,000 instances of one resource (for_each)", text: InMemoryPlanMeasurement.configuration, variables: ["sites": .list(sites)]),
     BenchmarkCase(name: "10,000 instances, 5,000 queues each referring to its own dead-letter queue", text: """
         variables:
           sites: {type: list}

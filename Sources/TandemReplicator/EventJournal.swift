@@ -43,8 +43,6 @@ actor EventJournal {
         let donePath = directory + "/\(name).done"
         let data = (try? Data(contentsOf: URL(fileURLWithPath: journalPath))) ?? Data()
         let recordedDone = (try? String(contentsOfFile: donePath, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        doneDescriptor = open(donePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard doneDescriptor >= 0 else { throw AtomicFile.WriteError(path: donePath, operation: "open", errno: errno) }
         var records: [(offset: Int, end: Int)] = []
         var cursor = 0
         while cursor + 4 <= data.count {
@@ -64,6 +62,9 @@ actor EventJournal {
         // Cut a torn record so new appends start on a record boundary.
         file = try GroupCommittedFile(path: journalPath, keepingFirst: UInt64(cursor))
         end = UInt64(cursor)
+        // Opened last: nothing after it can throw and leave it open.
+        doneDescriptor = open(donePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard doneDescriptor >= 0 else { throw AtomicFile.WriteError(path: donePath, operation: "open", errno: errno) }
     }
 
     deinit {
