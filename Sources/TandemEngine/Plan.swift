@@ -305,7 +305,7 @@ public struct Plan: Codable, Sendable, Equatable {
         self.deposedDeletes = deposedDeletes
         self.formatVersion = Self.currentFormatVersion
         self.id = id
-        self.createdAt = ISO8601DateFormatter().string(from: createdAt)
+        self.createdAt = createdAt.rfc3339
         self.mode = mode
         self.stamp = stamp
         self.variables = variables

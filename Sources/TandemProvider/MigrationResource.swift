@@ -183,9 +183,8 @@ enum MigrationResource {
             throw ProviderError("the \(phase) sync did not complete: \(reasons.joined(separator: ", ")) (\(outcome.copied) objects copied); "
                                 + "apply again to run it again", attributePath: "phase")
         }
-        let stamp = ISO8601DateFormatter()
         attributes["last_run"] = .map([
-            "phase": .string(phase), "started_at": .string(stamp.string(from: started)), "finished_at": .string(stamp.string(from: Date())),
+            "phase": .string(phase), "started_at": .string(started.rfc3339), "finished_at": .string(Date().rfc3339),
             "buckets": .number(Double(outcome.buckets)), "examined": .number(Double(outcome.examined)), "copied": .number(Double(outcome.copied)),
             "bytes": .number(Double(outcome.bytes)), "already_current": .number(Double(outcome.alreadyCurrent)),
             "deleted": .number(Double(outcome.deleted)), "verified": .number(Double(outcome.verified)),

@@ -65,8 +65,8 @@ extension ObjectCopier {
 
     /// One GET of the whole object (If-Match), cut into parts as it arrives, `partsInFlight` uploading at a time: one
     /// request for the whole read, where ranged GETs would cost one each (and a server that reads the whole object for
-    /// every range, as moto does, a whole object's time each). Reading waits while every upload slot is busy, which
-    /// holds the sender back, so memory stays at most (`partsInFlight` + 1) x `partSize`.
+    /// every range, as moto does, a whole object's time each). A part's buffer is taken only once an upload slot is
+    /// free, and reading waits for it, which holds the sender back: memory stays at most `partsInFlight` x `partSize`.
     func streamInParts(_ head: ObjectHead, _ route: Route) async throws {
         let (target, bandwidth, partSize, slots) = (target, bandwidth, settings.partSize, settings.partsInFlight)
         try await multipartUpload(head, route) { uploadID in
@@ -74,12 +74,16 @@ extension ObjectCopier {
                 try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
                     var parts: [(number: Int, eTag: String)] = []
                     var uploading = 0, number = 0, read = 0
-                    var filling = ByteBufferAllocator().buffer(capacity: min(partSize, head.size))
-                    func upload(_ part: ByteBuffer) async throws {
+                    var filling: ByteBuffer?
+                    /// A buffer for the next part, once fewer than `slots` parts are uploading.
+                    func nextPartBuffer(holding remaining: Int) async throws -> ByteBuffer {
                         if uploading == slots, let finished = try await group.next() {
                             parts.append(finished)
                             uploading -= 1
                         }
+                        return ByteBufferAllocator().buffer(capacity: min(partSize, remaining))
+                    }
+                    func upload(_ part: ByteBuffer) {
                         number += 1
                         uploading += 1
                         let partNumber = number
@@ -93,16 +97,16 @@ extension ObjectCopier {
                         read += chunk.readableBytes
                         guard read <= head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
                         while chunk.readableBytes > 0 {
-                            var slice = chunk.readSlice(length: min(partSize - filling.readableBytes, chunk.readableBytes))!
-                            filling.writeBuffer(&slice)
-                            if filling.readableBytes == partSize {
-                                try await upload(filling)
-                                filling = ByteBufferAllocator().buffer(capacity: min(partSize, head.size - read + chunk.readableBytes))
-                            }
+                            // Taken out of `filling` while written, so the buffer is never shared (a write would copy it).
+                            var part: ByteBuffer
+                            if let held = filling.take() { part = held } else { part = try await nextPartBuffer(holding: head.size - read + chunk.readableBytes) }
+                            var slice = chunk.readSlice(length: min(partSize - part.readableBytes, chunk.readableBytes))!
+                            part.writeBuffer(&slice)
+                            if part.readableBytes == partSize { upload(part) } else { filling = part }
                         }
                     }
                     guard read == head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
-                    if filling.readableBytes > 0 { try await upload(filling) }
+                    if let filling, filling.readableBytes > 0 { upload(filling) }
                     while let finished = try await group.next() { parts.append(finished) }
                     return parts
                 }

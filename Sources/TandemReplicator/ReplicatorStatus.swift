@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TandemCore
 
 /// What `GET /status` answers: which configuration the process runs, whether it is ready, and each pipeline's
 /// counters. `tandem replicator status` prints it; the `tandem_replicator` resource compares the digest with the
@@ -77,7 +78,7 @@ public struct ReplicatorStatus: Codable, Sendable, Equatable {
             let degraded = [gauge("journal_full") == 1 ? "journal full" : nil, gauge("dead_letter_full") == 1 ? "dead-letter file full" : nil]
                 .compactMap { $0 }
             let timestamp = { (name: String) in
-                gauge(name).map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0))) }
+                gauge(name).map { Date(timeIntervalSince1970: TimeInterval($0)).rfc3339 }
             }
             let reconcile = gauge("reconcile_running").map { running in
                 Reconcile(running: running == 1, lastStarted: timestamp("reconcile_last_started_timestamp_seconds"),

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// Who holds a state lock, written into the lock so a blocked user can see it and `force-unlock` it.
 public struct LockInfo: Codable, Sendable, Equatable {
@@ -24,6 +25,6 @@ public struct LockInfo: Codable, Sendable, Equatable {
         self.who = "\(user)@\(host)"
         self.host = host
         self.pid = ProcessInfo.processInfo.processIdentifier
-        self.created = ISO8601DateFormatter().string(from: date)
+        self.created = date.rfc3339
     }
 }

@@ -1,6 +1,7 @@
 import AWSClient
 import ArgumentParser
 import Foundation
+import TandemCore
 import TandemReplicator
 
 /// `tandem replicator`: the bundled event-driven S3 <-> S3 copier that apply provisions.
@@ -72,7 +73,7 @@ struct ReplicatorBackfillCommand: AsyncParsableCommand {
 /// One JSON object per line on standard error: `{"time": …, "message": …}`.
 enum JSONLog {
     static func write(_ message: String) {
-        let line: [String: String] = ["time": ISO8601DateFormatter().string(from: Date()), "message": message]
+        let line: [String: String] = ["time": Date().rfc3339, "message": message]
         guard let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         FileHandle.standardError.write(data + Data("\n".utf8))
     }
