@@ -67,14 +67,15 @@ public struct ValueRules {
         guard let tags = value(at: path).mapValue else { return }
         if let maximumCount { count(path, "tags", atMost: maximumCount) }
         for (key, tagValue) in tags.sorted(by: { $0.key < $1.key }) {
-            if !(1...128).contains(key.count) {
+            // Characters are counted only when the bytes could be too many (counting them is slow).
+            if key.isEmpty || key.utf8.count > 128 && key.count > 128 {
                 report("Tag keys must have 1 to 128 characters; \"\(Self.excerpt(key))\" has \(key.count).", at: path)
             }
             let text = tagValue.stringValue ?? ""
-            if text.count > 256 {
+            if text.utf8.count > 256 && text.count > 256 {
                 report("Tag values must have at most 256 characters; the value of \"\(Self.excerpt(key))\" has \(text.count).", at: path)
             }
-            if let bad = (key + text).unicodeScalars.first(where: { !Self.isTagCharacter($0) }) {
+            if let bad = key.unicodeScalars.first(where: { !Self.isTagCharacter($0) }) ?? text.unicodeScalars.first(where: { !Self.isTagCharacter($0) }) {
                 report("Tags may contain only letters, digits, spaces and _.:/=+-@; the tag \"\(Self.excerpt(key))\" contains "
                        + "\(Self.quote(Character(bad))).", at: path)
             }
@@ -83,6 +84,11 @@ public struct ValueRules {
 
     /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the tag pattern of the S3 and IAM APIs.
     private static func isTagCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let byte = UInt8(scalar.value)
+            return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || " _.:/=+-@".utf8.contains(byte)
+        }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber, .letterNumber, .otherNumber:

@@ -29,8 +29,9 @@ public enum ConfigurationLoader {
             return (path, text)
         }
         // Without the word (or a backslash, which could spell it in a quoted key) there is no backend block, and
-        // parsing a large configuration twice (here and when loading it) is a noticeable part of a plan.
-        guard sources.contains(where: { $0.text.contains("backend") || $0.text.contains("\\") }) else { return nil }
+        // parsing a large configuration twice (here and when loading it) is a noticeable part of a plan. Searched as
+        // bytes: Foundation's `contains` bridges the text to NSString (50 ms for a configuration of 100k names).
+        guard sources.contains(where: { $0.text.utf8.firstRange(of: "backend".utf8) != nil || $0.text.utf8.contains(UInt8(ascii: "\\")) }) else { return nil }
         return parse(sources: sources, directory: directory).0.backend
     }
 

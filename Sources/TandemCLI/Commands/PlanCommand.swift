@@ -49,12 +49,15 @@ struct PlanCommand: AsyncParsableCommand {
             if json {
                 context.terminal.line(try PlanJSON.encode(plan.redacted()))
             } else {
-                PlanRenderer(terminal: context.terminal).write(plan.redacted())
+                let shown = plan.redacted()
+                PlanRenderer(terminal: context.terminal).write(shown)
+                KeptUntilExit.keep(shown)
             }
             if let outputFile {
                 try PlanFile.write(plan, to: outputFile)
                 if !json { context.terminal.line("\nSaved the plan to \(outputFile). Apply it with: tandem apply \(outputFile)") }
             }
+            KeptUntilExit.keep(plan)
             return plan
         }
         if detailedExitCode && plan.hasChanges { throw ExitCode(2) }

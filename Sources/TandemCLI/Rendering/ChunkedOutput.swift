@@ -20,6 +20,12 @@ struct ChunkedOutput {
         if buffer.count >= Self.chunkSize { flush() }
     }
 
+    /// Adds lines already encoded (each ending in a line feed), writing the gathered bytes once they reach `chunkSize`.
+    mutating func bytes(_ lines: [UInt8]) {
+        buffer.append(contentsOf: lines)
+        if buffer.count >= Self.chunkSize { flush() }
+    }
+
     /// Writes whatever is gathered.
     mutating func flush() {
         guard !buffer.isEmpty else { return }

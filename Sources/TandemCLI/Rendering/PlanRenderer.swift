@@ -1,3 +1,4 @@
+import Dispatch
 import TandemCore
 import TandemEngine
 
@@ -32,24 +33,65 @@ struct PlanRenderer {
     }
 
     /// Writes the whole plan to standard output in chunks as it is rendered: a plan of many resources is never
-    /// held as one text (its lines and their joined copy were a large part of a big plan's time and memory).
+    /// held as one text (its lines and their joined copy were a large part of a big plan's time and memory). From
+    /// `parallelRenderingThreshold` resource changes on, the second half is rendered on another thread (into memory)
+    /// while the first is written.
     func write(_ plan: Plan) {
         var output = ChunkedOutput(terminal: terminal)
-        render(plan) { output.line($0) }
+        render(plan, emit: { output.line($0) }, emitChanges: { plan in
+            let changes = plan.resourceChanges
+            guard changes.count >= Self.parallelRenderingThreshold else {
+                for change in changes where Self.isShown(change) { lines(for: change, in: plan).forEach { output.line($0) } }
+                return
+            }
+            let secondHalf = changes.count / 2 ..< changes.count
+            let rendered = RenderedLines()
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done) {
+                var bytes: [UInt8] = []
+                for change in plan.resourceChanges[secondHalf] where Self.isShown(change) {
+                    for line in lines(for: change, in: plan) {
+                        bytes.append(contentsOf: line.utf8)
+                        bytes.append(UInt8(ascii: "\n"))
+                    }
+                }
+                rendered.bytes = bytes
+            }
+            for change in changes[..<secondHalf.lowerBound] where Self.isShown(change) { lines(for: change, in: plan).forEach { output.line($0) } }
+            done.wait()
+            output.bytes(rendered.bytes)
+        })
         output.flush()
     }
 
-    /// Passes the plan's lines to `emit` one by one, in order.
-    func render(_ plan: Plan, emit: (String) -> Void) {
+    /// Resource changes from which `write` renders on two threads (below it a thread costs more than it saves).
+    static let parallelRenderingThreshold = 10_000
+
+    /// Lines rendered by another thread: written once by it before it leaves its `DispatchGroup`, read after the wait.
+    private final class RenderedLines: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+
+    /// Whether the plan shows `change`: all but the unchanged and unmoved.
+    private static func isShown(_ change: ResourceChange) -> Bool {
+        change.action != .noop || change.movedFrom != nil
+    }
+
+    /// The lines of one resource change of `plan`, with the blank line after it.
+    private func lines(for change: ResourceChange, in plan: Plan) -> [String] {
+        render(change, deposed: plan.deposedDeletes.contains(change)) + [""]
+    }
+
+    /// Passes the plan's lines to `emit` one by one, in order; those of the shown resource changes go through
+    /// `emitChanges` when given (for `write`'s two threads), else through `emit`.
+    func render(_ plan: Plan, emit: (String) -> Void, emitChanges: ((Plan) -> Void)? = nil) {
         if !plan.drift.isEmpty {
             emit(terminal.styled("Objects changed outside Tandem:", .bold))
             emit("")
             renderDrift(plan.drift).forEach(emit)
             emit("")
         }
-        // Iterated in place: a filtered copy of a large plan's changes cost time and memory.
-        let shown = plan.resourceChanges.lazy.filter { $0.action != .noop || $0.movedFrom != nil }
-        let hasChanges = !shown.isEmpty || !plan.deposedDeletes.isEmpty
+        let hasChanges = plan.resourceChanges.contains(where: Self.isShown) || !plan.deposedDeletes.isEmpty
         let outputs = plan.outputChanges.filter { $0.action != .noop }
         if plan.mode == .refreshOnly {
             emit(plan.drift.isEmpty
@@ -64,14 +106,13 @@ struct PlanRenderer {
         if hasChanges {
             emit("Tandem will perform the following actions:")
             emit("")
-            var moves = 0
-            func show(_ change: ResourceChange) {
-                render(change, deposed: plan.deposedDeletes.contains(change)).forEach(emit)
-                emit("")
-                if change.movedFrom != nil { moves += 1 }
+            if let emitChanges {
+                emitChanges(plan)
+            } else {
+                for change in plan.resourceChanges where Self.isShown(change) { lines(for: change, in: plan).forEach(emit) }
             }
-            shown.forEach(show)
-            plan.deposedDeletes.forEach(show)
+            for change in plan.deposedDeletes { lines(for: change, in: plan).forEach(emit) }
+            let moves = plan.resourceChanges.count { Self.isShown($0) && $0.movedFrom != nil } + plan.deposedDeletes.count { $0.movedFrom != nil }
             let counts = plan.counts
             emit(terminal.styled("Plan:", .bold) + " \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
                  + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete\(moves > 0 ? ", \(moves) to move" : "").")
