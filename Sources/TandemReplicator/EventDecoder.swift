@@ -60,7 +60,7 @@ public enum EventDecoder {
         let principal = record.userIdentity?.principalId.flatMap { $0.isEmpty ? nil : PrincipalID.normalised($0) }
         return ObjectEvent(
             change: change, name: name, bucket: bucket, key: keyIsEncoded(eventSource: source) ? PercentEncoding.decode(rawKey, plusAsSpace: true) : rawKey,
-            size: object?.size, eTag: object?.eTag.map { $0.replacingOccurrences(of: "\"", with: "") },
+            size: object?.size, eTag: object?.eTag.map(S3Client.unquoted(eTag:)),
             versionID: object?.versionId?.isEmpty == false ? object?.versionId : nil, principal: principal, eventSource: source,
             time: record.eventTime.flatMap(eventTime))
     }

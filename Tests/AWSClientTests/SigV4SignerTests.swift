@@ -95,4 +95,26 @@ struct SigV4SignerTests {
         #expect(SigV4Date(Date(timeIntervalSince1970: seconds)).dateTime == expected)
         #expect(SigV4Date(Date(timeIntervalSince1970: seconds)).date == String(expected.prefix(8)))
     }
+
+    @Test("a signer that kept its signing key signs as a new one after the date, region or keys change")
+    func derivedKeyFollowsItsScope() {
+        var signer = SigV4Signer(credentials: AWSCredentials(accessKeyID: "AK", secretAccessKey: "SK"), region: "us-east-1", service: "s3")
+        var headers = HTTPHeaders()
+        headers.add(name: "host", value: "bucket.s3.amazonaws.com")
+        let request = SigV4Request(method: "GET", path: "/key", headers: headers, payload: .unsigned)
+        func fresh(_ signer: SigV4Signer) -> SigV4Signer {
+            SigV4Signer(credentials: signer.credentials, region: signer.region, service: signer.service)
+        }
+        for seconds in [1_440_938_160.0, 1_440_938_170.0, 1_441_024_560.0] {  // the same day twice, then the next day
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(signer.sign(request, date: date).signature == fresh(signer).sign(request, date: date).signature)
+        }
+        let date = Date(timeIntervalSince1970: 1_441_024_560)
+        let before = signer.sign(request, date: date).signature
+        signer.region = "eu-west-1"
+        #expect(signer.sign(request, date: date).signature == fresh(signer).sign(request, date: date).signature)
+        signer.credentials = AWSCredentials(accessKeyID: "AK", secretAccessKey: "another")
+        #expect(signer.sign(request, date: date).signature == fresh(signer).sign(request, date: date).signature)
+        #expect(signer.sign(request, date: date).signature != before)
+    }
 }

@@ -38,6 +38,8 @@ public struct SigV4Signer: Sendable {
     public var service: String
     /// Canonicalisation rules.
     public var options: Options
+    /// The signing key last derived, shared by the copies of this signer.
+    private let derivedKeys = DerivedSigningKeys()
 
     /// Creates a signer; `options` default to ``Options/s3`` for the `s3` service and ``Options/standard`` otherwise.
     public init(credentials: AWSCredentials, region: String, service: String, options: Options? = nil) {
@@ -102,8 +104,14 @@ public struct SigV4Signer: Sendable {
             headers: headers)
     }
 
-    /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+    /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`, derived once a day: five
+    /// HMACs per request were the largest part of signing one (and a tenth of a small object's copy).
     func signingKey(date: String) -> SymmetricKey {
+        let scope = DerivedSigningKeys.Scope(date: date, region: region, service: service, secret: credentials.secretAccessKey)
+        return derivedKeys.key(for: scope) { deriveSigningKey(date: date) }
+    }
+
+    private func deriveSigningKey(date: String) -> SymmetricKey {
         var key = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
         for part in [date, region, service, "aws4_request"] {
             key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key))
@@ -147,19 +155,40 @@ public struct SigV4Signer: Sendable {
     /// Lower-cased names, sorted; values trimmed with inner runs of spaces collapsed; repeated
     /// headers joined with commas in the order given.
     static func canonicalHeaders(_ headers: HTTPHeaders) -> (canonical: String, signed: String) {
-        var values: [String: [String]] = [:]
+        var signed: [(name: String, value: String)] = []
+        signed.reserveCapacity(headers.count)
         for (name, value) in headers {
-            let lowered = name.lowercased()
+            let lowered = name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? name.lowercased() : name
             guard !unsignedHeaderNames.contains(lowered) else { continue }
-            values[lowered, default: []].append(collapseSpaces(value))
+            signed.append((lowered, collapseSpaces(value)))
         }
-        let names = values.keys.sorted()
-        let canonical = names.map { "\($0):\(values[$0]!.joined(separator: ","))\n" }.joined()
-        return (canonical, names.joined(separator: ";"))
+        // Stable, so repeated headers keep the order given.
+        let sorted = signed.enumerated().sorted { $0.element.name != $1.element.name ? $0.element.name < $1.element.name : $0.offset < $1.offset }
+        var canonical = "", names = ""
+        for (index, header) in sorted.map(\.element).enumerated() {
+            if index > 0, sorted[index - 1].element.name == header.name {
+                canonical.removeLast()
+                canonical += ",\(header.value)\n"
+                continue
+            }
+            canonical += "\(header.name):\(header.value)\n"
+            names += names.isEmpty ? header.name : ";" + header.name
+        }
+        return (canonical, names)
     }
 
+    /// `value` trimmed, inner runs of spaces and tabs as one space; as it is when there is nothing to collapse.
     private static func collapseSpaces(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        let bytes = value.utf8
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var previousBlank = true  // a leading blank is trimmed
+        var untouched = !bytes.isEmpty
+        for byte in bytes {
+            if byte == UInt8(ascii: "\t") || blank(byte) && previousBlank { untouched = false; break }
+            previousBlank = blank(byte)
+        }
+        if untouched && !previousBlank || bytes.isEmpty { return value }
+        return value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
     static func hexSHA256(_ bytes: [UInt8]) -> String {
@@ -208,5 +237,26 @@ struct SigV4Date: Sendable {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// The signing key of the latest scope (date, region, service and secret), shared by the copies of a signer: it
+/// changes once a day, so nearly every request finds it here. (`@unchecked`: `latest` is only touched under `lock`;
+/// a `Mutex` will not hand out swift-crypto's `SymmetricKey`, which is not declared `Sendable`.)
+final class DerivedSigningKeys: @unchecked Sendable {
+    /// What a signing key is derived from.
+    struct Scope: Equatable {
+        var date: String, region: String, service: String, secret: String
+    }
+
+    private let lock = NSLock()
+    private var latest: (scope: Scope, key: SymmetricKey)?
+
+    /// The key of `scope`, derived by `derive` when it is not the latest one.
+    func key(for scope: Scope, derive: () -> SymmetricKey) -> SymmetricKey {
+        if let latest = lock.withLock({ latest }), latest.scope == scope { return latest.key }
+        let key = derive()
+        lock.withLock { latest = (scope, key) }
+        return key
     }
 }

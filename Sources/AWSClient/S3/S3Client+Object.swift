@@ -97,7 +97,7 @@ extension S3Client {
         let objects = root.children(named: "Contents").compactMap { item -> ListedObject? in
             guard let key = item.childText("Key") else { return nil }
             return ListedObject(key: encoded ? PercentEncoding.decode(key, plusAsSpace: true) : key, size: Int(item.childText("Size") ?? "") ?? 0,
-                                eTag: (item.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""),
+                                eTag: S3Client.unquoted(eTag: item.childText("ETag") ?? ""),
                                 lastModified: item.childText("LastModified").flatMap(S3Timestamp.parse))
         }
         let truncated = root.childText("IsTruncated") == "true"

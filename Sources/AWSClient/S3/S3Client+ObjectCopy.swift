@@ -43,7 +43,7 @@ public struct ObjectHead: Sendable, Equatable {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
         }
         self.init(size: Int(headers.first(name: "content-length") ?? "") ?? 0,
-                  eTag: (headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: ""),
+                  eTag: S3Client.unquoted(eTag: headers.first(name: "etag") ?? ""),
                   versionID: headers.first(name: "x-amz-version-id"), standardHeaders: standard, metadata: metadata,
                   tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) })
         serverSideEncryption = headers.first(name: "x-amz-server-side-encryption")
@@ -116,7 +116,7 @@ extension S3Client {
         var headers = HTTPHeaders()
         for header in extra { headers.add(name: header.name, value: header.value) }
         let response = try await send("PutObject", .PUT, bucket: bucket, key: key, headers: headers, body: body, objectData: true)
-        return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+        return S3Client.unquoted(eTag: response.headers.first(name: "etag") ?? "")
     }
 
     /// ``putObject(bucket:key:body:headers:)`` with the body as bytes.
@@ -157,7 +157,7 @@ extension S3Client {
     public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: ByteBuffer) async throws -> String {
         let response = try await send("UploadPart", .PUT, bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], body: body,
                                       objectData: true)
-        return (response.headers.first(name: "etag") ?? "").replacingOccurrences(of: "\"", with: "")
+        return S3Client.unquoted(eTag: response.headers.first(name: "etag") ?? "")
     }
 
     /// ``uploadPart(bucket:key:uploadID:partNumber:body:)`` with the body as bytes.
@@ -176,7 +176,7 @@ extension S3Client {
         if root.name == "Error" {
             throw AWSServiceError(service: "S3", operation: "CompleteMultipartUpload", code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
         }
-        return (root.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
+        return S3Client.unquoted(eTag: root.childText("ETag") ?? "")
     }
 
     /// Abandons a multipart upload so its parts stop taking space.

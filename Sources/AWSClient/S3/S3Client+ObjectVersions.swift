@@ -63,7 +63,7 @@ extension S3Client {
             entry.childText("Key").map {
                 var reference = ObjectVersionReference(key: decode($0), versionID: entry.childText("VersionId"), isDeleteMarker: entry.name == "DeleteMarker",
                                                        size: entry.childText("Size").flatMap { Int($0) } ?? 0,
-                                                       eTag: (entry.childText("ETag") ?? "").replacingOccurrences(of: "\"", with: ""))
+                                                       eTag: S3Client.unquoted(eTag: entry.childText("ETag") ?? ""))
                 reference.isLatest = entry.childText("IsLatest") == "true"
                 reference.lastModified = entry.childText("LastModified").flatMap(S3Timestamp.parse)
                 return reference

@@ -61,6 +61,6 @@ extension S3Client {
             throw AWSServiceError(service: "S3", operation: operation, code: root.childText("Code") ?? "InternalError", message: root.childText("Message") ?? "", statusCode: 200)
         }
         guard let eTag = root.childText("ETag") else { throw AWSClientError(.invalidResponse, "S3 \(operation): the response has no ETag") }
-        return eTag.replacingOccurrences(of: "\"", with: "")
+        return Self.unquoted(eTag: eTag)
     }
 }
