@@ -82,7 +82,7 @@ enum ReplicatorSchema {
             "multipart_threshold": AttributeSchema(.number, .optional, defaultValue: .number(16_777_216), description: "Bytes above which objects are copied in parts."),
             "part_size": AttributeSchema(.number, .optional, defaultValue: .number(8_388_608), description: "Bytes per part (at least 5 MiB)."),
             "parts_in_flight": AttributeSchema(.number, .optional, defaultValue: .number(4),
-                                               description: "Parts in flight per object (memory: part_size x parts_in_flight per key)."),
+                                               description: "Parts of one object uploading at once (streamed as they arrive: no part is held in memory)."),
             "server_side": AttributeSchema(.bool, .optional, defaultValue: .bool(true),
                                            description: "Let the server copy when source and target are one endpoint with the same keys."),
         ]), .optional, description: "Copy sizes; unset: the runtime's defaults (16 MiB threshold, 8 MiB parts, 4 in flight, server-side copy)."),

@@ -1,4 +1,6 @@
 import AWSClient
+import AsyncAlgorithms
+import Crypto
 import NIOCore
 
 /// Copies that move the bytes through the replicator: what works between any two endpoints.
@@ -63,54 +65,91 @@ extension ObjectCopier {
         return Self.holdsSameObject(existing, as: head)
     }
 
-    /// One GET of the whole object (If-Match), cut into parts as it arrives, `partsInFlight` uploading at a time: one
-    /// request for the whole read, where ranged GETs would cost one each (and a server that reads the whole object for
-    /// every range, as moto does, a whole object's time each). A part's buffer is taken only once an upload slot is
-    /// free, and reading waits for it, which holds the sender back: memory stays at most `partsInFlight` x `partSize`.
+    /// One GET of the whole object (If-Match), its bytes handed on as they arrive to the part being uploaded (each
+    /// UploadPart's body streamed), `partsInFlight` parts uploading at a time: one request for the whole read, where
+    /// ranged GETs would cost one each, and no part held in memory; reading waits while the part being written waits
+    /// for the connection, which holds the sender back. Each part's ETag is compared with the MD5 of the bytes sent
+    /// (unless the target encrypts with KMS or a customer key).
     func streamInParts(_ head: ObjectHead, _ route: Route) async throws {
-        let (target, bandwidth, partSize, slots) = (target, bandwidth, settings.partSize, settings.partsInFlight)
+        let (target, partSize, slots) = (target, settings.partSize, settings.partsInFlight)
+        let partCount = (head.size + partSize - 1) / partSize
         try await multipartUpload(head, route) { uploadID in
             try await source.withObjectBody(bucket: route.bucket, key: route.key, ifMatch: head.eTag, versionID: route.versionID) { body in
-                try await withThrowingTaskGroup(of: (number: Int, eTag: String).self) { group in
-                    var parts: [(number: Int, eTag: String)] = []
-                    var uploading = 0, number = 0, read = 0
-                    var filling: ByteBuffer?
-                    /// A buffer for the next part, once fewer than `slots` parts are uploading.
-                    func nextPartBuffer(holding remaining: Int) async throws -> ByteBuffer {
-                        if uploading == slots, let finished = try await group.next() {
-                            parts.append(finished)
-                            uploading -= 1
-                        }
-                        return ByteBufferAllocator().buffer(capacity: min(partSize, remaining))
+                var reader = PartReader(body: body.makeAsyncIterator(), key: route.key, size: head.size)
+                return try await withThrowingTaskGroup(of: (number: Int, eTag: String, md5Checked: Bool).self) { group in
+                    var parts: [(number: Int, eTag: String)] = [], digests: [String] = [], uploading = 0
+                    func collect(_ finished: (number: Int, eTag: String, md5Checked: Bool)) throws {
+                        if finished.md5Checked, finished.eTag != digests[finished.number - 1] { throw CopyError.verificationFailed(key: route.targetKey) }
+                        parts.append((finished.number, finished.eTag))
+                        uploading -= 1
                     }
-                    func upload(_ part: ByteBuffer) {
-                        number += 1
+                    for number in 1...partCount {
+                        if uploading == slots, let finished = try await group.next() { try collect(finished) }
+                        let length = min(partSize, head.size - (number - 1) * partSize)
+                        let bytes = AsyncChannel<ByteBuffer>()
                         uploading += 1
-                        let partNumber = number
                         group.addTask {
-                            try await bandwidth?.take(part.readableBytes)
-                            return (partNumber, try await target.uploadPart(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID,
-                                                                            partNumber: partNumber, body: part))
+                            // However the upload ends, the reader handing it bytes is let go (a finished channel takes none).
+                            defer { bytes.finish() }
+                            let (eTag, headers) = try await target.uploadPart(bucket: route.targetBucket, key: route.targetKey, uploadID: uploadID,
+                                                                              partNumber: number, length: length, streaming: bytes)
+                            return (number, eTag, S3Client.partETagIsMD5(headers))
                         }
+                        digests.append(try await reader.send(length, to: bytes, bandwidth: bandwidth))
                     }
-                    for try await var chunk in body {
-                        read += chunk.readableBytes
-                        guard read <= head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
-                        while chunk.readableBytes > 0 {
-                            // Taken out of `filling` while written, so the buffer is never shared (a write would copy it).
-                            var part: ByteBuffer
-                            if let held = filling.take() { part = held } else { part = try await nextPartBuffer(holding: head.size - read + chunk.readableBytes) }
-                            var slice = chunk.readSlice(length: min(partSize - part.readableBytes, chunk.readableBytes))!
-                            part.writeBuffer(&slice)
-                            if part.readableBytes == partSize { upload(part) } else { filling = part }
-                        }
-                    }
-                    guard read == head.size else { throw CopyError.sizeMismatch(key: route.key, expected: head.size, read: read) }
-                    if let filling, filling.readableBytes > 0 { upload(filling) }
-                    while let finished = try await group.next() { parts.append(finished) }
+                    try await reader.expectEnd()
+                    while let finished = try await group.next() { try collect(finished) }
                     return parts
                 }
             }
         }
+    }
+}
+
+/// Reads an object's body as it arrives and hands it on in parts of given lengths, cutting buffers at part ends.
+struct PartReader {
+    var body: ResponseBody.AsyncIterator
+    let key: String
+    /// The object's size: a body longer or shorter fails the copy.
+    let size: Int
+    private var read = 0
+    /// The bytes of the last buffer past the end of the previous part.
+    private var carried: ByteBuffer?
+
+    init(body: ResponseBody.AsyncIterator, key: String, size: Int) {
+        (self.body, self.key, self.size) = (body, key, size)
+    }
+
+    /// Sends the next `length` bytes to `channel` (and finishes it); returns their MD5 in hex.
+    mutating func send(_ length: Int, to channel: AsyncChannel<ByteBuffer>, bandwidth: BandwidthLimiter?) async throws -> String {
+        var md5 = Insecure.MD5(), sent = 0
+        while sent < length {
+            var chunk = try await nextBuffer()
+            if chunk.readableBytes > length - sent {
+                carried = chunk.getSlice(at: chunk.readerIndex + length - sent, length: chunk.readableBytes - (length - sent))
+                chunk = chunk.getSlice(at: chunk.readerIndex, length: length - sent)!
+            }
+            chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+            try await bandwidth?.take(chunk.readableBytes)
+            sent += chunk.readableBytes
+            await channel.send(chunk)
+        }
+        channel.finish()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: md5.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
+
+    /// Fails unless the body has ended.
+    mutating func expectEnd() async throws {
+        let more = try await body.next()
+        if carried != nil || more != nil { throw CopyError.sizeMismatch(key: key, expected: size, read: size + (carried ?? more)!.readableBytes) }
+    }
+
+    private mutating func nextBuffer() async throws -> ByteBuffer {
+        if let held = carried.take() { return held }
+        guard let next = try await body.next() else { throw CopyError.sizeMismatch(key: key, expected: size, read: read) }
+        read += next.readableBytes
+        guard read <= size else { throw CopyError.sizeMismatch(key: key, expected: size, read: read) }
+        return next
     }
 }

@@ -35,7 +35,7 @@ public struct ObjectSync: Sendable {
         public var createBuckets: Bool
         /// Bytes per second streamed copies write at most, all together (nil: no limit).
         public var bytesPerSecond: Int?
-        /// The size of each part of a large object: a streamed copy holds at most `partsInFlight` x `partSize`.
+        /// The size of each part of a large object: a streamed copy holds none of them: each part's body is sent as it arrives.
         public var partSize: Int
         /// How many parts of one object are written at once.
         public var partsInFlight: Int

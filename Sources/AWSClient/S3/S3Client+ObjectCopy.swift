@@ -160,6 +160,28 @@ extension S3Client {
         return S3Client.unquoted(eTag: response.headers.first(name: "etag") ?? "")
     }
 
+    /// Uploads one part of `length` bytes sent as they arrive from `body` (nothing is collected): signed
+    /// `UNSIGNED-PAYLOAD` and without Content-MD5, since the bytes are not known before they are sent, and not retried.
+    /// Returns the part's ETag and the response's headers, for the caller to compare the ETag with the MD5 it computed
+    /// (see ``partETagIsMD5(_:)``).
+    public func uploadPart<Body: AsyncSequence & Sendable>(bucket: String, key: String, uploadID: String, partNumber: Int, length: Int,
+                                                           streaming body: Body) async throws -> (eTag: String, headers: HTTPHeaders)
+    where Body.Element == ByteBuffer {
+        let (endpoint, path) = location(bucket: bucket, key: key)
+        var request = AWSHTTPRequest(serviceName: "S3", operation: "UploadPart", endpoint: endpoint, method: .PUT, path: path,
+                                     query: [("partNumber", String(partNumber)), ("uploadId", uploadID)], trust: configuration.trust)
+        request.streamedBody = .stream(body, length: .known(Int64(length)))
+        let response = try await transport.sendStreamedBody(request, signer: signer)
+        return (S3Client.unquoted(eTag: response.headers.first(name: "etag") ?? ""), response.headers)
+    }
+
+    /// Whether the ETag of a part uploaded with `headers` in its response is the MD5 of its bytes: yes, unless the
+    /// target encrypted it with KMS or a customer key (its ETag is then something else).
+    public static func partETagIsMD5(_ headers: HTTPHeaders) -> Bool {
+        !(headers.first(name: "x-amz-server-side-encryption")?.hasPrefix("aws:kms") ?? false)
+            && headers.first(name: "x-amz-server-side-encryption-customer-algorithm") == nil
+    }
+
     /// ``uploadPart(bucket:key:uploadID:partNumber:body:)`` with the body as bytes.
     public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: [UInt8]) async throws -> String {
         try await uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, body: ByteBuffer(bytes: body))

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -19,6 +20,8 @@ struct AWSHTTPRequest: Sendable {
     var headers: HTTPHeaders = HTTPHeaders()
     /// Sent as it is: a ByteBuffer goes to the connection without another copy.
     var body = ByteBuffer()
+    /// A body sent as it arrives instead of `body` (see `AWSTransport.sendStreamedBody`).
+    var streamedBody: HTTPClientRequest.Body? = nil
     /// How the body enters the signature; nil: its SHA-256, computed once for every attempt.
     var payload: SigV4Payload? = nil
     /// The CAs the endpoint's certificate is verified against.

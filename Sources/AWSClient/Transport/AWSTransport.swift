@@ -148,6 +148,22 @@ public final class AWSTransport: Sendable {
         return try await consume(response.headers, ResponseBody(body: response.body))
     }
 
+    /// Signs (`UNSIGNED-PAYLOAD`) and sends `request` once with its `streamedBody`, sent as it arrives: a body read
+    /// once cannot be sent again, so nothing is retried. Returns a 2xx response; throws as `send` does otherwise.
+    func sendStreamedBody(_ request: AWSHTTPRequest, signer: SigV4Signer) async throws -> AWSHTTPResponse {
+        let response: AWSHTTPResponse
+        do {
+            response = try await sendOnce(request, signer: signer, payload: .unsigned, attempt: 1)
+        } catch let error where RetryPolicy.isConnectFailure(error) {
+            throw AWSClientError(.connectionFailed, "could not connect to \(request.serviceName) at \(request.endpoint.absoluteString): \(error)")
+        }
+        guard (200..<300).contains(response.statusCode) else {
+            throw AWSServiceError(service: request.serviceName, operation: request.operation, statusCode: response.statusCode,
+                                  headers: response.headers, body: response.body)
+        }
+        return response
+    }
+
     /// The request as sent: signed, with its body and the TLS trust of its endpoint.
     private func signed(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload) -> HTTPClientRequest {
         var headers = request.headers
@@ -160,7 +176,9 @@ public final class AWSTransport: Sendable {
         httpRequest.method = request.method
         httpRequest.headers = signed.headers
         httpRequest.headers.replaceOrAdd(name: "user-agent", value: "tandem-awsclient/0.1")
-        if request.body.readableBytes > 0 || [.PUT, .POST].contains(request.method) {
+        if let streamed = request.streamedBody {
+            httpRequest.body = streamed
+        } else if request.body.readableBytes > 0 || [.PUT, .POST].contains(request.method) {
             httpRequest.body = .bytes(request.body)
         }
         // Plain HTTP gets none: the client hashes a request's TLS configuration to find its connection pool.

@@ -36,7 +36,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .customLong("part-size"), help: "The size of each part of a large object (rclone's --s3-chunk-size), e.g. 8M, 64M; at least 5M.")
     var partSize: ByteSize?
 
-    @Option(name: .customLong("parts-in-flight"), help: "Parts of one object written at once (rclone's --s3-upload-concurrency); a streamed copy holds this x --part-size.")
+    @Option(name: .customLong("parts-in-flight"), help: "Parts of one object written at once (rclone's --s3-upload-concurrency); parts are sent as they arrive, none held in memory.")
     var partsInFlight: Int = 4
 
     @Option(help: "Whole store: only buckets matching this shell pattern (repeatable).")
