@@ -142,8 +142,9 @@ public struct ObjectSync: Sendable {
         guard source.bucket.isEmpty == target.bucket.isEmpty else {
             throw ConfigurationError("name a bucket on both sides, or on neither (no bucket on both sides syncs the whole store, bucket by bucket)")
         }
-        // A connection for every part in flight: fewer would make copies wait for each other.
-        let transport = AWSTransport(requestTimeout: .seconds(300), connectionsPerHost: options.transfers * options.partsInFlight)
+        // A connection for every transfer's GET and parts in flight: fewer would make copies wait for each other (a
+        // large copy's GET feeds its parts, so parts waiting for connections held by GETs would stall them all).
+        let transport = AWSTransport(requestTimeout: .seconds(300), connectionsPerHost: options.transfers * (options.partsInFlight + 1))
         do {
             let outcome = try await run(report, transport: transport)
             try await transport.shutdown()

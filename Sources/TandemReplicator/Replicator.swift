@@ -91,9 +91,10 @@ public final class Replicator: Sendable {
         log("stopped")
     }
 
-    /// Enough connections for every pipeline's concurrent keys and parts.
+    /// Enough connections for every pipeline's concurrent keys: each key's GET and its parts in flight (a large copy's
+    /// GET waits for its parts, whose bodies it feeds, so a part waiting for a connection held by GETs would stall).
     public static func connections(for pipelines: [PipelineConfiguration]) -> Int {
-        max(8, pipelines.map { $0.concurrency * max($0.copy?.partsInFlight ?? 4, 1) }.max() ?? 8)
+        max(8, pipelines.map { $0.concurrency * (max($0.copy?.partsInFlight ?? 4, 1) + 1) }.max() ?? 8)
     }
 
     static func hostAndPort(_ listen: String) throws -> (String, Int) {

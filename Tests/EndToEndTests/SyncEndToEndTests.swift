@@ -63,6 +63,34 @@ import TandemTesting
         }
     }
 
+    /// Each large copy's GET feeds its parts as they upload, so every transfer needs a connection for its GET besides
+    /// its parts: with one connection per part only, two transfers' GETs held both connections and their parts failed
+    /// after the pool's 10 s wait (`getConnectionFromPoolTimeout`, both copies).
+    @Test func largeObjectsCopyWithOnePartInFlightPerTransfer() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let s3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: moto.transport)
+            for bucket in ["parts-source", "parts-target"] { try await s3.createBucket(bucket, locationConstraint: nil) }
+            let body = (0..<(17 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 7) }
+            for key in ["a.bin", "b.bin"] { try await s3.putObject(bucket: "parts-source", key: key, body: body, contentType: nil) }
+            var tandem = try TandemBinary.workspace(moto, example: "aws-s3-sqs")
+            defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
+            // The source through the provider (us-east-1), the target by URL in another region: two servers as far as
+            // the copier knows (so the bytes are streamed, not copied inside moto), one host for the connections.
+            try "providers:\n  aws: {region: us-east-1}\n".write(toFile: tandem.directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+            tandem.environment["AWS_REGION"] = "eu-west-1"
+            let started = ContinuousClock.now
+            let run = try await tandem.run(["sync", "--transfers", "2", "--parts-in-flight", "1", "--part-size", "5M",
+                                            "aws:parts-source", "\(moto.endpoint)/parts-target"])
+            #expect(run.exitCode == 0 && run.stdout.contains("2 objects examined, 2 copied"), "\(run.stdout)\n\(run.stderr.suffix(2000))")
+            #expect(ContinuousClock.now - started < .seconds(60), "no copy waited for a connection")
+            for key in ["a.bin", "b.bin"] {
+                #expect(try await s3.headObject(bucket: "parts-target", key: key)?.eTag.hasSuffix("-4") == true, "4 parts of 5 MiB: \(key)")
+            }
+            #expect(try await s3.getObjectBytes(bucket: "parts-target", key: "b.bin") == body)
+        }
+    }
+
     @Test func aCutoverWaitsForTheSourceToStopThenVerifiesEveryObject() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {
