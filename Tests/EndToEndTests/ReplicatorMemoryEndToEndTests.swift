@@ -31,32 +31,18 @@ import TandemTesting
                                         "bandwidth_limit": 40 << 20]]],
             ]
             try JSONSerialization.data(withJSONObject: configuration).write(to: URL(fileURLWithPath: directory + "/replicator.json"))
-            let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
-            let ((peakKiB, anonymousKiB), run) = try await tandem.withRunning(["replicator", "backfill", "--config", directory + "/replicator.json"]) { backfill in
-                var peakKiB = 0, anonymousKiB = 0
-                while !backfill.hasExited {
-                    let status = (try? String(contentsOfFile: "/proc/\(backfill.processID)/status", encoding: .utf8)) ?? ""
-                    let kib = { (field: String) in
-                        status.split(separator: "\n").first { $0.hasPrefix(field) }.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
-                    }
-                    peakKiB = max(peakKiB, kib("VmHWM:"))
-                    anonymousKiB = max(anonymousKiB, kib("RssAnon:"))
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                return (peakKiB, anonymousKiB)
-            }
-            let output = run.stdout
-            #expect(run.exitCode == 0, "\(output)\(run.stderr)")
-            #expect(output.contains("1 copied (104857600 bytes)"), "\(output)")
+            let run = try await MeasuredRun.of(TandemBinary.path, ["replicator", "backfill", "--config", directory + "/replicator.json"])
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("1 copied (104857600 bytes)"), "\(run.output)")
             let copied = try #require(try await s3.headObject(bucket: "memory-target", key: "big/100 MiB.bin"))
             #expect(copied.size == size && copied.eTag.hasSuffix("-13") && copied.standardHeaders["content-type"] == "application/x-test")
-            print("peak resident memory copying 100 MiB: \(peakKiB / 1024) MiB, anonymous \(anonymousKiB / 1024) MiB")
+            print("peak resident memory copying 100 MiB: \(run.peakMiB) MiB, anonymous \(run.peakAnonymousMiB) MiB")
             // Holding the object (100 MiB) would exceed the first bound.
-            #expect(peakKiB > 0 && peakKiB < 100 * 1024, "peak \(peakKiB / 1024) MiB for a 100 MiB object in 8 MiB parts, 2 in flight")
+            #expect(run.peakMiB > 0 && run.peakMiB < 100, "peak \(run.peakMiB) MiB for a 100 MiB object in 8 MiB parts, 2 in flight")
             // No part is held: each UploadPart's body is streamed from the GET as it arrives. The runtime's own heap is
             // about 7 MiB: 8 MiB measured. One 8 MiB part held in memory (31 MiB when the parts were buffered, 23 with one
             // buffer fewer) would pass the bound; the bandwidth limit keeps both slots busy, so the reader does wait.
-            #expect(anonymousKiB > 0 && anonymousKiB < 14 * 1024, "peak anonymous memory \(anonymousKiB / 1024) MiB for 8 MiB parts, 2 in flight")
+            #expect(run.peakAnonymousMiB > 0 && run.peakAnonymousMiB < 14, "peak anonymous memory \(run.peakAnonymousMiB) MiB for 8 MiB parts, 2 in flight")
         }
     }
 }
