@@ -38,7 +38,8 @@ public enum EventDecoder {
         }
         var decoded = Decoded()
         for record in records {
-            let name = (record.eventName ?? "").replacingOccurrences(of: "s3:", with: "", options: .anchored)
+            let eventName = record.eventName ?? ""
+            let name = eventName.hasPrefix("s3:") ? String(eventName.dropFirst(3)) : eventName
             let change: ObjectEvent.Change
             if name.hasPrefix("ObjectCreated:") { change = .created }
             else if name.hasPrefix("ObjectRemoved:") { change = .removed }

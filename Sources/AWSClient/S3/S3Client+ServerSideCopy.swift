@@ -48,7 +48,7 @@ extension S3Client {
         headers.add(name: "x-amz-copy-source", value: "/" + PercentEncoding.encode(bucket) + "/" + PercentEncoding.encode(key, keepingSlashes: true))
         if let eTag {
             headers.add(name: "x-amz-copy-source-if-match", value: "\"\(eTag)\"")
-            if configuration.usesCustomEndpoint(service: "s3") { headers.add(name: "x-amz-copy-if-match", value: "\"\(eTag)\"") }
+            if usesCustomEndpoint { headers.add(name: "x-amz-copy-if-match", value: "\"\(eTag)\"") }
         }
         return headers
     }

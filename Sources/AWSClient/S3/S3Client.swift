@@ -12,19 +12,23 @@ public struct S3Client: Sendable {
     let configuration: AWSClientConfiguration
     let transport: AWSTransport
     let signer: SigV4Signer
+    /// The S3 endpoint, and whether it is a custom one, resolved once (per request they cost string bridging to
+    /// Foundation and a URL parse).
+    let endpoint: URL, usesCustomEndpoint: Bool
 
     /// Creates a client; it shares `transport`'s connections and does not own them.
     public init(configuration: AWSClientConfiguration, transport: AWSTransport) {
         self.configuration = configuration
         self.transport = transport
         self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
+        self.endpoint = configuration.endpoint(service: "s3")
+        self.usesCustomEndpoint = configuration.usesCustomEndpoint(service: "s3")
     }
 
     /// The endpoint and encoded path for a bucket (and optionally an object key).
     func location(bucket: String, key: String? = nil) -> (endpoint: URL, path: String) {
-        let endpoint = configuration.endpoint(service: "s3")
         let encodedKey = key.map { PercentEncoding.encode($0, keepingSlashes: true) }
-        if !configuration.usesCustomEndpoint(service: "s3"), Self.isVirtualHostCompatible(bucket),
+        if !usesCustomEndpoint, Self.isVirtualHostCompatible(bucket),
            let host = endpoint.host,
            let virtualHost = URL(string: "\(endpoint.scheme ?? "https")://\(bucket).\(host)") {
             return (virtualHost, "/" + (encodedKey ?? ""))
