@@ -14,34 +14,39 @@ public enum AttributeDiff {
         names.sort()
         for name in names {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
-            let attribute = attributes[name]
+            // The schema's fields read in place (binding the whole `AttributeSchema` copied it: a quarter of this
+            // function's time in a plan of many resources).
+            let index = attributes.index(forKey: name)
+            let type = index.map { attributes[$0].value.type }
+            let marks = Marks(sensitive: index.map { attributes[$0].value.sensitive } ?? false,
+                              forcesReplacement: index.map { attributes[$0].value.forcesReplacement } ?? false)
             let old = before == nil ? nil : (beforeMap[name] ?? .null)
             let new = after == nil ? nil : (after == .unknown ? .unknown : (afterMap[name] ?? .null))
             if old == new { continue }
             if old == nil, new == .null { continue }
             if new == nil, old == .null { continue }
-            if case .object(let nested)? = attribute?.type,
+            if case .object(let nested)? = type,
                old?.mapValue != nil || new?.mapValue != nil,
                old == nil || old == .null || old?.mapValue != nil,
                new == nil || new == .null || new?.mapValue != nil {
                 // A whole block added or removed shows as its leaf attributes.
-                result += inheriting(attribute, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: nested, prefix: path))
+                result += inheriting(marks, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: nested, prefix: path))
                 continue
             }
             // A document shows per field (`manifest.spec.zone.name`), as deep as both sides are maps.
-            if attribute?.type == .document, old?.mapValue != nil || new?.mapValue != nil,
+            if type == .document, old?.mapValue != nil || new?.mapValue != nil,
                old == nil || old == .null || old?.mapValue != nil, new == nil || new == .null || new?.mapValue != nil {
                 let fields = Set((old?.mapValue ?? [:]).keys).union((new?.mapValue ?? [:]).keys).reduce(into: [String: AttributeSchema]()) {
-                    $0[$1] = AttributeSchema(.document, .optional, sensitive: attribute?.sensitive ?? false)
+                    $0[$1] = AttributeSchema(.document, .optional, sensitive: marks.sensitive)
                 }
-                result += inheriting(attribute, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: fields, prefix: path))
+                result += inheriting(marks, changes(before: old == .null ? nil : old, after: new == .null ? nil : new, attributes: fields, prefix: path))
                 continue
             }
             // Lists of blocks of unchanged length show per element and attribute (`rule[0].status`).
-            if case .list(.object(let nested))? = attribute?.type, let oldItems = old?.listValue, let newItems = new?.listValue,
+            if case .list(.object(let nested))? = type, let oldItems = old?.listValue, let newItems = new?.listValue,
                oldItems.count == newItems.count {
                 for (index, (oldItem, newItem)) in zip(oldItems, newItems).enumerated() where oldItem != newItem {
-                    result += inheriting(attribute, changes(before: oldItem, after: newItem, attributes: nested, prefix: "\(path)[\(index)]"))
+                    result += inheriting(marks, changes(before: oldItem, after: newItem, attributes: nested, prefix: "\(path)[\(index)]"))
                 }
                 continue
             }
@@ -51,18 +56,24 @@ public enum AttributeDiff {
                 before: old,
                 after: parts?.known,
                 afterUnknown: parts?.unknownMask ?? .bool(false),
-                sensitive: attribute?.sensitive ?? false,
-                forcesReplacement: (attribute?.forcesReplacement ?? false) && old != nil && new != nil))
+                sensitive: marks.sensitive,
+                forcesReplacement: marks.forcesReplacement && old != nil && new != nil))
         }
         return result
     }
 
+    /// What an enclosing attribute passes on to the changes inside it.
+    private struct Marks {
+        var sensitive: Bool, forcesReplacement: Bool
+    }
+
     /// Nested changes marked as forcing replacement or sensitive when their enclosing attribute is.
-    private static func inheriting(_ attribute: AttributeSchema?, _ changes: [AttributeChange]) -> [AttributeChange] {
-        changes.map { change in
+    private static func inheriting(_ marks: Marks, _ changes: [AttributeChange]) -> [AttributeChange] {
+        guard marks.sensitive || marks.forcesReplacement else { return changes }
+        return changes.map { change in
             var change = change
-            change.forcesReplacement = change.forcesReplacement || (attribute?.forcesReplacement ?? false)
-            change.sensitive = change.sensitive || (attribute?.sensitive ?? false)
+            change.forcesReplacement = change.forcesReplacement || marks.forcesReplacement
+            change.sensitive = change.sensitive || marks.sensitive
             return change
         }
     }
