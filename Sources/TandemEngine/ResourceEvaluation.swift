@@ -84,13 +84,15 @@ public enum ResourceEvaluation {
         let priorMap = prior?.mapValue
         var result: [String: Value] = [:]
         result.reserveCapacity(attributes.count)
-        for (name, attribute) in attributes {
+        // The schema's fields are read in place (iterating `(name, attribute)` copied every `AttributeSchema`).
+        for index in attributes.indices {
+            let name = attributes[index].key
             let priorValue = priorMap?[name]
-            switch (attribute.mode, configured[name]) {
+            switch (attributes[index].value.mode, configured[name]) {
             case (.computed, _), (.optionalComputed, nil):
                 result[name] = priorMap == nil ? .unknown : (priorValue ?? .null)
             case (_, let value?):
-                if case .object(let nested) = attribute.type, value.mapValue != nil {
+                if case .object(let nested) = attributes[index].value.type, value.mapValue != nil {
                     result[name] = proposedValue(config: value, prior: priorValue == .null ? nil : priorValue, attributes: nested)
                 } else {
                     result[name] = value

@@ -35,21 +35,23 @@ public struct SchemaConformance {
         for key in entries.keys.sorted() {
             let keyRange = entryExpressions[key]?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"
-            guard let attribute = attributes[key] else {
+            // The schema's fields are read in place: binding a whole `AttributeSchema` copied it for every entry.
+            guard let attribute = attributes.index(forKey: key) else {
                 let valid = attributes.filter { $0.value.isSettable }.keys.sorted()
                 diagnostics.append(.error("Unsupported argument \"\(key)\"",
                                           detail: "\(subject) has no argument \"\(fullPath)\".\(Suggestions.didYouMean(key, in: valid)) Valid arguments: \(valid.joined(separator: ", ")).",
                                           range: keyRange))
                 continue
             }
-            guard attribute.isSettable else {
+            guard attributes[attribute].value.isSettable else {
                 diagnostics.append(.error("Cannot set computed attribute \"\(fullPath)\"",
                                           detail: "\"\(fullPath)\" is set by the provider and can only be read.", range: keyRange))
                 continue
             }
             let valueExpression = entryExpressions[key]?.value ?? expression
-            let conformed = conform(entries[key]!, expression: valueExpression, type: attribute.type, path: fullPath, diagnostics: &diagnostics)
-            if let allowed = attribute.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
+            let conformed = conform(entries[key]!, expression: valueExpression, type: attributes[attribute].value.type, path: fullPath,
+                                    diagnostics: &diagnostics)
+            if let allowed = attributes[attribute].value.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
                 // Values are echoed only when written literally: a computed one may come from a secret.
                 let shown = Self.isLiteral(valueExpression) ? "\"\(text)\" is not" : "The value is not"
                 diagnostics.append(.error("Invalid value for \"\(fullPath)\"",
@@ -60,12 +62,12 @@ public struct SchemaConformance {
         }
         // Unset attributes in any order; only the missing required ones are reported, in name order.
         var missing: [String] = []
-        for name in attributes.keys {
+        for index in attributes.indices {
+            let name = attributes[index].key
             if let value = result[name], value != .null { continue }
-            guard let attribute = attributes[name] else { continue }
-            switch attribute.mode {
+            switch attributes[index].value.mode {
             case .required: missing.append(name)
-            case .optional: result[name] = attribute.defaultValue ?? .null
+            case .optional: result[name] = attributes[index].value.defaultValue ?? .null
             case .optionalComputed, .computed: result[name] = nil
             }
         }
