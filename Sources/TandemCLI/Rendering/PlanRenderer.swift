@@ -38,12 +38,9 @@ struct PlanRenderer {
     /// while the first is written.
     func write(_ plan: Plan) {
         var output = ChunkedOutput(terminal: terminal)
-        render(plan, emit: { output.line($0) }, emitChanges: { plan in
+        let large = plan.resourceChanges.count >= Self.parallelRenderingThreshold
+        render(plan, emit: { output.line($0) }, emitChanges: !large ? nil : { plan in
             let changes = plan.resourceChanges
-            guard changes.count >= Self.parallelRenderingThreshold else {
-                for change in changes where Self.isShown(change) { lines(for: change, in: plan).forEach { output.line($0) } }
-                return
-            }
             let secondHalf = changes.count / 2 ..< changes.count
             let rendered = RenderedLines()
             let done = DispatchGroup()
@@ -83,7 +80,7 @@ struct PlanRenderer {
     }
 
     /// Passes the plan's lines to `emit` one by one, in order; those of the shown resource changes go through
-    /// `emitChanges` when given (for `write`'s two threads), else through `emit`.
+    /// `emitChanges` when given (`write`'s two threads for a large plan), else through `emit`.
     func render(_ plan: Plan, emit: (String) -> Void, emitChanges: ((Plan) -> Void)? = nil) {
         if !plan.drift.isEmpty {
             emit(terminal.styled("Objects changed outside Tandem:", .bold))
