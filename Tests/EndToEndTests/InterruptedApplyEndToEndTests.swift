@@ -51,7 +51,9 @@ import TandemTesting
             while !apply.hasExited, ContinuousClock.now < deadline {
                 output = String(decoding: apply.standardOutput, as: UTF8.self)
                 guard let planned = Self.plannedCreates(output) else {
-                    try await Task.sleep(for: .milliseconds(20))
+                    // Also every 2 ms: a late round's few creates left can be planned, started and finished within
+                    // 20 ms (a CI run saw no output at one look and the apply gone at the next).
+                    try await Task.sleep(for: .milliseconds(2))
                     continue
                 }
                 let target = creates(planned)
