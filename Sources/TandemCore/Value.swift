@@ -159,14 +159,24 @@ extension Value {
             let mask: Value = parts.contains { $0.unknownMask != .bool(false) } ? .list(parts.map(\.unknownMask)) : .bool(false)
             return (.list(parts.map(\.known)), mask)
         case .map(let entries):
-            var known: [String: Value] = [:], mask: [String: Value] = [:]
-            known.reserveCapacity(entries.count)
+            // A copy of the entries with only the unknown ones replaced: copying a dictionary's storage is far cheaper
+            // than hashing every key into a new one (a planned resource is mostly known).
+            var known = entries, mask: [String: Value] = [:]
             for (key, value) in entries {
-                let parts = value.knownParts
-                known[key] = parts.known
-                if parts.unknownMask != .bool(false) { mask[key] = parts.unknownMask }
+                switch value {
+                case .unknown:
+                    known[key] = .null
+                    mask[key] = .bool(true)
+                case .list, .map:
+                    let parts = value.knownParts
+                    guard parts.unknownMask != .bool(false) else { continue }
+                    known[key] = parts.known
+                    mask[key] = parts.unknownMask
+                default:
+                    continue
+                }
             }
-            return (.map(known), mask.isEmpty ? .bool(false) : .map(mask))
+            return (.map(known), .map(mask))
         default:
             return (self, .bool(false))
         }

@@ -186,6 +186,8 @@ public struct Planner: Sendable {
             ? []
             : outputs(configuration, values: evaluator.values, prior: prior, destroying: request.mode == .destroy)
         try diagnostics.throwIfErrors()
+        // Freed while the caller goes on: releasing them here was 3 % of a plan of 100,000 instances.
+        BackgroundRelease.release((consume expansion, consume graph, consume evaluator, consume sensitivity, consume planned))
 
         return Plan(
             mode: request.mode,

@@ -26,14 +26,19 @@ public struct SchemaConformance {
                                       detail: "Expected a map (block), got \(value.typeName).", range: expression.range))
             return .unknown
         }
-        var entryExpressions: [String: ObjectEntry] = [:]
-        if case .object(let objectEntries, _) = expression {
-            for entry in objectEntries { entryExpressions[entry.key] = entry }
+        // A block has a few entries, found by comparing keys (a dictionary of them cost more than it saved); many
+        // entries (a block full of mistakes) are indexed, so they cannot make this quadratic.
+        var objectEntries: [ObjectEntry] = []
+        if case .object(let entries, _) = expression { objectEntries = entries }
+        let indexedEntries = objectEntries.count > 16 ? Dictionary(objectEntries.map { ($0.key, $0) }) { _, last in last } : [:]
+        func entryExpression(_ key: String) -> ObjectEntry? {
+            indexedEntries.isEmpty ? objectEntries.last { $0.key == key } : indexedEntries[key]
         }
         var result: [String: Value] = [:]
         result.reserveCapacity(attributes.count)
         for key in entries.keys.sorted() {
-            let keyRange = entryExpressions[key]?.keyRange ?? expression.range
+            let entry = entryExpression(key)
+            let keyRange = entry?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"
             // The schema's fields are read in place: binding a whole `AttributeSchema` copied it for every entry.
             guard let attribute = attributes.index(forKey: key) else {
@@ -48,7 +53,7 @@ public struct SchemaConformance {
                                           detail: "\"\(fullPath)\" is set by the provider and can only be read.", range: keyRange))
                 continue
             }
-            let valueExpression = entryExpressions[key]?.value ?? expression
+            let valueExpression = entry?.value ?? expression
             let conformed = conform(entries[key]!, expression: valueExpression, type: attributes[attribute].value.type, path: fullPath,
                                     diagnostics: &diagnostics)
             if let allowed = attributes[attribute].value.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
