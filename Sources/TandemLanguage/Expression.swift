@@ -41,24 +41,35 @@ public indirect enum Expression: Sendable {
 
     /// Every traversal that appears anywhere inside the expression (for dependency analysis).
     public var traversals: [Traversal] {
+        var result: [Traversal] = []
+        appendTraversals(to: &result)
+        return result
+    }
+
+    /// Appends the traversals in one array (concatenating an array per subexpression cost a plan of many instances
+    /// an allocation per node).
+    private func appendTraversals(to result: inout [Traversal]) {
         switch self {
-        case .literal: return []
+        case .literal: return
         case .traversal(let t):
             // `q[local.k]` reads local.k too.
-            return [t] + t.steps.flatMap { step -> [Traversal] in
-                if case .index(let e) = step { return e.traversals }
-                return []
-            }
+            result.append(t)
+            for case .index(let e) in t.steps { e.appendTraversals(to: &result) }
         case .template(let parts, _):
-            return parts.flatMap { part -> [Traversal] in
-                if case .interpolation(let e) = part { return e.traversals }
-                return []
-            }
-        case .index(let a, let b, _), .binary(_, let a, let b, _): return a.traversals + b.traversals
-        case .attribute(let a, _, _), .unary(_, let a, _): return a.traversals
-        case .call(_, let args, _), .list(let args, _): return args.flatMap(\.traversals)
-        case .conditional(let a, let b, let c, _): return a.traversals + b.traversals + c.traversals
-        case .object(let entries, _): return entries.flatMap(\.value.traversals)
+            for case .interpolation(let e) in parts { e.appendTraversals(to: &result) }
+        case .index(let a, let b, _), .binary(_, let a, let b, _):
+            a.appendTraversals(to: &result)
+            b.appendTraversals(to: &result)
+        case .attribute(let a, _, _), .unary(_, let a, _):
+            a.appendTraversals(to: &result)
+        case .call(_, let args, _), .list(let args, _):
+            for argument in args { argument.appendTraversals(to: &result) }
+        case .conditional(let a, let b, let c, _):
+            a.appendTraversals(to: &result)
+            b.appendTraversals(to: &result)
+            c.appendTraversals(to: &result)
+        case .object(let entries, _):
+            for entry in entries { entry.value.appendTraversals(to: &result) }
         }
     }
 }
