@@ -11,7 +11,11 @@
 // - tandem, radosgw push (a non-persistent topic, delivered inside the PUT) and a persistent topic (delivered by the
 //   gateway's queue): `tandem replicator run` (release build, a child process) copying between two buckets of one
 //   radosgw with the bytes streamed through it (`server_side: false`, what a cross-cluster pipeline does).
-// - tandem, SQS on moto: moto's S3 notifies its SQS queue, the replicator long-polls it.
+// - tandem, SQS on moto: moto's S3 notifies its SQS queue, the replicator long-polls it. moto is served by waitress
+//   (`scripts/moto-server --keep-alive`), which keeps connections open as AWS does; moto's own server closes each
+//   after one response, and reconnecting was a quarter of the replicator's CPU.
+// After the one-at-a-time runs, push and SQS are measured again with the same number of objects written at once (8
+// writers, no pause): the CPU an event costs when events come together, as a backfill's objects do.
 //
 // Latency is measured from the start of the writer's PUT (a topic's delivery happens inside it) until a HEAD of the
 // target answers 200, polled every millisecond; each write comes after a random pause of 0-100 ms, so writes do not
@@ -102,6 +106,36 @@ func measure(_ label: String, source: S3Client, sourceBucket: String, target: S3
     return latencies.line(label, cpuPerEvent: cpuPerEvent) + "\n" + firstNote
 }
 
+/// Writes `events` objects at once (8 writers, no pause) and waits until all are on the target: the CPU an event costs
+/// when events come together, as a backfill's objects do, rather than each waking an idle replicator.
+func burst(_ label: String, source: S3Client, sourceBucket: String, target: S3Client, targetBucket: String,
+           cpu: () -> Double?) async throws -> String {
+    let clock = ContinuousClock(), start = clock.now
+    let cpuBefore = cpu()
+    let writers = 8
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                for index in stride(from: writer, to: events, by: writers) {
+                    try await source.putObject(bucket: sourceBucket, key: String(format: "burst/%06d", index), body: body, headers: [])
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    for index in 0..<events {
+        let key = String(format: "burst/%06d", index)
+        while try await target.headObject(bucket: targetBucket, key: key) == nil {
+            guard clock.now - start < .seconds(120) else { return "\(label): \(key) did not arrive within 120 s" }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+    let seconds = milliseconds(clock.now - start) / 1000
+    let cpuPerEvent = cpuBefore.flatMap { before in cpu().map { ($0 - before) * 1000 / Double(events) } }
+    return String(format: "%-44@ %d objects written by %d writers, all replicated after %.2f s (%.0f events/s)", label as NSString, events, writers,
+                  seconds, Double(events) / seconds) + (cpuPerEvent.map { String(format: "  CPU %.2f ms/event", $0) } ?? "")
+}
+
 /// User + system CPU seconds of a process so far (from /proc).
 func cpuSeconds(of processID: Int32) -> Double? {
     guard let stat = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
@@ -110,7 +144,7 @@ func cpuSeconds(of processID: Int32) -> Double? {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-var report: [String] = []
+var report: [String] = [], bursts: [String] = []
 
 // Ceph multisite, on a cluster of its own.
 if workloads.contains("multisite") {
@@ -128,7 +162,7 @@ if workloads.contains("multisite") {
 // The replicator on one radosgw and on moto.
 say("starting a Ceph cluster and moto ...")
 let cluster = try await CephCluster.shared()
-let moto = try await MotoServer.shared()
+let moto = try await MotoServer.start(keepingConnections: true)
 let rgw = S3Client(configuration: cluster.configuration(), transport: transport)
 let sns = SNSClient(configuration: cluster.configuration(), transport: transport)
 let motoS3 = S3Client(configuration: moto.configuration(region: "us-east-1"), transport: transport)
@@ -182,9 +216,17 @@ for (workload, label, source) in [("push", "tandem, radosgw push, streamed", rgw
     say("measuring \(label) ...")
     report.append(try await measure(label, source: source, sourceBucket: sourceBucket, target: source, targetBucket: target, cpu: cpu))
     say(report.last!)
+    // A persistent topic's queue is read every 100 ms: a burst would measure the gateway's pace, not the replicator.
+    guard workload != "persistent" else { continue }
+    bursts.append(try await burst(label, source: source, sourceBucket: sourceBucket, target: source, targetBucket: target, cpu: cpu))
+    say(bursts.last!)
 }
 await ChildProcess.stop(replicator, commandLineContains: "replicator", grace: .seconds(10))
 try await transport.shutdown()
 
 say("\n\(events) objects of 4 KiB each, one at a time, from the start of the PUT until a HEAD of the target answers 200:")
 for line in report { say(line) }
+if !bursts.isEmpty {
+    say("\nThe same replicator, \(events) objects written at once:")
+    for line in bursts { say(line) }
+}

@@ -2,7 +2,7 @@ import AWSClient
 import Foundation
 
 /// Takes events from an SQS queue (AWS bucket notifications) by long polling, and deletes a message only once
-/// every event in it was handled. A message whose work failed is left alone: it becomes visible again after the
+/// every event in it was handled (the messages of one receive in one request). A message whose work failed is left alone: it becomes visible again after the
 /// visibility timeout and, after the queue's `maxReceiveCount`, moves to its dead-letter queue by the redrive
 /// policy. While a message is worked on (a large copy), its visibility is extended.
 public struct SQSEventSource: Sendable {
@@ -41,9 +41,11 @@ public struct SQSEventSource: Sendable {
             do {
                 let messages = try await sqs.receiveMessages(queueURL: queueURL, maximum: min(10, concurrency), waitSeconds: waitSeconds,
                                                              visibilityTimeout: visibilityTimeout)
-                await withTaskGroup(of: Void.self) { group in
+                let handled = await withTaskGroup(of: Handled?.self) { group in
                     for message in messages { group.addTask { await process(message) } }
+                    return await group.reduce(into: [Handled]()) { if let handled = $1 { $0.append(handled) } }
                 }
+                await delete(handled)
             } catch {
                 if Task.isCancelled { break }
                 log("pipeline \(pipeline.name): receiving from \(queueURL) failed: \(error); retrying in 2 s")
@@ -61,30 +63,51 @@ public struct SQSEventSource: Sendable {
         }
     }
 
-    /// Handles one message; deletes it when every event succeeded. Retries are the queue's: a failed message is
-    /// received again after its visibility timeout, up to the redrive policy's `maxReceiveCount`.
-    func process(_ message: SQSMessage) async {
+    /// A message whose every event was handled, kept invisible until it is deleted.
+    struct Handled {
+        let message: SQSMessage
+        let keepAlive: Task<Void, Error>
+    }
+
+    /// Handles one message; returns it, still kept invisible, when every event succeeded. Retries are the queue's: a
+    /// failed message is received again after its visibility timeout, up to the redrive policy's `maxReceiveCount`.
+    func process(_ message: SQSMessage) async -> Handled? {
         let keepAlive = Task {
-            // Extend the visibility at half the timeout while the work runs.
+            // Extend the visibility at half the timeout while the work runs, and until the message is deleted.
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(visibilityTimeout / 2))
                 try await sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, seconds: visibilityTimeout)
             }
         }
-        defer { keepAlive.cancel() }
         // One attempt in process: the queue's visibility timeout and redrive policy are the retry schedule.
         let handler = DeliveryHandler(pipeline: pipeline, metrics: metrics, schedule: RetrySchedule(), maximumAttempts: 1, log: log)
         switch await handler.handle(Data(message.body.utf8), delivery: "message \(message.id), receive \(message.receiveCount)") {
-        case .handled: break
+        case .handled:
+            return Handled(message: message, keepAlive: keepAlive)
         case .failed(let reason):
+            keepAlive.cancel()
             log("pipeline \(pipeline.name): \(reason); the message returns to the queue (its redrive policy moves it to the dead-letter queue)")
-            return
-        case .interrupted: return
+            return nil
+        case .interrupted:
+            keepAlive.cancel()
+            return nil
         }
-        do {
-            try await sqs.deleteMessage(queueURL: queueURL, receiptHandle: message.receiptHandle)
-        } catch {
-            log("pipeline \(pipeline.name): deleting message \(message.id) failed (it will be handled again): \(error)")
+    }
+
+    /// Deletes the handled messages of one receive in one request (`DeleteMessageBatch`, up to 10 each), rather than
+    /// one request per message. A message not deleted is received and handled again (the copy finds it current).
+    func delete(_ handled: [Handled]) async {
+        defer { for message in handled { message.keepAlive.cancel() } }
+        for start in stride(from: 0, to: handled.count, by: 10) {
+            let batch = Array(handled[start..<min(start + 10, handled.count)])
+            do {
+                let failures = try await sqs.deleteMessages(queueURL: queueURL, receiptHandles: batch.map(\.message.receiptHandle))
+                for (position, reason) in failures.sorted(by: { $0.key < $1.key }) where batch.indices.contains(position) {
+                    log("pipeline \(pipeline.name): deleting message \(batch[position].message.id) failed (it will be handled again): \(reason)")
+                }
+            } catch {
+                log("pipeline \(pipeline.name): deleting messages \(batch.map(\.message.id).joined(separator: ", ")) failed (they will be handled again): \(error)")
+            }
         }
     }
 }

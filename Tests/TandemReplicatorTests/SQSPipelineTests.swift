@@ -85,6 +85,44 @@ import TandemTesting
         }
     }
 
+    /// Six messages waiting, taken in one receive: deleted together in one `DeleteMessageBatch`, not one request each.
+    @Test func theMessagesOfOneReceiveAreDeletedInOneRequest() async throws {
+        let moto = try await MotoServer.shared()
+        try await moto.withFreshState {
+            let setup = try await setUp(moto)
+            try await setup.s3.putBucketNotification("pipeline-source", NotificationConfiguration(queues: [
+                NotificationTarget(id: "all", arn: "arn:aws:sqs:us-east-1:123456789012:pipeline-events", events: ["s3:ObjectCreated:*"]),
+            ]))
+            let keys = (1...6).map { "batch-\($0).txt" }
+            for key in keys { try await setup.s3.putObject(bucket: "pipeline-source", key: key, body: Array(key.utf8), headers: []) }
+            var configuration = setup.configuration
+            configuration.concurrency = 10
+            let recorder = RequestRecorder()
+            try await recorder.withTransport { transport in
+                let pipeline = try Pipeline(configuration, transport: transport)
+                let source = SQSEventSource(try #require(configuration.events.sqs), source: configuration.source, pipeline: pipeline, concurrency: 10,
+                                            transport: transport, metrics: ReplicatorMetrics(), log: { print($0) })
+                let running = Task { await source.run(waitSeconds: 1) }
+                defer { running.cancel() }
+                let replicated = try await eventually {
+                    Set(try await setup.s3.listObjectKeys(bucket: "pipeline-target")) == Set(keys.map { "replica/" + $0 })
+                }
+                #expect(replicated)
+                var operations: [String] = []
+                let deleted = try await eventually {
+                    operations += recorder.take().map(\.operation)
+                    guard operations.contains("DeleteMessageBatch") else { return false }
+                    let attributes = try await setup.sqs.getQueueAttributes(queueURL: setup.queueURL)
+                    return attributes["ApproximateNumberOfMessages"] == "0" && attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+                }
+                #expect(deleted, "every message was deleted after its copy: \(operations)")
+                #expect(!operations.contains("DeleteMessage"))
+                let batches = operations.filter { $0 == "DeleteMessageBatch" }.count
+                #expect((1..<keys.count).contains(batches), "fewer delete requests than messages: \(operations)")
+            }
+        }
+    }
+
     @Test func ownEventsAndOutOfOrderEvents() async throws {
         let moto = try await MotoServer.shared()
         try await moto.withFreshState {

@@ -20,7 +20,7 @@ public actor MotoServer {
     /// One test at a time uses moto (each starts from a reset).
     private nonisolated let turns = AsyncLock()
 
-    private static let launch = Task<MotoServer, any Error> { try await MotoServer.start() }
+    private static let launch = Task<MotoServer, any Error> { try await MotoServer.start(keepingConnections: false) }
 
     private init(endpoint: String, processID: Int32?) {
         self.endpoint = endpoint
@@ -61,7 +61,10 @@ public actor MotoServer {
 
     // MARK: Starting
 
-    private static func start() async throws -> MotoServer {
+    /// Starts a server of its own (not the shared one), stopped when this process exits. With `keepingConnections`,
+    /// moto is served by waitress, which keeps connections open as AWS does (moto's own server closes each after one
+    /// response): for benchmarks, whose client would otherwise be measured reconnecting.
+    public static func start(keepingConnections: Bool) async throws -> MotoServer {
         if let endpoint = ProcessInfo.processInfo.environment["TANDEM_MOTO_ENDPOINT"], !endpoint.isEmpty {
             return MotoServer(endpoint: endpoint, processID: nil)
         }
@@ -73,7 +76,7 @@ public actor MotoServer {
             script.path, "start",
             "--run-dir", runDirectory.path,
             "--watch-pid", String(ProcessInfo.processInfo.processIdentifier),
-        ]
+        ] + (keepingConnections ? ["--keep-alive"] : [])
         let (printed, status): (String, Int32)
         do {
             (printed, status) = try await TestScript.run("/bin/bash", arguments: arguments, stderr: stderrFile)

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Records the requests an `AWSTransport` sends (from its debug line per attempt): method, path and status, so a test
+/// Records the requests an `AWSTransport` sends (from its debug line per attempt): method, path, status and operation, so a test
 /// can count what an operation cost on the wire.
 public final class RequestRecorder: Sendable {
     /// One request as the transport logged it.
@@ -14,6 +14,8 @@ public final class RequestRecorder: Sendable {
         public var path: String
         /// The response's status code.
         public var status: Int
+        /// The operation the client named (`GetObject`, `DeleteMessageBatch`, ...).
+        public var operation: String = ""
         /// "METHOD PATH STATUS".
         public var description: String { "\(method) \(path) \(status)" }
     }
@@ -56,7 +58,8 @@ public final class RequestRecorder: Sendable {
 
         func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
             guard message.description == "aws request", let metadata, let method = metadata["method"], let path = metadata["path"] else { return }
-            let request = Request(method: "\(method)", path: "\(path)".components(separatedBy: "?")[0], status: Int("\(metadata["status"] ?? "0")") ?? 0)
+            let request = Request(method: "\(method)", path: "\(path)".components(separatedBy: "?")[0], status: Int("\(metadata["status"] ?? "0")") ?? 0,
+                                  operation: "\(metadata["operation"] ?? "")")
             recorder.recorded.withLock { $0.append(request) }
         }
     }

@@ -41,9 +41,22 @@ extension SQSClient {
         var Messages: [Message]?
     }
 
-    struct ReceiptRequest: Encodable {
+    struct DeleteBatchRequest: Encodable {
+        struct Entry: Encodable {
+            var Id: String
+            var ReceiptHandle: String
+        }
         var QueueUrl: String
-        var ReceiptHandle: String
+        var Entries: [Entry]
+    }
+
+    struct DeleteBatchResponse: Decodable {
+        struct Failure: Decodable {
+            var Id: String
+            var Code: String?
+            var Message: String?
+        }
+        var Failed: [Failure]?
     }
 
     struct VisibilityRequest: Encodable {
@@ -70,9 +83,18 @@ extension SQSClient {
         }
     }
 
-    /// Deletes a received message: its work is done.
-    public func deleteMessage(queueURL: String, receiptHandle: String) async throws {
-        try await call("DeleteMessage", ReceiptRequest(QueueUrl: queueURL, ReceiptHandle: receiptHandle))
+    /// Deletes up to 10 received messages in one request (`DeleteMessageBatch`); returns, by position in
+    /// `receiptHandles`, why those that were not deleted were not (the others were).
+    public func deleteMessages(queueURL: String, receiptHandles: [String]) async throws -> [Int: String] {
+        precondition((1...10).contains(receiptHandles.count), "DeleteMessageBatch takes 1 to 10 entries")
+        let entries = receiptHandles.enumerated().map { DeleteBatchRequest.Entry(Id: String($0.offset), ReceiptHandle: $0.element) }
+        let response = try await call("DeleteMessageBatch", DeleteBatchRequest(QueueUrl: queueURL, Entries: entries), as: DeleteBatchResponse.self)
+        var failures: [Int: String] = [:]
+        for failure in response.Failed ?? [] {
+            guard let position = Int(failure.Id) else { continue }
+            failures[position] = [failure.Code, failure.Message].compactMap { $0 }.joined(separator: ": ")
+        }
+        return failures
     }
 
     /// Keeps a received message invisible for `seconds` more (while a long copy runs), or returns it at once (0).

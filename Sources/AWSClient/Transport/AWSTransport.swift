@@ -197,6 +197,7 @@ public final class AWSTransport: Sendable {
         let result = AWSHTTPResponse(statusCode: Int(response.status.code), headers: response.headers, buffer: body)
         logger.debug("aws request", metadata: [
             "service": "\(request.serviceName)",
+            "operation": "\(request.operation)",
             "method": "\(request.method.rawValue)",
             "path": "\(request.wirePath)",
             "status": "\(result.statusCode)",
