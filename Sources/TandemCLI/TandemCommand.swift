@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import CMalloc
 #endif
+import TandemReplicator
 
 /// The `tandem` command line.
 public struct TandemCommand: AsyncParsableCommand {
@@ -19,6 +20,19 @@ public struct TandemCommand: AsyncParsableCommand {
 
     /// Creates the root command (argument-parser needs it).
     public init() {}
+
+    /// What must happen before any task runs: `tandem replicator run` and `backfill` move Swift's tasks onto NIO's
+    /// event loops (`EventLoopExecutor`). Call first thing in `main`, on the main thread.
+    public static func prepare(arguments: [String]) {
+        if runsOnEventLoops(arguments) { EventLoopExecutor.install() }
+    }
+
+    /// True for `tandem replicator run` and `tandem replicator backfill` (written that way: anything else keeps Swift's
+    /// own pool, which is only slower for them).
+    static func runsOnEventLoops(_ arguments: [String]) -> Bool {
+        let command = Array(arguments.dropFirst().prefix(2))
+        return command == ["replicator", "run"] || command == ["replicator", "backfill"]
+    }
 
     /// Parses the command line, runs the chosen command and exits with its code (the executable's whole job).
     public static func start() async {

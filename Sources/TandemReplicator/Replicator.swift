@@ -61,7 +61,8 @@ public final class Replicator: Sendable {
         let server = try await ReplicatorHTTPServer.start(host: host, port: port,
                                                           routes: .init(push: push, metrics: metrics, configuration: configuration,
                                                                         isReady: { readiness.isReady }))
-        log("listening on \(server.address) with \(configuration.pipelines.count) pipeline(s)")
+        log("listening on \(server.address) with \(configuration.pipelines.count) pipeline(s); tasks run on "
+            + (EventLoopExecutor.isInstalled ? "NIO's event loops" : "Swift's own pool"))
         started(server.address)
         let endpoint = ClosureService {
             try? await gracefulShutdown()

@@ -1,3 +1,4 @@
 import TandemCLI
 
+TandemCommand.prepare(arguments: CommandLine.arguments)
 await TandemCommand.start()

@@ -71,6 +71,8 @@ import TandemTesting
             second.send(signal: SIGTERM)
         }.run
         #expect(second.exitCode == 0, "\(second.stderr)")
+        // `replicator run` moves Swift's tasks onto NIO's event loops before anything else runs (`EventLoopExecutor`).
+        #expect(second.stderr.contains("tasks run on NIO's event loops"), "\(second.stderr)")
         try await s3.deleteBucketNotification("crash-source")
     }
 }
