@@ -71,14 +71,12 @@ actor EventJournal {
         close(doneDescriptor)
     }
 
-    /// Records appended and not yet completed (the push source's queue lag).
-    var pendingCount: Int { outstanding.count - finished.count }
+    /// Records appended and not yet completed (the push source's queue lag), and the bytes the journal file holds
+    /// (records since it was last emptied): read together, in one visit to the journal.
+    var lag: (pending: Int, bytes: Int) { (outstanding.count - finished.count, Int(end)) }
 
     /// How many fsyncs the journal file took since it was opened.
     var syncCount: Int { file.syncCount }
-
-    /// Bytes the journal file holds (records since it was last emptied).
-    var byteCount: Int { Int(end) }
 
     /// Records left pending by an earlier run, in order; returned once.
     func takePendingAtOpen() -> [(offset: UInt64, body: Data)] {

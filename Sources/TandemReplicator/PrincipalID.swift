@@ -8,7 +8,13 @@ import Foundation
 public enum PrincipalID {
     /// `AWS:AIDAX` -> `AIDAX`; `AWS:AROAX:session` -> `AROAX`; `tenant$uid` -> `uid`; anything else as it is.
     public static func normalised(_ principal: String) -> String {
-        var text = Substring(principal.trimmingCharacters(in: .whitespaces))
+        // What `trimmingCharacters(in: .whitespaces)` trims (tab and the space separators), without bridging to a
+        // `CharacterSet` for every event.
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        var scalars = principal.unicodeScalars[...]
+        while let first = scalars.first, isSpace(first) { scalars.removeFirst() }
+        while let last = scalars.last, isSpace(last) { scalars.removeLast() }
+        var text = Substring(scalars)
         if text.hasPrefix("AWS:") { text = text.dropFirst(4) }
         if text.hasPrefix("AROA"), let colon = text.firstIndex(of: ":") { text = text[..<colon] }
         if let dollar = text.lastIndex(of: "$") { text = text[text.index(after: dollar)...] }

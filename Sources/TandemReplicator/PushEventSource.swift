@@ -124,10 +124,10 @@ public final class PushEventSource: Sendable {
     /// Journaled events not finished yet, as the `queue_lag` gauge, and the journal's size; an emptied journal is no
     /// longer full.
     private func reportLag() async {
-        let bytes = await journal.byteCount
+        let (pending, bytes) = await journal.lag
         if bytes == 0 { metrics.set("journal_full", pipeline: pipeline.name, 0) }
         metrics.set("journal_bytes", pipeline: pipeline.name, bytes)
-        metrics.set("queue_lag", pipeline: pipeline.name, await journal.pendingCount)
+        metrics.set("queue_lag", pipeline: pipeline.name, pending)
     }
 
     private func process(_ offset: UInt64, _ body: Data, _ decoded: EventDecoder.Decoded?) async {

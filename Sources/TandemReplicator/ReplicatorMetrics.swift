@@ -34,6 +34,11 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var counters: [Key: Int] = [:]
     private var gauges: [Key: Int] = [:]
+    /// The registry's handles, made once per key: asking the factory again on every event cost a lookup by name and
+    /// labels under the registry's lock each time.
+    private var counterHandles: [Key: CoreMetrics.Counter] = [:]
+    private var gaugeHandles: [Key: CoreMetrics.Gauge] = [:]
+    private var timerHandles: [Key: CoreMetrics.Timer] = [:]
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
 
@@ -62,8 +67,14 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     /// Adds `amount` to a counter.
     public func add(_ name: String, pipeline: String, reason: String? = nil, _ amount: Int = 1) {
         let key = Key(name: name, pipeline: pipeline, reason: reason)
-        lock.withLock { counters[key, default: 0] += amount }
-        CoreMetrics.Counter(label: "tandem_replicator_\(name)_total", dimensions: key.dimensions, factory: factory).increment(by: amount)
+        let counter = lock.withLock {
+            counters[key, default: 0] += amount
+            if let counter = counterHandles[key] { return counter }
+            let counter = CoreMetrics.Counter(label: "tandem_replicator_\(name)_total", dimensions: key.dimensions, factory: factory)
+            counterHandles[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
     }
 
     /// A counter's value (0 when never touched).
@@ -74,8 +85,14 @@ public final class ReplicatorMetrics: @unchecked Sendable {
     /// Sets a gauge (`queue_lag`: events the source holds that the pipeline has not taken yet).
     public func set(_ name: String, pipeline: String, _ value: Int) {
         let key = Key(name: name, pipeline: pipeline)
-        lock.withLock { gauges[key] = value }
-        CoreMetrics.Gauge(label: "tandem_replicator_\(name)", dimensions: key.dimensions, factory: factory).record(value)
+        let gauge = lock.withLock {
+            gauges[key] = value
+            if let gauge = gaugeHandles[key] { return gauge }
+            let gauge = CoreMetrics.Gauge(label: "tandem_replicator_\(name)", dimensions: key.dimensions, factory: factory)
+            gaugeHandles[key] = gauge
+            return gauge
+        }
+        gauge.record(value)
     }
 
     /// Every gauge, sorted.
@@ -90,14 +107,22 @@ public final class ReplicatorMetrics: @unchecked Sendable {
 
     /// Records how long one copy took.
     public func observeCopy(_ duration: Duration, pipeline: String) {
-        CoreMetrics.Timer(label: "tandem_replicator_copy_seconds", dimensions: [("pipeline", pipeline)], factory: factory)
-            .recordNanoseconds(Self.nanoseconds(duration))
+        timer("tandem_replicator_copy_seconds", pipeline: pipeline).recordNanoseconds(Self.nanoseconds(duration))
     }
 
     /// Records how long a change took from its event's time at the source to landing on the target.
     public func observeReplicationLatency(_ duration: Duration, pipeline: String) {
-        CoreMetrics.Timer(label: "tandem_replicator_replication_latency_seconds", dimensions: [("pipeline", pipeline)], factory: factory)
-            .recordNanoseconds(Self.nanoseconds(duration))
+        timer("tandem_replicator_replication_latency_seconds", pipeline: pipeline).recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    private func timer(_ label: String, pipeline: String) -> CoreMetrics.Timer {
+        let key = Key(name: label, pipeline: pipeline)
+        return lock.withLock {
+            if let timer = timerHandles[key] { return timer }
+            let timer = CoreMetrics.Timer(label: label, dimensions: key.dimensions, factory: factory)
+            timerHandles[key] = timer
+            return timer
+        }
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
