@@ -60,7 +60,7 @@ public struct AttributeSchema: Sendable, Equatable {
         var defaultValue: Value?
         var description: String
         var allowedValues: [String]?
-        var recomputedOnChangeOf: Set<String> = []
+        var recomputedOnChangeOf: Set<String>
 
         init(type: AttributeType, mode: AttributeMode, forcesReplacement: Bool, sensitive: Bool, defaultValue: Value?,
              description: String, allowedValues: [String]?, recomputedOnChangeOf: Set<String>) {

@@ -5,8 +5,9 @@ import Synchronization
 /// Swift's tasks on NIO's event loops instead of a pool of their own: a task that sends a request, or answers one,
 /// then runs on the threads that serve the sockets, rather than waking a pool thread and an event loop in turn at
 /// every step (a fifth less CPU per copied object, a tenth less per event). For `tandem replicator run` and `backfill`
-/// only: their blocking work (the journal's fsync, Kafka's polls and sends) runs on threads of its own, and what else
-/// touches files is small (the journal's progress mark, a dead letter).
+/// only: their blocking work runs on threads of its own (the journal's group-committed writes and fsyncs, Kafka's
+/// polls and dead-letter sends). What still blocks a loop is short and rare: the journal's progress mark, emptying an
+/// idle journal (two fsyncs per MiB of events), a dead letter's fsync, and the Kafka consumer's last commit at shutdown.
 public enum EventLoopExecutor {
     private static let installed = Atomic<Bool>(false)
 

@@ -8,7 +8,7 @@ import Foundation
 public enum PrincipalID {
     /// `AWS:AIDAX` -> `AIDAX`; `AWS:AROAX:session` -> `AROAX`; `tenant$uid` -> `uid`; anything else as it is.
     public static func normalised(_ principal: String) -> String {
-        // What `trimmingCharacters(in: .whitespaces)` trims (tab and the space separators), without bridging to a
+        // Tab and the Unicode space separators, the set `CharacterSet.whitespaces` documents, without bridging to a
         // `CharacterSet` for every event.
         func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         var scalars = principal.unicodeScalars[...]

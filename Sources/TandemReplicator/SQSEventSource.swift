@@ -96,7 +96,12 @@ public struct SQSEventSource: Sendable {
 
     /// Deletes the handled messages of one receive in one request (`DeleteMessageBatch`, up to 10 each), rather than
     /// one request per message. A message not deleted is received and handled again (the copy finds it current).
+    /// Not cancelled with the receiver: messages handled before a shutdown are still deleted.
     func delete(_ handled: [Handled]) async {
+        await Task { await deleteInBatches(handled) }.value
+    }
+
+    private func deleteInBatches(_ handled: [Handled]) async {
         defer { for message in handled { message.keepAlive.cancel() } }
         for start in stride(from: 0, to: handled.count, by: 10) {
             let batch = Array(handled[start..<min(start + 10, handled.count)])

@@ -80,7 +80,7 @@ struct EventDecoderTests {
         #expect(PrincipalID.normalised("AWS:AIDAEXAMPLE") == "AIDAEXAMPLE")
         #expect(PrincipalID.normalised("AIDAEXAMPLE") == "AIDAEXAMPLE")
         #expect(PrincipalID.normalised("acme$alice") == "alice")
-        // Tabs and Unicode space separators around it are trimmed, as `CharacterSet.whitespaces` trims; inner ones stay.
+        // Tabs and Unicode space separators around it are trimmed (the set `CharacterSet.whitespaces` documents); inner ones stay.
         for padded in [" \tAWS:AIDAEXAMPLE\u{2003}", "\u{00A0}AIDAEXAMPLE\t\t"] {
             #expect(PrincipalID.normalised(padded) == "AIDAEXAMPLE", "\(padded.unicodeScalars.map(\.value))")
             #expect(PrincipalID.normalised(padded) == PrincipalID.normalised(padded.trimmingCharacters(in: .whitespaces)))
