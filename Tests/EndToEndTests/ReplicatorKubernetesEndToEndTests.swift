@@ -202,7 +202,7 @@ import TandemTesting
         entries["state_directory"] = .string(directory + "/pod-state")
         try Data(try Value.map(entries).canonicalJSON().utf8).write(to: URL(fileURLWithPath: directory + "/pod.json"))
 
-        _ = try await tandem.runReplicator(configuration: directory + "/pod.json") { replicator in
+        let podProcess = try await tandem.runReplicator(configuration: directory + "/pod.json") { replicator in
             var status = try await tandem.run(["replicator", "status", "--json"])
             let deadline = ContinuousClock.now + .seconds(30)
             while status.exitCode != 0, ContinuousClock.now < deadline {
@@ -225,6 +225,8 @@ import TandemTesting
             replicator.send(signal: SIGTERM)
             _ = await replicator.waitForExit(timeout: .seconds(30))
         }
+        // Its log, when a pod did not answer: whether it listened, and what it said if it stopped.
+        #expect(podProcess.stderr.contains("listening on ") && podProcess.exitCode == 0, "\(podProcess.stderr)")
         try configure(kubeconfig: cluster.adminTokenKubeconfig)
         let down = try await tandem.run(["replicator", "status"])
         #expect(down.exitCode == 1 && down.stdout.contains("not answering"), "\(down.stdout)\n\(down.stderr)")
