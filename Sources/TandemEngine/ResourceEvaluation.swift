@@ -84,7 +84,7 @@ public enum ResourceEvaluation {
         let priorMap = prior?.mapValue
         var result: [String: Value] = [:]
         result.reserveCapacity(attributes.count)
-        // The schema's fields are read in place (iterating `(name, attribute)` copied every `AttributeSchema`).
+        // The schema's fields are read in place (from before `AttributeSchema` shared its fields; a copy is one retain now).
         for index in attributes.indices {
             let name = attributes[index].key
             let priorValue = priorMap?[name]

@@ -40,7 +40,7 @@ public struct SchemaConformance {
             let entry = entryExpression(key)
             let keyRange = entry?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"
-            // The schema's fields are read in place: binding a whole `AttributeSchema` copied it for every entry.
+            // The schema's fields are read in place (from before `AttributeSchema` shared its fields; a copy is one retain now).
             guard let attribute = attributes.index(forKey: key) else {
                 let valid = attributes.filter { $0.value.isSettable }.keys.sorted()
                 diagnostics.append(.error("Unsupported argument \"\(key)\"",
