@@ -2,9 +2,10 @@ import AWSClient
 import Foundation
 
 /// Takes events from an SQS queue (AWS bucket notifications) by long polling, and deletes a message only once
-/// every event in it was handled (the messages of one receive in one request). A message whose work failed is left alone: it becomes visible again after the
-/// visibility timeout and, after the queue's `maxReceiveCount`, moves to its dead-letter queue by the redrive
-/// policy. While a message is worked on (a large copy), its visibility is extended.
+/// every event in it was handled, in batches gathered across receives (`SQSMessageDeletions`). A message whose work
+/// failed is left alone: it becomes visible again after the visibility timeout and, after the queue's
+/// `maxReceiveCount`, moves to its dead-letter queue by the redrive policy. While a message is worked on (a large
+/// copy), and until it is deleted, its visibility is extended.
 public struct SQSEventSource: Sendable {
     let queueURL: String
     let sqs: SQSClient
@@ -13,6 +14,7 @@ public struct SQSEventSource: Sendable {
     let pipeline: Pipeline
     let metrics: ReplicatorMetrics
     let log: @Sendable (String) -> Void
+    let deletions: SQSMessageDeletions
 
     /// Creates a source for `pipeline`.
     public init(_ configuration: PipelineConfiguration.EventSourceConfiguration.SQSSource, source: EndpointConfiguration, pipeline: Pipeline,
@@ -24,16 +26,18 @@ public struct SQSEventSource: Sendable {
         self.pipeline = pipeline
         self.metrics = metrics
         self.log = log
+        deletions = SQSMessageDeletions(queueURL: queueURL, sqs: sqs, pipeline: pipeline.name, log: log)
     }
 
-    /// Polls until the task is cancelled; messages already received are finished (or handed back) first. One
-    /// receiver per 10 of the pipeline's `concurrency` (a receive returns at most 10 messages, and at most
-    /// `concurrency`), and the queue's backlog (`ApproximateNumberOfMessages`) as the `queue_lag` gauge.
+    /// Polls until the task is cancelled; messages already received are finished (or handed back) and the handled
+    /// ones deleted first. One receiver per 10 of the pipeline's `concurrency` (a receive returns at most 10 messages,
+    /// and at most `concurrency`), and the queue's backlog (`ApproximateNumberOfMessages`) as the `queue_lag` gauge.
     public func run(waitSeconds: Int = 20) async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, (concurrency + 9) / 10) { group.addTask { await receive(waitSeconds: waitSeconds) } }
             group.addTask { await reportLag() }
         }
+        await deletions.finish()
     }
 
     private func receive(waitSeconds: Int) async {
@@ -45,7 +49,7 @@ public struct SQSEventSource: Sendable {
                     for message in messages { group.addTask { await process(message) } }
                     return await group.reduce(into: [Handled]()) { if let handled = $1 { $0.append(handled) } }
                 }
-                await delete(handled)
+                await deletions.add(handled)
             } catch {
                 if Task.isCancelled { break }
                 log("pipeline \(pipeline.name): receiving from \(queueURL) failed: \(error); retrying in 2 s")
@@ -91,28 +95,6 @@ public struct SQSEventSource: Sendable {
         case .interrupted:
             keepAlive.cancel()
             return nil
-        }
-    }
-
-    /// Deletes the handled messages of one receive in one request (`DeleteMessageBatch`, up to 10 each), rather than
-    /// one request per message. A message not deleted is received and handled again (the copy finds it current).
-    /// Not cancelled with the receiver: messages handled before a shutdown are still deleted.
-    func delete(_ handled: [Handled]) async {
-        await Task { await deleteInBatches(handled) }.value
-    }
-
-    private func deleteInBatches(_ handled: [Handled]) async {
-        defer { for message in handled { message.keepAlive.cancel() } }
-        for start in stride(from: 0, to: handled.count, by: 10) {
-            let batch = Array(handled[start..<min(start + 10, handled.count)])
-            do {
-                let failures = try await sqs.deleteMessages(queueURL: queueURL, receiptHandles: batch.map(\.message.receiptHandle))
-                for (position, reason) in failures.sorted(by: { $0.key < $1.key }) where batch.indices.contains(position) {
-                    log("pipeline \(pipeline.name): deleting message \(batch[position].message.id) failed (it will be handled again): \(reason)")
-                }
-            } catch {
-                log("pipeline \(pipeline.name): deleting messages \(batch.map(\.message.id).joined(separator: ", ")) failed (they will be handled again): \(error)")
-            }
         }
     }
 }

@@ -12,12 +12,15 @@ public struct SQSClient: Sendable {
     let configuration: AWSClientConfiguration
     let transport: AWSTransport
     let signer: SigV4Signer
+    /// Resolved once: resolving parses the endpoint's URL.
+    let endpoint: URL
 
     /// Creates a client; it shares `transport`'s connections and does not own them.
     public init(configuration: AWSClientConfiguration, transport: AWSTransport) {
         self.configuration = configuration
         self.transport = transport
         self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "sqs")
+        self.endpoint = configuration.endpoint(service: "sqs")
     }
 
     /// Calls `operation` with `input` encoded as JSON and decodes the answer as `Output`.
@@ -43,7 +46,7 @@ public struct SQSClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let request = AWSHTTPRequest(
-            serviceName: "SQS", operation: operation, endpoint: configuration.endpoint(service: "sqs"), method: .POST, path: "/",
+            serviceName: "SQS", operation: operation, endpoint: endpoint, method: .POST, path: "/",
             headers: headers, body: ByteBuffer(bytes: try encoder.encode(input)), trust: configuration.trust)
         return try await transport.send(request, signer: signer)
     }
