@@ -26,14 +26,14 @@ enum CommandLinePlan {
             """
     }
 
-    /// `runs` runs of `tandem plan` on `count` instances.
-    static func measure(binary: String, count: Int, runs: Int) async throws -> [ExternalCommand.Measurement] {
+    /// `runs` runs of `tandem plan` (with `options`, e.g. `--json`) on `count` instances.
+    static func measure(binary: String, count: Int, runs: Int, options: [String] = []) async throws -> [ExternalCommand.Measurement] {
         let directory = try ExternalCommand.scratchDirectory("plan-benchmark")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try configuration(count: count).write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
         var result: [ExternalCommand.Measurement] = []
         for _ in 0..<runs {
-            result.append(try await ExternalCommand(arguments: [binary, "plan", "--no-color"], directory: directory).run())
+            result.append(try await ExternalCommand(arguments: [binary, "plan", "--no-color"] + options, directory: directory).run())
         }
         return result
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// `plan N... [--iterations K] [--cli-runs R] [--terraform] [--terraform-up-to M] [--tandem PATH]`: for each N,
 /// the in-memory plan of N instances (`InMemoryPlanMeasurement`), then the `tandem plan` binary end to end on a
-/// generated directory of N `for_each` instances (`CommandLinePlan`); with `--terraform`, `terraform plan
+/// generated directory of N `for_each` instances (`CommandLinePlan`), and once with `--json`; with `--terraform`, `terraform plan
 /// -refresh=false` of N `terraform_data` instances beside it, for N up to M (terraform takes about 25 s for 1,000).
 struct PlanBenchmark {
     let counts: [Int]
@@ -64,6 +64,8 @@ struct PlanBenchmark {
                                  count, runs.map { String(format: "%.2f", $0.seconds) }.joined(separator: ", "), runs.count,
                                  seconds[seconds.count / 2] * 1e6 / Double(count), Double(runs.map(\.peakBytes).max() ?? 0) / 1e6,
                                  Double(runs.map(\.peakBytes).max() ?? 0) / Double(count) / 1e3))
+                    let json = try await CommandLinePlan.measure(binary: tandemBinary, count: count, runs: 1, options: ["--json"])[0]
+                    print(String(format: "tandem plan --json (binary), %d instances: %.2f s; peak RSS %.0f MB", count, json.seconds, Double(json.peakBytes) / 1e6))
                 } else {
                     print("tandem plan (binary): \(tandemBinary) not found; build it with swift build -c release --product tandem")
                 }

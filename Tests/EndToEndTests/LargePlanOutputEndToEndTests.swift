@@ -47,3 +47,80 @@ import Testing
         #expect(run.stdout.hasSuffix("Plan: \(count) to create, 0 to update, 0 to replace, 0 to delete.\n"))
     }
 }
+
+/// `tandem plan --json` is written member by member (`StreamedJSON`), and must come out as the same bytes
+/// `JSONEncoder` gives for the whole document: read back as plain JSON and encoded again with the same options, it
+/// is equal byte for byte (indentation, key order, escapes, numbers).
+@Suite struct StreamedPlanJSONEndToEndTests {
+    /// Any JSON document, to read `--json` back without Tandem's own types.
+    indirect enum JSONValue: Codable, Equatable {
+        case null, bool(Bool), integer(Int), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+            else if let value = try? container.decode(Int.self) { self = .integer(value) }
+            else if let value = try? container.decode(Double.self) { self = .number(value) }
+            else if let value = try? container.decode(String.self) { self = .string(value) }
+            else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+            else { self = .object(try container.decode([String: JSONValue].self)) }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .null: try container.encodeNil()
+            case .bool(let value): try container.encode(value)
+            case .integer(let value): try container.encode(value)
+            case .number(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .array(let value): try container.encode(value)
+            case .object(let value): try container.encode(value)
+            }
+        }
+    }
+
+    @Test func planJSONIsWhatJSONEncoderWouldWrite() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-plan-json-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #"""
+            providers:
+              aws: {region: us-east-1, access_key: test, secret_key: test, endpoint: "http://127.0.0.1:9"}
+            variables:
+              size: {type: number, default: 1.5}
+            locals:
+              notes: {a10: "path/to:x", a9: "a+b=c@d", b: "plain", Z: ""}
+              tricky: ["quo\"te", "slash/ed and back\\slash", "ünïcödé ✓", "tab\tand\nnewline", ""]
+            resources:
+              aws_s3_bucket.site:
+                for_each: ${local.notes}
+                bucket: streamed-json-${lower(each.key)}
+                tags: {note: "${each.value}", size: "${var.size}"}
+            outputs:
+              tricky: {value: "${local.tricky}"}
+              size: {value: "${var.size}"}
+
+            """#.write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let tandem = TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment)
+        let run = try await tandem.run(["plan", "--json"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let document = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
+        guard case .object(let members) = document, case .array(let changes) = members["resource_changes"] else {
+            Issue.record("not a plan: \(run.stdout.prefix(500))")
+            return
+        }
+        #expect(changes.count == 4, "the array member was streamed element by element")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        #expect(run.stdout == expected)
+        if run.stdout != expected {
+            let lines = zip(run.stdout.split(separator: "\n", omittingEmptySubsequences: false), expected.split(separator: "\n", omittingEmptySubsequences: false))
+            if let (index, pair) = lines.enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+                Issue.record("first difference at line \(index + 1): got \(pair.0.debugDescription), JSONEncoder \(pair.1.debugDescription)")
+            }
+        }
+    }
+}

@@ -86,7 +86,7 @@ struct DriftCommand: AsyncParsableCommand {
                     report.drifted = report.drifted || results.contains(where: \.drifted)
                 }
                 if json {
-                    context.terminal.line(try PlanJSON.encode(report))
+                    try PlanJSON.write(report, to: context.terminal)
                 } else if markdown {
                     context.terminal.text(DriftMarkdownRenderer().render(report))
                 } else if !logLines {

@@ -35,7 +35,7 @@ struct OutputCommand: AsyncParsableCommand {
             }
             if json {
                 let masked = outputs.mapValues { $0.sensitive ? Plan.sensitiveMarker : $0.value }
-                context.terminal.line(try PlanJSON.encode(masked))
+                try PlanJSON.write(masked, to: context.terminal)
             } else {
                 for (name, output) in outputs.sorted(by: { $0.key < $1.key }) {
                     context.terminal.line("\(name) = \(output.sensitive ? ValueFormatter.format(Plan.sensitiveMarker) : ValueFormatter.format(output.value))")

@@ -47,7 +47,7 @@ struct PlanCommand: AsyncParsableCommand {
                 configuration: configuration, variables: values, mode: mode,
                 targets: try context.targets(planning.targets), parallelism: planning.parallelism)
             if json {
-                context.terminal.line(try PlanJSON.encode(plan.redacted()))
+                try PlanJSON.write(plan.redacted(), to: context.terminal)
             } else {
                 let shown = plan.redacted()
                 PlanRenderer(terminal: context.terminal).write(shown)
@@ -64,11 +64,13 @@ struct PlanCommand: AsyncParsableCommand {
     }
 }
 
-/// JSON encoding of plans for `--json`.
+/// The `--json` output of plans, states and reports.
 enum PlanJSON {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// Writes `value` to stdout as indented JSON with sorted keys, streamed member by member (`StreamedJSON`): output
+    /// starts at once, and a large plan is never held as one document.
+    static func write<T: Encodable>(_ value: T, to terminal: Terminal) throws {
+        var output = ChunkedOutput(terminal: terminal)
+        try StreamedJSON().write(value, to: &output)
+        output.flush()
     }
 }

@@ -21,7 +21,7 @@ struct ShowCommand: AsyncParsableCommand {
             if let planFile {
                 let plan = try PlanFile.read(planFile).redacted()
                 if json {
-                    context.terminal.line(try PlanJSON.encode(plan))
+                    try PlanJSON.write(plan, to: context.terminal)
                 } else {
                     PlanRenderer(terminal: context.terminal).write(plan)
                 }
@@ -33,7 +33,7 @@ struct ShowCommand: AsyncParsableCommand {
             }
             let masked = StateMasking(registry: context.registry).mask(state)
             if json {
-                context.terminal.line(try PlanJSON.encode(masked))
+                try PlanJSON.write(masked, to: context.terminal)
                 return
             }
             for resource in masked.resources {

@@ -1,0 +1,196 @@
+import Foundation
+
+/// Writes an `Encodable` value as the bytes `JSONEncoder` gives with `.prettyPrinted`, `.sortedKeys` and
+/// `.withoutEscapingSlashes`, without building the whole document: the top-level object's members are taken one at a
+/// time, and a member that is an array or a string-keyed dictionary is encoded element by element, each written out
+/// in chunks as it is done. A plan of 100,000 resources is then never one tree of `JSONEncoder`'s values, nor one
+/// string of a quarter of a gigabyte (nor copies of it on the way to stdout).
+///
+/// Anything else (a top level that is not a keyed object, a member with nested containers of its own) is encoded by
+/// `JSONEncoder` whole, so the bytes are always the same.
+struct StreamedJSON {
+    private let encoder: JSONEncoder
+
+    /// Creates a writer (one encoder for every member and element it encodes).
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// Writes `value` and a line feed to `output`.
+    func write<T: Encodable>(_ value: T, to output: inout ChunkedOutput) throws {
+        guard let members = MemberCapture.members(of: value) else {
+            output.bytes(try encode(value) + [UInt8(ascii: "\n")])
+            return
+        }
+        output.bytes(Array("{\n".utf8))
+        for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+            output.bytes(Array((index == 0 ? "  " : ",\n  ").utf8) + (try encode(member.key)) + Array(" : ".utf8))
+            try writeMember(member.value, to: &output)
+        }
+        output.bytes(Array((members.isEmpty ? "}\n" : "\n}\n").utf8))
+    }
+
+    /// One member's value, at the top level's first indentation.
+    private func writeMember(_ value: any Encodable, to output: inout ChunkedOutput) throws {
+        if let elements = value as? [any Encodable], !elements.isEmpty {
+            output.bytes(Array("[\n".utf8))
+            for (index, element) in elements.enumerated() {
+                output.bytes(Array((index == 0 ? "    " : ",\n    ").utf8) + indented(try encode(element), by: 4))
+            }
+            output.bytes(Array("\n  ]".utf8))
+        } else if let entries = value as? [String: any Encodable], !entries.isEmpty {
+            output.bytes(Array("{\n".utf8))
+            for (index, key) in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                output.bytes(Array((index == 0 ? "    " : ",\n    ").utf8) + (try encode(key)) + Array(" : ".utf8)
+                             + indented(try encode(entries[key]!), by: 4))
+            }
+            output.bytes(Array("\n  }".utf8))
+        } else {
+            output.bytes(indented(try encode(value), by: 2))
+        }
+    }
+
+    private func encode(_ value: any Encodable) throws -> [UInt8] {
+        Array(try encoder.encode(value))
+    }
+
+    /// `json` with `spaces` more at the start of every line but the first; empty lines (inside an empty collection)
+    /// stay empty. A JSON string holds no raw line feed, so every one ends a line.
+    private func indented(_ json: [UInt8], by spaces: Int) -> [UInt8] {
+        let lineFeed = UInt8(ascii: "\n")
+        var result: [UInt8] = []
+        result.reserveCapacity(json.count + json.count / 4)
+        json.withUnsafeBufferPointer { bytes in
+            var lineStart = 0
+            // Copies line by line (a run of bytes at once), indenting every line that is not empty.
+            while let end = bytes[lineStart...].firstIndex(of: lineFeed) {
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...end]))
+                lineStart = end + 1
+                if lineStart < bytes.count, bytes[lineStart] != lineFeed {
+                    result.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+                }
+            }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
+        }
+        return result
+    }
+}
+
+/// The members of a value that encodes itself as a keyed object, by key; nil for anything else, or for a value whose
+/// members cannot be taken on their own (nested containers, a super encoder).
+private final class MemberCapture: Encoder {
+    struct Unsupported: Error {}
+
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var members: [(key: String, value: any Encodable)] = []
+    var unsupported = false
+    var keyed = false
+
+    static func members(of value: some Encodable) -> [(key: String, value: any Encodable)]? {
+        let capture = MemberCapture()
+        do {
+            try value.encode(to: capture)
+        } catch {
+            return nil
+        }
+        return capture.keyed && !capture.unsupported ? capture.members : nil
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        keyed = true
+        return KeyedEncodingContainer(Container<Key>(capture: self))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        unsupported = true
+        return Refused()
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        unsupported = true
+        return Refused()
+    }
+
+    /// Takes each member as the value it is.
+    struct Container<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let capture: MemberCapture
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil(forKey key: Key) throws { capture.members.append((key.stringValue, Null())) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: String, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { capture.members.append((key.stringValue, value)) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            capture.unsupported = true
+            return KeyedEncodingContainer(Container<NestedKey>(capture: MemberCapture()))
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            capture.unsupported = true
+            return Refused()
+        }
+
+        mutating func superEncoder() -> any Encoder {
+            capture.unsupported = true
+            return MemberCapture()
+        }
+
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            capture.unsupported = true
+            return MemberCapture()
+        }
+    }
+
+    /// A member encoded as `null`.
+    struct Null: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        }
+    }
+
+    /// Where a value that is not a keyed object writes: it takes nothing and throws, and the value is encoded whole.
+    struct Refused: UnkeyedEncodingContainer, SingleValueEncodingContainer {
+        var codingPath: [any CodingKey] { [] }
+        var count: Int { 0 }
+
+        mutating func encodeNil() throws { throw Unsupported() }
+        mutating func encode(_ value: Bool) throws { throw Unsupported() }
+        mutating func encode(_ value: String) throws { throw Unsupported() }
+        mutating func encode(_ value: Double) throws { throw Unsupported() }
+        mutating func encode(_ value: Float) throws { throw Unsupported() }
+        mutating func encode(_ value: Int) throws { throw Unsupported() }
+        mutating func encode(_ value: Int8) throws { throw Unsupported() }
+        mutating func encode(_ value: Int16) throws { throw Unsupported() }
+        mutating func encode(_ value: Int32) throws { throw Unsupported() }
+        mutating func encode(_ value: Int64) throws { throw Unsupported() }
+        mutating func encode(_ value: UInt) throws { throw Unsupported() }
+        mutating func encode(_ value: UInt8) throws { throw Unsupported() }
+        mutating func encode(_ value: UInt16) throws { throw Unsupported() }
+        mutating func encode(_ value: UInt32) throws { throw Unsupported() }
+        mutating func encode(_ value: UInt64) throws { throw Unsupported() }
+        mutating func encode<T: Encodable>(_ value: T) throws { throw Unsupported() }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            KeyedEncodingContainer(Container<NestedKey>(capture: MemberCapture()))
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { Refused() }
+        mutating func superEncoder() -> any Encoder { MemberCapture() }
+    }
+}
