@@ -1,11 +1,15 @@
+import ChildProcess
 import Foundation
 import Testing
 
-/// `tandem plan` of more resources than `PlanRenderer.parallelRenderingThreshold` (10,000): the human plan is rendered
-/// on two threads, and comes out whole and in order. No network: buckets with no state need no refresh.
+/// `tandem plan` of more resources than `PlanRenderer.parallelRenderingThreshold` (10,000): the human plan is rendered,
+/// and `--json` encoded, on two threads, and both come out whole and in order. No network: buckets with no state need
+/// no refresh.
 @Suite struct LargePlanOutputEndToEndTests {
     @Test func aPlanRenderedOnTwoThreadsHasEveryResourceOnceInOrder() async throws {
-        let count = 10_051  // odd, so the halves differ in size
+        // Odd, so the renderer's halves differ in size; 20 rounds of two 256-change JSON blocks and one change more, so
+        // the last round leaves the second thread nothing to encode.
+        let count = 10_241
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-large-plan-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -45,6 +49,14 @@ import Testing
         }
         #expect(tagsSeen == count)
         #expect(run.stdout.hasSuffix("Plan: \(count) to create, 0 to update, 0 to replace, 0 to delete.\n"))
+
+        // --json encodes this many resource changes on two threads, block by block: each comes once, in order.
+        let json = try await ChildProcess.run([TandemBinary.path, "plan", "--json"], environment: tandem.environment,
+                                              workingDirectory: directory, outputLimit: 64 << 20)  // about 27 MB
+        #expect(json.status == 0, "\(json.standardError)")
+        let document = try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any]
+        let addresses = (document?["resource_changes"] as? [[String: Any]])?.compactMap { $0["address"] as? String }
+        #expect(addresses == names.map { "aws_s3_bucket.site[\"\($0)\"]" })
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes an `Encodable` value as the bytes `JSONEncoder` gives with `.prettyPrinted`, `.sortedKeys` and
 /// `.withoutEscapingSlashes`, without building the whole document: the top-level object's members are taken one at a
-/// time, and a member that is an array or a string-keyed dictionary is encoded element by element, each written out
-/// in chunks as it is done. A plan of 100,000 resources is then never one tree of `JSONEncoder`'s values, nor one
+/// time, and a member that is an array or a string-keyed dictionary is encoded element by element (on two threads
+/// when it is large), each written out in chunks as it is done. A plan of 100,000 resources is then never one tree of `JSONEncoder`'s values, nor one
 /// string of a quarter of a gigabyte (nor copies of it on the way to stdout).
 ///
 /// Anything else (a top level that is not a keyed object, a member with nested containers of its own) is encoded by
@@ -11,10 +11,15 @@ import Foundation
 struct StreamedJSON {
     private let encoder: JSONEncoder
 
-    /// Creates a writer (one encoder for every member and element it encodes).
+    /// Creates a writer.
     init() {
-        encoder = JSONEncoder()
+        encoder = Self.makeEncoder()
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Writes `value` and a line feed to `output`.
@@ -35,19 +40,67 @@ struct StreamedJSON {
     private func writeMember(_ value: any Encodable, to output: inout ChunkedOutput) throws {
         if let elements = value as? [any Encodable], !elements.isEmpty {
             output.bytes(Array("[\n".utf8))
-            for (index, element) in elements.enumerated() {
-                output.bytes(Array((index == 0 ? "    " : ",\n    ").utf8) + indented(try encode(element), by: 4))
+            try writeInOrder(elements.count, to: &output) { index, encoder in
+                Array((index == 0 ? "    " : ",\n    ").utf8) + indented(Array(try encoder.encode(elements[index])), by: 4)
             }
             output.bytes(Array("\n  ]".utf8))
         } else if let entries = value as? [String: any Encodable], !entries.isEmpty {
+            let keys = entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             output.bytes(Array("{\n".utf8))
-            for (index, key) in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                output.bytes(Array((index == 0 ? "    " : ",\n    ").utf8) + (try encode(key)) + Array(" : ".utf8)
-                             + indented(try encode(entries[key]!), by: 4))
+            try writeInOrder(keys.count, to: &output) { index, encoder in
+                Array((index == 0 ? "    " : ",\n    ").utf8) + Array(try encoder.encode(keys[index])) + Array(" : ".utf8)
+                    + indented(Array(try encoder.encode(entries[keys[index]]!)), by: 4)
             }
             output.bytes(Array("\n  }".utf8))
         } else {
             output.bytes(indented(try encode(value), by: 2))
+        }
+    }
+
+    /// Writes the encodings of items `0..<count` in order. From `PlanRenderer.parallelRenderingThreshold` items on,
+    /// two blocks of `blockSize` are encoded at a time, one on another thread (each with an encoder of its own), and
+    /// written before the next two: twice the speed on two cores, with two blocks in memory at most.
+    private func writeInOrder(_ count: Int, to output: inout ChunkedOutput,
+                              _ encodeItem: @escaping (_ index: Int, _ encoder: JSONEncoder) throws -> [UInt8]) throws {
+        guard count >= PlanRenderer.parallelRenderingThreshold else {
+            for index in 0..<count { output.bytes(try encodeItem(index, encoder)) }
+            return
+        }
+        let blockSize = 256, work = ItemEncoding(encode: encodeItem)
+        for roundStart in stride(from: 0, to: count, by: 2 * blockSize) {
+            let blocks = EncodedBlocks()
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                let encoder = Self.makeEncoder()
+                let start = min(roundStart + half * blockSize, count)
+                var bytes: [UInt8] = []
+                do {
+                    for index in start..<min(start + blockSize, count) { bytes += try work.encode(index, encoder) }
+                    blocks.store(half, .success(bytes))
+                } catch {
+                    blocks.store(half, .failure(error))
+                }
+            }
+            for half in 0..<2 { output.bytes(try blocks.take(half)) }
+        }
+    }
+
+    /// How one item is encoded, handed to the second thread. (`@unchecked`: the closures given to it only read the
+    /// value being written, which nothing changes meanwhile, and each thread passes its own encoder.)
+    private struct ItemEncoding: @unchecked Sendable {
+        let encode: (_ index: Int, _ encoder: JSONEncoder) throws -> [UInt8]
+    }
+
+    /// The two blocks of one round, each stored by the thread that encoded it.
+    private final class EncodedBlocks: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<[UInt8], any Error>] = [.success([]), .success([])]
+
+        func store(_ half: Int, _ result: Result<[UInt8], any Error>) {
+            lock.withLock { results[half] = result }
+        }
+
+        func take(_ half: Int) throws -> [UInt8] {
+            try lock.withLock { results[half] }.get()
         }
     }
 
