@@ -66,7 +66,9 @@ import TandemTesting
         let elapsed = ContinuousClock.now - started
         let message = "\(error.map { "\($0)" } ?? "")"
         #expect(message.contains("TLS certificate of 127.0.0.1:\(proxy.port)") && message.contains("is not trusted"), "\(message)")
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
+        // A client retrying the handshake would take the 10 s connect timeout; this takes 0.05 s alone, and 2.4 s was
+        // seen once in a full CI run on the loaded 2-core machine.
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
         #expect(try await cluster.admin.jsonIfExists(["user", "info", "--uid=never-made"], as: RGWUser.self) == nil)
         await ceph.shutdown()
         try await proxy.stop()

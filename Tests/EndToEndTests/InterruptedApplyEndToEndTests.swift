@@ -118,11 +118,19 @@ import TandemTesting
             defer { try? FileManager.default.removeItem(atPath: tandem.directory) }
             // Kill points follow the apply's own progress, so they spread over its run time on any machine: while
             // planning, at the first create, then after a quarter, a third and half of the creates left started.
-            var journalsLeft = 0, adoptedNotices = 0
+            var roundsAfterFinishedCreates = 0, adoptedNotices = 0
             for creates in [0, 0.01, 0.25, 0.34, 0.5] {
                 let (output, killed) = try await killApply(tandem, afterStartingShareOfCreates: creates)
                 #expect(killed, "the apply ended before the kill after \(creates) of its creates:\n\(output)")
-                if FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal") { journalsLeft += 1 }
+                // More creates started than run at once (--parallelism 10): some had finished, so their records are in
+                // the journal, which only the end of the apply (or the next command) folds into the state. (Fewer may
+                // all still be before their intent: a bucket's is recorded once the name is found free.)
+                let started = output.components(separatedBy: ": Creating...").count - 1
+                if started > 10 {
+                    roundsAfterFinishedCreates += 1
+                    #expect(FileManager.default.fileExists(atPath: tandem.directory + "/state/default.json.journal"),
+                            "a kill after \(started) creates had started left no journal")
+                }
                 try await forceUnlock(tandem)
                 // The next command records what the killed one made before it plans anything.
                 let plan = try await tandem.run(["plan", "--detailed-exitcode"])
@@ -137,7 +145,7 @@ import TandemTesting
                         "the state records only objects that exist")
                 #expect(state.pending == 0)
             }
-            #expect(journalsLeft >= 3, "killed applies that had started creates left their journal")
+            #expect(roundsAfterFinishedCreates >= 2, "kills landed after some creates had finished")
             #expect(adoptedNotices > 0, "some kill caught a create between its intent and its result")
 
             let apply = try await tandem.run(["apply", "--auto-approve", "--parallelism", "10"])
