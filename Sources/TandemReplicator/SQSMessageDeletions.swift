@@ -8,56 +8,69 @@ import AWSClient
 /// request, a crash within `delay`) is received and handled again, and the copy finds the replica current.
 /// Deletes are not cancelled with the receivers: ``finish()`` sends what is waiting and waits for every request.
 actor SQSMessageDeletions {
-    /// How long a handled message may wait for others to share its delete request.
-    static let delay = Duration.milliseconds(200)
+    /// How long a handled message may wait for others to share its delete request (200 ms unless a test says).
+    let delay: Duration
 
     private let queueURL: String
     private let sqs: SQSClient
     private let pipeline: String
     private let log: @Sendable (String) -> Void
+    /// Handled messages not sent yet: always fewer than 10.
     private var waiting: [SQSEventSource.Handled] = []
-    private var timer: Task<Void, Never>?
+    /// The timer for `waiting`'s first message; each timer carries the generation it was started in, so one that wakes
+    /// after being replaced does nothing.
+    private var timer: (generation: Int, task: Task<Void, Never>)?
+    private var timerGeneration = 0
+    /// Set by `finish`: from then on messages are sent as they come.
+    private var finished = false
     private var requests: [Int: Task<Void, Never>] = [:]
     private var nextRequest = 0
 
-    init(queueURL: String, sqs: SQSClient, pipeline: String, log: @escaping @Sendable (String) -> Void) {
+    init(queueURL: String, sqs: SQSClient, pipeline: String, delay: Duration = .milliseconds(200), log: @escaping @Sendable (String) -> Void) {
         self.queueURL = queueURL
         self.sqs = sqs
         self.pipeline = pipeline
+        self.delay = delay
         self.log = log
     }
 
-    /// Queues handled messages for deletion: full batches go at once, the rest within `delay`.
+    /// Queues handled messages for deletion: full batches go at once, the rest within `delay` (at once after `finish`).
     func add(_ handled: [SQSEventSource.Handled]) {
         waiting += handled
         while waiting.count >= 10 {
             send(Array(waiting.prefix(10)))
             waiting.removeFirst(10)
         }
-        if waiting.isEmpty {
-            timer?.cancel()
-            timer = nil
+        if waiting.isEmpty || finished {
+            sendWaiting()
         } else if timer == nil {
-            timer = Task { [weak self] in
-                try? await Task.sleep(for: Self.delay)
-                await self?.sendWaiting(cancelled: Task.isCancelled)
-            }
+            timerGeneration += 1
+            let generation = timerGeneration
+            timer = (generation, Task { [weak self, delay] in
+                try? await Task.sleep(for: delay)
+                await self?.timerFired(generation)
+            })
         }
     }
 
-    /// Sends what waits now and returns once every delete request has ended.
+    /// Sends what waits now and returns once every delete request has ended (including those of messages added
+    /// meanwhile, which are sent at once).
     func finish() async {
-        timer?.cancel()
-        timer = nil
-        if !waiting.isEmpty { send(waiting) }
-        waiting = []
+        finished = true
+        sendWaiting()
         while let (_, request) = requests.first {
             await request.value
         }
     }
 
-    private func sendWaiting(cancelled: Bool) {
-        guard !cancelled else { return }
+    private func timerFired(_ generation: Int) {
+        guard timer?.generation == generation else { return }
+        sendWaiting()
+    }
+
+    /// Sends `waiting` (fewer than 10) and stops its timer.
+    private func sendWaiting() {
+        timer?.task.cancel()
         timer = nil
         if !waiting.isEmpty { send(waiting) }
         waiting = []

@@ -57,6 +57,10 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any]
         let addresses = (document?["resource_changes"] as? [[String: Any]])?.compactMap { $0["address"] as? String }
         #expect(addresses == names.map { "aws_s3_bucket.site[\"\($0)\"]" })
+        // Each item is written with the same separator and indentation as on one thread (byte for byte against
+        // `JSONEncoder` in `StreamedPlanJSONEndToEndTests`; reading 27 MB back that way here took 25 s of the test);
+        // what two threads could get wrong is which items come, and in what order. The text between two items:
+        #expect(!json.standardOutput.isEmpty && String(decoding: json.standardOutput, as: UTF8.self).components(separatedBy: "\n    },\n    {\n").count == count)
     }
 }
 
@@ -93,6 +97,21 @@ import Testing
         }
     }
 
+    /// An empty top-level object (`output --json` with nothing in state) is `{`, an empty line and `}`, as
+    /// `JSONEncoder` writes it.
+    @Test func anEmptyObjectIsWhatJSONEncoderWouldWrite() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-empty-json-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "providers:\n  aws: {region: us-east-1, access_key: test, secret_key: test, endpoint: \"http://127.0.0.1:9\"}\n"
+            .write(toFile: directory + "/main.tandem.yaml", atomically: true, encoding: .utf8)
+        let run = try await TandemBinary(directory: directory, environment: ProcessInfo.processInfo.environment).run(["output", "--json"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        #expect(run.stdout == String(decoding: try encoder.encode([String: JSONValue]()), as: UTF8.self) + "\n")
+    }
+
     @Test func planJSONIsWhatJSONEncoderWouldWrite() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-plan-json-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -102,6 +121,8 @@ import Testing
               aws: {region: us-east-1, access_key: test, secret_key: test, endpoint: "http://127.0.0.1:9"}
             variables:
               size: {type: number, default: 1.5}
+              Zeta: {type: string, default: "z"}
+              a10: {type: list, default: [1, 2.5, "three"]}
             locals:
               notes: {a10: "path/to:x", a9: "a+b=c@d", b: "plain", Z: ""}
               tricky: ["quo\"te", "slash/ed and back\\slash", "ünïcödé ✓", "tab\tand\nnewline", ""]
@@ -128,6 +149,8 @@ import Testing
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let expected = String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
         #expect(run.stdout == expected)
+        #expect(members["variables"].map { if case .object(let variables) = $0 { variables.count == 3 } else { false } } == true,
+                "a dictionary member of several keys (sorted by the writer)")
         if run.stdout != expected {
             let lines = zip(run.stdout.split(separator: "\n", omittingEmptySubsequences: false), expected.split(separator: "\n", omittingEmptySubsequences: false))
             if let (index, pair) = lines.enumerated().first(where: { $0.element.0 != $0.element.1 }) {

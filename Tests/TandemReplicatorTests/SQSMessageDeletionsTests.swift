@@ -34,25 +34,29 @@ import TandemTesting
                 for index in 0..<14 { _ = try await sqs.sendMessage(queueURL: queueURL, body: "message \(index)") }
                 let handled = try await receiveOneAtATime(14, sqs: sqs, queueURL: queueURL)
                 #expect(Set(handled.map(\.message.id)).count == 14)
-                let deletions = SQSMessageDeletions(queueURL: queueURL, sqs: sqs, pipeline: "p", log: { print($0) })
+                // A delay of 2 s rather than 200 ms, so a loaded machine cannot stretch the adds below past it.
+                let delay = Duration.seconds(2)
+                let deletions = SQSMessageDeletions(queueURL: queueURL, sqs: sqs, pipeline: "p", delay: delay, log: { print($0) })
                 _ = recorder.take()
 
                 // Three lone messages: one request once the delay has passed.
-                for message in handled[0..<3] { await deletions.add([message]) }
                 let clock = ContinuousClock(), start = clock.now
-                while !handled[0..<3].allSatisfy(\.keepAlive.isCancelled), clock.now - start < .seconds(10) {
+                for message in handled[0..<3] { await deletions.add([message]) }
+                while !handled[0..<3].allSatisfy(\.keepAlive.isCancelled), clock.now - start < .seconds(20) {
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                #expect(clock.now - start >= SQSMessageDeletions.delay / 2, "the first message waited for others")
+                #expect(clock.now - start >= delay, "the first message waited for others")
                 let keepAlivesEnded = handled[0..<3].allSatisfy(\.keepAlive.isCancelled)
                 #expect(keepAlivesEnded, "each keep-alive ends with its delete")
                 #expect(recorder.take().map(\.operation) == ["DeleteMessageBatch"])
 
-                // Ten more: one full batch, one request.
+                // Ten more: one full batch, one request, sent without waiting for the delay.
+                let second = clock.now
                 for message in handled[3..<13] { await deletions.add([message]) }
-                while !handled[3..<13].allSatisfy(\.keepAlive.isCancelled), clock.now - start < .seconds(20) {
+                while !handled[3..<13].allSatisfy(\.keepAlive.isCancelled), clock.now - second < .seconds(20) {
                     try await Task.sleep(for: .milliseconds(5))
                 }
+                #expect(clock.now - second < delay, "the tenth message sent the batch at once")
                 #expect(recorder.take().map(\.operation) == ["DeleteMessageBatch"])
                 #expect(try await messagesLeft(sqs, queueURL) == 1)
 

@@ -28,7 +28,10 @@ struct AWSHTTPRequest: Sendable {
     var trust: TLSTrust = .system
 
     /// `host[:port]` as it must appear in the `Host` header (default ports omitted).
-    var hostHeader: String {
+    var hostHeader: String { hostHeader(scheme: scheme) }
+
+    /// ``hostHeader`` with the scheme already read from the endpoint.
+    func hostHeader(scheme: String) -> String {
         let host = endpoint.host ?? ""
         // Bytes, not `contains(":")`: Foundation answers that with a full string search (2 % of an SQS event).
         let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
@@ -55,9 +58,6 @@ struct AWSHTTPRequest: Sendable {
 
     /// The endpoint's scheme in lower case (`https` when it names none).
     var scheme: String { endpoint.scheme?.lowercased() ?? "https" }
-
-    /// The full URL to send to.
-    var urlString: String { url(scheme: scheme, host: hostHeader, path: wirePath) }
 
     /// The full URL from parts already read from the endpoint (``scheme``, ``hostHeader``, ``wirePath``).
     func url(scheme: String, host: String, path: String) -> String {

@@ -43,8 +43,8 @@ public final class AWSTransport: Sendable {
         // included (10 s to report an error that cannot go away); `execute` retries only what can.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.http1_1ConnectionDebugInitializer = ImmediateAcknowledgement.install
-        // No tracer is ever bootstrapped: without this the client builds span attributes for the no-op tracer on
-        // every request (about 3 % of the replicator's CPU per event).
+        // Tandem bootstraps no tracer: without this the client builds span attributes for the no-op tracer on every
+        // request (about 3 % of the replicator's CPU per event). A tracer bootstrapped one day must be set here.
         configuration.tracing.tracer = nil
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.logger = logger
@@ -170,7 +170,7 @@ public final class AWSTransport: Sendable {
     /// The request as sent: signed, with its body and the TLS trust of its endpoint.
     private func signed(_ request: AWSHTTPRequest, signer: SigV4Signer, payload: SigV4Payload) -> HTTPClientRequest {
         // The endpoint's parts are read once here: each read of a `URL` component parses again.
-        let host = request.hostHeader, path = request.wirePath, scheme = request.scheme
+        let scheme = request.scheme, host = request.hostHeader(scheme: scheme), path = request.wirePath
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: host)
         let signed = signer.sign(

@@ -67,8 +67,9 @@ struct PlanCommand: AsyncParsableCommand {
 /// The `--json` output of plans, states and reports.
 enum PlanJSON {
     /// Writes `value` to stdout as indented JSON with sorted keys, streamed member by member (`StreamedJSON`): output
-    /// starts at once, and a large plan is never held as one document.
-    static func write<T: Encodable>(_ value: T, to terminal: Terminal) throws {
+    /// starts at once, and a large plan is never held as one document. An error while encoding (a number JSON cannot
+    /// hold) can leave a truncated document before the command fails with it.
+    static func write<T: Encodable & Sendable>(_ value: T, to terminal: Terminal) throws {
         var output = ChunkedOutput(terminal: terminal)
         try StreamedJSON().write(value, to: &output)
         output.flush()

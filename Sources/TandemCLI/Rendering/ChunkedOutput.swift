@@ -20,7 +20,7 @@ struct ChunkedOutput {
         if buffer.count >= Self.chunkSize { flush() }
     }
 
-    /// Adds lines already encoded (each ending in a line feed), writing the gathered bytes once they reach `chunkSize`.
+    /// Adds bytes already encoded (whole lines or parts of them), writing the gathered bytes once they reach `chunkSize`.
     mutating func bytes(_ lines: [UInt8]) {
         buffer.append(contentsOf: lines)
         if buffer.count >= Self.chunkSize { flush() }

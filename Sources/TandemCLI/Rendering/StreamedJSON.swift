@@ -1,13 +1,16 @@
 import Foundation
+import Synchronization
 
-/// Writes an `Encodable` value as the bytes `JSONEncoder` gives with `.prettyPrinted`, `.sortedKeys` and
-/// `.withoutEscapingSlashes`, without building the whole document: the top-level object's members are taken one at a
-/// time, and a member that is an array or a string-keyed dictionary is encoded element by element (on two threads
-/// when it is large), each written out in chunks as it is done. A plan of 100,000 resources is then never one tree of
-/// `JSONEncoder`'s values, nor one string of a quarter of a gigabyte (nor copies of it on the way to stdout).
+/// Writes an `Encodable` value as the bytes swift-foundation's `JSONEncoder` gives with `.prettyPrinted`,
+/// `.sortedKeys` and `.withoutEscapingSlashes` (keys in UTF-8 byte order), without building the whole document: the
+/// top-level object's members are taken one at a time, and a member that is an array or a string-keyed dictionary is
+/// encoded element by element (on two threads when it is large), each written out in chunks as it is done. A plan of
+/// 100,000 resources is then never one tree of `JSONEncoder`'s values, nor one string of a quarter of a gigabyte (nor
+/// copies of it on the way to stdout).
 ///
-/// Anything else (a top level that is not a keyed object, a member with nested containers of its own) is encoded by
-/// `JSONEncoder` whole, so the bytes are always the same.
+/// A value whose top level is not a keyed object, or whose `encode(to:)` opens nested containers or a super encoder at
+/// its top level, is encoded by `JSONEncoder` whole. A key encoded twice keeps its last value, as `JSONEncoder` does.
+/// Members and items are encoded with an empty coding path, so an encoding error names the path within its item only.
 struct StreamedJSON {
     private let encoder: JSONEncoder
 
@@ -22,18 +25,25 @@ struct StreamedJSON {
         return encoder
     }
 
-    /// Writes `value` and a line feed to `output`.
-    func write<T: Encodable>(_ value: T, to output: inout ChunkedOutput) throws {
-        guard let members = MemberCapture.members(of: value) else {
+    /// Items of one member from which they are encoded on two threads (below it a thread costs more than it saves).
+    static let parallelEncodingThreshold = 10_000
+
+    /// Writes `value` and a line feed to `output`. A value is `Sendable` because the items of its large members are
+    /// encoded on two threads. On an error, what was written so far stays written (the caller exits with an error).
+    func write<T: Encodable & Sendable>(_ value: T, to output: inout ChunkedOutput) throws {
+        guard let captured = MemberCapture.members(of: value) else {
             output.bytes(try encode(value) + [UInt8(ascii: "\n")])
             return
         }
+        // The last value of a key encoded twice, as `JSONEncoder` keeps.
+        let members = Dictionary(captured.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         output.bytes(Array("{\n".utf8))
-        for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-            output.bytes(Array((index == 0 ? "  " : ",\n  ").utf8) + (try encode(member.key)) + Array(" : ".utf8))
-            try writeMember(member.value, to: &output)
+        for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            output.bytes(Array((index == 0 ? "  " : ",\n  ").utf8) + (try encode(key)) + Array(" : ".utf8))
+            try writeMember(members[key]!, to: &output)
         }
-        output.bytes(Array((members.isEmpty ? "}\n" : "\n}\n").utf8))
+        // An empty object is `{`, an empty line and `}`, as `JSONEncoder` writes it.
+        output.bytes(Array("\n}\n".utf8))
     }
 
     /// One member's value, at the top level's first indentation.
@@ -41,7 +51,7 @@ struct StreamedJSON {
         if let elements = value as? [any Encodable], !elements.isEmpty {
             output.bytes(Array("[\n".utf8))
             try writeInOrder(elements.count, to: &output) { index, encoder in
-                Array((index == 0 ? "    " : ",\n    ").utf8) + indented(Array(try encoder.encode(elements[index])), by: 4)
+                Array((index == 0 ? "    " : ",\n    ").utf8) + Self.indented(Array(try encoder.encode(elements[index])), by: 4)
             }
             output.bytes(Array("\n  ]".utf8))
         } else if let entries = value as? [String: any Encodable], !entries.isEmpty {
@@ -49,21 +59,21 @@ struct StreamedJSON {
             output.bytes(Array("{\n".utf8))
             try writeInOrder(keys.count, to: &output) { index, encoder in
                 Array((index == 0 ? "    " : ",\n    ").utf8) + Array(try encoder.encode(keys[index])) + Array(" : ".utf8)
-                    + indented(Array(try encoder.encode(entries[keys[index]]!)), by: 4)
+                    + Self.indented(Array(try encoder.encode(entries[keys[index]]!)), by: 4)
             }
             output.bytes(Array("\n  }".utf8))
         } else {
-            output.bytes(indented(try encode(value), by: 2))
+            output.bytes(Self.indented(try encode(value), by: 2))
         }
     }
 
-    /// Writes the encodings of items `0..<count` in order. From `PlanRenderer.parallelRenderingThreshold` items on,
-    /// two blocks of `blockSize` are encoded at a time, one on another thread (each with an encoder of its own), and
-    /// written before the next two, so at most two blocks are held. On two cores the encoding takes a quarter less
-    /// time (not half: the threads meet in the allocator and in reference counts).
+    /// Writes the encodings of items `0..<count` in order. From `parallelEncodingThreshold` items on, two blocks of
+    /// `blockSize` are encoded at a time by `concurrentPerform` (on two threads when the pool has one free), each with
+    /// an encoder of its own, and written before the next two, so at most two blocks are held. On two cores the
+    /// encoding takes a quarter less time (not half: the threads meet in the allocator and in reference counts).
     private func writeInOrder(_ count: Int, to output: inout ChunkedOutput,
                               _ encodeItem: @escaping (_ index: Int, _ encoder: JSONEncoder) throws -> [UInt8]) throws {
-        guard count >= PlanRenderer.parallelRenderingThreshold else {
+        guard count >= Self.parallelEncodingThreshold else {
             for index in 0..<count { output.bytes(try encodeItem(index, encoder)) }
             return
         }
@@ -86,22 +96,22 @@ struct StreamedJSON {
     }
 
     /// How one item is encoded, handed to the second thread. (`@unchecked`: the closures given to it only read the
-    /// value being written, which nothing changes meanwhile, and each thread passes its own encoder.)
+    /// value being written, which is `Sendable` and nothing changes meanwhile; each thread passes its own encoder, and
+    /// `self`'s encoder is used on the calling thread only.)
     private struct ItemEncoding: @unchecked Sendable {
         let encode: (_ index: Int, _ encoder: JSONEncoder) throws -> [UInt8]
     }
 
     /// The two blocks of one round, each stored by the thread that encoded it.
-    private final class EncodedBlocks: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Result<[UInt8], any Error>] = [.success([]), .success([])]
+    private final class EncodedBlocks: Sendable {
+        private let results = Mutex<[Result<[UInt8], any Error>]>([.success([]), .success([])])
 
         func store(_ half: Int, _ result: Result<[UInt8], any Error>) {
-            lock.withLock { results[half] = result }
+            results.withLock { $0[half] = result }
         }
 
         func take(_ half: Int) throws -> [UInt8] {
-            try lock.withLock { results[half] }.get()
+            try results.withLock { $0[half] }.get()
         }
     }
 
@@ -111,7 +121,7 @@ struct StreamedJSON {
 
     /// `json` with `spaces` more at the start of every line but the first; empty lines (inside an empty collection)
     /// stay empty. A JSON string holds no raw line feed, so every one ends a line.
-    private func indented(_ json: [UInt8], by spaces: Int) -> [UInt8] {
+    private static func indented(_ json: [UInt8], by spaces: Int) -> [UInt8] {
         let lineFeed = UInt8(ascii: "\n")
         var result: [UInt8] = []
         result.reserveCapacity(json.count + json.count / 4)
