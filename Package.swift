@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(name: "KubernetesProviderTests", dependencies: ["KubernetesProvider", "KubernetesClient", "TandemEngine", "TandemLanguage",
                                                                     "TandemCore", "TandemTesting"]),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
+        .testTarget(name: "TandemCLITests", dependencies: ["TandemCLI"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TandemTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "KubernetesClient", "AWSClient", "KafkaClient", "TandemTesting", "ChildProcess"],
                     exclude: ["Golden"]),

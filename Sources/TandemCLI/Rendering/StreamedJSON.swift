@@ -30,7 +30,7 @@ struct StreamedJSON {
 
     /// Writes `value` and a line feed to `output`. A value is `Sendable` because the items of its large members are
     /// encoded on two threads. On an error, what was written so far stays written (the caller exits with an error).
-    func write<T: Encodable & Sendable>(_ value: T, to output: inout ChunkedOutput) throws {
+    func write<T: Encodable & Sendable, Output: ByteOutput>(_ value: T, to output: inout Output) throws {
         guard let captured = MemberCapture.members(of: value) else {
             output.bytes(try encode(value) + [UInt8(ascii: "\n")])
             return
@@ -47,7 +47,7 @@ struct StreamedJSON {
     }
 
     /// One member's value, at the top level's first indentation.
-    private func writeMember(_ value: any Encodable, to output: inout ChunkedOutput) throws {
+    private func writeMember<Output: ByteOutput>(_ value: any Encodable, to output: inout Output) throws {
         if let elements = value as? [any Encodable], !elements.isEmpty {
             output.bytes(Array("[\n".utf8))
             try writeInOrder(elements.count, to: &output) { index, encoder in
@@ -71,7 +71,7 @@ struct StreamedJSON {
     /// `blockSize` are encoded at a time by `concurrentPerform` (on two threads when the pool has one free), each with
     /// an encoder of its own, and written before the next two, so at most two blocks are held. On two cores the
     /// encoding takes a quarter less time (not half: the threads meet in the allocator and in reference counts).
-    private func writeInOrder(_ count: Int, to output: inout ChunkedOutput,
+    private func writeInOrder<Output: ByteOutput>(_ count: Int, to output: inout Output,
                               _ encodeItem: @escaping (_ index: Int, _ encoder: JSONEncoder) throws -> [UInt8]) throws {
         guard count >= Self.parallelEncodingThreshold else {
             for index in 0..<count { output.bytes(try encodeItem(index, encoder)) }
@@ -258,3 +258,11 @@ private final class MemberCapture: Encoder {
         mutating func superEncoder() -> any Encoder { MemberCapture() }
     }
 }
+
+/// Where `StreamedJSON` writes: standard output in chunks (`ChunkedOutput`), or bytes kept (tests).
+protocol ByteOutput {
+    /// Adds bytes already encoded.
+    mutating func bytes(_ bytes: [UInt8])
+}
+
+extension ChunkedOutput: ByteOutput {}
