@@ -14,12 +14,9 @@ public enum AttributeDiff {
         names.sort()
         for name in names {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
-            // The schema's fields read in place, from before `AttributeSchema` shared its fields (binding it copied
-            // every field then; now a copy is one retain, and binding it would do as well).
-            let index = attributes.index(forKey: name)
-            let type = index.map { attributes[$0].value.type }
-            let marks = Marks(sensitive: index.map { attributes[$0].value.sensitive } ?? false,
-                              forcesReplacement: index.map { attributes[$0].value.forcesReplacement } ?? false)
+            let schema = attributes[name]
+            let type = schema?.type
+            let marks = Marks(sensitive: schema?.sensitive ?? false, forcesReplacement: schema?.forcesReplacement ?? false)
             let old = before == nil ? nil : (beforeMap[name] ?? .null)
             let new = after == nil ? nil : (after == .unknown ? .unknown : (afterMap[name] ?? .null))
             if old == new { continue }

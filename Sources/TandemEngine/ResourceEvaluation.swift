@@ -84,15 +84,13 @@ public enum ResourceEvaluation {
         let priorMap = prior?.mapValue
         var result: [String: Value] = [:]
         result.reserveCapacity(attributes.count)
-        // The schema's fields are read in place (from before `AttributeSchema` shared its fields; a copy is one retain now).
-        for index in attributes.indices {
-            let name = attributes[index].key
+        for (name, attribute) in attributes {
             let priorValue = priorMap?[name]
-            switch (attributes[index].value.mode, configured[name]) {
+            switch (attribute.mode, configured[name]) {
             case (.computed, _), (.optionalComputed, nil):
                 result[name] = priorMap == nil ? .unknown : (priorValue ?? .null)
             case (_, let value?):
-                if case .object(let nested) = attributes[index].value.type, value.mapValue != nil {
+                if case .object(let nested) = attribute.type, value.mapValue != nil {
                     result[name] = proposedValue(config: value, prior: priorValue == .null ? nil : priorValue, attributes: nested)
                 } else {
                     result[name] = value

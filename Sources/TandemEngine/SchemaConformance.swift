@@ -40,23 +40,22 @@ public struct SchemaConformance {
             let entry = entryExpression(key)
             let keyRange = entry?.keyRange ?? expression.range
             let fullPath = path.isEmpty ? key : "\(path).\(key)"
-            // The schema's fields are read in place (from before `AttributeSchema` shared its fields; a copy is one retain now).
-            guard let attribute = attributes.index(forKey: key) else {
+            guard let attribute = attributes[key] else {
                 let valid = attributes.filter { $0.value.isSettable }.keys.sorted()
                 diagnostics.append(.error("Unsupported argument \"\(key)\"",
                                           detail: "\(subject) has no argument \"\(fullPath)\".\(Suggestions.didYouMean(key, in: valid)) Valid arguments: \(valid.joined(separator: ", ")).",
                                           range: keyRange))
                 continue
             }
-            guard attributes[attribute].value.isSettable else {
+            guard attribute.isSettable else {
                 diagnostics.append(.error("Cannot set computed attribute \"\(fullPath)\"",
                                           detail: "\"\(fullPath)\" is set by the provider and can only be read.", range: keyRange))
                 continue
             }
             let valueExpression = entry?.value ?? expression
-            let conformed = conform(entries[key]!, expression: valueExpression, type: attributes[attribute].value.type, path: fullPath,
+            let conformed = conform(entries[key]!, expression: valueExpression, type: attribute.type, path: fullPath,
                                     diagnostics: &diagnostics)
-            if let allowed = attributes[attribute].value.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
+            if let allowed = attribute.allowedValues, case .string(let text) = conformed, !allowed.contains(text) {
                 // Values are echoed only when written literally: a computed one may come from a secret.
                 let shown = Self.isLiteral(valueExpression) ? "\"\(text)\" is not" : "The value is not"
                 diagnostics.append(.error("Invalid value for \"\(fullPath)\"",
@@ -67,12 +66,11 @@ public struct SchemaConformance {
         }
         // Unset attributes in any order; only the missing required ones are reported, in name order.
         var missing: [String] = []
-        for index in attributes.indices {
-            let name = attributes[index].key
+        for (name, attribute) in attributes {
             if let value = result[name], value != .null { continue }
-            switch attributes[index].value.mode {
+            switch attribute.mode {
             case .required: missing.append(name)
-            case .optional: result[name] = attributes[index].value.defaultValue ?? .null
+            case .optional: result[name] = attribute.defaultValue ?? .null
             case .optionalComputed, .computed: result[name] = nil
             }
         }
